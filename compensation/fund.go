@@ -1,0 +1,116 @@
+// Package compensation holds the compensation fund: contributors' pledges
+// and receipts, merchants, their claims and the payouts drawn from it.
+// Money is always an int64 number of fen (1/100 yuan).
+package compensation
+
+import (
+	"context"
+	"time"
+
+	"warroom/db"
+)
+
+// Contributor is one payer into the fund.
+type Contributor struct {
+	ID           int64      `db:"id" json:"-"`
+	Name         string     `db:"name" json:"name"`
+	NativeName   string     `db:"native_name" json:"native_name"`
+	Role         string     `db:"role" json:"role"`
+	PledgedFen   int64      `db:"pledged_fen" json:"pledged_fen"`
+	ReceivedFen  int64      `db:"received_fen" json:"received_fen"`
+	PledgedAt    *time.Time `db:"pledged_at" json:"pledged_at"`
+	LastReceived *time.Time `db:"last_received" json:"last_received_at"`
+}
+
+// Fund is the fund's position. Remaining = pledged - committed - paid, where
+// committed is what approved claims still owe.
+type Fund struct {
+	Incident     string        `json:"incident"`
+	Currency     string        `json:"currency"`
+	PledgedFen   int64         `json:"pledged_fen"`
+	ReceivedFen  int64         `json:"received_fen"`
+	CommittedFen int64         `json:"committed_fen"`
+	PaidFen      int64         `json:"paid_fen"`
+	RemainingFen int64         `json:"remaining_fen"`
+	Claims       int64         `json:"claims"`
+	PaidClaims   int64         `json:"paid_claims"`
+	Contributors []Contributor `json:"contributors"`
+}
+
+// LoadFund reads the fund of one incident. It fails with db.ErrNotFound
+// when the incident has no fund.
+func LoadFund(ctx context.Context, q db.Querier, incidentID int64, slug string) (Fund, error) {
+	f := Fund{Incident: slug}
+	err := q.GetContext(ctx, &f.Currency, `SELECT currency FROM funds WHERE incident_id = $1`, incidentID)
+	if err != nil {
+		return f, db.MapError(err)
+	}
+	err = q.SelectContext(ctx, &f.Contributors, `
+		SELECT c.id, c.name, c.native_name, c.role, c.pledged_fen, c.pledged_at,
+		       COALESCE(sum(r.amount_fen), 0)::bigint AS received_fen,
+		       max(r.received_at) AS last_received
+		FROM contributors c LEFT JOIN contributions r ON r.contributor_id = c.id
+		WHERE c.incident_id = $1
+		GROUP BY c.id ORDER BY c.position, c.id`, incidentID)
+	if err != nil {
+		return f, db.MapError(err)
+	}
+	for _, c := range f.Contributors {
+		f.PledgedFen += c.PledgedFen
+		f.ReceivedFen += c.ReceivedFen
+	}
+	// Committed: approved claims less anything already paid on them.
+	var totals struct {
+		Committed  int64 `db:"committed"`
+		Paid       int64 `db:"paid"`
+		Claims     int64 `db:"claims"`
+		PaidClaims int64 `db:"paid_claims"`
+	}
+	err = q.GetContext(ctx, &totals, `
+		WITH paid AS (
+			SELECT claim_id, sum(amount_fen) AS fen FROM payouts
+			WHERE incident_id = $1 GROUP BY claim_id)
+		SELECT
+		  COALESCE(sum(GREATEST(c.amount_fen - COALESCE(p.fen, 0), 0))
+		           FILTER (WHERE c.state = 'approved'), 0)::bigint AS committed,
+		  COALESCE((SELECT sum(fen) FROM paid), 0)::bigint AS paid,
+		  count(*) AS claims,
+		  count(*) FILTER (WHERE c.state = 'paid') AS paid_claims
+		FROM claims c LEFT JOIN paid p ON p.claim_id = c.id
+		WHERE c.incident_id = $1`, incidentID)
+	if err != nil {
+		return f, db.MapError(err)
+	}
+	f.CommittedFen, f.PaidFen = totals.Committed, totals.Paid
+	f.Claims, f.PaidClaims = totals.Claims, totals.PaidClaims
+	f.RemainingFen = f.PledgedFen - f.CommittedFen - f.PaidFen
+	return f, nil
+}
+
+// DrawdownPoint is the fund's balance at the end of one day of payouts.
+type DrawdownPoint struct {
+	Day          time.Time `db:"day" json:"day"`
+	PaidFen      int64     `db:"paid_fen" json:"paid_fen"`
+	CumPaidFen   int64     `db:"cum_paid_fen" json:"cum_paid_fen"`
+	RemainingFen int64     `db:"-" json:"remaining_fen"`
+}
+
+// Drawdown returns paid-out money per day (days in the incident's time zone)
+// and what is left of the pledged total after each day.
+func Drawdown(ctx context.Context, q db.Querier, incidentID int64, tz string, pledgedFen int64) ([]DrawdownPoint, error) {
+	var pts []DrawdownPoint
+	err := q.SelectContext(ctx, &pts, `
+		SELECT (date_trunc('day', paid_at AT TIME ZONE $2) AT TIME ZONE $2) AS day,
+		       sum(amount_fen)::bigint AS paid_fen,
+		       (sum(sum(amount_fen)) OVER (ORDER BY date_trunc('day', paid_at AT TIME ZONE $2)))::bigint AS cum_paid_fen
+		FROM payouts WHERE incident_id = $1
+		GROUP BY date_trunc('day', paid_at AT TIME ZONE $2)
+		ORDER BY 1`, incidentID, tz)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	for i := range pts {
+		pts[i].RemainingFen = pledgedFen - pts[i].CumPaidFen
+	}
+	return pts, nil
+}

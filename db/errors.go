@@ -1,0 +1,79 @@
+package db
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/lib/pq"
+)
+
+// Named errors for the PostgreSQL conditions callers act on. MapError wraps
+// the driver error so errors.Is works and the server's message is kept.
+var (
+	ErrNotFound          = errors.New("not found")
+	ErrUniqueViolation   = errors.New("already exists")
+	ErrForeignKey        = errors.New("refers to a missing row")
+	ErrCheckViolation    = errors.New("value not allowed")
+	ErrNotNull           = errors.New("required value missing")
+	ErrSerialization     = errors.New("concurrent update, retry")
+	ErrPermissionDenied  = errors.New("permission denied")
+	ErrInvalidInput      = errors.New("invalid input")
+	ErrRaisedByDatabase  = errors.New("refused by the database")
+	ErrConnectionFailure = errors.New("database connection lost")
+)
+
+var codeErrors = map[pq.ErrorCode]error{
+	"23505": ErrUniqueViolation,
+	"23503": ErrForeignKey,
+	"23514": ErrCheckViolation,
+	"23502": ErrNotNull,
+	"40001": ErrSerialization,
+	"40P01": ErrSerialization,
+	"42501": ErrPermissionDenied,
+	"22P02": ErrInvalidInput,
+	"22007": ErrInvalidInput,
+	"22008": ErrInvalidInput,
+	"22003": ErrInvalidInput,
+	"P0001": ErrRaisedByDatabase,
+}
+
+// MappedError keeps the named error and the server's own error together.
+type MappedError struct {
+	Kind error
+	PG   *pq.Error
+}
+
+func (e *MappedError) Error() string {
+	msg := e.PG.Message
+	if e.PG.Detail != "" {
+		msg += " (" + e.PG.Detail + ")"
+	}
+	if e.PG.Constraint != "" {
+		msg += fmt.Sprintf(" [constraint %s]", e.PG.Constraint)
+	}
+	return e.Kind.Error() + ": " + msg
+}
+
+func (e *MappedError) Unwrap() []error { return []error{e.Kind, e.PG} }
+
+// MapError turns driver errors into the named errors above; nil stays nil
+// and unknown errors pass through unchanged.
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		if kind, ok := codeErrors[pqErr.Code]; ok {
+			return &MappedError{Kind: kind, PG: pqErr}
+		}
+		if pqErr.Code.Class() == "08" || pqErr.Code.Class() == "57" {
+			return &MappedError{Kind: ErrConnectionFailure, PG: pqErr}
+		}
+	}
+	return err
+}
