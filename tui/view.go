@@ -1,0 +1,46 @@
+// Package tui is the war-room console: one root model that routes keys and
+// data to four views (timeline, restore, accountability, fund). Views return
+// strings; only the root returns a tea.View. Views never do I/O: the root
+// loads data in tea.Cmds and hands each view the Snapshot.
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"warroom/compensation"
+	"warroom/incident"
+	"warroom/recovery"
+)
+
+// Snapshot is everything the console shows for one incident, read in one go.
+type Snapshot struct {
+	Incident       incident.Incident
+	Timeline       []incident.Entry
+	Milestones     []recovery.Milestone
+	LastUpdates    map[int64]recovery.Update // latest update per milestone id
+	Accountability incident.Accountability
+	Fund           *compensation.Fund // nil when the incident has no fund
+	Drawdown       []compensation.DrawdownPoint
+}
+
+// view is one tab of the console.
+type view interface {
+	// Name is the tab label ("Timeline").
+	Name() string
+	// SetData hands the view a fresh snapshot; it keeps its cursor where it can.
+	SetData(s *Snapshot)
+	// SetSize is the area below the header and above the footer.
+	SetSize(width, height int)
+	// Update handles a key press meant for this view.
+	Update(msg tea.KeyPressMsg) tea.Cmd
+	// Render draws exactly the visible part; callers may cache it.
+	Render() string
+	// Capturing is true while the view takes raw text (its filter prompt is
+	// open), so the root must not treat keys such as q or 1-4 as commands.
+	Capturing() bool
+	// ShortHelp and FullHelp describe the view's own keys for the help bar
+	// and the ? screen.
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+}
