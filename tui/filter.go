@@ -1,0 +1,274 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// listKeys are the keys every list view shares. Views list them in their
+// ShortHelp/FullHelp so the help screen stays truthful.
+var listKeys = struct {
+	Up, Down, Top, Bottom, PageUp, PageDown, Filter, Clear key.Binding
+}{
+	Up:       key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+	Down:     key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+	Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+	Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+	PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+	PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+	Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+	Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+}
+
+// listShortHelp is the list keys worth a place in the one-line help bar.
+func listShortHelp() []key.Binding {
+	return []key.Binding{listKeys.Down, listKeys.Up, listKeys.Filter}
+}
+
+// listFullHelp is the list keys as one column of the ? screen.
+func listFullHelp() []key.Binding {
+	return []key.Binding{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom,
+		listKeys.PageUp, listKeys.PageDown, listKeys.Filter, listKeys.Clear}
+}
+
+// listState is a cursor over a filterable list that only ever exposes the
+// rows that fit on screen, so views render O(height) rows however long the
+// list is. It knows nothing about the items beyond one search text each.
+//
+// Positions (cursor, offset, Visible) count matching rows; Item maps a
+// position back to the index in the view's own slice.
+type listState struct {
+	haystack []string // lower-cased search text per item
+	matches  []int    // item indices passing the filter, in order
+	cursor   int      // position in matches
+	offset   int      // first visible position
+	height   int      // rows available
+	filter   string
+	editing  bool // filter prompt open: keys are text
+}
+
+// SetItems replaces the searchable text of every item (call it from SetData).
+// The selected item stays selected when it is still there; otherwise the
+// cursor stays at the same position, clamped.
+func (l *listState) SetItems(texts []string) {
+	prev, had := l.Selected()
+	l.haystack = make([]string, len(texts))
+	for i, t := range texts {
+		l.haystack[i] = strings.ToLower(t)
+	}
+	l.refilter()
+	if had {
+		for pos, i := range l.matches {
+			if i == prev {
+				l.cursor = pos
+				break
+			}
+		}
+	}
+	l.clamp()
+}
+
+// SetHeight sets how many rows are visible (at least 1).
+func (l *listState) SetHeight(h int) {
+	l.height = max(h, 1)
+	l.clamp()
+}
+
+// Len is the number of rows passing the filter; Total ignores the filter.
+func (l *listState) Len() int   { return len(l.matches) }
+func (l *listState) Total() int { return len(l.haystack) }
+
+// Cursor is the selected position among the matching rows.
+func (l *listState) Cursor() int { return l.cursor }
+
+// Item maps a position among the matching rows to an item index.
+func (l *listState) Item(pos int) int { return l.matches[pos] }
+
+// Selected is the item index under the cursor; false when nothing matches.
+func (l *listState) Selected() (int, bool) {
+	if l.cursor < 0 || l.cursor >= len(l.matches) {
+		return 0, false
+	}
+	return l.matches[l.cursor], true
+}
+
+// Visible is the half-open range of positions on screen.
+func (l *listState) Visible() (from, to int) {
+	return l.offset, min(l.offset+max(l.height, 1), len(l.matches))
+}
+
+// Filter is the current filter text; Filtering reports one is active.
+func (l *listState) Filter() string  { return l.filter }
+func (l *listState) Filtering() bool { return l.filter != "" || l.editing }
+
+// Capturing is true while the filter prompt takes keys as text.
+func (l *listState) Capturing() bool { return l.editing }
+
+// Update handles navigation and filter keys. It reports whether the key was
+// used, so the view knows to drop its cached rendering.
+func (l *listState) Update(msg tea.KeyPressMsg) bool {
+	if l.editing {
+		return l.edit(msg)
+	}
+	page := max(l.height-1, 1)
+	switch {
+	case key.Matches(msg, listKeys.Up):
+		l.move(-1)
+	case key.Matches(msg, listKeys.Down):
+		l.move(1)
+	case key.Matches(msg, listKeys.Top):
+		l.cursor = 0
+		l.clamp()
+	case key.Matches(msg, listKeys.Bottom):
+		l.cursor = len(l.matches) - 1
+		l.clamp()
+	case key.Matches(msg, listKeys.PageUp):
+		l.offset -= page
+		l.move(-page)
+	case key.Matches(msg, listKeys.PageDown):
+		l.offset += page
+		l.move(page)
+	case key.Matches(msg, listKeys.Filter):
+		l.editing = true
+	case key.Matches(msg, listKeys.Clear) && l.filter != "":
+		l.setFilter("")
+	default:
+		return false
+	}
+	return true
+}
+
+// edit handles a key while the filter prompt is open. The list narrows as
+// the user types; enter keeps the filter, esc drops it.
+func (l *listState) edit(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "esc":
+		l.editing = false
+		l.setFilter("")
+	case "enter":
+		l.editing = false
+	case "backspace":
+		if r := []rune(l.filter); len(r) > 0 {
+			l.setFilter(string(r[:len(r)-1]))
+		}
+	case "ctrl+u":
+		l.setFilter("")
+	case "up":
+		l.move(-1)
+	case "down":
+		l.move(1)
+	case "space":
+		l.setFilter(l.filter + " ")
+	default:
+		// Text is empty for non-printing keys; it carries pasted IME input too.
+		t := msg.Text
+		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return true // swallow: the prompt owns the keyboard
+		}
+		l.setFilter(l.filter + t)
+	}
+	return true
+}
+
+func (l *listState) setFilter(f string) {
+	prev, had := l.Selected()
+	l.filter = f
+	l.refilter()
+	l.cursor = 0
+	if had {
+		for pos, i := range l.matches {
+			if i == prev {
+				l.cursor = pos
+				break
+			}
+		}
+	}
+	l.offset = 0
+	l.clamp()
+}
+
+// refilter keeps items containing every space-separated term of the filter,
+// case-insensitively, so "cutover 03-03" finds the go-live entry.
+func (l *listState) refilter() {
+	terms := strings.Fields(strings.ToLower(l.filter))
+	l.matches = l.matches[:0]
+	for i, h := range l.haystack {
+		ok := true
+		for _, t := range terms {
+			if !strings.Contains(h, t) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			l.matches = append(l.matches, i)
+		}
+	}
+}
+
+func (l *listState) move(d int) {
+	l.cursor += d
+	l.clamp()
+}
+
+// clamp keeps cursor inside the list and the window around the cursor.
+func (l *listState) clamp() {
+	n := len(l.matches)
+	h := max(l.height, 1)
+	l.cursor = min(max(l.cursor, 0), max(n-1, 0))
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+h {
+		l.offset = l.cursor - h + 1
+	}
+	l.offset = min(max(l.offset, 0), max(n-h, 0))
+}
+
+// FilterLine is the prompt or the active filter with its match count, or ""
+// when no filter is in play (so the view can give that row to the list).
+func (l *listState) FilterLine(st *Styles, width int) string {
+	if !l.Filtering() {
+		return ""
+	}
+	count := st.Muted.Render(" " + strconv.Itoa(len(l.matches)) + "/" + strconv.Itoa(len(l.haystack)))
+	var s string
+	if l.editing {
+		s = st.Section.Render("/") + l.filter + st.Bold.Render("▏") + count
+	} else {
+		s = st.Muted.Render("filter: ") + l.filter + count + st.Muted.Render("  (esc clears)")
+	}
+	return fit(s, width)
+}
+
+// ellipsis marks cut text. One cell in most terminals; swap it here if a
+// CJK terminal setup draws it double-wide.
+const ellipsis = "…"
+
+// fit cuts s (which may hold ANSI styles and wide characters) to w cells and
+// pads it with spaces to exactly w, so columns line up with CJK names.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) > w {
+		s = ansi.Truncate(s, w, ellipsis)
+	}
+	if pad := w - lipgloss.Width(s); pad > 0 {
+		s += strings.Repeat(" ", pad)
+	}
+	return s
+}
+
+// fitRight right-aligns s in w cells (numbers, percentages).
+func fitRight(s string, w int) string {
+	if lipgloss.Width(s) > w {
+		return ansi.Truncate(s, w, ellipsis)
+	}
+	return strings.Repeat(" ", w-lipgloss.Width(s)) + s
+}
