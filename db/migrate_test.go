@@ -1,0 +1,139 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"warroom/db"
+	"warroom/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func TestMigrateFromEmptyThenNoOp(t *testing.T) {
+	ctx := context.Background()
+	conn, err := db.Open(ctx, dbtest.NewEmptyURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	n, err := db.Migrate(ctx, conn.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("no migration applied to an empty database")
+	}
+	v, err := db.SchemaVersion(ctx, conn.DB)
+	if err != nil || v < 1 {
+		t.Fatalf("schema version %d, %v", v, err)
+	}
+	var tables int
+	if err := conn.GetContext(ctx, &tables, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name IN ('incidents','timeline_entries','milestones','payouts')`); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 4 {
+		t.Fatalf("found %d of 4 core tables", tables)
+	}
+	again, err := db.Migrate(ctx, conn.DB)
+	if err != nil || again != 0 {
+		t.Fatalf("re-run applied %d migrations, err %v; want 0, nil", again, err)
+	}
+	if v2, _ := db.SchemaVersion(ctx, conn.DB); v2 != v {
+		t.Fatalf("version moved from %d to %d on a no-op run", v, v2)
+	}
+}
+
+// Two consoles starting together on an empty database: one migrates, the
+// other waits on the advisory lock and then finds nothing to do.
+func TestConcurrentFirstStartMigratesOnce(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.NewEmptyURL(t)
+	const starters = 4
+	applied := make([]int, starters)
+	errs := make([]error, starters)
+	var wg sync.WaitGroup
+	for i := range starters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := db.Open(ctx, url)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer conn.Close()
+			applied[i], errs[i] = db.Migrate(ctx, conn.DB)
+		}()
+	}
+	wg.Wait()
+	total, nonZero := 0, 0
+	for i := range starters {
+		if errs[i] != nil {
+			t.Fatalf("starter %d: %v", i, errs[i])
+		}
+		total += applied[i]
+		if applied[i] > 0 {
+			nonZero++
+		}
+	}
+	if nonZero != 1 {
+		t.Fatalf("%d starters applied migrations (%v); want exactly 1", nonZero, applied)
+	}
+	conn := dbtest.New(t)
+	var want int
+	if err := conn.GetContext(ctx, &want, `SELECT count(*) FROM warroom_schema_version WHERE version_id > 0`); err != nil {
+		t.Fatal(err)
+	}
+	if total != want {
+		t.Fatalf("applied %d in total, template has %d migrations", total, want)
+	}
+}
+
+func TestMapErrorNamesConstraintViolations(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	_, err := conn.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('a', 'A', now())`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('a', 'B', now())`)
+	if !errors.Is(db.MapError(err), db.ErrUniqueViolation) {
+		t.Fatalf("duplicate slug: %v", db.MapError(err))
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('Bad Slug', 'B', now())`)
+	if !errors.Is(db.MapError(err), db.ErrCheckViolation) {
+		t.Fatalf("bad slug: %v", db.MapError(err))
+	}
+	err = conn.GetContext(ctx, new(int), `SELECT 1 WHERE false`)
+	if !db.IsNotFound(db.MapError(err)) {
+		t.Fatalf("no rows: %v", db.MapError(err))
+	}
+}
+
+func TestInTxRollsBackOnError(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	boom := errors.New("boom")
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('x', 'X', now())`); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	var n int
+	if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM incidents`); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d incidents after a rolled-back transaction", n)
+	}
+}
