@@ -1,9 +1,17 @@
 package dbtest
 
-import "errors"
+import (
+	"context"
+	"time"
 
-// startThrowaway starts a private cluster for this test process.
-// TODO(launcher): replaced by the embedded launcher.
+	"warroom/db/pgserver"
+)
+
+// startThrowaway starts a private cluster for this test process with the
+// launcher the app uses for its embedded server (fsync off, removed by
+// stop, killed with this process if it dies).
 func startThrowaway() (url string, stop func(), err error) {
-	return "", nil, errors.New("set TEST_DATABASE_URL (throwaway cluster not wired yet)")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	return pgserver.StartThrowaway(ctx)
 }

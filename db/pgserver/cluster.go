@@ -1,0 +1,150 @@
+package pgserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// maxSocketPath is the longest Unix socket path the kernel takes
+// (sizeof(sun_path) minus the terminating NUL); postgres refuses longer.
+const maxSocketPath = 107
+
+// initdb creates the cluster in a side directory and renames it into place,
+// so an initdb killed half-way never leaves a cluster that looks usable.
+func (s *Server) initdb(ctx context.Context) error {
+	tmp := s.pgdata() + ".init"
+	if err := os.RemoveAll(tmp); err != nil {
+		return err
+	}
+	var out []byte
+	var err error
+	// C.UTF-8 gives Unicode-aware character classes; some systems (older
+	// macOS) lack it, where plain C with UTF8 encoding still works.
+	for _, locale := range []string{"C.UTF-8", "C"} {
+		if err := os.Mkdir(tmp, 0o700); err != nil {
+			return fmt.Errorf("create cluster directory: %w", err)
+		}
+		if err := s.acct.chown(tmp); err != nil {
+			return err
+		}
+		args := []string{"-D", tmp, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=" + locale}
+		if s.noSync {
+			args = append(args, "--no-sync")
+		}
+		out, err = s.acct.command(ctx, s.bin("initdb"), args...).CombinedOutput()
+		if err == nil {
+			break
+		}
+		_ = os.RemoveAll(tmp)
+	}
+	if err != nil {
+		return fmt.Errorf("initdb in %s: %w\n%s", s.DataDir, err, tail(out, 20))
+	}
+	return os.Rename(tmp, s.pgdata())
+}
+
+// socketDir returns the directory for the Unix socket of a server on port,
+// created and owned by the server's account: <data dir>/sock, or a short
+// per-data-directory one under /tmp when that path is too long for a socket.
+func (s *Server) socketDir(port int) (string, error) {
+	dir := filepath.Join(s.DataDir, "sock")
+	sock := func(d string) string { return filepath.Join(d, ".s.PGSQL."+strconv.Itoa(port)) }
+	if len(sock(dir)) > maxSocketPath {
+		sum := sha256.Sum256([]byte(s.DataDir))
+		dir = filepath.Join("/tmp", "warroom-"+hex.EncodeToString(sum[:6]))
+		if len(sock(dir)) > maxSocketPath {
+			return "", fmt.Errorf("no socket directory short enough for %s", s.DataDir)
+		}
+	}
+	err := os.Mkdir(dir, 0o700)
+	if err != nil && !errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("create socket directory: %w", err)
+	}
+	if err == nil {
+		return dir, s.acct.chown(dir)
+	}
+	// It existed: in /tmp anyone could have made it, so make sure it is
+	// a real directory of ours before the server trusts it.
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return "", err
+	}
+	owner := uint32(os.Geteuid())
+	if s.acct != nil {
+		owner = s.acct.uid
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); !st.IsDir() || !ok || (sys.Uid != owner && sys.Uid != uint32(os.Geteuid())) {
+		return "", fmt.Errorf("socket directory %s exists but is not ours", dir)
+	}
+	return dir, s.acct.chown(dir)
+}
+
+// postgresArgs are the server options: loopback TCP on port plus a private
+// socket directory (Debian's default, /var/run/postgresql, is not writable
+// by an unprivileged account), then any extra settings.
+func (s *Server) postgresArgs(port int, sockDir string) []string {
+	args := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", sockDir}
+	for _, kv := range s.settings {
+		args = append(args, "-c", kv)
+	}
+	return args
+}
+
+// pidInfo is what postmaster.pid says about a server.
+type pidInfo struct {
+	pid   int
+	port  int
+	state string // starting, ready, stopping (PostgreSQL 10+)
+	alive bool
+}
+
+// readPidFile reads <pgdata>/postmaster.pid; ok=false when there is none.
+// The file outlives a crashed server, so alive checks the process too.
+func readPidFile(pgdata string) (pidInfo, bool) {
+	b, err := os.ReadFile(filepath.Join(pgdata, "postmaster.pid"))
+	if err != nil {
+		return pidInfo{}, false
+	}
+	lines := strings.Split(string(b), "\n")
+	field := func(i int) string {
+		if i < len(lines) {
+			return strings.TrimSpace(lines[i])
+		}
+		return ""
+	}
+	var p pidInfo
+	p.pid, _ = strconv.Atoi(field(0))
+	p.port, _ = strconv.Atoi(field(3))
+	p.state = field(7)
+	if p.pid > 0 {
+		err := syscall.Kill(p.pid, 0)
+		p.alive = err == nil || errors.Is(err, syscall.EPERM)
+	}
+	return p, true
+}
+
+// tail returns the last n lines of b, for error messages from logs.
+func tail(b []byte, n int) string {
+	lines := bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
+
+func logTail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return tail(b, n)
+}
