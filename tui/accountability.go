@@ -1,0 +1,457 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"warroom/compensation"
+	"warroom/incident"
+)
+
+// Accountability is one scrolling page: people with their findings and
+// pledges, then the remediation measures with their action items. The
+// cursor walks entries (a person, a measure, an action item) while the page
+// scrolls by lines, because a person's wrapped findings span many lines.
+
+type accEntryKind int
+
+const (
+	accPerson accEntryKind = iota
+	accMeasure
+	accItem
+)
+
+// accEntry is one selectable, filterable thing on the page.
+type accEntry struct {
+	kind    accEntryKind
+	person  int // index into people (accPerson)
+	measure int // index into measures (accMeasure, accItem)
+	item    int // index into the measure's items (accItem)
+}
+
+type accLineKind int
+
+const (
+	accLineBlank accLineKind = iota
+	accLineHeading
+	accLineColumns // column titles under a heading
+	accLineEntry   // the first line of an entry: the selectable one
+	accLineFinding
+	accLineConsequence
+	accLineSummary
+	accLineNote
+)
+
+// accLine is one screen line, kept unstyled so only visible lines pay for
+// styling.
+type accLine struct {
+	kind  accLineKind
+	entry int    // index into entries; -1 for lines that belong to none
+	text  string // heading, wrapped finding or summary fragment
+}
+
+type accountabilityView struct {
+	st *Styles
+
+	people   []incident.Person  // sanitised copies
+	measures []incident.Measure // sanitised copies
+	entries  []accEntry
+	list     listState
+
+	width, height int
+
+	// Built from data, filter and width; rebuilt when any of them changes.
+	lines      []accLine
+	entryLine  []int // entries index -> first line in lines, -1 when filtered out
+	linesFor   string
+	nameW      int
+	nativeW    int
+	pledgeW    int
+	ownerW     int
+	top        int // first visible line
+	cache      string
+	cacheValid bool
+	renders    int // how often Render really drew (tests check the cache)
+}
+
+func newAccountabilityView(st *Styles) view {
+	return &accountabilityView{st: st}
+}
+
+func (v *accountabilityView) Name() string { return "Accountability" }
+
+func (v *accountabilityView) Capturing() bool { return v.list.Capturing() }
+
+func (v *accountabilityView) ShortHelp() []key.Binding { return listShortHelp() }
+
+func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{listFullHelp()} }
+
+func (v *accountabilityView) SetSize(width, height int) {
+	if width == v.width && height == v.height {
+		return
+	}
+	v.width, v.height = width, height
+	v.lines = nil
+	v.cacheValid = false
+}
+
+func (v *accountabilityView) SetData(s *Snapshot) {
+	v.people, v.measures = nil, nil
+	if s != nil {
+		v.people = sanitizePeople(s.Accountability.People)
+		v.measures = sanitizeMeasures(s.Accountability.Measures)
+	}
+	v.entries = v.entries[:0]
+	var texts []string
+	for i, p := range v.people {
+		v.entries = append(v.entries, accEntry{kind: accPerson, person: i})
+		texts = append(texts, personHaystack(p))
+	}
+	for mi, m := range v.measures {
+		// A measure matches when it or any of its items does, so a filter
+		// that finds an item keeps the item's heading on screen.
+		mtext := strconv.Itoa(m.Position) + ". " + m.Title + " " + m.Summary
+		all := []string{mtext}
+		for _, it := range m.Items {
+			all = append(all, itemHaystack(it))
+		}
+		v.entries = append(v.entries, accEntry{kind: accMeasure, measure: mi})
+		texts = append(texts, strings.Join(all, " "))
+		for ii, it := range m.Items {
+			v.entries = append(v.entries, accEntry{kind: accItem, measure: mi, item: ii})
+			texts = append(texts, mtext+" "+itemHaystack(it))
+		}
+	}
+	v.list.SetItems(texts)
+	v.lines = nil
+	v.cacheValid = false
+}
+
+func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	before := v.list.Filter()
+	if !v.list.Update(msg) {
+		return nil
+	}
+	if v.list.Filter() != before {
+		v.lines = nil
+		v.top = 0
+	}
+	v.cacheValid = false
+	if !v.list.Capturing() {
+		switch {
+		case key.Matches(msg, listKeys.Top):
+			v.top = 0
+		case key.Matches(msg, listKeys.Bottom):
+			v.top = len(v.lines) // clamped in Render
+		}
+	}
+	return nil
+}
+
+func (v *accountabilityView) Render() string {
+	if v.cacheValid {
+		return v.cache
+	}
+	v.renders++
+	v.build()
+	filterLine := v.list.FilterLine(v.st, v.width)
+	rows := v.height
+	if filterLine != "" {
+		rows--
+	}
+	rows = max(rows, 0)
+	v.list.SetHeight(max(rows, 1))
+	v.scrollToCursor(rows)
+
+	sel := -1
+	if e, ok := v.list.Selected(); ok {
+		sel = e
+	}
+	out := make([]string, 0, v.height)
+	for i := v.top; i < len(v.lines) && len(out) < rows; i++ {
+		out = append(out, v.renderLine(v.lines[i], sel))
+	}
+	for len(out) < rows {
+		out = append(out, fit("", v.width))
+	}
+	if filterLine != "" {
+		out = append(out, filterLine)
+	}
+	v.cache = strings.Join(out, "\n")
+	v.cacheValid = true
+	return v.cache
+}
+
+// scrollToCursor moves the window so the selected entry is on screen,
+// showing as much of its block (findings, summary) as fits.
+func (v *accountabilityView) scrollToCursor(rows int) {
+	maxTop := max(len(v.lines)-rows, 0)
+	if e, ok := v.list.Selected(); ok && rows > 0 {
+		start := v.entryLine[e]
+		end := start
+		for end+1 < len(v.lines) && v.lines[end+1].entry == e {
+			end++
+		}
+		if start < v.top {
+			v.top = start
+			// Show the heading over the first entry of a section too.
+			for v.top > 0 && v.lines[v.top-1].entry == -1 && v.lines[v.top-1].kind != accLineBlank {
+				v.top--
+			}
+		}
+		if end >= v.top+rows {
+			v.top = min(end-rows+1, start)
+		}
+	}
+	v.top = min(max(v.top, 0), maxTop)
+}
+
+// build lays the filtered entries out as lines for the current width.
+func (v *accountabilityView) build() {
+	sig := strconv.Itoa(v.width) + "\x00" + v.list.Filter()
+	if v.lines != nil && v.linesFor == sig {
+		return
+	}
+	v.linesFor = sig
+	v.lines = v.lines[:0]
+	if v.lines == nil {
+		v.lines = []accLine{}
+	}
+	v.entryLine = make([]int, len(v.entries))
+	for i := range v.entryLine {
+		v.entryLine[i] = -1
+	}
+	v.measureColumns()
+
+	add := func(k accLineKind, entry int, text string) {
+		v.lines = append(v.lines, accLine{kind: k, entry: entry, text: text})
+	}
+	wrapW := max(v.width-6, 10)
+	seenPerson, seenMeasure := false, false
+	for pos := 0; pos < v.list.Len(); pos++ {
+		ei := v.list.Item(pos)
+		e := v.entries[ei]
+		switch e.kind {
+		case accPerson:
+			if !seenPerson {
+				seenPerson = true
+				add(accLineHeading, -1, "People: findings and personal pledges")
+				add(accLineColumns, -1, "")
+			}
+			v.entryLine[ei] = len(v.lines)
+			add(accLineEntry, ei, "")
+			for _, f := range v.people[e.person].Findings {
+				for i, l := range accWrap(f.Finding, wrapW) {
+					if i == 0 {
+						l = "- " + l
+					} else {
+						l = "  " + l
+					}
+					add(accLineFinding, ei, l)
+				}
+				if f.Consequence != "" {
+					for _, l := range accWrap(f.Consequence, wrapW) {
+						add(accLineConsequence, ei, "  "+l)
+					}
+				}
+			}
+		case accMeasure:
+			if !seenMeasure {
+				seenMeasure = true
+				if seenPerson {
+					add(accLineBlank, -1, "")
+				}
+				add(accLineHeading, -1, "Remediation measures")
+			} else {
+				add(accLineBlank, -1, "")
+			}
+			v.entryLine[ei] = len(v.lines)
+			add(accLineEntry, ei, "")
+			for _, l := range accWrap(v.measures[e.measure].Summary, wrapW) {
+				add(accLineSummary, ei, l)
+			}
+		case accItem:
+			v.entryLine[ei] = len(v.lines)
+			add(accLineEntry, ei, "")
+		}
+	}
+	if len(v.entries) == 0 {
+		add(accLineNote, -1, "No accountability record for this incident.")
+	} else if v.list.Len() == 0 {
+		add(accLineNote, -1, "Nothing matches the filter.")
+	}
+}
+
+// measureColumns sizes the columns from every row, not only the visible
+// ones, so they do not shift while scrolling.
+func (v *accountabilityView) measureColumns() {
+	v.nameW, v.nativeW, v.pledgeW, v.ownerW = 4, 0, len("pledge"), len("owner")
+	for _, p := range v.people {
+		v.nameW = max(v.nameW, lipgloss.Width(p.Name))
+		v.nativeW = max(v.nativeW, lipgloss.Width(p.NativeName))
+		v.pledgeW = max(v.pledgeW, len(pledgeText(p.PledgedFen)))
+	}
+	for _, m := range v.measures {
+		for _, it := range m.Items {
+			v.ownerW = max(v.ownerW, lipgloss.Width(it.Owner))
+		}
+	}
+	v.nameW = min(v.nameW, 20)
+	v.nativeW = min(v.nativeW, 12)
+	v.ownerW = min(v.ownerW, 16)
+}
+
+func (v *accountabilityView) renderLine(l accLine, sel int) string {
+	w := v.width
+	st := v.st
+	switch l.kind {
+	case accLineHeading:
+		return st.Section.Render(fit(l.text, w))
+	case accLineColumns:
+		return st.Muted.Render(fit(v.personRow("name", "native", "title", "pledge"), w))
+	case accLineFinding:
+		return fit("    "+l.text, w)
+	case accLineConsequence:
+		return st.Warn.Render(fit("    "+l.text, w))
+	case accLineSummary:
+		return st.Muted.Render(fit("     "+l.text, w))
+	case accLineNote:
+		return st.Muted.Render(fit("  "+l.text, w))
+	case accLineEntry:
+		return v.renderEntry(l.entry, l.entry == sel)
+	}
+	return fit("", w)
+}
+
+func (v *accountabilityView) renderEntry(ei int, selected bool) string {
+	w := v.width
+	st := v.st
+	e := v.entries[ei]
+	var s string
+	switch e.kind {
+	case accPerson:
+		p := v.people[e.person]
+		s = v.personRow(p.Name, p.NativeName, p.Title, pledgeText(p.PledgedFen))
+		if !selected {
+			s = st.Bold.Render(fit(s, w))
+		}
+	case accMeasure:
+		m := v.measures[e.measure]
+		done := 0
+		for _, it := range m.Items {
+			if it.Status == "done" {
+				done++
+			}
+		}
+		count := strconv.Itoa(done) + "/" + strconv.Itoa(len(m.Items)) + " done"
+		titleW := max(w-2-len(count)-1, 0)
+		s = "  " + fit(strconv.Itoa(m.Position)+". "+m.Title, titleW) + " " + count
+		if !selected {
+			countStyle := st.Muted
+			if len(m.Items) > 0 && done == len(m.Items) {
+				countStyle = st.Good
+			}
+			s = st.Bold.Render("  "+fit(strconv.Itoa(m.Position)+". "+m.Title, titleW)) + " " + countStyle.Render(count)
+		}
+	case accItem:
+		it := v.measures[e.measure].Items[e.item]
+		due := "-"
+		if it.Due != nil {
+			due = it.Due.Format("2006-01-02") // a date column: no zone to convert
+		}
+		titleW := max(w-5-11-1-1-v.ownerW-1-10, 8)
+		status := fit(it.Status, 11)
+		if !selected {
+			status = st.StatusStyle(it.Status).Render(status)
+		}
+		s = "     " + status + " " + fit(it.Title, titleW) + " " + fit(it.Owner, v.ownerW) + " " + fit(due, 10)
+	}
+	if selected {
+		return st.Selected.Render(fit(s, w))
+	}
+	return fit(s, w)
+}
+
+// personRow lays out name, native name, title and pledge in fixed columns;
+// fit pads by display width, so 孙涛勇 takes its six cells.
+func (v *accountabilityView) personRow(name, native, title, pledge string) string {
+	titleW := v.width - 2 - v.nameW - 1 - v.pledgeW - 1
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(fit(name, v.nameW))
+	b.WriteByte(' ')
+	if v.nativeW > 0 {
+		b.WriteString(fit(native, v.nativeW))
+		b.WriteByte(' ')
+		titleW -= v.nativeW + 1
+	}
+	b.WriteString(fit(title, max(titleW, 0)))
+	b.WriteByte(' ')
+	b.WriteString(fitRight(pledge, v.pledgeW))
+	return b.String()
+}
+
+func pledgeText(fen int64) string {
+	if fen == 0 {
+		return "-"
+	}
+	return compensation.FormatFen(fen)
+}
+
+// accWrap wraps text to w cells; CJK text has no spaces, so long runs are
+// broken anywhere.
+func accWrap(s string, w int) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
+
+func personHaystack(p incident.Person) string {
+	parts := []string{p.Name, p.NativeName, p.Title}
+	for _, f := range p.Findings {
+		parts = append(parts, f.Finding, f.Consequence)
+	}
+	return strings.Join(parts, " ")
+}
+
+func itemHaystack(it incident.ActionItem) string {
+	return it.Title + " " + it.Owner + " " + it.Status
+}
+
+// sanitizePeople copies the people with every database string made safe,
+// once per snapshot rather than once per frame.
+func sanitizePeople(in []incident.Person) []incident.Person {
+	out := make([]incident.Person, len(in))
+	for i, p := range in {
+		p.Name, p.NativeName, p.Title = SanitizeLine(p.Name), SanitizeLine(p.NativeName), SanitizeLine(p.Title)
+		fs := make([]incident.Finding, len(p.Findings))
+		for j, f := range p.Findings {
+			f.Finding, f.Consequence = SanitizeLine(f.Finding), SanitizeLine(f.Consequence)
+			fs[j] = f
+		}
+		p.Findings = fs
+		out[i] = p
+	}
+	return out
+}
+
+func sanitizeMeasures(in []incident.Measure) []incident.Measure {
+	out := make([]incident.Measure, len(in))
+	for i, m := range in {
+		m.Title, m.Summary = SanitizeLine(m.Title), SanitizeLine(m.Summary)
+		items := make([]incident.ActionItem, len(m.Items))
+		for j, it := range m.Items {
+			it.Title, it.Owner, it.Status = SanitizeLine(it.Title), SanitizeLine(it.Owner), SanitizeLine(it.Status)
+			items[j] = it
+		}
+		m.Items = items
+		out[i] = m
+	}
+	return out
+}

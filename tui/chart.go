@@ -1,0 +1,95 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/NimbleMarkets/ntcharts/v2/linechart/timeserieslinechart"
+
+	"warroom/compensation"
+)
+
+// minChartHeight is the smallest drawdown chart worth drawing: two rows go
+// to the X axis and its labels, so this leaves four rows of curve.
+const minChartHeight = 6
+
+// drawdownChart draws what is left of the fund after each day's payouts, in
+// yuan, at most w x h (the height is rounded down to suit the Y labels). It starts from the full pledge the day before the
+// first payout so the first day's drop shows. It is slow (a canvas per
+// call), so callers cache the result.
+func drawdownChart(st *Styles, pts []compensation.DrawdownPoint, pledgedFen int64, loc *time.Location, w, h int) string {
+	if len(pts) == 0 || w < 20 || h < minChartHeight {
+		return ""
+	}
+	// Four equal steps up the Y axis put labels on 0, 25%, 50%, 75% and
+	// 100% of the range (so the pledge itself is labelled); the two spare
+	// rows are the X axis and its dates.
+	yStep := (h - 2) / 4
+	h = 4*yStep + 2
+	if loc == nil {
+		loc = time.UTC
+	}
+	series := make([]timeserieslinechart.TimePoint, 0, len(pts)+1)
+	series = append(series, timeserieslinechart.TimePoint{
+		Time: pts[0].Day.AddDate(0, 0, -1), Value: fenToYuan(pledgedFen),
+	})
+	lo, hi := math.Min(0, fenToYuan(pledgedFen)), fenToYuan(pledgedFen)
+	for _, p := range pts {
+		y := fenToYuan(p.RemainingFen)
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+		series = append(series, timeserieslinechart.TimePoint{Time: p.Day, Value: y})
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	first, last := series[0].Time, series[len(series)-1].Time
+
+	// One date label per ~10 columns: "03-01" is five cells and the chart
+	// skips a label that would touch the previous one.
+	c := timeserieslinechart.New(w, h,
+		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string {
+			return time.Unix(int64(v), 0).In(loc).Format("01-02")
+		}),
+		timeserieslinechart.WithYLabelFormatter(func(_ int, v float64) string {
+			return compactYuan(v)
+		}),
+		timeserieslinechart.WithXYSteps(10, yStep),
+		timeserieslinechart.WithTimeRange(first, last),
+		timeserieslinechart.WithYRange(lo, hi),
+		timeserieslinechart.WithAxesStyles(st.Muted, st.Muted),
+		timeserieslinechart.WithStyle(st.Info),
+	)
+	for _, p := range series {
+		c.Push(p)
+	}
+	c.DrawBraille()
+	return strings.TrimRight(c.View(), "\n")
+}
+
+// fenToYuan is for chart coordinates only: money itself is never a float.
+func fenToYuan(fen int64) float64 { return float64(fen) / 100 }
+
+// compactYuan labels an axis: 150000000 -> "150M", 92500000 -> "92.5M".
+func compactYuan(v float64) string {
+	neg := v < 0
+	a := math.Abs(v)
+	var s string
+	switch {
+	case a >= 1e9:
+		s = trimPointZero(strconv.FormatFloat(a/1e9, 'f', 1, 64)) + "B"
+	case a >= 1e6:
+		s = trimPointZero(strconv.FormatFloat(a/1e6, 'f', 1, 64)) + "M"
+	case a >= 1e3:
+		s = trimPointZero(strconv.FormatFloat(a/1e3, 'f', 1, 64)) + "K"
+	default:
+		s = strconv.FormatFloat(a, 'f', 0, 64)
+	}
+	if neg && s != "0" {
+		s = "-" + s
+	}
+	return s
+}
+
+func trimPointZero(s string) string { return strings.TrimSuffix(s, ".0") }

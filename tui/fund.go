@@ -1,0 +1,297 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"warroom/compensation"
+)
+
+// Fund shows the compensation fund's position, who pays into it, and how
+// fast payouts draw it down. The top block and the contributors table take
+// what they need; the chart gets the rest, or gives way with a note.
+
+const (
+	fundMaxChartHeight = 30
+	fundMoneyW         = 14 // "150,000,000.00"
+	fundPctW           = 6  // "100.0%"
+)
+
+type fundView struct {
+	st *Styles
+
+	fund     *compensation.Fund // sanitised copy; nil when the incident has none
+	drawdown []compensation.DrawdownPoint
+	loc      *time.Location
+	list     listState // over fund.Contributors
+
+	width, height int
+	nameW         int
+	nativeW       int
+
+	dataGen    int // bumped by SetData so the chart cache knows
+	chart      string
+	chartKey   [3]int // dataGen, width, height the chart was drawn for
+	cache      string
+	cacheValid bool
+	renders    int // how often Render really drew (tests check the cache)
+	charts     int // how often the chart was built
+}
+
+func newFundView(st *Styles) view {
+	return &fundView{st: st, chartKey: [3]int{-1, -1, -1}}
+}
+
+func (v *fundView) Name() string { return "Fund" }
+
+func (v *fundView) Capturing() bool { return v.list.Capturing() }
+
+func (v *fundView) ShortHelp() []key.Binding { return listShortHelp() }
+
+func (v *fundView) FullHelp() [][]key.Binding { return [][]key.Binding{listFullHelp()} }
+
+func (v *fundView) SetSize(width, height int) {
+	if width == v.width && height == v.height {
+		return
+	}
+	v.width, v.height = width, height
+	v.cacheValid = false
+}
+
+func (v *fundView) SetData(s *Snapshot) {
+	v.dataGen++
+	v.cacheValid = false
+	v.fund, v.drawdown, v.loc = nil, nil, time.UTC
+	if s == nil || s.Fund == nil {
+		v.list.SetItems(nil)
+		return
+	}
+	f := *s.Fund
+	f.Currency = SanitizeLine(f.Currency)
+	f.Contributors = make([]compensation.Contributor, len(s.Fund.Contributors))
+	texts := make([]string, len(f.Contributors))
+	v.nameW, v.nativeW = len("name"), 0
+	for i, c := range s.Fund.Contributors {
+		c.Name, c.NativeName, c.Role = SanitizeLine(c.Name), SanitizeLine(c.NativeName), SanitizeLine(c.Role)
+		f.Contributors[i] = c
+		texts[i] = c.Name + " " + c.NativeName + " " + c.Role
+		v.nameW = max(v.nameW, lipgloss.Width(c.Name))
+		v.nativeW = max(v.nativeW, lipgloss.Width(c.NativeName))
+	}
+	v.nameW, v.nativeW = min(v.nameW, 20), min(v.nativeW, 12)
+	v.fund = &f
+	v.drawdown = s.Drawdown
+	v.loc = s.Incident.Location()
+	v.list.SetItems(texts)
+}
+
+func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	if v.list.Update(msg) {
+		v.cacheValid = false
+	}
+	return nil
+}
+
+func (v *fundView) Render() string {
+	if v.cacheValid {
+		return v.cache
+	}
+	v.renders++
+	v.cache = v.render()
+	v.cacheValid = true
+	return v.cache
+}
+
+func (v *fundView) render() string {
+	w, h := v.width, v.height
+	if v.fund == nil {
+		return strings.Join(fundPadLines([]string{"", v.st.Muted.Render("  No compensation fund for this incident.")}, w, h), "\n")
+	}
+	f := v.fund
+	out := v.summary()
+	out = append(out, "")
+
+	filterLine := v.list.FilterLine(v.st, w)
+	reserved := 0
+	if filterLine != "" {
+		reserved = 1
+	}
+	// Rows left for the table body and the chart block (blank + title + chart).
+	avail := h - len(out) - 2 - reserved
+	want := max(v.list.Len(), 1)
+	rows, chartH := want, 0
+	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
+		chartH = min(avail-want-2, fundMaxChartHeight)
+	} else {
+		rows = max(min(want, avail), 1)
+	}
+	v.list.SetHeight(rows)
+
+	count := strconv.Itoa(len(f.Contributors))
+	if v.list.Filter() != "" {
+		count = strconv.Itoa(v.list.Len()) + " of " + count
+	}
+	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
+	out = append(out, v.st.Muted.Render(fit(v.contributorRow("name", "native", "role", "pledged", "received", "recv %"), w)))
+	from, to := v.list.Visible()
+	sel, _ := v.list.Selected()
+	for pos := from; pos < to; pos++ {
+		i := v.list.Item(pos)
+		c := f.Contributors[i]
+		row := v.contributorRow(c.Name, c.NativeName, c.Role,
+			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen),
+			fundPercent(c.ReceivedFen, c.PledgedFen))
+		if i == sel {
+			out = append(out, v.st.Selected.Render(fit(row, w)))
+		} else {
+			out = append(out, fit(row, w))
+		}
+	}
+	if v.list.Len() == 0 {
+		msg := "  No contributors."
+		if v.list.Filter() != "" {
+			msg = "  Nothing matches the filter."
+		}
+		out = append(out, v.st.Muted.Render(fit(msg, w)))
+	}
+
+	switch {
+	case len(v.drawdown) == 0:
+		out = append(out, "", v.st.Muted.Render(fit("  No payouts yet: nothing to chart.", w)))
+	case chartH > 0:
+		out = append(out, "", v.st.Section.Render(fit("Drawdown: fund left after each day's payouts ("+f.Currency+")", w)))
+		out = append(out, strings.Split(v.drawdownChart(w, chartH), "\n")...)
+	default:
+		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
+	}
+
+	out = fundClipLines(out, h-reserved)
+	if filterLine != "" {
+		out = fundPadLines(out, w, h-1)
+		return strings.Join(out, "\n") + "\n" + filterLine
+	}
+	return strings.Join(fundPadLines(out, w, h), "\n")
+}
+
+// drawdownChart returns the cached chart when neither data nor size moved:
+// the canvas costs far more than the rest of the view.
+func (v *fundView) drawdownChart(w, h int) string {
+	k := [3]int{v.dataGen, w, h}
+	if k != v.chartKey {
+		v.charts++
+		v.chart = drawdownChart(v.st, v.drawdown, v.fund.PledgedFen, v.loc, w, h)
+		v.chartKey = k
+	}
+	return v.chart
+}
+
+// summary is the fund's position as labelled figures: five across when the
+// width allows, else three over two.
+func (v *fundView) summary() []string {
+	f := v.fund
+	st := v.st
+	out := []string{st.Section.Render(fit("Compensation fund, amounts in "+f.Currency, v.width))}
+	remaining := st.Good
+	if f.RemainingFen < 0 {
+		remaining = st.Bad
+	}
+	type figure struct {
+		label string
+		fen   int64
+		style lipgloss.Style
+		note  string
+	}
+	figs := []figure{
+		{"Pledged", f.PledgedFen, st.Bold, "100% of fund"},
+		{"Received", f.ReceivedFen, st.Bold, fundPercent(f.ReceivedFen, f.PledgedFen) + " in"},
+		{"Committed", f.CommittedFen, st.Warn, "owed on claims"},
+		{"Paid", f.PaidFen, st.Info, strconv.FormatInt(f.PaidClaims, 10) + " claims"},
+		{"Remaining", f.RemainingFen, remaining, fundPercent(f.RemainingFen, f.PledgedFen) + " left"},
+	}
+	perRow := 5
+	colW := v.width / 5
+	if colW < fundMoneyW+1 {
+		perRow, colW = 3, v.width/3
+	}
+	colW = max(colW, 1)
+	for start := 0; start < len(figs); start += perRow {
+		var labels, values, notes strings.Builder
+		for _, g := range figs[start:min(start+perRow, len(figs))] {
+			labels.WriteString(st.Muted.Render(fit("  "+g.label, colW)))
+			values.WriteString(g.style.Bold(true).Render(fit("  "+compensation.FormatFen(g.fen), colW)))
+			notes.WriteString(st.Muted.Render(fit("  "+g.note, colW)))
+		}
+		out = append(out, labels.String(), values.String(), notes.String())
+	}
+	return out
+}
+
+// contributorRow lays the table out in fixed columns; fit pads by display
+// width, so a native name such as 孙涛勇 keeps the next column in line.
+func (v *fundView) contributorRow(name, native, role, pledged, received, pct string) string {
+	roleW := v.width - 2 - v.nameW - 1 - 1 - fundMoneyW - 1 - fundMoneyW - 1 - fundPctW
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(fit(name, v.nameW))
+	b.WriteByte(' ')
+	if v.nativeW > 0 {
+		b.WriteString(fit(native, v.nativeW))
+		b.WriteByte(' ')
+		roleW -= v.nativeW + 1
+	}
+	b.WriteString(fit(role, max(roleW, 0)))
+	b.WriteByte(' ')
+	b.WriteString(fitRight(pledged, fundMoneyW))
+	b.WriteByte(' ')
+	b.WriteString(fitRight(received, fundMoneyW))
+	b.WriteByte(' ')
+	b.WriteString(fitRight(pct, fundPctW))
+	return b.String()
+}
+
+// fundPercent is part/whole to one decimal, in integers so no money value
+// passes through a float.
+func fundPercent(part, whole int64) string {
+	if whole == 0 {
+		return "-"
+	}
+	tenths := part * 1000 / whole
+	neg := tenths < 0
+	if neg {
+		tenths = -tenths
+	}
+	s := strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + "%"
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// fundClipLines keeps the first n lines.
+func fundClipLines(lines []string, n int) []string {
+	if n < 0 {
+		n = 0
+	}
+	if len(lines) > n {
+		return lines[:n]
+	}
+	return lines
+}
+
+// fundPadLines makes exactly h lines, each w cells wide, so the root can lay
+// the view out without measuring it.
+func fundPadLines(lines []string, w, h int) []string {
+	lines = fundClipLines(lines, h)
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", max(w, 0)))
+	}
+	return lines
+}
