@@ -35,15 +35,13 @@ func drawdownChart(st *Styles, pts []compensation.DrawdownPoint, pledgedFen int6
 	series = append(series, timeserieslinechart.TimePoint{
 		Time: pts[0].Day.AddDate(0, 0, -1), Value: fenToYuan(pledgedFen),
 	})
-	lo, hi := math.Min(0, fenToYuan(pledgedFen)), fenToYuan(pledgedFen)
+	lo, hi := fenToYuan(pledgedFen), fenToYuan(pledgedFen)
 	for _, p := range pts {
 		y := fenToYuan(p.RemainingFen)
 		lo, hi = math.Min(lo, y), math.Max(hi, y)
 		series = append(series, timeserieslinechart.TimePoint{Time: p.Day, Value: y})
 	}
-	if hi <= lo {
-		hi = lo + 1
-	}
+	lo = niceFloor(lo, hi)
 	first, last := series[0].Time, series[len(series)-1].Time
 
 	// One date label per ~10 columns: "03-01" is five cells and the chart
@@ -66,6 +64,33 @@ func drawdownChart(st *Styles, pts []compensation.DrawdownPoint, pledgedFen int6
 	}
 	c.DrawBraille()
 	return strings.TrimRight(c.View(), "\n")
+}
+
+// niceFloor picks the bottom of the Y axis so that the four label steps
+// down from hi are round numbers (150M, 130M, ...) and the curve fills the
+// height: a fund that has paid out a third would otherwise be a flat line
+// along the top. It falls back to 0 when the drop is most of the range.
+func niceFloor(lo, hi float64) float64 {
+	if hi <= 0 || lo < 0 {
+		if hi <= lo {
+			return hi - 1
+		}
+		return lo
+	}
+	need := (hi - lo) * 1.05 / 4
+	if need <= 0 {
+		need = hi / 40
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(need)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if step := m * mag; step >= need {
+			if floor := hi - 4*step; floor > 0 {
+				return floor
+			}
+			break
+		}
+	}
+	return 0
 }
 
 // fenToYuan is for chart coordinates only: money itself is never a float.

@@ -164,7 +164,7 @@ func (v *fundView) render() string {
 	case len(v.drawdown) == 0:
 		out = append(out, "", v.st.Muted.Render(fit("  No payouts yet: nothing to chart.", w)))
 	case chartH > 0:
-		out = append(out, "", v.st.Section.Render(fit("Drawdown: fund left after each day's payouts ("+f.Currency+")", w)))
+		out = append(out, "", v.st.Section.Render(fit("Drawdown: pledged less paid out, by day ("+f.Currency+")", w)))
 		out = append(out, strings.Split(v.drawdownChart(w, chartH), "\n")...)
 	default:
 		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
@@ -210,7 +210,7 @@ func (v *fundView) summary() []string {
 		{"Pledged", f.PledgedFen, st.Bold, "100% of fund"},
 		{"Received", f.ReceivedFen, st.Bold, fundPercent(f.ReceivedFen, f.PledgedFen) + " in"},
 		{"Committed", f.CommittedFen, st.Warn, "owed on claims"},
-		{"Paid", f.PaidFen, st.Info, strconv.FormatInt(f.PaidClaims, 10) + " claims"},
+		{"Paid", f.PaidFen, st.Info, claimsNote(f.PaidClaims, f.Claims, v.width/5-2)},
 		{"Remaining", f.RemainingFen, remaining, fundPercent(f.RemainingFen, f.PledgedFen) + " left"},
 	}
 	perRow := 5
@@ -229,6 +229,16 @@ func (v *fundView) summary() []string {
 		out = append(out, labels.String(), values.String(), notes.String())
 	}
 	return out
+}
+
+// claimsNote is "1812/3000 claims" when it fits the column, else the paid
+// count alone.
+func claimsNote(paid, all int64, w int) string {
+	s := strconv.FormatInt(paid, 10) + "/" + strconv.FormatInt(all, 10) + " claims"
+	if len(s) > w {
+		s = strconv.FormatInt(paid, 10) + " claims"
+	}
+	return s
 }
 
 // contributorRow lays the table out in fixed columns; fit pads by display
