@@ -67,3 +67,15 @@ func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) (err e
 func IsNotFound(err error) bool {
 	return errors.Is(err, ErrNotFound) || errors.Is(err, sql.ErrNoRows)
 }
+
+// Write runs fn in one transaction whose changes are attributed to actor
+// (empty: the database login). Store functions that write take the
+// transaction it hands them.
+func Write(ctx context.Context, conn *sqlx.DB, actor string, fn func(tx *sqlx.Tx) error) error {
+	return InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		if err := SetActor(ctx, tx, actor); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}

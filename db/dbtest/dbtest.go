@@ -137,3 +137,14 @@ func randomSuffix() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Open connects to url for the length of t.
+func Open(t testing.TB, url string) *sqlx.DB {
+	t.Helper()
+	conn, err := db.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}

@@ -1,0 +1,105 @@
+package db_test
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"warroom/db"
+	"warroom/db/dbtest"
+)
+
+type collector struct {
+	mu     sync.Mutex
+	events []db.Event
+	got    chan struct{}
+}
+
+func newCollector() *collector { return &collector{got: make(chan struct{}, 1000)} }
+
+func (c *collector) deliver(ev db.Event) {
+	c.mu.Lock()
+	c.events = append(c.events, ev)
+	c.mu.Unlock()
+	c.got <- struct{}{}
+}
+
+func (c *collector) changes() []db.Change {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []db.Change
+	for _, ev := range c.events {
+		out = append(out, ev.Changes...)
+	}
+	return out
+}
+
+func (c *collector) waitChanges(t *testing.T, n int) []db.Change {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		if ch := c.changes(); len(ch) >= n {
+			return ch
+		}
+		select {
+		case <-c.got:
+		case <-deadline:
+			t.Fatalf("got %d changes, want %d", len(c.changes()), n)
+		}
+	}
+}
+
+func TestFeedDeliversCommittedChangesInBatches(t *testing.T) {
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+	c := newCollector()
+	feed, err := db.Listen(url, 50*time.Millisecond, c.deliver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Close()
+
+	var inc int64
+	if err := conn.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('f', 'F', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	// A rolled-back change is never announced.
+	tx := conn.MustBegin()
+	tx.MustExec(`INSERT INTO milestones (incident_id, key, title, position) VALUES ($1, 'ghost', 'G', 1)`, inc)
+	tx.Rollback()
+	conn.MustExec(`BEGIN; SELECT set_config('warroom.actor', 'alice', true);
+		INSERT INTO milestones (incident_id, key, title, position) VALUES (` + itoa(inc) + `, 'core', 'Core', 1); COMMIT`)
+	got := c.waitChanges(t, 2)
+	if got[0].Table != "incidents" || got[0].Incident != inc || got[0].Op != "I" {
+		t.Fatalf("first change %+v", got[0])
+	}
+	if got[1].Table != "milestones" || got[1].Incident != inc || got[1].By != "alice" || got[1].Version != 1 || got[1].ID == 0 {
+		t.Fatalf("second change %+v", got[1])
+	}
+
+	// A burst of separate commits arrives in far fewer deliveries.
+	before := len(c.events)
+	for i := 0; i < 50; i++ {
+		conn.MustExec(`UPDATE milestones SET progress = $1 WHERE key = 'core'`, i)
+	}
+	got = c.waitChanges(t, 52)
+	c.mu.Lock()
+	batches := len(c.events) - before
+	c.mu.Unlock()
+	if batches >= 25 {
+		t.Fatalf("50 commits came in %d deliveries; batching is not working", batches)
+	}
+	if last := got[len(got)-1]; last.Version != 51 {
+		t.Fatalf("last change version %d, want 51", last.Version)
+	}
+
+	// Bulk tables send one notification per statement, with the row count.
+	conn.MustExec(`INSERT INTO merchants (incident_id, merchant_id) SELECT $1, 'M' || g FROM generate_series(1, 500) g`, inc)
+	got = c.waitChanges(t, 53)
+	if b := got[52]; b.Table != "merchants" || b.Rows != 500 || b.Incident != inc {
+		t.Fatalf("bulk change %+v", b)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,112 @@
+package recovery
+
+import (
+	"sort"
+	"time"
+)
+
+// ETA is a projected completion time, or the reason there is none.
+type ETA struct {
+	At     time.Time
+	OK     bool
+	Reason string // why there is no projection ("too little history")
+}
+
+// recentPoints is how many of the latest progress readings the rate is
+// taken over: enough to smooth one lucky jump, few enough to follow a change
+// of pace.
+const recentPoints = 4
+
+type point struct {
+	at       time.Time
+	progress int
+}
+
+// projectPoints extrapolates the rate between the first and last of the
+// most recent readings to 100%.
+func projectPoints(pts []point) ETA {
+	if len(pts) == 0 {
+		return ETA{Reason: "no history yet"}
+	}
+	last := pts[len(pts)-1]
+	if last.progress >= 100 {
+		return ETA{At: last.at, OK: true, Reason: "done"}
+	}
+	if len(pts) > recentPoints {
+		pts = pts[len(pts)-recentPoints:]
+	}
+	first := pts[0]
+	if len(pts) < 2 || !last.at.After(first.at) {
+		return ETA{Reason: "too little history to project"}
+	}
+	gained := last.progress - first.progress
+	if gained <= 0 {
+		return ETA{Reason: "no progress recently"}
+	}
+	span := last.at.Sub(first.at)
+	remaining := time.Duration(float64(span) * float64(100-last.progress) / float64(gained))
+	return ETA{At: last.at.Add(remaining), OK: true}
+}
+
+// Project is a milestone's ETA from its recent rate of progress.
+func Project(m Milestone, history []Update) ETA {
+	if m.Status == "done" {
+		at := m.UpdatedAt
+		if m.ActualEnd != nil {
+			at = *m.ActualEnd
+		}
+		return ETA{At: at, OK: true, Reason: "done"}
+	}
+	pts := make([]point, 0, len(history)+1)
+	for _, u := range history {
+		pts = append(pts, point{u.At, u.ToProgress})
+	}
+	// A change made without a history row (raw SQL) still counts.
+	if len(pts) == 0 || pts[len(pts)-1].progress != m.Progress {
+		pts = append(pts, point{m.UpdatedAt, m.Progress})
+	}
+	return projectPoints(pts)
+}
+
+// ProjectOverall is the whole restore's ETA: the overall progress (see
+// Overall) replayed after every update of every milestone, then projected
+// like a single milestone.
+func ProjectOverall(ms []Milestone, history map[int64][]Update) ETA {
+	if len(ms) == 0 {
+		return ETA{Reason: "no milestones"}
+	}
+	if Overall(ms) == 100 {
+		return ETA{At: latestEnd(ms), OK: true, Reason: "done"}
+	}
+	progress := make(map[int64]int, len(ms))
+	var all []Update
+	for _, m := range ms {
+		progress[m.ID] = 0
+		all = append(all, history[m.ID]...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].At.Before(all[j].At) })
+	pts := make([]point, 0, len(all))
+	for _, u := range all {
+		progress[u.MilestoneID] = u.ToProgress
+		sum := 0
+		for _, p := range progress {
+			sum += p
+		}
+		pts = append(pts, point{u.At, sum / len(ms)})
+	}
+	return projectPoints(pts)
+}
+
+func latestEnd(ms []Milestone) time.Time {
+	var t time.Time
+	for _, m := range ms {
+		end := m.UpdatedAt
+		if m.ActualEnd != nil {
+			end = *m.ActualEnd
+		}
+		if end.After(t) {
+			t = end
+		}
+	}
+	return t
+}
