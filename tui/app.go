@@ -1,0 +1,351 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/jmoiron/sqlx"
+)
+
+// Options configure the console.
+type Options struct {
+	// IncidentSlug picks the incident; empty means the current one.
+	IncidentSlug string
+	// Now is the clock (tests pin it); nil means time.Now.
+	Now func() time.Time
+	// Theme overrides DefaultTheme.
+	Theme *Theme
+}
+
+// Minimum usable terminal; below it the console says so instead of drawing
+// a layout that overlaps itself.
+const (
+	minWidth  = 80
+	minHeight = 24
+	footerH   = 1
+)
+
+// retryAfter is how soon a failed load is tried again on its own, so a
+// database restart heals without anyone pressing a key.
+const retryAfter = 5 * time.Second
+
+// Model is the console's root: it owns the data, routes keys to the active
+// view and composes header, view and footer. Views are pointers, so copies
+// of Model share them; that is the usual Bubble Tea arrangement.
+type Model struct {
+	ctx  context.Context
+	conn *sqlx.DB
+	opts Options
+	st   *Styles
+	help helpBar
+
+	views    []view
+	active   int
+	showHelp bool
+
+	snap    *Snapshot
+	loadErr error
+	loading bool
+	queued  bool // a reload arrived while a load was in flight
+	seq     int
+	ticking bool
+	now     time.Time
+
+	width, height int
+	header        *headerCache
+	body          *bodyCache
+}
+
+type tickMsg time.Time
+
+// retryMsg re-runs a failed load; a ReloadMsg would do, but keeping it
+// apart lets a success in between cancel the retry.
+type retryMsg struct{ seq int }
+
+// New builds the console for conn. Nothing is read until the program runs
+// Init.
+func New(conn *sqlx.DB, opts Options) Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	theme := DefaultTheme()
+	if opts.Theme != nil {
+		theme = *opts.Theme
+	}
+	st := newStyles(theme)
+	m := Model{
+		ctx:     context.Background(),
+		conn:    conn,
+		opts:    opts,
+		st:      &st,
+		help:    newHelpBar(&st),
+		now:     opts.Now(),
+		seq:     1,
+		loading: true,
+		header:  &headerCache{},
+		body:    &bodyCache{},
+	}
+	m.views = []view{
+		newTimelineView(m.st),
+		newRestoreView(m.st),
+		newAccountabilityView(m.st),
+		newFundView(m.st),
+	}
+	return m
+}
+
+// NewProgram is the console as a program, for callers that also need to
+// Send it messages (the live-update bridge sends ReloadMsg). Loads stop
+// when ctx ends.
+func NewProgram(ctx context.Context, conn *sqlx.DB, opts Options, popts ...tea.ProgramOption) *tea.Program {
+	m := New(conn, opts)
+	m.ctx = ctx
+	return tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
+}
+
+// Run shows the console until the user quits or ctx ends; a cancelled ctx
+// is a normal way out, not an error.
+func Run(ctx context.Context, conn *sqlx.DB, opts Options) error {
+	_, err := NewProgram(ctx, conn, opts).Run()
+	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
+		return nil
+	}
+	return err
+}
+
+// Init starts the first load; New already counted it (seq 1, loading),
+// because Init cannot change the model.
+func (m Model) Init() tea.Cmd {
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, m.seq)
+}
+
+func (m *Model) load() tea.Cmd {
+	m.seq++
+	m.loading = true
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, m.seq)
+}
+
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case ReloadMsg:
+		if m.loading {
+			m.queued = true
+			return m, nil
+		}
+		return m, m.load()
+	case retryMsg:
+		if msg.seq != m.seq || m.loading || m.loadErr == nil {
+			return m, nil
+		}
+		return m, m.load()
+	case snapshotMsg:
+		return m.loaded(msg)
+	case tickMsg:
+		m.now = m.opts.Now()
+		if m.snap == nil || !m.snap.Incident.Open() {
+			m.ticking = false
+			return m, nil
+		}
+		return m, tick()
+	}
+	return m, nil
+}
+
+// tick wakes the clock on the wall clock's second boundary, so the seconds
+// in the header turn over together with the viewer's watch.
+func tick() tea.Cmd {
+	return tea.Every(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
+	if msg.seq != m.seq {
+		return m, nil // overtaken by a newer load
+	}
+	m.loading = false
+	hadErr := m.loadErr != nil
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		m.loadErr = msg.err
+		seq := m.seq
+		cmds = append(cmds, tea.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{seq: seq} }))
+	} else {
+		m.loadErr = nil
+		m.snap = msg.snap
+		for _, v := range m.views {
+			v.SetData(m.snap)
+		}
+		m.now = m.opts.Now()
+		if m.snap.Incident.Open() && !m.ticking {
+			m.ticking = true
+			cmds = append(cmds, tick())
+		}
+	}
+	if hadErr != (m.loadErr != nil) {
+		m.resize() // the banner line came or went
+	}
+	if m.queued {
+		m.queued = false
+		cmds = append(cmds, m.load())
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, globalKeys.ForceQuit) {
+		return m, tea.Quit
+	}
+	v := m.views[m.active]
+	if m.snap != nil && !m.showHelp && v.Capturing() {
+		return m, v.Update(msg)
+	}
+	switch {
+	case key.Matches(msg, globalKeys.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, globalKeys.Help):
+		m.showHelp = !m.showHelp
+		return m, nil
+	case m.showHelp && msg.String() == "esc":
+		m.showHelp = false
+		return m, nil
+	case key.Matches(msg, globalKeys.Next):
+		m.active = (m.active + 1) % len(m.views)
+		return m, nil
+	case key.Matches(msg, globalKeys.Prev):
+		m.active = (m.active + len(m.views) - 1) % len(m.views)
+		return m, nil
+	case key.Matches(msg, globalKeys.Reload):
+		return m.Update(ReloadMsg{})
+	}
+	for i, b := range globalKeys.Tabs {
+		if key.Matches(msg, b) {
+			m.active = i
+			return m, nil
+		}
+	}
+	if m.showHelp || m.snap == nil {
+		return m, nil
+	}
+	return m, v.Update(msg)
+}
+
+// bannerH is 1 while a load error is on screen.
+func (m Model) bannerH() int {
+	if m.loadErr != nil {
+		return 1
+	}
+	return 0
+}
+
+func (m Model) bodyH() int { return m.height - headerHeight - m.bannerH() - footerH }
+
+// resize hands every view the body area. Views that are not active still
+// get it, so switching tabs never shows a frame laid out for another size.
+func (m *Model) resize() {
+	if m.width < minWidth || m.height < minHeight {
+		return
+	}
+	for _, v := range m.views {
+		v.SetSize(m.width, m.bodyH())
+	}
+}
+
+// Active is the index of the view on screen (0 Timeline ... 3 Fund).
+func (m Model) Active() int { return m.active }
+
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "warroom"
+	if m.snap != nil {
+		v.WindowTitle = "warroom: " + SanitizeLine(m.snap.Incident.Title)
+	}
+	return v
+}
+
+func (m Model) render() string {
+	w, h := m.width, m.height
+	if w == 0 || h == 0 {
+		return "" // no size yet: the first WindowSizeMsg is on its way
+	}
+	if w < minWidth || h < minHeight {
+		msg := m.st.Warn.Render("Terminal too small") + "\n" +
+			m.st.Muted.Render(fmt.Sprintf("%dx%d, need at least %dx%d", w, h, minWidth, minHeight))
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, msg)
+	}
+	hs := headerState{width: w, active: m.active, loading: m.loading, now: m.now.Truncate(time.Second)}
+	if m.snap != nil {
+		hs.inc = &m.snap.Incident
+	}
+	for i, v := range m.views {
+		hs.names[i] = v.Name()
+	}
+	parts := []string{m.header.render(m.st, hs)}
+	if m.loadErr != nil {
+		parts = append(parts, m.banner())
+	}
+	bh := m.bodyH()
+	switch {
+	case m.showHelp:
+		parts = append(parts, m.help.full(m.views[m.active], w, bh))
+	case m.snap == nil:
+		parts = append(parts, m.placeholder(bh))
+	default:
+		parts = append(parts, m.body.clip(m.views[m.active].Render(), w, bh))
+	}
+	parts = append(parts, m.help.short(m.views[m.active], w))
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) banner() string {
+	msg := " Could not load the incident: " + SanitizeLine(m.loadErr.Error())
+	if m.snap != nil {
+		msg += " (showing the last data read)"
+	}
+	msg += " - retrying; ctrl+r to retry now"
+	return m.st.Banner.Render(fit(msg, m.width))
+}
+
+func (m Model) placeholder(h int) string {
+	msg := "Loading…"
+	if m.loadErr != nil {
+		msg = "No data yet."
+	}
+	return strings.Join(padLines([]string{"", fit("  "+m.st.Muted.Render(msg), m.width)}, h, m.width), "\n")
+}
+
+// bodyCache keeps the last clipped view: views return the same cached
+// string until something changes, so clipping runs once per change.
+type bodyCache struct {
+	in   string
+	w, h int
+	out  string
+}
+
+// clip makes a view's output exactly w x h, so a view that misjudges its
+// size cannot push the footer off the screen or wrap lines.
+func (c *bodyCache) clip(s string, w, h int) string {
+	if s == c.in && w == c.w && h == c.h && c.out != "" {
+		return c.out
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) != w {
+			lines[i] = fit(l, w)
+		}
+	}
+	c.in, c.w, c.h = s, w, h
+	c.out = strings.Join(padLines(lines, h, w), "\n")
+	return c.out
+}

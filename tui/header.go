@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"warroom/incident"
+)
+
+// headerHeight is the title line plus the tabs line.
+const headerHeight = 2
+
+// headerState is everything the header shows; equal states draw equal
+// headers, which is what the cache keys on.
+type headerState struct {
+	width   int
+	inc     *incident.Incident // nil until the first load
+	now     time.Time          // truncated to the second: the clock's resolution
+	active  int
+	names   [4]string
+	loading bool
+}
+
+type headerCache struct {
+	key headerState
+	out string
+	ok  bool
+}
+
+func (c *headerCache) render(st *Styles, hs headerState) string {
+	if c.ok && c.key == hs {
+		return c.out
+	}
+	c.key, c.out, c.ok = hs, renderHeader(st, hs), true
+	return c.out
+}
+
+func renderHeader(st *Styles, hs headerState) string {
+	w := hs.width
+	var left, right string
+	if hs.inc == nil {
+		left = st.Title.Render("warroom")
+		right = st.Muted.Render("loading…")
+	} else {
+		inc := hs.inc
+		left = severityStyle(st, inc.Severity).Render(strings.ToUpper(SanitizeLine(inc.Severity))) + " " +
+			incidentStatusStyle(st, inc.Status).Render(strings.ToUpper(SanitizeLine(inc.Status))) + " " +
+			st.Title.Render(SanitizeLine(inc.Title))
+		right = clockText(st, *inc, hs.now)
+	}
+	line1 := spread(left, right, w)
+
+	var tabs strings.Builder
+	for i, name := range hs.names {
+		label := strconv.Itoa(i+1) + " " + name
+		if i == hs.active {
+			tabs.WriteString(st.ActiveTab.Render(label))
+		} else {
+			tabs.WriteString(st.Tab.Render(label))
+		}
+	}
+	status := ""
+	if hs.loading && hs.inc != nil {
+		status = st.Muted.Render("refreshing…")
+	}
+	line2 := spread(tabs.String(), status, w)
+	return line1 + "\n" + line2
+}
+
+// clockText is the war-room clock: time since the outage began, ticking
+// while the incident is open, frozen at its total once resolved, with the
+// wall time in the incident's own zone (not the viewer's).
+func clockText(st *Styles, inc incident.Incident, now time.Time) string {
+	loc := inc.Location()
+	elapsed := st.Bold.Render(incident.FormatElapsed(inc.Elapsed(now)))
+	if inc.ResolvedAt != nil {
+		return elapsed + st.Muted.Render(" resolved "+inc.ResolvedAt.In(loc).Format("2006-01-02 15:04 MST"))
+	}
+	return elapsed + st.Muted.Render(" now "+now.In(loc).Format("2006-01-02 15:04:05 MST"))
+}
+
+// spread puts left and right on one line of exactly w cells; the left part
+// gives way when both do not fit, because the clock matters more than the
+// end of a long title.
+func spread(left, right string, w int) string {
+	rw := lipgloss.Width(right)
+	if rw >= w {
+		return fit(right, w)
+	}
+	lw := w - rw - 1
+	if right == "" {
+		lw = w
+	}
+	out := fit(" "+left, lw)
+	if right != "" {
+		out += " " + right
+	}
+	return out
+}
+
+func severityStyle(st *Styles, sev string) lipgloss.Style {
+	switch sev {
+	case "sev1":
+		return st.Banner
+	case "sev2":
+		return st.Bad
+	case "sev3":
+		return st.Warn
+	}
+	return st.Muted
+}
+
+func incidentStatusStyle(st *Styles, status string) lipgloss.Style {
+	switch status {
+	case "open":
+		return st.Bad.Bold(true)
+	case "monitoring":
+		return st.Warn.Bold(true)
+	case "resolved":
+		return st.Good.Bold(true)
+	}
+	return st.Muted
+}

@@ -1,0 +1,278 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"warroom/incident"
+)
+
+// Timeline column widths. The window column only appears on wide screens;
+// the detail pane always shows both windows in full.
+const (
+	tlWhenW    = 16 // "2006-01-02 15:04"
+	tlKindW    = 9  // "rehearsal"
+	tlStateW   = 7  // "planned"
+	tlWindowW  = 30
+	tlWindowAt = 110 // minimum width for the window column
+	tlMinTitle = 16
+	tlDetailH  = 6 // minimum detail pane height, rule included
+)
+
+// timelineKeys are the timeline's own keys; the list keys are shared.
+var timelineKeys = struct{ Detail key.Binding }{
+	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+}
+
+// tlEntry is an entry with its text already sanitised: sanitising is done
+// once per load, not once per frame.
+type tlEntry struct {
+	e                          incident.Entry
+	kind, title, body, author  string
+	when, state, window, label string
+}
+
+type timelineView struct {
+	st      *Styles
+	loc     *time.Location
+	entries []tlEntry
+	list    listState
+	detail  bool // detail pane wanted (it still needs the height)
+
+	width, height int
+	cache         string
+	cacheOK       bool
+	renders       int // real renders, for the cache test
+}
+
+func newTimelineView(st *Styles) *timelineView {
+	return &timelineView{st: st, loc: time.UTC, detail: true}
+}
+
+func (v *timelineView) Name() string { return "Timeline" }
+
+func (v *timelineView) SetData(s *Snapshot) {
+	v.loc = s.Incident.Location()
+	v.entries = make([]tlEntry, len(s.Timeline))
+	hay := make([]string, len(s.Timeline))
+	for i, e := range s.Timeline {
+		te := tlEntry{
+			e:      e,
+			kind:   SanitizeLine(e.Kind),
+			title:  SanitizeLine(e.Title),
+			body:   strings.TrimSpace(Sanitize(e.Body)),
+			author: SanitizeLine(e.Author),
+			when:   whenText(e.At(), e.Precision, v.loc),
+			state:  "actual",
+		}
+		if e.Planned() {
+			te.state = "planned"
+		}
+		te.window = tlWindow(e, v.loc)
+		v.entries[i] = te
+		hay[i] = te.when + " " + te.kind + " " + te.title + " " + te.body
+	}
+	v.list.SetItems(hay)
+	v.layout()
+	v.cacheOK = false
+}
+
+// tlWindow is the row's window column: the actual span, and the planned one
+// beside it when it differs.
+func tlWindow(e incident.Entry, loc *time.Location) string {
+	act := spanText(e.ActualStart, e.ActualEnd, e.Precision, loc)
+	plan := spanText(e.PlannedStart, e.PlannedEnd, e.Precision, loc)
+	switch {
+	case act != "" && plan != "" && plan != act:
+		return act + " (plan " + plan + ")"
+	case act != "":
+		return act
+	case plan != "":
+		return "plan " + plan
+	}
+	return ""
+}
+
+func (v *timelineView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.layout()
+	v.cacheOK = false
+}
+
+// layout gives the list the rows it needs, leaving the rest to the detail
+// pane when there is room for one.
+func (v *timelineView) layout() {
+	v.list.SetHeight(v.listRows())
+}
+
+func (v *timelineView) chrome() int {
+	n := 1 // column titles
+	if v.list.Filtering() {
+		n++
+	}
+	return n
+}
+
+func (v *timelineView) listRows() int {
+	avail := v.height - v.chrome()
+	if v.showDetail() {
+		return max(min(v.list.Len(), avail-tlDetailH), 1)
+	}
+	return max(avail, 1)
+}
+
+func (v *timelineView) showDetail() bool {
+	return v.detail && v.height-v.chrome() >= tlDetailH+3
+}
+
+func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	wasFiltering := v.list.Filtering()
+	handled := v.list.Update(msg)
+	if !handled && !v.list.Capturing() && key.Matches(msg, timelineKeys.Detail) {
+		v.detail = !v.detail
+		handled = true
+	}
+	if handled {
+		if wasFiltering != v.list.Filtering() || v.list.Filtering() {
+			v.layout()
+		}
+		v.cacheOK = false
+	}
+	return nil
+}
+
+func (v *timelineView) Capturing() bool { return v.list.Capturing() }
+
+func (v *timelineView) ShortHelp() []key.Binding {
+	return append(listShortHelp(), timelineKeys.Detail)
+}
+
+func (v *timelineView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{listFullHelp(), {timelineKeys.Detail}}
+}
+
+func (v *timelineView) Render() string {
+	if v.cacheOK {
+		return v.cache
+	}
+	v.renders++
+	v.cache, v.cacheOK = v.render(), true
+	return v.cache
+}
+
+func (v *timelineView) columns() (titleW, windowW int) {
+	// 2 for the cursor mark, one space between columns.
+	fixed := 2 + tlWhenW + 1 + tlKindW + 1 + tlStateW + 1
+	if v.width >= tlWindowAt {
+		windowW = tlWindowW
+		fixed += 1 + windowW
+	}
+	return max(v.width-fixed, tlMinTitle), windowW
+}
+
+func (v *timelineView) render() string {
+	st, w := v.st, v.width
+	lines := make([]string, 0, v.height)
+	if fl := v.list.FilterLine(st, w); fl != "" {
+		lines = append(lines, fl)
+	}
+	titleW, windowW := v.columns()
+	head := []cell{
+		{text: "WHEN", w: tlWhenW, style: st.Muted},
+		{text: "KIND", w: tlKindW, style: st.Muted},
+		{text: "STATE", w: tlStateW, style: st.Muted},
+		{text: "TITLE", w: titleW, style: st.Muted},
+	}
+	if windowW > 0 {
+		head = append(head, cell{text: "WINDOW", w: windowW, style: st.Muted})
+	}
+	lines = append(lines, fit(tableRow(st, head, false), w))
+
+	switch {
+	case len(v.entries) == 0:
+		lines = append(lines, fit("  "+st.Muted.Render("No timeline entries yet."), w))
+	case v.list.Len() == 0:
+		lines = append(lines, fit("  "+st.Muted.Render("No entries match the filter."), w))
+	}
+	from, to := v.list.Visible()
+	for pos := from; pos < to; pos++ {
+		te := &v.entries[v.list.Item(pos)]
+		stateStyle := st.Muted
+		if te.state == "actual" {
+			stateStyle = st.Header
+		}
+		cells := []cell{
+			{text: te.when, w: tlWhenW, style: st.Header},
+			{text: te.kind, w: tlKindW, style: st.KindStyle(te.e.Kind)},
+			{text: te.state, w: tlStateW, style: stateStyle},
+			{text: te.title, w: titleW, style: st.Header},
+		}
+		if windowW > 0 {
+			cells = append(cells, cell{text: te.window, w: windowW, style: st.Muted})
+		}
+		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
+	}
+
+	if v.showDetail() {
+		listEnd := v.chrome() + v.list.height
+		if len(v.entries) == 0 || v.list.Len() == 0 {
+			listEnd = v.chrome() + 1
+		}
+		lines = padLines(lines, listEnd, w)
+		if i, ok := v.list.Selected(); ok {
+			lines = append(lines, v.detailPane(&v.entries[i], v.height-len(lines))...)
+		}
+	}
+	return strings.Join(padLines(lines, v.height, w), "\n")
+}
+
+// detailPane is the selected entry in full: both windows with their
+// durations and drift, who wrote it, and the body wrapped to the width.
+func (v *timelineView) detailPane(te *tlEntry, h int) []string {
+	st, w, e := v.st, v.width, te.e
+	out := []string{rule(st, te.kind, w)}
+	meta := te.when
+	if te.author != "" {
+		meta += " · by " + te.author
+	}
+	out = append(out, fit(" "+st.Bold.Render(te.title)+"  "+st.Muted.Render(meta), w))
+	zone := e.At().In(v.loc).Format("MST")
+	if e.PlannedStart != nil {
+		out = append(out, fit(" "+st.Muted.Render("planned ")+v.window(e.PlannedStart, e.PlannedEnd, e.Precision, zone), w))
+	}
+	if e.ActualStart != nil {
+		s := " " + st.Muted.Render("actual  ") + v.window(e.ActualStart, e.ActualEnd, e.Precision, zone)
+		if e.PlannedStart != nil && e.Precision != "day" {
+			d := "started " + drift(*e.PlannedStart, *e.ActualStart)
+			if e.PlannedEnd != nil && e.ActualEnd != nil {
+				d += ", ended " + drift(*e.PlannedEnd, *e.ActualEnd)
+			}
+			s += "  " + st.Warn.Render(d)
+		}
+		out = append(out, fit(s, w))
+	}
+	if room := h - len(out); room > 0 && te.body != "" {
+		for _, l := range wrapText(te.body, w-2, room) {
+			out = append(out, fit(" "+l, w))
+		}
+	}
+	return out
+}
+
+// window is a full span "2020-03-02 02:05 - 2020-03-02 07:40 CST (5h 35m)".
+func (v *timelineView) window(start, end *time.Time, precision, zone string) string {
+	s := whenText(*start, precision, v.loc)
+	if end != nil {
+		s += " - " + whenText(*end, precision, v.loc)
+	}
+	if precision != "day" {
+		s += " " + zone
+	}
+	if end != nil && precision != "day" {
+		s += " (" + duration(end.Sub(*start)) + ")"
+	}
+	return s
+}
