@@ -14,9 +14,10 @@ import (
 	"syscall"
 )
 
-// maxSocketPath is the longest Unix socket path the kernel takes
-// (sizeof(sun_path) minus the terminating NUL); postgres refuses longer.
-const maxSocketPath = 107
+// maxSocketPath is the longest Unix socket path postgres accepts: the
+// kernel's sun_path less the terminating NUL, 108 bytes on Linux and 104 on
+// macOS; the smaller holds everywhere.
+const maxSocketPath = 103
 
 // initdb creates the cluster in a side directory and renames it into place,
 // so an initdb killed half-way never leaves a cluster that looks usable.

@@ -109,7 +109,7 @@ func (s *Server) runChild(ctx context.Context, port int) (*childServer, error) {
 	// No ctx: it must outlive the start-up context.
 	cmd := s.acct.command(context.Background(), s.bin("postgres"), append([]string{"-D", s.pgdata()}, s.postgresArgs(port, sock)...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT // immediate shutdown when we die
+	dieWithParent(cmd.SysProcAttr)
 
 	c := &childServer{done: make(chan struct{})}
 	started := make(chan error, 1)
