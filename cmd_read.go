@@ -75,7 +75,7 @@ func newFundCmd() *cobra.Command {
 }
 
 func newTimelineCmd() *cobra.Command {
-	return readCmd("timeline", "The incident's timeline, oldest first",
+	c := readCmd("timeline", "The incident's timeline, oldest first",
 		func(cmd *cobra.Command, conn *sqlx.DB, inc incident.Incident, asJSON bool) error {
 			entries, err := incident.Timeline(cmd.Context(), conn, inc.ID)
 			if err != nil {
@@ -100,6 +100,8 @@ func newTimelineCmd() *cobra.Command {
 			fmt.Fprintf(out, "Timeline of %s (times in %s)\n\n", inc.Slug, inc.TimeZone)
 			return writeTable(out, []column{{title: "WHEN"}, {title: "KIND"}, {title: "STATE"}, {title: "TITLE"}}, rows)
 		})
+	c.AddCommand(newTimelineAddCmd())
+	return c
 }
 
 func newMilestonesCmd() *cobra.Command {

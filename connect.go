@@ -59,27 +59,33 @@ func resolveDB(ctx context.Context, cmd *cobra.Command) (dbSource, error) {
 // openDB connects, applies pending migrations and, on the first start of
 // the embedded database, loads the demo incident.
 func openDB(cmd *cobra.Command) (*sqlx.DB, error) {
+	conn, _, err := openDBSource(cmd)
+	return conn, err
+}
+
+// openDBSource is openDB that also says where the database came from.
+func openDBSource(cmd *cobra.Command) (*sqlx.DB, dbSource, error) {
 	ctx := cmd.Context()
 	src, err := resolveDB(ctx, cmd)
 	if err != nil {
-		return nil, err
+		return nil, src, err
 	}
 	conn, err := db.Open(ctx, db.WithLibpqDefaults(src.url))
 	if err != nil {
-		return nil, fmt.Errorf("%w (database from %s)", err, src.from)
+		return nil, src, fmt.Errorf("%w (database from %s)", err, src.from)
 	}
 	if _, err := db.Migrate(ctx, conn.DB); err != nil {
 		conn.Close()
-		return nil, err
+		return nil, src, err
 	}
 	if src.created {
 		sum, err := demo.Load(ctx, conn)
 		if err != nil {
 			conn.Close()
-			return nil, fmt.Errorf("load demo incident: %w", err)
+			return nil, src, fmt.Errorf("load demo incident: %w", err)
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "warroom: new embedded database; loaded the demo incident (%d timeline entries, %d merchants)\n",
 			sum.Entries, sum.Merchants)
 	}
-	return conn, nil
+	return conn, src, nil
 }

@@ -14,15 +14,19 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/db"
 	"warroom/incident"
 	"warroom/tui"
 )
 
-// Exit codes scripts can rely on.
+// Exit codes scripts can rely on (listed in the README).
 const (
-	exitOK    = 0
-	exitError = 1 // anything else: connection, bad input, server refusal
-	exitUsage = 2 // unknown command or flag
+	exitOK       = 0
+	exitError    = 1 // anything not listed below
+	exitUsage    = 2 // unknown command, flag or argument
+	exitInvalid  = 3 // bad input: nothing was written
+	exitConflict = 4 // someone else changed it first: nothing was written
+	exitNotFound = 5 // no such incident, milestone or entry
 )
 
 func main() {
@@ -43,9 +47,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "warroom:", err)
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
 	var coded *codedError
-	if errors.As(err, &coded) {
+	switch {
+	case errors.As(err, &coded):
 		return coded.code
+	case errors.Is(err, db.ErrConflict):
+		return exitConflict
+	case errors.Is(err, db.ErrInvalidInput), errors.Is(err, db.ErrCheckViolation), errors.Is(err, db.ErrNotNull):
+		return exitInvalid
+	case errors.Is(err, db.ErrNotFound):
+		return exitNotFound
 	}
 	return exitError
 }
@@ -79,9 +94,26 @@ data directory and loads with the demo incident on first start.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &codedError{code: exitUsage, err: err}
 	})
-	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(),
+	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
 		newDBCmd(), newDemoCmd())
+	markArgErrorsAsUsage(root)
 	return root
+}
+
+// markArgErrorsAsUsage makes a wrong number of arguments exit with
+// exitUsage, like an unknown flag, on every command in the tree.
+func markArgErrorsAsUsage(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &codedError{code: exitUsage, err: err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markArgErrorsAsUsage(sub)
+	}
 }
 
 func runConsole(cmd *cobra.Command, _ []string) error {
