@@ -44,6 +44,7 @@ const (
 	accLineFinding
 	accLineConsequence
 	accLineSummary
+	accLineDetail // the full text of a cut title
 	accLineNote
 )
 
@@ -213,7 +214,10 @@ func (v *accountabilityView) scrollToCursor(rows int) {
 
 // build lays the filtered entries out as lines for the current width.
 func (v *accountabilityView) build() {
-	sig := strconv.Itoa(v.width) + "\x00" + v.list.Filter()
+	// The selected action item shows its full title under it, so the
+	// layout depends on the cursor too.
+	sel, _ := v.list.Selected()
+	sig := strconv.Itoa(v.width) + "\x00" + strconv.Itoa(sel) + "\x00" + v.list.Filter()
 	if v.lines != nil && v.linesFor == sig {
 		return
 	}
@@ -245,6 +249,11 @@ func (v *accountabilityView) build() {
 			}
 			v.entryLine[ei] = len(v.lines)
 			add(accLineEntry, ei, "")
+			if p := v.people[e.person]; lipgloss.Width(p.Title) > v.personTitleW() {
+				for _, l := range accWrap(p.Title, wrapW) {
+					add(accLineDetail, ei, "    "+l)
+				}
+			}
 			for _, f := range v.people[e.person].Findings {
 				for i, l := range accWrap(f.Finding, wrapW) {
 					if i == 0 {
@@ -278,6 +287,12 @@ func (v *accountabilityView) build() {
 		case accItem:
 			v.entryLine[ei] = len(v.lines)
 			add(accLineEntry, ei, "")
+			it := v.measures[e.measure].Items[e.item]
+			if ei == sel && lipgloss.Width(it.Title) > v.itemTitleW() {
+				for _, l := range accWrap(it.Title, max(v.width-19, 10)) {
+					add(accLineDetail, ei, strings.Repeat(" ", 17)+l)
+				}
+			}
 		}
 	}
 	if len(v.entries) == 0 {
@@ -320,6 +335,8 @@ func (v *accountabilityView) renderLine(l accLine, sel int) string {
 		return st.Warn.Render(fit("    "+l.text, w))
 	case accLineSummary:
 		return st.Muted.Render(fit("     "+l.text, w))
+	case accLineDetail:
+		return st.Info.Render(fit(l.text, w))
 	case accLineNote:
 		return st.Muted.Render(fit("  "+l.text, w))
 	case accLineEntry:
@@ -364,7 +381,7 @@ func (v *accountabilityView) renderEntry(ei int, selected bool) string {
 		if it.Due != nil {
 			due = it.Due.Format("2006-01-02") // a date column: no zone to convert
 		}
-		titleW := max(w-5-11-1-1-v.ownerW-1-10, 8)
+		titleW := v.itemTitleW()
 		status := fit(it.Status, 11)
 		if !selected {
 			status = st.StatusStyle(it.Status).Render(status)
@@ -377,10 +394,24 @@ func (v *accountabilityView) renderEntry(ei int, selected bool) string {
 	return fit(s, w)
 }
 
+// personTitleW is what is left of the width for a person's title.
+func (v *accountabilityView) personTitleW() int {
+	w := v.width - 2 - v.nameW - 1 - v.pledgeW - 1
+	if v.nativeW > 0 {
+		w -= v.nativeW + 1
+	}
+	return max(w, 0)
+}
+
+// itemTitleW is what is left for an action item's title after the indent,
+// status, owner and due columns.
+func (v *accountabilityView) itemTitleW() int {
+	return max(v.width-5-11-1-1-v.ownerW-1-10, 8)
+}
+
 // personRow lays out name, native name, title and pledge in fixed columns;
 // fit pads by display width, so 孙涛勇 takes its six cells.
 func (v *accountabilityView) personRow(name, native, title, pledge string) string {
-	titleW := v.width - 2 - v.nameW - 1 - v.pledgeW - 1
 	var b strings.Builder
 	b.WriteString("  ")
 	b.WriteString(fit(name, v.nameW))
@@ -388,9 +419,8 @@ func (v *accountabilityView) personRow(name, native, title, pledge string) strin
 	if v.nativeW > 0 {
 		b.WriteString(fit(native, v.nativeW))
 		b.WriteByte(' ')
-		titleW -= v.nativeW + 1
 	}
-	b.WriteString(fit(title, max(titleW, 0)))
+	b.WriteString(fit(title, v.personTitleW()))
 	b.WriteByte(' ')
 	b.WriteString(fitRight(pledge, v.pledgeW))
 	return b.String()

@@ -86,8 +86,8 @@ func dumpView(t *testing.T, s string) {
 	}
 }
 
-// columnAfter is the display column where after starts on the line that
-// contains anchor, or -1.
+// columnAfter is the display column where after starts, past anchor, on
+// the first line that contains anchor, or -1.
 func columnAfter(lines []string, anchor, after string) int {
 	for _, l := range lines {
 		l = ansi.Strip(l)
@@ -95,6 +95,7 @@ func columnAfter(lines []string, anchor, after string) int {
 		if i < 0 {
 			continue
 		}
+		i += len(anchor)
 		j := strings.Index(l[i:], after)
 		if j < 0 {
 			return -1
@@ -307,4 +308,27 @@ func TestAccountabilityEmpty(t *testing.T) {
 	}
 	v.SetData(nil)
 	v.Render()
+}
+
+func TestAccountabilitySelectedItemShowsFullTitle(t *testing.T) {
+	s := accFundSnapshot()
+	long := "Cold standby with full backups in several regions, Beijing, Shanghai and Nanjing, checked weekly"
+	s.Accountability.Measures[1].Items[0].Title = long
+	st := newStyles(DefaultTheme())
+	v := newAccountabilityView(&st).(*accountabilityView)
+	v.SetSize(80, 40)
+	v.SetData(s)
+	if strings.Contains(ansi.Strip(v.Render()), "checked weekly") {
+		t.Fatal("unselected long title should be cut")
+	}
+	// People (4), measure 1, its 2 items, measure 2, then the item.
+	for range 8 {
+		v.Update(press("j"))
+	}
+	if e, _ := v.list.Selected(); v.entries[e].kind != accItem || v.entries[e].item != 0 || v.entries[e].measure != 1 {
+		t.Fatalf("cursor on entry %+v", v.entries[e])
+	}
+	if !strings.Contains(ansi.Strip(v.Render()), "checked weekly") {
+		t.Fatalf("selected long title not shown in full:\n%s", ansi.Strip(v.Render()))
+	}
 }

@@ -82,7 +82,7 @@ func niceFloor(lo, hi float64) float64 {
 		need = hi / 40
 	}
 	mag := math.Pow(10, math.Floor(math.Log10(need)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+	for _, m := range []float64{1, 1.5, 2, 2.5, 5, 10} {
 		if step := m * mag; step >= need {
 			if floor := hi - 4*step; floor > 0 {
 				return floor
