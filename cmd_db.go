@@ -8,7 +8,6 @@ import (
 
 	"warroom/db"
 	"warroom/db/pgserver"
-	"warroom/demo"
 )
 
 func newDBCmd() *cobra.Command {
@@ -43,41 +42,25 @@ func newDBStartCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			srv, err := embeddedServer()
-			if err != nil {
-				return err
-			}
 			t0 := time.Now()
-			created, err := srv.Start(ctx)
+			srv, created, err := startEmbedded(ctx)
 			if err != nil {
 				return err
 			}
 			took := time.Since(t0).Round(time.Millisecond)
 			// The same first-start work as opening the console, so a script
 			// can start the server and hand `warroom db url` to consoles.
-			dbCreated, err := pgserver.EnsureDatabase(ctx, srv.URL("postgres"), embeddedDatabase)
-			if err != nil {
-				return err
-			}
 			conn, err := db.Open(ctx, srv.URL(embeddedDatabase))
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			if _, err := db.Migrate(ctx, conn.DB); err != nil {
+			if err := prepareDB(ctx, conn, true, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if created {
 				fmt.Fprintf(out, "Created a PostgreSQL %d cluster in %s\n", srv.Version, srv.DataDir)
-			}
-			if dbCreated {
-				sum, err := demo.Load(ctx, conn)
-				if err != nil {
-					return fmt.Errorf("load demo incident: %w", err)
-				}
-				fmt.Fprintf(out, "Created the %s database with the demo incident (%d timeline entries, %d merchants)\n",
-					embeddedDatabase, sum.Entries, sum.Merchants)
 			}
 			fmt.Fprintf(out, "Running on 127.0.0.1:%d (ready in %v)\n%s\n", srv.Port, took, srv.URL(embeddedDatabase))
 			return nil

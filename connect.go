@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/jmoiron/sqlx"
@@ -21,11 +23,11 @@ type dbSource struct {
 	url      string
 	from     string // "--db", "DATABASE_URL", "PG* environment", "embedded server"
 	embedded bool
-	created  bool // the embedded database did not exist before this start
 }
 
 // resolveDB picks the database the way libpq users expect: the flag, then
-// DATABASE_URL, then PG* variables; with none of them, the embedded server.
+// DATABASE_URL, then PG* variables; with none of them, the embedded server,
+// started if it is not running.
 func resolveDB(ctx context.Context, cmd *cobra.Command) (dbSource, error) {
 	if f := cmd.Flag("db"); f != nil && f.Value.String() != "" {
 		return dbSource{url: f.Value.String(), from: "--db"}, nil
@@ -38,26 +40,30 @@ func resolveDB(ctx context.Context, cmd *cobra.Command) (dbSource, error) {
 			return dbSource{url: "", from: "PG* environment"}, nil // lib/pq reads them itself
 		}
 	}
-	dir, err := pgserver.DefaultDataDir()
+	srv, _, err := startEmbedded(ctx)
 	if err != nil {
 		return dbSource{}, err
 	}
-	srv, err := pgserver.New(dir)
-	if err != nil {
-		return dbSource{}, err
-	}
-	if _, err := srv.Start(ctx); err != nil {
-		return dbSource{}, err
-	}
-	created, err := pgserver.EnsureDatabase(ctx, srv.URL("postgres"), embeddedDatabase)
-	if err != nil {
-		return dbSource{}, err
-	}
-	return dbSource{url: srv.URL(embeddedDatabase), from: "embedded server", embedded: true, created: created}, nil
+	return dbSource{url: srv.URL(embeddedDatabase), from: "embedded server", embedded: true}, nil
 }
 
-// openDB connects, applies pending migrations and, on the first start of
-// the embedded database, loads the demo incident.
+// startEmbedded starts the embedded server if needed and makes sure its
+// warroom database exists. created reports a cluster made just now.
+func startEmbedded(ctx context.Context) (srv *pgserver.Server, created bool, err error) {
+	if srv, err = embeddedServer(); err != nil {
+		return nil, false, err
+	}
+	if created, err = srv.Start(ctx); err != nil {
+		return nil, false, err
+	}
+	if _, err = pgserver.EnsureDatabase(ctx, srv.URL("postgres"), embeddedDatabase); err != nil {
+		return nil, false, err
+	}
+	return srv, created, nil
+}
+
+// openDB connects, applies pending migrations and, on an empty embedded
+// database, loads the demo incident.
 func openDB(cmd *cobra.Command) (*sqlx.DB, error) {
 	conn, _, err := openDBSource(cmd)
 	return conn, err
@@ -74,18 +80,38 @@ func openDBSource(cmd *cobra.Command) (*sqlx.DB, dbSource, error) {
 	if err != nil {
 		return nil, src, fmt.Errorf("%w (database from %s)", err, src.from)
 	}
-	if _, err := db.Migrate(ctx, conn.DB); err != nil {
+	if err := prepareDB(ctx, conn, src.embedded, cmd.ErrOrStderr()); err != nil {
 		conn.Close()
 		return nil, src, err
 	}
-	if src.created {
-		sum, err := demo.Load(ctx, conn)
-		if err != nil {
-			conn.Close()
-			return nil, src, fmt.Errorf("load demo incident: %w", err)
-		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "warroom: new embedded database; loaded the demo incident (%d timeline entries, %d merchants)\n",
-			sum.Entries, sum.Merchants)
-	}
 	return conn, src, nil
+}
+
+// prepareDB applies pending migrations and gives an embedded database with
+// no incident at all the demo incident. A database the user names is never
+// given demo data unasked (`warroom demo load` does that).
+func prepareDB(ctx context.Context, conn *sqlx.DB, embedded bool, log io.Writer) error {
+	if _, err := db.Migrate(ctx, conn.DB); err != nil {
+		return err
+	}
+	if !embedded {
+		return nil
+	}
+	var any bool
+	if err := conn.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 FROM incidents)`); err != nil {
+		return db.MapError(err)
+	}
+	if any {
+		return nil
+	}
+	sum, err := demo.Load(ctx, conn)
+	if errors.Is(err, demo.ErrAlreadyLoaded) {
+		return nil // another console loaded it a moment ago
+	}
+	if err != nil {
+		return fmt.Errorf("load demo incident: %w", err)
+	}
+	fmt.Fprintf(log, "warroom: empty embedded database: loaded the demo incident %s (%d timeline entries, %d merchants)\n",
+		sum.Slug, sum.Entries, sum.Merchants)
+	return nil
 }
