@@ -159,6 +159,10 @@ func (v *accountabilityView) Render() string {
 		return v.cache
 	}
 	v.renders++
+	if v.width <= 0 || v.height <= 0 {
+		v.cache, v.cacheValid = "", true
+		return ""
+	}
 	v.build()
 	filterLine := v.list.FilterLine(v.st, v.width)
 	rows := v.height

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,9 +65,17 @@ func (v *fundView) SetSize(width, height int) {
 }
 
 func (v *fundView) SetData(s *Snapshot) {
-	v.dataGen++
 	v.cacheValid = false
+	old, oldDrawdown, oldLoc := v.fund, v.drawdown, v.loc
 	v.fund, v.drawdown, v.loc = nil, nil, time.UTC
+	defer func() {
+		// Live updates reload the snapshot often while payouts change
+		// rarely; the chart is only redrawn when what it plots moved.
+		if old == nil || v.fund == nil || old.PledgedFen != v.fund.PledgedFen ||
+			oldLoc.String() != v.loc.String() || !slices.EqualFunc(oldDrawdown, v.drawdown, sameDrawdownPoint) {
+			v.dataGen++
+		}
+	}()
 	if s == nil || s.Fund == nil {
 		v.list.SetItems(nil)
 		return
@@ -109,6 +118,9 @@ func (v *fundView) Render() string {
 
 func (v *fundView) render() string {
 	w, h := v.width, v.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
 	if v.fund == nil {
 		return strings.Join(fundPadLines([]string{"", v.st.Muted.Render("  No compensation fund for this incident.")}, w, h), "\n")
 	}
@@ -170,12 +182,15 @@ func (v *fundView) render() string {
 		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
 	}
 
-	out = fundClipLines(out, h-reserved)
+	out = fundPadLines(out, w, h-reserved)
 	if filterLine != "" {
-		out = fundPadLines(out, w, h-1)
-		return strings.Join(out, "\n") + "\n" + filterLine
+		out = append(out, filterLine)
 	}
-	return strings.Join(fundPadLines(out, w, h), "\n")
+	return strings.Join(out, "\n")
+}
+
+func sameDrawdownPoint(a, b compensation.DrawdownPoint) bool {
+	return a.Day.Equal(b.Day) && a.RemainingFen == b.RemainingFen
 }
 
 // drawdownChart returns the cached chart when neither data nor size moved:

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -8,6 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"warroom/compensation"
+	"warroom/db/dbtest"
+	"warroom/demo"
 )
 
 func newTestFund(w, h int) *fundView {
@@ -145,8 +148,15 @@ func TestFundCache(t *testing.T) {
 	}
 	v.SetData(accFundSnapshot())
 	v.Render()
-	if v.renders != 4 || v.charts != 3 {
-		t.Fatalf("new data: renders=%d charts=%d", v.renders, v.charts)
+	if v.renders != 4 || v.charts != 2 {
+		t.Fatalf("same payouts reloaded: renders=%d charts=%d", v.renders, v.charts)
+	}
+	s := accFundSnapshot()
+	s.Drawdown = s.Drawdown[:10]
+	v.SetData(s)
+	v.Render()
+	if v.renders != 5 || v.charts != 3 {
+		t.Fatalf("new payouts: renders=%d charts=%d", v.renders, v.charts)
 	}
 }
 
@@ -201,5 +211,77 @@ func TestDrawdownSinglePoint(t *testing.T) {
 	out := drawdownChart(&st, []compensation.DrawdownPoint{s.Drawdown[0]}, s.Fund.PledgedFen, s.Incident.Location(), 60, 8)
 	if n := len(strings.Split(out, "\n")); out == "" || n < minChartHeight || n > 8 || !strings.Contains(ansi.Strip(out), "150M") {
 		t.Fatalf("single point chart:\n%s", out)
+	}
+}
+
+// TestAccountabilityAndFundOnDemoData renders both views from the reference
+// incident as the console loads it, at the smallest and a common size.
+func TestAccountabilityAndFundOnDemoData(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	if _, err := demo.Load(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := LoadSnapshot(ctx, conn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStyles(DefaultTheme())
+	for _, size := range [][2]int{{80, 20}, {120, 36}} {
+		w, h := size[0], size[1]
+		acc := newAccountabilityView(&st)
+		acc.SetSize(w, h)
+		acc.SetData(snap)
+		out := acc.Render()
+		dumpView(t, out)
+		checkBlock(t, out, w, h)
+		lines := strings.Split(out, "\n")
+		if a, b := columnAfter(lines, "Sun Taoyong", "chairman"), columnAfter(lines, "Huang Junwei", "executive"); a < 0 || a != b {
+			t.Errorf("%dx%d accountability: title column %d vs %d", w, h, a, b)
+		}
+		if !strings.Contains(ansi.Strip(out), "35,000,000.00") {
+			t.Errorf("%dx%d accountability: no pledge", w, h)
+		}
+
+		fund := newFundView(&st)
+		fund.SetSize(w, h)
+		fund.SetData(snap)
+		out = fund.Render()
+		dumpView(t, out)
+		checkBlock(t, out, w, h)
+		plain := ansi.Strip(out)
+		for _, want := range []string{"CNY", "150,000,000.00", "孙涛勇", "Drawdown", "150M"} {
+			if !strings.Contains(plain, want) {
+				t.Errorf("%dx%d fund: missing %q", w, h, want)
+			}
+		}
+		lines = strings.Split(out, "\n")
+		if a, b := columnAfter(lines, "Sun Taoyong", "chairman"), columnAfter(lines, "The company", "company"); a < 0 || a != b {
+			t.Errorf("%dx%d fund: role column %d vs %d", w, h, a, b)
+		}
+	}
+}
+
+func TestViewsAnySize(t *testing.T) {
+	st := newStyles(DefaultTheme())
+	for _, w := range []int{1, 10, 30, 79, 200} {
+		for _, h := range []int{1, 2, 5, 9, 13, 23, 60} {
+			for _, v := range []view{newAccountabilityView(&st), newFundView(&st)} {
+				v.SetSize(w, h)
+				v.SetData(accFundSnapshot())
+				for _, k := range []string{"j", "G", "/", "a", "enter", "k", "g"} {
+					v.Update(press(k))
+					out := v.Render()
+					if n := len(strings.Split(out, "\n")); n != h {
+						t.Fatalf("%s %dx%d after %q: %d lines", v.Name(), w, h, k, n)
+					}
+					for i, l := range strings.Split(out, "\n") {
+						if lw := lipgloss.Width(l); lw != w {
+							t.Fatalf("%s %dx%d after %q: line %d is %d wide", v.Name(), w, h, k, i, lw)
+						}
+					}
+				}
+			}
+		}
 	}
 }
