@@ -322,7 +322,7 @@ func (m Model) placeholder(h int) string {
 	if m.loadErr != nil {
 		msg = "No data yet."
 	}
-	return strings.Join(padLines([]string{"", fit("  "+m.st.Muted.Render(msg), m.width)}, h, m.width), "\n")
+	return strings.Join(padLines([]string{fit("", m.width), fit("  "+m.st.Muted.Render(msg), m.width)}, h, m.width), "\n")
 }
 
 // bodyCache keeps the last clipped view: views return the same cached

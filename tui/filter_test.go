@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -159,5 +160,20 @@ func TestFitPadsWideText(t *testing.T) {
 	}
 	if got := fit("孙涛勇 Sun Taoyong", 7); got != "孙涛勇…" {
 		t.Fatalf("fit cut = %q", got)
+	}
+}
+
+func TestWordWrap(t *testing.T) {
+	got := wordWrap("from 2020-02-17 19:00 to 2020-02-23", 12)
+	want := []string{"from", "2020-02-17", "19:00 to", "2020-02-23"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("wrap = %q", got)
+	}
+	got = wordWrap("孙涛勇黄骏伟方桐舒 ok", 6)
+	if strings.Join(got, "|") != "孙涛勇|黄骏伟|方桐舒|ok" {
+		t.Fatalf("CJK wrap = %q", got)
+	}
+	if got := wrapText("a b c d e f", 3, 2); strings.Join(got, "|") != "a b|c…" {
+		t.Fatalf("cut = %q", got)
 	}
 }

@@ -122,7 +122,7 @@ func wrapText(s string, w, n int) []string {
 	}
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		out = append(out, strings.Split(ansi.Wrap(para, w, ""), "\n")...)
+		out = append(out, wordWrap(para, w)...)
 	}
 	for len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
 		out = out[:len(out)-1]
@@ -131,9 +131,39 @@ func wrapText(s string, w, n int) []string {
 		out = out[:n]
 		last := out[n-1]
 		if lipgloss.Width(last)+1 > w {
-			last = fit(last, w-1)
+			last = ansi.Truncate(last, w-1, "")
 		}
 		out[n-1] = strings.TrimRight(last, " ") + ellipsis
+	}
+	return out
+}
+
+// wordWrap breaks plain text at spaces only (ansi.Wrap also breaks after
+// hyphens, which splits dates like 2020-02-17). A word wider than w, such
+// as a run of Chinese text without spaces, is cut at the cell boundary.
+func wordWrap(s string, w int) []string {
+	var out []string
+	line, lineW := "", 0
+	for _, word := range strings.Fields(s) {
+		ww := lipgloss.Width(word)
+		switch {
+		case lineW > 0 && lineW+1+ww <= w:
+			line += " " + word
+			lineW += 1 + ww
+			continue
+		case lineW > 0:
+			out = append(out, line)
+		}
+		line, lineW = word, ww
+		if ww > w {
+			parts := strings.Split(ansi.Hardwrap(word, w, false), "\n")
+			out = append(out, parts[:len(parts)-1]...)
+			line = parts[len(parts)-1]
+			lineW = lipgloss.Width(line)
+		}
+	}
+	if lineW > 0 || len(out) == 0 {
+		out = append(out, line)
 	}
 	return out
 }
