@@ -82,7 +82,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 		}
 		if u, ok := s.LastUpdates[m.ID]; ok {
 			r.upd = &u
-			r.updWhen = u.At.In(v.loc).Format("01-02 15:04")
+			r.updWhen = shortWhen(u.At.In(v.loc), s.Incident.StartedAt.In(v.loc))
 			r.updWho = SanitizeLine(u.Author)
 			r.updNote = SanitizeLine(u.Note)
 		}
@@ -103,6 +103,15 @@ func (v *restoreView) SetData(s *Snapshot) {
 	v.list.SetItems(hay)
 	v.layout()
 	v.cacheOK = false
+}
+
+// shortWhen drops the year while it is the incident's year, and the time
+// once it is not, so a late update never passes for one from the incident.
+func shortWhen(t, ref time.Time) string {
+	if t.Year() == ref.Year() {
+		return t.Format("01-02 15:04")
+	}
+	return t.Format("2006-01-02")
 }
 
 // statusLabel is a status as people say it: "in_progress" -> "in progress".

@@ -77,7 +77,7 @@ func whenText(t time.Time, precision string, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04")
 }
 
-// spanText is a compact window "02:05-07:40" or "02-17 19:00-02-23 19:00";
+// spanText is a compact window "02:05-07:40" or "02-17 19:00 - 02-23 19:00";
 // "" without an end.
 func spanText(start, end *time.Time, precision string, loc *time.Location) string {
 	if start == nil || end == nil {
@@ -88,12 +88,12 @@ func spanText(start, end *time.Time, precision string, loc *time.Location) strin
 		if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
 			return s.Format("01-02")
 		}
-		return s.Format("01-02") + "-" + e.Format("01-02")
+		return s.Format("01-02") + " - " + e.Format("01-02")
 	}
 	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
 		return s.Format("15:04") + "-" + e.Format("15:04")
 	}
-	return s.Format("01-02 15:04") + "-" + e.Format("01-02 15:04")
+	return s.Format("01-02 15:04") + " - " + e.Format("01-02 15:04")
 }
 
 // duration says a span the way the clock does, without the T+.
