@@ -25,16 +25,18 @@ type Contributor struct {
 // Fund is the fund's position. Remaining = pledged - committed - paid, where
 // committed is what approved claims still owe.
 type Fund struct {
-	Incident     string        `json:"incident"`
-	Currency     string        `json:"currency"`
-	PledgedFen   int64         `json:"pledged_fen"`
-	ReceivedFen  int64         `json:"received_fen"`
-	CommittedFen int64         `json:"committed_fen"`
-	PaidFen      int64         `json:"paid_fen"`
-	RemainingFen int64         `json:"remaining_fen"`
-	Claims       int64         `json:"claims"`
-	PaidClaims   int64         `json:"paid_claims"`
-	Contributors []Contributor `json:"contributors"`
+	Incident     string `json:"incident"`
+	Currency     string `json:"currency"`
+	PledgedFen   int64  `json:"pledged_fen"`
+	ReceivedFen  int64  `json:"received_fen"`
+	CommittedFen int64  `json:"committed_fen"`
+	PaidFen      int64  `json:"paid_fen"`
+	RemainingFen int64  `json:"remaining_fen"`
+	Claims       int64  `json:"claims"`
+	// InKindValueFen is what one in-kind (traffic) plan costs the fund.
+	InKindValueFen int64         `json:"inkind_value_fen"`
+	PaidClaims     int64         `json:"paid_claims"`
+	Contributors   []Contributor `json:"contributors"`
 }
 
 // LoadFund reads the fund of one incident. It fails with db.ErrNotFound
@@ -59,30 +61,25 @@ func LoadFund(ctx context.Context, q db.Querier, incidentID int64, slug string) 
 		f.PledgedFen += c.PledgedFen
 		f.ReceivedFen += c.ReceivedFen
 	}
-	// Committed: approved claims less anything already paid on them.
+	// The counters are kept by the database (migration 00003) as claims and
+	// payouts change, so this is one row at any number of claims. Committed
+	// is what approved claims still owe (their amount less what was paid).
 	var totals struct {
-		Committed  int64 `db:"committed"`
-		Paid       int64 `db:"paid"`
-		Claims     int64 `db:"claims"`
+		Committed  int64 `db:"committed_fen"`
+		Paid       int64 `db:"paid_fen"`
+		Claims     int64 `db:"claims_count"`
 		PaidClaims int64 `db:"paid_claims"`
+		InKind     int64 `db:"inkind_value_fen"`
 	}
 	err = q.GetContext(ctx, &totals, `
-		WITH paid AS (
-			SELECT claim_id, sum(amount_fen) AS fen FROM payouts
-			WHERE incident_id = $1 GROUP BY claim_id)
-		SELECT
-		  COALESCE(sum(GREATEST(c.amount_fen - COALESCE(p.fen, 0), 0))
-		           FILTER (WHERE c.state = 'approved'), 0)::bigint AS committed,
-		  COALESCE((SELECT sum(fen) FROM paid), 0)::bigint AS paid,
-		  count(*) AS claims,
-		  count(*) FILTER (WHERE c.state = 'paid') AS paid_claims
-		FROM claims c LEFT JOIN paid p ON p.claim_id = c.id
-		WHERE c.incident_id = $1`, incidentID)
+		SELECT committed_fen, paid_fen, claims_count, paid_claims, inkind_value_fen
+		FROM funds WHERE incident_id = $1`, incidentID)
 	if err != nil {
 		return f, db.MapError(err)
 	}
 	f.CommittedFen, f.PaidFen = totals.Committed, totals.Paid
 	f.Claims, f.PaidClaims = totals.Claims, totals.PaidClaims
+	f.InKindValueFen = totals.InKind
 	f.RemainingFen = f.PledgedFen - f.CommittedFen - f.PaidFen
 	return f, nil
 }

@@ -1,0 +1,158 @@
+package compensation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"warroom/db"
+)
+
+// MerchantImport says what an import of merchants did.
+type MerchantImport struct {
+	File            string    `json:"file"`
+	SHA256          string    `json:"sha256"`
+	Merchants       int64     `json:"merchants"`
+	AlreadyImported bool      `json:"already_imported"`
+	ImportedAt      time.Time `json:"imported_at"`
+}
+
+// MerchantColumns is the header a merchants file must have.
+var MerchantColumns = []string{"merchant_id", "name", "industry"}
+
+// NormalizeIndustry is how industries are matched to margin rates: trimmed,
+// inner spaces collapsed, ASCII letters lower-cased ("Fresh  Food" and
+// "fresh food" are one industry).
+func NormalizeIndustry(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// ImportMerchants loads a merchants CSV (merchant_id,name,industry) into the
+// incident with one COPY, inside the caller's transaction. Any bad row
+// returns an *ImportError naming file, line and field; the caller's
+// rollback then leaves nothing behind. The same file (by SHA-256) imported
+// again is recognised and changes nothing.
+func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name string, r io.ReadSeeker, progress Progress) (MerchantImport, error) {
+	res := MerchantImport{File: name}
+	sum, done, err := claimImport(ctx, q, "merchant_imports", incidentID, name, r)
+	if err != nil || done != nil {
+		if done != nil {
+			res.SHA256, res.AlreadyImported, res.ImportedAt = sum, true, *done
+		}
+		return res, err
+	}
+	res.SHA256 = sum
+	in, err := newCSVIn(name, r, MerchantColumns, progress)
+	if err != nil {
+		return res, err
+	}
+	existing, err := merchantCodes(ctx, q, incidentID)
+	if err != nil {
+		return res, err
+	}
+	seen := make(map[string]int, 1024) // merchant id -> line, within this file
+	stmt, err := q.PrepareContext(ctx, `COPY merchants (incident_id, merchant_id, name, industry) FROM STDIN`)
+	if err != nil {
+		return res, db.MapError(err)
+	}
+	defer stmt.Close()
+	for {
+		rec, err := in.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+		line := in.line()
+		id := strings.TrimSpace(rec[0])
+		switch {
+		case id == "":
+			return res, in.errorf(line, "merchant_id", "empty")
+		case strings.ContainsAny(id, "\t\r\n"):
+			return res, in.errorf(line, "merchant_id", "contains a tab or line break")
+		}
+		if first, dup := seen[id]; dup {
+			return res, in.errorf(line, "merchant_id", "%s is already on line %d", id, first)
+		}
+		if _, dup := existing[id]; dup {
+			return res, in.errorf(line, "merchant_id", "%s was imported before", id)
+		}
+		seen[id] = line
+		industry := NormalizeIndustry(rec[2])
+		if industry == "" {
+			return res, in.errorf(line, "industry", "empty (the margin rate is looked up by industry)")
+		}
+		if _, err := stmt.ExecContext(ctx, incidentID, id, strings.TrimSpace(rec[1]), industry); err != nil {
+			return res, fmt.Errorf("%s:%d: %w", name, line, db.MapError(err))
+		}
+		res.Merchants++
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return res, db.MapError(err)
+	}
+	if err := stmt.Close(); err != nil {
+		return res, db.MapError(err)
+	}
+	err = q.QueryRowxContext(ctx, `
+		UPDATE merchant_imports SET merchants = $2 WHERE incident_id = $1 AND sha256 = $3 RETURNING imported_at`,
+		incidentID, res.Merchants, sum).Scan(&res.ImportedAt)
+	return res, db.MapError(err)
+}
+
+// claimImport hashes the file, then records it in table (merchant_imports
+// or sales_imports) before any row is loaded: a second import of the same
+// file, even a concurrent one, meets the unique key and is reported as done
+// (when it was imported). The reader is rewound for the real pass.
+func claimImport(ctx context.Context, q db.Querier, table string, incidentID int64, name string, r io.ReadSeeker) (sum string, done *time.Time, err error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", name, err)
+	}
+	sum = hex.EncodeToString(h.Sum(nil))
+	var at time.Time
+	// table is one of two constants, never user input.
+	err = q.GetContext(ctx, &at, `SELECT imported_at FROM `+table+` WHERE incident_id = $1 AND sha256 = $2`, incidentID, sum)
+	if err == nil {
+		return sum, &at, nil
+	}
+	if err = db.MapError(err); !db.IsNotFound(err) {
+		return sum, nil, err
+	}
+	cols, vals := "incident_id, file_name, sha256, merchants", "$1, $2, $3, 0"
+	if table == "sales_imports" {
+		cols += ", rows_total, rows_in_window, rows_outside, in_window_fen"
+		vals += ", 0, 0, 0, 0"
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO `+table+` (`+cols+`) VALUES (`+vals+`)`, incidentID, name, sum)
+	if err = db.MapError(err); errors.Is(err, db.ErrUniqueViolation) {
+		return sum, nil, fmt.Errorf("%s is being imported by someone else right now: %w", name, db.ErrConflict)
+	}
+	return sum, nil, err
+}
+
+// merchantCodes is the set of merchant ids already in the incident.
+func merchantCodes(ctx context.Context, q db.Querier, incidentID int64) (map[string]struct{}, error) {
+	rows, err := q.QueryxContext(ctx, `SELECT merchant_id FROM merchants WHERE incident_id = $1`, incidentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := map[string]struct{}{}
+	var code string
+	for rows.Next() {
+		if err := rows.Scan(&code); err != nil {
+			return nil, db.MapError(err)
+		}
+		out[code] = struct{}{}
+	}
+	return out, db.MapError(rows.Err())
+}

@@ -1,0 +1,57 @@
+package compensation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"warroom/db"
+)
+
+// Windows are the incident's own baseline and outage windows (half-open:
+// start included, end excluded), read from its fund, with the zone that
+// times without an offset are read in.
+type Windows struct {
+	BaselineStart, BaselineEnd time.Time
+	OutageStart, OutageEnd     time.Time
+	Location                   *time.Location
+	InKindValueFen             int64
+}
+
+// Baseline and Outage are the window lengths.
+func (w Windows) Baseline() time.Duration { return w.BaselineEnd.Sub(w.BaselineStart) }
+func (w Windows) Outage() time.Duration   { return w.OutageEnd.Sub(w.OutageStart) }
+
+// InBaseline reports whether t counts towards the baseline sales.
+func (w Windows) InBaseline(t time.Time) bool {
+	return !t.Before(w.BaselineStart) && t.Before(w.BaselineEnd)
+}
+
+// LoadWindows reads the windows; an incident whose fund lacks either
+// window cannot compute claims, and says so.
+func LoadWindows(ctx context.Context, q db.Querier, incidentID int64) (Windows, error) {
+	var row struct {
+		BS, BE, OS, OE *time.Time
+		TZ             string `db:"time_zone"`
+		InKind         int64  `db:"inkind_value_fen"`
+	}
+	err := q.QueryRowxContext(ctx, `
+		SELECT f.baseline_start, f.baseline_end, f.outage_start, f.outage_end, i.time_zone, f.inkind_value_fen
+		FROM funds f JOIN incidents i ON i.id = f.incident_id WHERE f.incident_id = $1`, incidentID).
+		Scan(&row.BS, &row.BE, &row.OS, &row.OE, &row.TZ, &row.InKind)
+	if err != nil {
+		if db.IsNotFound(db.MapError(err)) {
+			return Windows{}, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
+		}
+		return Windows{}, db.MapError(err)
+	}
+	if row.BS == nil || row.BE == nil || row.OS == nil || row.OE == nil {
+		return Windows{}, db.Invalid("fund", "the baseline and outage windows must both be set before claims can be computed")
+	}
+	loc, err := time.LoadLocation(row.TZ)
+	if err != nil {
+		return Windows{}, fmt.Errorf("incident time zone %q: %w", row.TZ, err)
+	}
+	return Windows{BaselineStart: *row.BS, BaselineEnd: *row.BE, OutageStart: *row.OS, OutageEnd: *row.OE,
+		Location: loc, InKindValueFen: row.InKind}, nil
+}
