@@ -21,6 +21,9 @@ var (
 	ErrInvalidInput      = errors.New("invalid input")
 	ErrRaisedByDatabase  = errors.New("refused by the database")
 	ErrConnectionFailure = errors.New("database connection lost")
+	// ErrWrongState: the row is not in a state that allows this (an
+	// approval request already decided or expired).
+	ErrWrongState = errors.New("not possible in its current state")
 )
 
 var codeErrors = map[pq.ErrorCode]error{
@@ -36,6 +39,10 @@ var codeErrors = map[pq.ErrorCode]error{
 	"22008": ErrInvalidInput,
 	"22003": ErrInvalidInput,
 	"P0001": ErrRaisedByDatabase,
+	"P0002": ErrNotFound,        // no_data_found, raised by the approval functions
+	"22023": ErrInvalidInput,    // invalid_parameter_value
+	"42710": ErrUniqueViolation, // duplicate_object (a role name taken)
+	"55000": ErrWrongState,      // object_not_in_prerequisite_state
 }
 
 // MappedError keeps the named error and the server's own error together.
