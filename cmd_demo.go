@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/db"
 	"warroom/demo"
 )
 
@@ -16,7 +19,7 @@ func newDemoCmd() *cobra.Command {
 		Short: "The demo incident (the February 2020 production-data deletion)",
 		Args:  cobra.NoArgs,
 	}
-	c.AddCommand(newDemoLoadCmd())
+	c.AddCommand(newDemoLoadCmd(), newDemoGenerateCmd())
 	return c
 }
 
@@ -64,4 +67,61 @@ payouts, in one transaction. It refuses when the incident is already there.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	return c
+}
+
+func newDemoGenerateCmd() *cobra.Command {
+	var (
+		n      int
+		dir    string
+		asJSON bool
+	)
+	c := &cobra.Command{
+		Use:   "generate --merchants N [--dir DIR]",
+		Short: "Write N synthetic merchants and their baseline-week sales as CSV files to import",
+		Long: `Write DIR/merchants.csv and DIR/sales.csv (six days of sales per merchant in
+the demo incident's baseline window), deterministic for a given N (up to
+1,000,000). Load them with 'warroom merchants import' and 'warroom sales import'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := generateFiles(dir, n)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), st)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d merchants to %s and %d sales rows (%s yuan) to %s\n",
+				st.Merchants, filepath.Join(dir, "merchants.csv"), st.SalesRows, compensation.FormatFen(st.SalesFen), filepath.Join(dir, "sales.csv"))
+			return nil
+		},
+	}
+	c.Flags().IntVar(&n, "merchants", 1000, "how many merchants (1 to 1000000)")
+	c.Flags().StringVar(&dir, "dir", ".", "where to write merchants.csv and sales.csv")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	return c
+}
+
+// generateFiles writes dir/merchants.csv and dir/sales.csv.
+func generateFiles(dir string, n int) (demo.GenerateStats, error) {
+	if n <= 0 || n > demo.MaxGenerated {
+		return demo.GenerateStats{}, &db.FieldError{Field: "--merchants", Reason: fmt.Sprintf("%d: want 1 to %d", n, demo.MaxGenerated)}
+	}
+	mf, err := os.Create(filepath.Join(dir, "merchants.csv"))
+	if err != nil {
+		return demo.GenerateStats{}, err
+	}
+	defer mf.Close()
+	sf, err := os.Create(filepath.Join(dir, "sales.csv"))
+	if err != nil {
+		return demo.GenerateStats{}, err
+	}
+	defer sf.Close()
+	st, err := demo.Generate(n, mf, sf)
+	if err != nil {
+		return st, err
+	}
+	if err := mf.Close(); err != nil {
+		return st, err
+	}
+	return st, sf.Close()
 }

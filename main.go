@@ -95,7 +95,7 @@ data directory and loads with the demo incident on first start.`,
 		return &codedError{code: exitUsage, err: err}
 	})
 	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
-		newDBCmd(), newDemoCmd())
+		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), newBenchCmd())
 	markArgErrorsAsUsage(root)
 	return root
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"warroom/compensation"
 )
 
 // populationSpec describes the synthetic merchants; every share is in basis
@@ -123,14 +125,16 @@ func (p populationSpec) validate() error {
 	return errors.Join(errs...)
 }
 
-// cashFen is the statement's cash formula in integer fen: daily revenue x
-// margin x outage days, with the one rounding (half up) at the end. Minutes
-// instead of hours keep it exact for outages that are not whole hours.
+// cashFen is the statement's cash formula for a merchant with this daily
+// revenue: the compensation engine's CashFen (one rounding, half away from
+// zero), fed one day of revenue over a one-day baseline, which is the same
+// fraction as the week's sales over the week.
 func cashFen(dailyRevenueFen, marginBP int64, outage time.Duration) int64 {
-	minutes := int64(outage / time.Minute)
-	num := dailyRevenueFen * marginBP * minutes
-	const den = 24 * 60 * 10000
-	return (num + den/2) / den
+	fen, err := compensation.CashFen(dailyRevenueFen, compensation.Margin(marginBP*100), outage, 24*time.Hour)
+	if err != nil {
+		panic(err) // validate() bounds every input, so this cannot happen
+	}
+	return fen
 }
 
 // generate builds the population. The same spec and outage always give the
