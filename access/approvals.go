@@ -30,19 +30,19 @@ const DefaultTTL = 24 * time.Hour
 
 // Approval is one request for a high-risk operation and its decision.
 type Approval struct {
-	ID           int64           `db:"id" json:"id"`
-	IncidentID   *int64          `db:"incident_id" json:"incident_id"`
-	Op           Op              `db:"op" json:"op"`
-	Payload      json.RawMessage `db:"payload" json:"payload"`
-	Reason       string          `db:"reason" json:"reason"`
-	RequestedBy  string          `db:"requested_by" json:"requested_by"`
-	RequestedAt  time.Time       `db:"requested_at" json:"requested_at"`
-	ExpiresAt    time.Time       `db:"expires_at" json:"expires_at"`
-	State        string          `db:"state" json:"state"` // pending, approved, rejected, expired
-	DecidedBy    *string         `db:"decided_by" json:"decided_by"`
-	DecidedAt    *time.Time      `db:"decided_at" json:"decided_at"`
-	DecisionNote string          `db:"decision_note" json:"decision_note"`
-	Result       json.RawMessage `db:"result" json:"result"`
+	ID           int64      `db:"id" json:"id"`
+	IncidentID   *int64     `db:"incident_id" json:"incident_id"`
+	Op           Op         `db:"op" json:"op"`
+	Payload      JSON       `db:"payload" json:"payload"`
+	Reason       string     `db:"reason" json:"reason"`
+	RequestedBy  string     `db:"requested_by" json:"requested_by"`
+	RequestedAt  time.Time  `db:"requested_at" json:"requested_at"`
+	ExpiresAt    time.Time  `db:"expires_at" json:"expires_at"`
+	State        string     `db:"state" json:"state"` // pending, approved, rejected, expired
+	DecidedBy    *string    `db:"decided_by" json:"decided_by"`
+	DecidedAt    *time.Time `db:"decided_at" json:"decided_at"`
+	DecisionNote string     `db:"decision_note" json:"decision_note"`
+	Result       JSON       `db:"result" json:"result"`
 }
 
 // An expired request is stored as pending; readers see "expired".

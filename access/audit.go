@@ -2,7 +2,6 @@ package access
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"warroom/db"
@@ -12,19 +11,19 @@ import (
 // rows before and after (JSON arrays; for statements over the detail limit,
 // {"rows": n, "digest": ...}).
 type AuditEntry struct {
-	Seq        int64           `db:"seq" json:"seq"` // position in the chain (commit order)
-	ID         int64           `db:"id" json:"id"`
-	At         time.Time       `db:"at" json:"at"`
-	TxID       int64           `db:"txid" json:"txid"`
-	Login      string          `db:"login" json:"login"` // the session user
-	Actor      string          `db:"actor" json:"actor"` // differs only for superusers acting as someone
-	Table      string          `db:"table_name" json:"table"`
-	Op         string          `db:"op" json:"op"`
-	IncidentID *int64          `db:"incident_id" json:"incident_id"`
-	Rows       int64           `db:"rows" json:"rows"`
-	Before     json.RawMessage `db:"before" json:"before"`
-	After      json.RawMessage `db:"after" json:"after"`
-	Hash       []byte          `db:"hash" json:"hash"`
+	Seq        int64     `db:"seq" json:"seq"` // position in the chain (commit order)
+	ID         int64     `db:"id" json:"id"`
+	At         time.Time `db:"at" json:"at"`
+	TxID       int64     `db:"txid" json:"txid"`
+	Login      string    `db:"login" json:"login"` // the session user
+	Actor      string    `db:"actor" json:"actor"` // differs only for superusers acting as someone
+	Table      string    `db:"table_name" json:"table"`
+	Op         string    `db:"op" json:"op"`
+	IncidentID *int64    `db:"incident_id" json:"incident_id"`
+	Rows       int64     `db:"rows" json:"rows"`
+	Before     JSON      `db:"before" json:"before"`
+	After      JSON      `db:"after" json:"after"`
+	Hash       []byte    `db:"hash" json:"hash"`
 }
 
 // AuditFilter pages through the trail, newest first.
