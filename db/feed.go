@@ -47,8 +47,9 @@ type Feed struct {
 // server that vanished without closing the socket is noticed quickly.
 const pingEvery = 2 * time.Second
 
-// Listen starts a feed on dsn. Changes arriving within window of the first
-// are delivered together; connection events are delivered at once.
+// Listen starts a feed on dsn. A change arriving after a quiet window is
+// delivered at once; changes arriving within window of a delivery are
+// delivered together when it ends. Connection events are delivered at once.
 // deliver runs on the feed's goroutine and must not block for long (a
 // tea.Program's Send is fine).
 func Listen(dsn string, window time.Duration, deliver func(Event)) (*Feed, error) {
@@ -82,8 +83,13 @@ func (f *Feed) loop(window time.Duration, events <-chan Event, deliver func(Even
 	defer f.wg.Done()
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
+	// Leading-edge batching: a change that arrives when the feed is quiet
+	// goes out at once (a trailing window alone would add its whole length
+	// to every update's latency); what follows within window is held and
+	// sent together when the window ends, and that send opens a new window,
+	// so a long burst becomes one delivery per window.
 	var pending []Change
-	var flush <-chan time.Time
+	var flush <-chan time.Time // non-nil while a window is open
 	for {
 		select {
 		case <-f.done:
@@ -102,13 +108,19 @@ func (f *Feed) loop(window time.Duration, events <-chan Event, deliver func(Even
 				continue // not ours, or from a newer schema: the next reload covers it
 			}
 			c.At = time.Now()
-			pending = append(pending, c)
 			if flush == nil {
+				deliver(Event{Changes: []Change{c}})
 				flush = time.After(window)
+				continue
 			}
+			pending = append(pending, c)
 		case <-flush:
+			if len(pending) == 0 {
+				flush = nil // quiet for a whole window: the next change goes at once
+				continue
+			}
 			deliver(Event{Changes: pending})
-			pending, flush = nil, nil
+			pending, flush = nil, time.After(window)
 		case <-ping.C:
 			go f.listener.Ping() // errors surface as a disconnect event
 		}

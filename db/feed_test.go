@@ -103,3 +103,39 @@ func TestFeedDeliversCommittedChangesInBatches(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A change after a quiet spell is delivered at once, not at the end of the
+// window: with an hour-long window it could not arrive otherwise.
+func TestFeedDeliversFirstChangeAtOnce(t *testing.T) {
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+	c := newCollector()
+	feed, err := db.Listen(url, time.Hour, c.deliver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Close()
+	waitListening(t, conn)
+	conn.MustExec(`INSERT INTO incidents (slug, title, started_at) VALUES ('q', 'Q', now())`)
+	got := c.waitChanges(t, 1)
+	if len(got) != 1 || got[0].Table != "incidents" {
+		t.Fatalf("changes %+v", got)
+	}
+}
+
+// waitListening waits until some session LISTENs on the channel, so a
+// change made next cannot slip by before the listener is connected.
+func waitListening(t *testing.T, conn interface {
+	Get(dest any, query string, args ...any) error
+}) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		if err := conn.Get(&n, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'listen%'`); err == nil && n > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the feed never started listening")
+}
