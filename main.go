@@ -95,7 +95,8 @@ data directory and loads with the demo incident on first start.`,
 		return &codedError{code: exitUsage, err: err}
 	})
 	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
-		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), newBenchCmd())
+		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), newBenchCmd(),
+		newUserCmd(), newApprovalsCmd(), newAuditCmd())
 	markArgErrorsAsUsage(root)
 	return root
 }

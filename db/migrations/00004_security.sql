@@ -286,6 +286,10 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- Every console checks the schema version at start: logins must read it.
+GRANT SELECT ON warroom_schema_version
+    TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+
 -- Everyone may read the audit trail; only the definer functions write it.
 REVOKE ALL ON audit_log, audit_chain, audit_head FROM PUBLIC;
 GRANT SELECT ON audit_log, audit_chain, audit_head
