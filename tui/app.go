@@ -21,6 +21,10 @@ type Options struct {
 	Now func() time.Time
 	// Theme overrides DefaultTheme.
 	Theme *Theme
+	// DSN is the connection string Run gives the live-update feed (its own
+	// connection, as LISTEN needs one); empty means the PG* variables, as
+	// for the pool.
+	DSN string
 }
 
 // Minimum usable terminal; below it the console says so instead of drawing
@@ -52,8 +56,15 @@ type Model struct {
 	snap    *Snapshot
 	loadErr error
 	loading bool
-	queued  bool // a reload arrived while a load was in flight
+	pending part // parts to reload once the load in flight is done
 	seq     int
+
+	// Connection state (live.go): the feed lost its connection, or a load
+	// failed for want of one; downSince is when the outage began.
+	feedDown, queryDown bool
+	downSince           time.Time
+	activity            *activityLog
+
 	ticking bool
 	now     time.Time
 
@@ -90,6 +101,8 @@ func New(conn *sqlx.DB, opts Options) Model {
 		loading: true,
 		header:  &headerCache{},
 		body:    &bodyCache{},
+
+		activity: &activityLog{},
 	}
 	m.views = []view{
 		newTimelineView(m.st),
@@ -110,9 +123,16 @@ func NewProgram(ctx context.Context, conn *sqlx.DB, opts Options, popts ...tea.P
 }
 
 // Run shows the console until the user quits or ctx ends; a cancelled ctx
-// is a normal way out, not an error.
+// is a normal way out, not an error. Changes committed by anyone reach it
+// through a feed on opts.DSN.
 func Run(ctx context.Context, conn *sqlx.DB, opts Options) error {
-	_, err := NewProgram(ctx, conn, opts).Run()
+	p := NewProgram(ctx, conn, opts)
+	feed, err := Listen(opts.DSN, p.Send)
+	if err != nil {
+		return fmt.Errorf("live updates: %w", err)
+	}
+	defer feed.Close()
+	_, err = p.Run()
 	if err != nil && ctx.Err() != nil && errors.Is(err, tea.ErrProgramKilled) {
 		return nil
 	}
@@ -122,13 +142,13 @@ func Run(ctx context.Context, conn *sqlx.DB, opts Options) error {
 // Init starts the first load; New already counted it (seq 1, loading),
 // because Init cannot change the model.
 func (m Model) Init() tea.Cmd {
-	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, m.seq)
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, nil, partAll, m.seq)
 }
 
+// load starts a full load now, overtaking any load in flight.
 func (m *Model) load() tea.Cmd {
-	m.seq++
-	m.loading = true
-	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, m.seq)
+	m.loading = false
+	return m.reload(partAll)
 }
 
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -140,11 +160,15 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case ReloadMsg:
-		if m.loading {
-			m.queued = true
+		return m, m.reload(partAll)
+	case liveMsg:
+		return m.live(msg)
+	case connTickMsg:
+		if m.Connected() {
 			return m, nil
 		}
-		return m, m.load()
+		m.now = m.opts.Now()
+		return m, connTick()
 	case retryMsg:
 		if msg.seq != m.seq || m.loading || m.loadErr == nil {
 			return m, nil
@@ -174,15 +198,25 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		return m, nil // overtaken by a newer load
 	}
 	m.loading = false
-	hadErr := m.loadErr != nil
+	hadBanner := m.bannerH()
 	var cmds []tea.Cmd
 	if msg.err != nil {
 		m.loadErr = msg.err
-		seq := m.seq
-		cmds = append(cmds, tea.Tick(retryAfter, func(time.Time) tea.Msg { return retryMsg{seq: seq} }))
+		seq, wait := m.seq, retryAfter
+		if isConnectionError(msg.err) {
+			// Shown as a lost connection, even if the feed has not noticed.
+			wasUp := m.Connected()
+			m.queryDown = true
+			cmds = append(cmds, m.wentDown(wasUp))
+			wait = connRetryAfter
+		}
+		// The retry is a full load: it covers whatever parts were asked for.
+		m.pending = 0
+		cmds = append(cmds, tea.Tick(wait, func(time.Time) tea.Msg { return retryMsg{seq: seq} }))
 	} else {
 		m.loadErr = nil
-		m.snap = msg.snap
+		m.queryDown = false
+		m.snap = merge(m.snap, msg.snap, msg.parts)
 		for _, v := range m.views {
 			v.SetData(m.snap)
 		}
@@ -192,12 +226,13 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, tick())
 		}
 	}
-	if hadErr != (m.loadErr != nil) {
+	if hadBanner != m.bannerH() {
 		m.resize() // the banner line came or went
 	}
-	if m.queued {
-		m.queued = false
-		cmds = append(cmds, m.load())
+	if m.pending != 0 {
+		parts := m.pending
+		m.pending = 0
+		cmds = append(cmds, m.reload(parts))
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -240,15 +275,15 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, v.Update(msg)
 }
 
-// bannerH is 1 while a load error is on screen.
+// bannerH is 1 while a load error or a lost connection is on screen.
 func (m Model) bannerH() int {
-	if m.loadErr != nil {
+	if m.loadErr != nil || !m.Connected() {
 		return 1
 	}
 	return 0
 }
 
-func (m Model) bodyH() int { return m.height - headerHeight - m.bannerH() - footerH }
+func (m Model) bodyH() int { return m.height - headerHeight - m.bannerH() - activityH - footerH }
 
 // resize hands every view the body area. Views that are not active still
 // get it, so switching tabs never shows a frame laid out for another size.
@@ -263,6 +298,10 @@ func (m *Model) resize() {
 
 // Active is the index of the view on screen (0 Timeline ... 3 Fund).
 func (m Model) Active() int { return m.active }
+
+// Snapshot is the data on screen (nil before the first load). Callers must
+// not modify it; the bench uses it to see when a change has arrived.
+func (m Model) Snapshot() *Snapshot { return m.snap }
 
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
@@ -292,17 +331,24 @@ func (m Model) render() string {
 		hs.names[i] = v.Name()
 	}
 	parts := []string{m.header.render(m.st, hs)}
-	if m.loadErr != nil {
+	switch {
+	case !m.Connected():
+		parts = append(parts, m.disconnectedBanner())
+	case m.loadErr != nil:
 		parts = append(parts, m.banner())
 	}
 	bh := m.bodyH()
 	switch {
 	case m.showHelp:
-		parts = append(parts, m.help.full(m.views[m.active], w, bh))
+		// The help screen is not a view: it takes the activity strip's line.
+		parts = append(parts, m.help.full(m.views[m.active], w, bh+activityH))
 	case m.snap == nil:
 		parts = append(parts, m.placeholder(bh))
 	default:
 		parts = append(parts, m.body.clip(m.views[m.active].Render(), w, bh))
+	}
+	if !m.showHelp {
+		parts = append(parts, m.activity.render(m.st, m.snap, w))
 	}
 	parts = append(parts, m.help.short(m.views[m.active], w))
 	return strings.Join(parts, "\n")

@@ -244,12 +244,12 @@ func TestReloadShowsNewDataAndCoalesces(t *testing.T) {
 	}
 	nm, again := m.Update(ReloadMsg{})
 	m = nm.(Model)
-	if again != nil || !m.queued {
+	if again != nil || m.pending == 0 {
 		t.Fatal("a reload during a load should be queued, not run in parallel")
 	}
 	nm, next := m.Update(first())
 	m = nm.(Model)
-	if next == nil || !m.loading || m.queued {
+	if next == nil || !m.loading || m.pending != 0 {
 		t.Fatal("the queued reload should run when the first one lands")
 	}
 	m = step(t, m, next())

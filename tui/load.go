@@ -20,33 +20,68 @@ import (
 // bursts are coalesced into at most one load in flight plus one queued.
 type ReloadMsg struct{}
 
+// part is a piece of the Snapshot that can be read on its own, so a change
+// to one table reloads only what shows it.
+type part uint8
+
+const (
+	partTimeline part = 1 << iota
+	partMilestones
+	partAccountability
+	partFund // the fund and its drawdown
+	// partIncident re-resolves the incident, and with it everything: its
+	// time zone and identity shape every view.
+	partIncident
+
+	partAll = partTimeline | partMilestones | partAccountability | partFund | partIncident
+)
+
 // snapshotMsg carries the result of one load. seq lets the root drop a
-// result that an even newer load has already overtaken.
+// result that an even newer load has already overtaken; parts says which
+// fields of snap were read (the others are zero and must be kept).
 type snapshotMsg struct {
-	seq  int
-	snap *Snapshot
-	err  error
+	seq   int
+	parts part
+	snap  *Snapshot
+	err   error
 }
 
 // loadTimeout bounds one load so a hung server shows as an error banner
 // instead of a console that silently never updates.
 const loadTimeout = 15 * time.Second
 
-// loadCmd reads the snapshot off the UI goroutine.
-func loadCmd(ctx context.Context, conn *sqlx.DB, slug string, seq int) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
-		defer cancel()
-		// One read-only repeatable-read transaction, so the four views agree
-		// with each other even while writers are busy.
-		tx, err := conn.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return snapshotMsg{seq: seq, err: db.MapError(err)}
-		}
-		defer tx.Rollback()
-		snap, err := LoadSnapshot(ctx, tx, slug)
-		return snapshotMsg{seq: seq, snap: snap, err: err}
+// loadCmd reads parts of the snapshot off the UI goroutine. inc is the
+// incident on screen; nil (nothing loaded yet) or partIncident reads all.
+func loadCmd(ctx context.Context, conn *sqlx.DB, slug string, inc *incident.Incident, parts part, seq int) tea.Cmd {
+	if inc == nil || parts&partIncident != 0 {
+		parts = partAll
 	}
+	return func() tea.Msg {
+		snap, err := readParts(ctx, conn, slug, inc, parts)
+		if err != nil && isConnectionError(err) && ctx.Err() == nil {
+			// A pooled connection that died with a server restart fails
+			// once; the pool then drops it, so one more try usually works.
+			snap, err = readParts(ctx, conn, slug, inc, parts)
+		}
+		return snapshotMsg{seq: seq, parts: parts, snap: snap, err: err}
+	}
+}
+
+func readParts(ctx context.Context, conn *sqlx.DB, slug string, inc *incident.Incident, parts part) (*Snapshot, error) {
+	ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+	defer cancel()
+	// One read-only repeatable-read transaction, so the views agree with
+	// each other even while writers are busy.
+	tx, err := conn.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer tx.Rollback()
+	if parts == partAll {
+		return LoadSnapshot(ctx, tx, slug)
+	}
+	s := &Snapshot{Incident: *inc}
+	return s, loadParts(ctx, tx, s, parts)
 }
 
 // LoadSnapshot reads everything the console shows for the incident named by
@@ -57,37 +92,79 @@ func LoadSnapshot(ctx context.Context, q db.Querier, slug string) (*Snapshot, er
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{Incident: inc, LastUpdates: map[int64]recovery.Update{}}
-	if s.Timeline, err = incident.Timeline(ctx, q, inc.ID); err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
-	if s.Milestones, err = recovery.Milestones(ctx, q, inc.ID); err != nil {
-		return nil, fmt.Errorf("milestones: %w", err)
-	}
-	// One query per milestone: plans have a handful of milestones, and the
-	// recovery package owns its SQL.
-	for _, m := range s.Milestones {
-		h, err := recovery.History(ctx, q, m.ID)
-		if err != nil {
-			return nil, fmt.Errorf("milestone %s history: %w", m.Key, err)
-		}
-		if len(h) > 0 {
-			s.LastUpdates[m.ID] = h[len(h)-1]
-		}
-	}
-	if s.Accountability, err = incident.LoadAccountability(ctx, q, inc.ID); err != nil {
-		return nil, fmt.Errorf("accountability: %w", err)
-	}
-	fund, err := compensation.LoadFund(ctx, q, inc.ID, inc.Slug)
-	switch {
-	case db.IsNotFound(err):
-		return s, nil // an incident without a fund is normal
-	case err != nil:
-		return nil, fmt.Errorf("fund: %w", err)
-	}
-	s.Fund = &fund
-	if s.Drawdown, err = compensation.Drawdown(ctx, q, inc.ID, inc.TimeZone, fund.PledgedFen); err != nil {
-		return nil, fmt.Errorf("fund drawdown: %w", err)
+	s := &Snapshot{Incident: inc}
+	if err := loadParts(ctx, q, s, partAll); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// loadParts fills the parts of s named by parts, for s.Incident.
+func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error {
+	inc := s.Incident
+	var err error
+	if parts&partTimeline != 0 {
+		if s.Timeline, err = incident.Timeline(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("timeline: %w", err)
+		}
+	}
+	if parts&partMilestones != 0 {
+		if s.Milestones, err = recovery.Milestones(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("milestones: %w", err)
+		}
+		// One query for every milestone's history rather than one each:
+		// live updates rerun this on every progress change.
+		all, err := recovery.AllHistory(ctx, q, inc.ID)
+		if err != nil {
+			return fmt.Errorf("milestone history: %w", err)
+		}
+		s.LastUpdates = make(map[int64]recovery.Update, len(all))
+		for id, h := range all {
+			if len(h) > 0 {
+				s.LastUpdates[id] = h[len(h)-1]
+			}
+		}
+	}
+	if parts&partAccountability != 0 {
+		if s.Accountability, err = incident.LoadAccountability(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("accountability: %w", err)
+		}
+	}
+	if parts&partFund != 0 {
+		fund, err := compensation.LoadFund(ctx, q, inc.ID, inc.Slug)
+		switch {
+		case db.IsNotFound(err):
+			s.Fund, s.Drawdown = nil, nil // an incident without a fund is normal
+			return nil
+		case err != nil:
+			return fmt.Errorf("fund: %w", err)
+		}
+		s.Fund = &fund
+		if s.Drawdown, err = compensation.Drawdown(ctx, q, inc.ID, inc.TimeZone, fund.PledgedFen); err != nil {
+			return fmt.Errorf("fund drawdown: %w", err)
+		}
+	}
+	return nil
+}
+
+// merge returns a new snapshot: old with the parts of fresh named by parts.
+// The old snapshot is left alone (views may still hold it).
+func merge(old, fresh *Snapshot, parts part) *Snapshot {
+	if old == nil || parts == partAll {
+		return fresh
+	}
+	s := *old
+	if parts&partTimeline != 0 {
+		s.Timeline = fresh.Timeline
+	}
+	if parts&partMilestones != 0 {
+		s.Milestones, s.LastUpdates = fresh.Milestones, fresh.LastUpdates
+	}
+	if parts&partAccountability != 0 {
+		s.Accountability = fresh.Accountability
+	}
+	if parts&partFund != 0 {
+		s.Fund, s.Drawdown = fresh.Fund, fresh.Drawdown
+	}
+	return &s
 }

@@ -1,0 +1,190 @@
+package tui
+
+import (
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lib/pq"
+
+	"warroom/db"
+	"warroom/incident"
+)
+
+// FeedWindow is how long the change feed gathers a burst before handing it
+// to the console. The first change after a quiet spell goes at once (the
+// feed batches on the leading edge), so this bounds the reload rate during
+// bursts, not the latency of a lone change.
+const FeedWindow = 50 * time.Millisecond
+
+// connRetryAfter is how soon a load that failed for want of a connection is
+// tried again: the server may be back within a second or two.
+const connRetryAfter = time.Second
+
+// liveMsg is one delivery from the change feed: a batch of changes, or news
+// about the feed's connection.
+type liveMsg db.Event
+
+// connTickMsg redraws the "disconnected (12s)" banner once a second.
+type connTickMsg struct{}
+
+// Listen is the one bridge from the database to a console: a feed on its
+// own connection to dsn whose deliveries go to send (a tea.Program's Send,
+// which is safe from the feed's goroutine). Close the feed when the
+// program ends.
+func Listen(dsn string, send func(tea.Msg)) (*db.Feed, error) {
+	return db.Listen(dsn, FeedWindow, func(ev db.Event) { send(liveMsg(ev)) })
+}
+
+// live applies one feed delivery to the root.
+func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case ev.Disconnected:
+		wasUp := m.Connected()
+		m.feedDown = true
+		return m, m.wentDown(wasUp)
+	case ev.Reconnected:
+		// Notifications sent while the feed was away are lost: read it all.
+		wasDown := !m.Connected()
+		m.feedDown = false
+		if wasDown != !m.Connected() {
+			m.resize()
+		}
+		return m, m.reload(partAll)
+	}
+	var parts part
+	for _, c := range ev.Changes {
+		if p, mine := m.affects(c); mine {
+			parts |= p
+			m.activity.add(c)
+		}
+	}
+	if parts == 0 {
+		return m, nil
+	}
+	return m, m.reload(parts)
+}
+
+// affects says which parts of the snapshot c changes, and whether it
+// concerns the incident on screen at all.
+func (m Model) affects(c db.Change) (part, bool) {
+	if m.snap == nil {
+		return partAll, true // nothing shown yet: any load reads everything
+	}
+	if c.Incident != m.snap.Incident.ID {
+		// Another incident may become the current one when no slug pins it.
+		if c.Table == "incidents" && m.opts.IncidentSlug == "" {
+			return partAll, false
+		}
+		return 0, false
+	}
+	return tableParts(c.Table), true
+}
+
+// tableParts maps a table to the parts of the snapshot it feeds. A table
+// this console does not know (a newer schema) reloads everything: slower,
+// never stale.
+func tableParts(table string) part {
+	switch table {
+	case "incidents":
+		return partIncident
+	case "timeline_entries":
+		return partTimeline
+	case "milestones", "milestone_updates":
+		return partMilestones
+	case "people", "findings", "remediation_measures", "action_items":
+		return partAccountability
+	case "funds", "contributors", "contributions", "claims", "payouts", "merchants",
+		"margin_rates", "sales_imports", "merchant_imports", "plan_changes":
+		return partFund
+	}
+	return partAll
+}
+
+// reload reads parts (or queues them while a load is in flight, so a burst
+// never queues more than one more load).
+func (m *Model) reload(parts part) tea.Cmd {
+	if m.loading {
+		m.pending |= parts
+		return nil
+	}
+	m.seq++
+	m.loading = true
+	var inc *incident.Incident
+	if m.snap != nil {
+		inc = &m.snap.Incident
+	}
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, inc, parts, m.seq)
+}
+
+// wentDown records the moment the console lost the database (once per
+// outage) and starts the banner's clock.
+func (m *Model) wentDown(wasUp bool) tea.Cmd {
+	if !wasUp {
+		return nil
+	}
+	m.downSince = m.opts.Now()
+	m.now = m.downSince
+	m.resize() // the banner line appears
+	return connTick()
+}
+
+func connTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return connTickMsg{} })
+}
+
+// Connected reports whether the console is in touch with the database: its
+// change feed is connected and its last load did not fail for want of a
+// connection. Edit forms refuse to save while it is false (writeBlocked).
+func (m Model) Connected() bool { return !m.feedDown && !m.queryDown }
+
+// writeBlocked is the one place that says why a write is refused: nil while
+// connected.
+func (m Model) writeBlocked() error {
+	if m.Connected() {
+		return nil
+	}
+	return fmt.Errorf("not saved: disconnected from the database for %s - retrying; save again once it is back",
+		m.downFor())
+}
+
+// downFor is how long the console has been disconnected, to the second.
+func (m Model) downFor() time.Duration {
+	d := m.now.Sub(m.downSince).Truncate(time.Second)
+	if d < 0 {
+		return 0
+	}
+	return d
+}
+
+// disconnectedBanner is the banner while the database is away.
+func (m Model) disconnectedBanner() string {
+	msg := fmt.Sprintf(" Database disconnected - retrying (%s)", m.downFor())
+	if m.snap != nil {
+		msg += "; showing the last data read, edits are refused"
+	}
+	return m.st.Banner.Render(fit(msg, m.width))
+}
+
+// isConnectionError reports whether err means the database could not be
+// reached (as opposed to refusing a query), so the console shows a lost
+// connection rather than a bad query.
+func isConnectionError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		c := pqErr.Code.Class()
+		return c == "08" || c == "57" // connection exception, operator intervention (shutdown)
+	}
+	var ne net.Error
+	return errors.Is(err, db.ErrConnectionFailure) || errors.Is(err, driver.ErrBadConn) ||
+		errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
