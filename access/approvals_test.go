@@ -115,6 +115,22 @@ func TestExpiredAndRejectedRequests(t *testing.T) {
 	if paid != 2000000 || len(res) == 0 {
 		t.Fatalf("payout %d, result %s", paid, res)
 	}
+	// Paying the rest in full marks the claim paid, as compensation.Pay does.
+	id, _ = access.Request(ctx, fin, access.OpPayout, f.incident,
+		map[string]any{"claim_id": f.claim, "amount_fen": 3000000, "idempotency_key": "big-4"}, "rest", 0)
+	if _, err := access.Approve(ctx, boss, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	var state string
+	f.admin.Get(&state, `SELECT state FROM claims WHERE id = $1`, f.claim)
+	if state != "paid" {
+		t.Fatalf("claim %s after full payment", state)
+	}
+	id, _ = access.Request(ctx, fin, access.OpPayout, f.incident,
+		map[string]any{"claim_id": f.claim, "amount_fen": 2000000, "idempotency_key": "big-5"}, "again", 0)
+	if _, err := access.Approve(ctx, boss, id, ""); !errors.Is(err, db.ErrWrongState) {
+		t.Fatalf("paying a paid claim: %v", err)
+	}
 }
 
 // On the single-user embedded database everyone is the superuser: the

@@ -46,7 +46,7 @@ func newFixture(t *testing.T) *fixture {
 	must(&f.contrib, `INSERT INTO contributions (contributor_id, amount_fen, received_at) VALUES ($1, 500, now()) RETURNING id`, f.contributor)
 	var merchant int64
 	must(&merchant, `INSERT INTO merchants (incident_id, merchant_id) VALUES ($1, 'M1') RETURNING id`, f.incident)
-	must(&f.claim, `INSERT INTO claims (incident_id, merchant_id, plan, state, amount_fen) VALUES ($1, $2, 'cash', 'chosen', 5000000) RETURNING id`, f.incident, merchant)
+	must(&f.claim, `INSERT INTO claims (incident_id, merchant_id, plan, state, amount_fen) VALUES ($1, $2, 'cash', 'approved', 5000000) RETURNING id`, f.incident, merchant)
 	return f
 }
 
