@@ -100,7 +100,6 @@ func (c *csvIn) next() ([]string, error) {
 	if err == io.EOF {
 		return nil, err
 	}
-	line, _ := c.r.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -108,6 +107,8 @@ func (c *csvIn) next() ([]string, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", c.name, err)
 	}
+	// FieldPos is only valid after a successful Read: it panics otherwise.
+	line, _ := c.r.FieldPos(0)
 	if c.rows > 0 && len(rec) != len(c.cols) {
 		return nil, c.errorf(line, "columns", "got %d, want %d (%s)", len(rec), len(c.cols), strings.Join(c.cols, ","))
 	}
