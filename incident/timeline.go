@@ -51,14 +51,15 @@ func (e Entry) End() *time.Time {
 // Planned reports whether the entry has not happened yet (no actual time).
 func (e Entry) Planned() bool { return e.ActualStart == nil }
 
-// Timeline returns the incident's entries in chronological order.
+// Timeline returns the incident's entries in chronological order. Voided
+// entries stay in the database (and the audit log) but leave the timeline.
 func Timeline(ctx context.Context, q db.Querier, incidentID int64) ([]Entry, error) {
 	var out []Entry
 	err := q.SelectContext(ctx, &out, `
 		SELECT id, incident_id, kind, title, body, precision, planned_start, planned_end,
 		       actual_start, actual_end, author, created_at, updated_at, version
 		FROM timeline_entries
-		WHERE incident_id = $1
+		WHERE incident_id = $1 AND voided_at IS NULL
 		ORDER BY COALESCE(actual_start, planned_start), id`, incidentID)
 	return out, db.MapError(err)
 }

@@ -47,11 +47,12 @@ type Update struct {
 const milestoneColumns = `id, incident_id, key, title, owner, status, progress, position,
 	planned_start, planned_end, actual_start, actual_end, updated_at, updated_by, version`
 
-// Milestones returns the incident's restore plan in its order.
+// Milestones returns the incident's restore plan in its order, without
+// voided milestones.
 func Milestones(ctx context.Context, q db.Querier, incidentID int64) ([]Milestone, error) {
 	var out []Milestone
 	err := q.SelectContext(ctx, &out, `SELECT `+milestoneColumns+`
-		FROM milestones WHERE incident_id = $1 ORDER BY position, id`, incidentID)
+		FROM milestones WHERE incident_id = $1 AND voided_at IS NULL ORDER BY position, id`, incidentID)
 	return out, db.MapError(err)
 }
 

@@ -55,7 +55,7 @@ func Move(ctx context.Context, q db.Querier, incidentID int64, key string, delta
 	}
 	var ms []Milestone
 	err := q.SelectContext(ctx, &ms, `SELECT `+milestoneColumns+` FROM milestones
-		WHERE incident_id = $1 ORDER BY position, id FOR UPDATE`, incidentID)
+		WHERE incident_id = $1 AND voided_at IS NULL ORDER BY position, id FOR UPDATE`, incidentID)
 	if err != nil {
 		return db.MapError(err)
 	}
