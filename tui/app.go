@@ -108,7 +108,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		newTimelineView(m.st),
 		newRestoreView(m.st),
 		newAccountabilityView(m.st),
-		newFundView(m.st),
+		newFundView(m.st, conn),
 	}
 	return m
 }
@@ -169,6 +169,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.now = m.opts.Now()
 		return m, connTick()
+	case fundReadMsg: // merchants.go: the fund view's own queries
+		return m, m.fundRead(msg)
 	case retryMsg:
 		if msg.seq != m.seq || m.loading || m.loadErr == nil {
 			return m, nil

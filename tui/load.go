@@ -107,6 +107,9 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 		if s.Timeline, err = incident.Timeline(ctx, q, inc.ID); err != nil {
 			return fmt.Errorf("timeline: %w", err)
 		}
+		if s.EntryHistory, err = entryHistories(ctx, q, s.Timeline); err != nil { // history.go
+			return fmt.Errorf("timeline history: %w", err)
+		}
 	}
 	if parts&partMilestones != 0 {
 		if s.Milestones, err = recovery.Milestones(ctx, q, inc.ID); err != nil {
@@ -124,6 +127,7 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 				s.LastUpdates[id] = h[len(h)-1]
 			}
 		}
+		s.History = all
 	}
 	if parts&partAccountability != 0 {
 		if s.Accountability, err = incident.LoadAccountability(ctx, q, inc.ID); err != nil {
@@ -155,10 +159,10 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 	}
 	s := *old
 	if parts&partTimeline != 0 {
-		s.Timeline = fresh.Timeline
+		s.Timeline, s.EntryHistory = fresh.Timeline, fresh.EntryHistory
 	}
 	if parts&partMilestones != 0 {
-		s.Milestones, s.LastUpdates = fresh.Milestones, fresh.LastUpdates
+		s.Milestones, s.LastUpdates, s.History = fresh.Milestones, fresh.LastUpdates, fresh.History
 	}
 	if parts&partAccountability != 0 {
 		s.Accountability = fresh.Accountability

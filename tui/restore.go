@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/jmoiron/sqlx"
 
 	"warroom/recovery"
 )
@@ -22,6 +24,8 @@ const (
 	rsMinTitle  = 16
 	rsOverallW  = 30
 	rsDetailH   = 6
+	rsETAW      = 11  // "03-02 14:00"
+	rsETAAt     = 100 // minimum width for the ETA column
 )
 
 // Bar glyphs. Block elements are ambiguous-width in East Asian terminal
@@ -31,9 +35,16 @@ const (
 	barEmpty = "░"
 )
 
-var restoreKeys = struct{ Detail key.Binding }{
-	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+var restoreKeys = struct{ Edit, Add, MoveUp, MoveDown, Detail key.Binding }{
+	Edit:     key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "update")),
+	Add:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+	MoveUp:   key.NewBinding(key.WithKeys("K", "shift+k"), key.WithHelp("K", "move up")),
+	MoveDown: key.NewBinding(key.WithKeys("J", "shift+j"), key.WithHelp("J", "move down")),
+	Detail:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "detail")),
 }
+
+// moveHelp stands for K and J in the footer.
+var moveHelp = key.NewBinding(key.WithKeys("K", "J"), key.WithHelp("K/J", "move"))
 
 // rsMilestone is a milestone with its last update, text sanitised once.
 type rsMilestone struct {
@@ -42,6 +53,8 @@ type rsMilestone struct {
 	upd                 *recovery.Update
 	updWhen, updWho     string
 	updNote             string
+	hist                []recovery.Update
+	eta, etaLong        string
 }
 
 type restoreView struct {
@@ -54,6 +67,15 @@ type restoreView struct {
 	titleMax, ownerMax int
 	list               listState
 	detail             bool
+
+	incID      int64
+	started    time.Time
+	overallETA string
+	edit       *milestoneEdit // open form, nil when none
+	moveTag    string         // the reorder in flight
+	flash      string         // outcome of the last action
+	flashBad   bool
+	follow     string // key of the milestone to select once the next data arrives
 
 	width, height int
 	cache         string
@@ -68,7 +90,13 @@ func newRestoreView(st *Styles) *restoreView {
 func (v *restoreView) Name() string { return "Restore" }
 
 func (v *restoreView) SetData(s *Snapshot) {
+	keep := v.follow
+	if i, ok := v.list.Selected(); ok && keep == "" && i < len(v.rows) {
+		keep = v.rows[i].m.Key
+	}
+	v.follow = ""
 	v.loc = s.Incident.Location()
+	v.incID, v.started = s.Incident.ID, s.Incident.StartedAt
 	v.rows = make([]rsMilestone, len(s.Milestones))
 	v.titleMax, v.ownerMax = 0, 0
 	hay := make([]string, len(s.Milestones))
@@ -86,6 +114,8 @@ func (v *restoreView) SetData(s *Snapshot) {
 			r.updWho = SanitizeLine(u.Author)
 			r.updNote = SanitizeLine(u.Note)
 		}
+		r.hist = s.History[m.ID]
+		r.eta, r.etaLong = etaText(recovery.Project(m, r.hist), v.loc, s.Incident.StartedAt)
 		count[m.Status]++
 		v.titleMax = max(v.titleMax, lipgloss.Width(r.title))
 		v.ownerMax = max(v.ownerMax, lipgloss.Width(r.owner))
@@ -93,6 +123,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 		hay[i] = r.title + " " + m.Key + " " + r.owner + " " + r.label + " " + r.updWho + " " + r.updNote
 	}
 	v.overall = recovery.Overall(s.Milestones)
+	_, v.overallETA = etaText(recovery.ProjectOverall(s.Milestones, s.History), v.loc, s.Incident.StartedAt)
 	var parts []string
 	for _, st := range recovery.Statuses {
 		if count[st] > 0 {
@@ -101,8 +132,53 @@ func (v *restoreView) SetData(s *Snapshot) {
 	}
 	v.counts = strings.Join(parts, " · ")
 	v.list.SetItems(hay)
+	for i, r := range v.rows {
+		if r.m.Key == keep {
+			selectItem(&v.list, i)
+		}
+	}
+	v.refreshForm(s)
 	v.layout()
 	v.cacheOK = false
+}
+
+// selectItem puts the cursor on item i when it passes the filter, so the
+// selection follows a row that moved (a reorder, an entry added before it).
+func selectItem(l *listState, i int) {
+	for pos, it := range l.matches {
+		if it == i {
+			l.cursor = pos
+			l.clamp()
+			return
+		}
+	}
+}
+
+// refreshForm tells an open update form about the milestone's new state:
+// after ctrl+r it rebases on it; otherwise it warns that saving will be
+// refused, without touching what the user typed.
+func (v *restoreView) refreshForm(s *Snapshot) {
+	e := v.edit
+	if e == nil || e.adding {
+		return
+	}
+	for _, m := range s.Milestones {
+		if m.ID != e.id {
+			continue
+		}
+		switch {
+		case e.reloading:
+			e.rebase(m, v.loc)
+		case m.Version != e.version && !e.f.saving:
+			e.f.note = "changed by " + SanitizeLine(m.UpdatedBy) + " at " + m.UpdatedAt.In(v.loc).Format("15:04:05") +
+				" since you opened it: saving will be refused; ctrl+r reloads and keeps your input"
+		}
+		return
+	}
+	if e.reloading {
+		e.reloading = false
+		e.f.msg = "milestone " + SanitizeLine(e.key) + " no longer exists"
+	}
 }
 
 // shortWhen drops the year while it is the incident's year, and the time
@@ -147,26 +223,123 @@ func (v *restoreView) layout() {
 }
 
 func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	if v.edit != nil {
+		v.cacheOK = false
+		return v.formKey(msg)
+	}
 	handled := v.list.Update(msg)
-	if !handled && !v.list.Capturing() && key.Matches(msg, restoreKeys.Detail) {
-		v.detail = !v.detail
+	var cmd tea.Cmd
+	if !handled && !v.list.Capturing() {
 		handled = true
+		switch {
+		case key.Matches(msg, restoreKeys.Edit):
+			if i, ok := v.list.Selected(); ok {
+				v.edit = newMilestoneUpdate(v.st, v.rows[i].m)
+			}
+		case key.Matches(msg, restoreKeys.Add):
+			v.edit = newMilestoneAdd(v.st, v.loc)
+		case key.Matches(msg, restoreKeys.MoveUp):
+			cmd = v.move(-1)
+		case key.Matches(msg, restoreKeys.MoveDown):
+			cmd = v.move(1)
+		case key.Matches(msg, restoreKeys.Detail):
+			v.detail = !v.detail
+		default:
+			handled = false
+		}
 	}
 	if handled {
+		if v.edit != nil {
+			v.flash = ""
+		}
 		v.layout()
 		v.cacheOK = false
+	}
+	return cmd
+}
+
+// formKey passes a key to the open form and acts on what it asks for.
+func (v *restoreView) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	act, cmd := v.edit.f.Update(msg)
+	switch act {
+	case formSave:
+		return v.edit.save(v.incID, v.loc, time.Now())
+	case formCancel:
+		v.edit = nil
+	case formReload:
+		if !v.edit.adding {
+			v.edit.reloading = true
+			v.edit.f.ClearErrors()
+			v.edit.f.note = "reloading…"
+			return reloadCmd
+		}
+	}
+	return cmd
+}
+
+// move asks for the selected milestone to swap places with its neighbour,
+// refused if it changed since it was read.
+func (v *restoreView) move(delta int) tea.Cmd {
+	i, ok := v.list.Selected()
+	if !ok {
+		return nil
+	}
+	m, incID := v.rows[i].m, v.incID
+	v.moveTag = nextTag("restore:move")
+	v.follow = m.Key
+	return requestWrite(v.moveTag, func(ctx context.Context, tx *sqlx.Tx) error {
+		return recovery.Move(ctx, tx, incID, m.Key, delta, m.Version)
+	})
+}
+
+// Receive takes the answers to this view's writes.
+func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
+	done, ok := msg.(writeDoneMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case v.edit != nil && done.tag == v.edit.tag:
+		v.cacheOK = false
+		if done.err != nil {
+			v.edit.f.Fail(done.err, nil)
+			return nil
+		}
+		if v.edit.adding {
+			v.follow = strings.TrimSpace(v.edit.f.Value("key"))
+			v.flash = "added milestone " + v.follow
+		} else {
+			v.flash = "saved " + v.edit.key
+		}
+		v.flashBad = false
+		v.edit = nil
+		return reloadCmd
+	case done.tag == v.moveTag:
+		v.cacheOK = false
+		v.moveTag = ""
+		if done.err != nil {
+			v.flash, v.flashBad, v.follow = "not moved: "+SanitizeLine(done.err.Error()), true, ""
+			return nil
+		}
+		v.flash, v.flashBad = "", false
+		return reloadCmd
 	}
 	return nil
 }
 
-func (v *restoreView) Capturing() bool { return v.list.Capturing() }
+func (v *restoreView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *restoreView) ShortHelp() []key.Binding {
-	return append(listShortHelp(), restoreKeys.Detail)
+	if v.edit != nil {
+		return formShortHelp()
+	}
+	// d (detail) is on the ? screen: the footer must keep room for ?.
+	return append(listShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
 }
 
 func (v *restoreView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{listFullHelp(), {restoreKeys.Detail}}
+	k := restoreKeys
+	return append([][]key.Binding{listFullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}, formFullHelp()...)
 }
 
 func (v *restoreView) Render() string {
@@ -193,6 +366,9 @@ func (v *restoreView) columns() (titleW, ownerW, noteW int) {
 		ownerW = min(ownerW, 10)
 	}
 	fixed := 2 + 1 + rsStatusW + 1 + rsProgressW + 1 + ownerW + 1 + rsWhenW
+	if v.width >= rsETAAt {
+		fixed += 1 + rsETAW
+	}
 	space := v.width - fixed
 	if v.width >= rsNoteAt {
 		titleW = min(max(v.titleMax, 9), space/2)
@@ -203,12 +379,28 @@ func (v *restoreView) columns() (titleW, ownerW, noteW int) {
 
 func (v *restoreView) render() string {
 	st, w := v.st, v.width
+	if v.edit != nil {
+		return strings.Join(padLines(v.edit.f.Render(w, v.height), v.height, w), "\n")
+	}
 	lines := make([]string, 0, v.height)
 
-	full, empty := progressBar(v.overall, rsOverallW)
+	barW := rsOverallW
+	if w < rsETAAt {
+		barW = 20
+	}
+	full, empty := progressBar(v.overall, barW)
 	overall := " " + st.Section.Render("Overall") + "  " + st.Good.Render(full) + st.Muted.Render(empty) +
-		" " + st.Bold.Render(fitRight(strconv.Itoa(v.overall)+"%", 4)) + "   " + st.Muted.Render(v.counts)
-	lines = append(lines, fit(overall, w), "")
+		" " + st.Bold.Render(fitRight(strconv.Itoa(v.overall)+"%", 4)) + "  " + st.Info.Render(v.overallETA) +
+		"  " + st.Muted.Render(v.counts)
+	flash := ""
+	if v.flash != "" {
+		fs := st.Good
+		if v.flashBad {
+			fs = st.Bad
+		}
+		flash = " " + fs.Render(v.flash)
+	}
+	lines = append(lines, fit(overall, w), fit(flash, w))
 	if fl := v.list.FilterLine(st, w); fl != "" {
 		lines = append(lines, fl)
 	}
@@ -220,6 +412,9 @@ func (v *restoreView) render() string {
 		{text: "PROGRESS", w: rsProgressW, style: st.Muted},
 		{text: "OWNER", w: ownerW, style: st.Muted},
 		{text: "UPDATED", w: rsWhenW, style: st.Muted},
+	}
+	if w >= rsETAAt {
+		head = append(head, cell{text: "ETA", w: rsETAW, style: st.Muted})
 	}
 	if noteW > 0 {
 		head = append(head, cell{text: "LAST NOTE", w: noteW, style: st.Muted})
@@ -250,6 +445,9 @@ func (v *restoreView) render() string {
 			{text: fs.Render(barF) + es.Render(barE) + ps.Render(" "+pct), w: rsProgressW, raw: true},
 			{text: r.owner, w: ownerW, style: st.Header},
 			{text: r.updWhen, w: rsWhenW, style: st.Muted},
+		}
+		if w >= rsETAAt {
+			cells = append(cells, cell{text: r.eta, w: rsETAW, style: st.Info})
 		}
 		if noteW > 0 {
 			note := r.updNote
@@ -294,18 +492,46 @@ func (v *restoreView) detailPane(r *rsMilestone, h int) []string {
 		}
 		out = append(out, fit(s, w))
 	}
-	if r.upd != nil && h-len(out) > 0 {
-		u := r.upd
-		change := statusLabel(SanitizeLine(u.ToStatus)) + " " + strconv.Itoa(u.ToProgress) + "%"
-		if u.FromStatus != nil && u.FromProgress != nil {
-			change = statusLabel(SanitizeLine(*u.FromStatus)) + " " + strconv.Itoa(*u.FromProgress) + "% -> " + change
-		}
-		out = append(out, fit(" "+st.Muted.Render("last    ")+u.At.In(v.loc).Format("2006-01-02 15:04 MST")+
-			st.Muted.Render(" by ")+r.updWho+st.Muted.Render(" · "+change), w))
-		if room := h - len(out); room > 0 && r.updNote != "" {
-			for _, l := range wrapText(r.updNote, w-2, room) {
-				out = append(out, fit(" "+l, w))
+	out = append(out, fit(" "+st.Info.Render(r.etaLong)+st.Muted.Render(etaBasis(len(r.hist))), w))
+	return append(out, v.historyLines(r, h-len(out))...)
+}
+
+// etaBasis says what a projection rests on.
+func etaBasis(n int) string {
+	switch n {
+	case 0:
+		return " · no updates recorded"
+	case 1:
+		return " · 1 update recorded"
+	}
+	return " · " + strconv.Itoa(n) + " updates recorded"
+}
+
+// historyLines is the milestone's updates, newest first, in at most h
+// lines: who, when, from -> to and the note, which wraps onto the next
+// lines while there is room; the oldest give way to a count.
+func (v *restoreView) historyLines(r *rsMilestone, h int) []string {
+	st, w := v.st, v.width
+	var out []string
+	for i := len(r.hist) - 1; i >= 0; i-- {
+		left := h - len(out)
+		if left <= 0 || (left == 1 && i > 0) {
+			if i >= 0 && left >= 1 {
+				out = append(out, fit(" "+st.Muted.Render("… "+strconv.Itoa(i+1)+" earlier"), w))
 			}
+			break
+		}
+		u := r.hist[i]
+		line := updateLine(st, u, v.loc, v.started)
+		note := SanitizeLine(u.Note)
+		if lipgloss.Width(line) <= w || note == "" || left < 3 {
+			out = append(out, fit(line, w))
+			continue
+		}
+		u.Note = ""
+		out = append(out, fit(updateLine(st, u, v.loc, v.started), w))
+		for _, l := range wrapText(note, w-4, min(2, left-2)) {
+			out = append(out, fit("   "+st.Muted.Render(l), w))
 		}
 	}
 	return out

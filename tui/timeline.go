@@ -23,7 +23,9 @@ const (
 )
 
 // timelineKeys are the timeline's own keys; the list keys are shared.
-var timelineKeys = struct{ Detail key.Binding }{
+var timelineKeys = struct{ Add, Edit, Detail key.Binding }{
+	Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 }
 
@@ -33,6 +35,7 @@ type tlEntry struct {
 	e                          incident.Entry
 	kind, title, body, author  string
 	when, state, window, label string
+	hist                       []incident.EntryVersion
 }
 
 type timelineView struct {
@@ -41,6 +44,11 @@ type timelineView struct {
 	entries []tlEntry
 	list    listState
 	detail  bool // detail pane wanted (it still needs the height)
+
+	incID  int64
+	edit   *entryEdit // open form, nil when none
+	flash  string     // outcome of the last save, shown in the detail rule
+	follow int64      // entry to select once the next data arrives
 
 	width, height int
 	cache         string
@@ -55,7 +63,13 @@ func newTimelineView(st *Styles) *timelineView {
 func (v *timelineView) Name() string { return "Timeline" }
 
 func (v *timelineView) SetData(s *Snapshot) {
+	keep := v.follow
+	if i, ok := v.list.Selected(); ok && keep == 0 && i < len(v.entries) {
+		keep = v.entries[i].e.ID
+	}
+	v.follow = 0
 	v.loc = s.Incident.Location()
+	v.incID = s.Incident.ID
 	v.entries = make([]tlEntry, len(s.Timeline))
 	hay := make([]string, len(s.Timeline))
 	for i, e := range s.Timeline {
@@ -72,12 +86,45 @@ func (v *timelineView) SetData(s *Snapshot) {
 			te.state = "planned"
 		}
 		te.window = tlWindow(e, v.loc)
+		te.hist = s.EntryHistory[e.ID]
 		v.entries[i] = te
 		hay[i] = te.when + " " + te.kind + " " + te.title + " " + te.body
 	}
 	v.list.SetItems(hay)
+	for i, te := range v.entries {
+		if te.e.ID == keep {
+			selectItem(&v.list, i)
+		}
+	}
+	v.refreshForm(s)
 	v.layout()
 	v.cacheOK = false
+}
+
+// refreshForm rebases an open correction after ctrl+r, or warns that
+// someone else has corrected the entry meanwhile.
+func (v *timelineView) refreshForm(s *Snapshot) {
+	e := v.edit
+	if e == nil || e.adding {
+		return
+	}
+	for _, ent := range s.Timeline {
+		if ent.ID != e.id {
+			continue
+		}
+		switch {
+		case e.reloading:
+			e.rebase(ent, v.loc)
+		case ent.Version != e.version && !e.f.saving:
+			e.f.note = "corrected by someone else at " + ent.UpdatedAt.In(v.loc).Format("15:04:05") +
+				" since you opened it: saving will be refused; ctrl+r reloads and keeps your input"
+		}
+		return
+	}
+	if e.reloading {
+		e.reloading = false
+		e.f.msg = "the entry no longer exists"
+	}
 }
 
 // tlWindow is the row's window column: the actual span, and the planned one
@@ -129,11 +176,29 @@ func (v *timelineView) showDetail() bool {
 }
 
 func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	if v.edit != nil {
+		v.cacheOK = false
+		return v.formKey(msg)
+	}
 	wasFiltering := v.list.Filtering()
 	handled := v.list.Update(msg)
-	if !handled && !v.list.Capturing() && key.Matches(msg, timelineKeys.Detail) {
-		v.detail = !v.detail
+	if handled {
+		v.flash = ""
+	}
+	if !handled && !v.list.Capturing() {
 		handled = true
+		switch {
+		case key.Matches(msg, timelineKeys.Detail):
+			v.detail = !v.detail
+		case key.Matches(msg, timelineKeys.Add):
+			v.edit, v.flash = newEntryAdd(v.st, v.loc), ""
+		case key.Matches(msg, timelineKeys.Edit):
+			if i, ok := v.list.Selected(); ok {
+				v.edit, v.flash = newEntryEdit(v.st, v.entries[i].e, v.loc), ""
+			}
+		default:
+			handled = false
+		}
 	}
 	if handled {
 		if wasFiltering != v.list.Filtering() || v.list.Filtering() {
@@ -144,14 +209,63 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (v *timelineView) Capturing() bool { return v.list.Capturing() }
+// formKey passes a key to the open form and acts on what it asks for.
+func (v *timelineView) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	e := v.edit
+	act, cmd := e.f.Update(msg)
+	switch act {
+	case formSave:
+		if !e.adding && !e.f.changed() {
+			v.edit, v.flash = nil, "nothing changed, nothing saved"
+			return nil
+		}
+		return e.save(v.incID, v.loc, time.Now())
+	case formCancel:
+		v.edit = nil
+	case formReload:
+		if !e.adding {
+			e.reloading = true
+			e.f.ClearErrors()
+			e.f.note = "reloading…"
+			return reloadCmd
+		}
+	}
+	return cmd
+}
+
+// Receive takes the answer to the open form's save.
+func (v *timelineView) Receive(msg tea.Msg) tea.Cmd {
+	done, ok := msg.(writeDoneMsg)
+	if !ok || v.edit == nil || done.tag != v.edit.tag {
+		return nil
+	}
+	v.cacheOK = false
+	if done.err != nil {
+		v.edit.f.Fail(done.err, entryAliases)
+		return nil
+	}
+	if v.edit.adding {
+		v.follow, v.flash = *v.edit.created, "entry added"
+	} else {
+		v.flash = "correction saved; the earlier version is in the entry's history"
+	}
+	v.edit = nil
+	return reloadCmd
+}
+
+func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *timelineView) ShortHelp() []key.Binding {
-	return append(listShortHelp(), timelineKeys.Detail)
+	if v.edit != nil {
+		return formShortHelp()
+	}
+	// enter (detail) is on the ? screen: the footer must keep room for ?.
+	return append(listShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
 func (v *timelineView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{listFullHelp(), {timelineKeys.Detail}}
+	k := timelineKeys
+	return append([][]key.Binding{listFullHelp(), {k.Add, k.Edit, k.Detail}}, formFullHelp()...)
 }
 
 func (v *timelineView) Render() string {
@@ -175,6 +289,9 @@ func (v *timelineView) columns() (titleW, windowW int) {
 
 func (v *timelineView) render() string {
 	st, w := v.st, v.width
+	if v.edit != nil {
+		return strings.Join(padLines(v.edit.f.Render(w, v.height), v.height, w), "\n")
+	}
 	lines := make([]string, 0, v.height)
 	if fl := v.list.FilterLine(st, w); fl != "" {
 		lines = append(lines, fl)
@@ -234,6 +351,9 @@ func (v *timelineView) render() string {
 func (v *timelineView) detailPane(te *tlEntry, h int) []string {
 	st, w, e := v.st, v.width, te.e
 	out := []string{rule(st, te.kind, w)}
+	if v.flash != "" {
+		out[0] = rule(st, te.kind+" · "+v.flash, w)
+	}
 	meta := te.when
 	if te.author != "" {
 		meta += " · by " + te.author
@@ -253,6 +373,13 @@ func (v *timelineView) detailPane(te *tlEntry, h int) []string {
 			s += "  " + st.Warn.Render(d)
 		}
 		out = append(out, fit(s, w))
+	}
+	if n := len(te.hist); n > 0 && h-len(out) > 1 {
+		// Corrections, newest first: the record is never silently rewritten.
+		out = append(out, fit(" "+st.Warn.Render("corrected: ")+st.Muted.Render(plural(n, "earlier version")), w))
+		for i := n - 1; i >= 0 && h-len(out) > 1; i-- {
+			out = append(out, fit(versionLine(st, te.hist[i], v.loc), w))
+		}
 	}
 	if room := h - len(out); room > 0 && te.body != "" {
 		for _, l := range wrapText(te.body, w-2, room) {

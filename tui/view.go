@@ -22,6 +22,12 @@ type Snapshot struct {
 	Accountability incident.Accountability
 	Fund           *compensation.Fund // nil when the incident has no fund
 	Drawdown       []compensation.DrawdownPoint
+
+	// History is every update of every milestone, oldest first, by id.
+	History map[int64][]recovery.Update
+	// EntryHistory holds the earlier versions of corrected timeline entries
+	// (those past version 1), oldest first, by entry id.
+	EntryHistory map[int64][]incident.EntryVersion
 }
 
 // view is one tab of the console.

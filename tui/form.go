@@ -1,0 +1,407 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"warroom/db"
+)
+
+// formKeys work in every form. enter always saves, even in the multi-line
+// body, so a new line there is alt+enter (or ctrl+j).
+var formKeys = struct {
+	Next, Prev, Save, Cancel, Reload, Choice, Newline key.Binding
+}{
+	Next:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+	Prev:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+	Save:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+	Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	Reload:  key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload")),
+	Choice:  key.NewBinding(key.WithKeys("left", "right", "space"), key.WithHelp("←/→", "change choice")),
+	Newline: key.NewBinding(key.WithKeys("alt+enter", "ctrl+j"), key.WithHelp("alt+enter", "new line")),
+}
+
+// Shorter labels for the footer, where the globals must still fit.
+var (
+	formShortNext   = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "field"))
+	formShortChoice = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose"))
+)
+
+func formShortHelp() []key.Binding {
+	return []key.Binding{formKeys.Save, formKeys.Cancel, formShortNext, formShortChoice, formKeys.Reload}
+}
+
+func formFullHelp() [][]key.Binding {
+	// One column, so the ? screen still fits at 80x24.
+	return [][]key.Binding{{formKeys.Save, formKeys.Cancel, formKeys.Reload,
+		formKeys.Next, formKeys.Prev, formKeys.Choice, formKeys.Newline}}
+}
+
+type fieldKind int
+
+const (
+	fieldText fieldKind = iota
+	fieldArea           // multi-line text
+	fieldChoice
+)
+
+// formField is one labelled input. name is the domain's field name (the
+// Field of a *db.FieldError), so errors land beside the right input.
+type formField struct {
+	name, label string
+	kind        fieldKind
+	text        textinput.Model
+	area        textarea.Model
+	choices     []string // values; labels are statusLabel(value)
+	choice      int
+	orig        string // value the form started from (for reload)
+	err         string
+}
+
+func (f *formField) Value() string {
+	switch f.kind {
+	case fieldArea:
+		return f.area.Value()
+	case fieldChoice:
+		return f.choices[f.choice]
+	}
+	return f.text.Value()
+}
+
+func (f *formField) SetValue(s string) {
+	switch f.kind {
+	case fieldArea:
+		f.area.SetValue(s)
+	case fieldChoice:
+		for i, c := range f.choices {
+			if c == s {
+				f.choice = i
+			}
+		}
+	default:
+		f.text.SetValue(s)
+		f.text.CursorEnd()
+	}
+}
+
+// formAction is what a key asked the form's owner to do.
+type formAction int
+
+const (
+	formNone formAction = iota
+	formSave
+	formCancel
+	formReload
+)
+
+// form is a small stack of fields with an error line under each, a message
+// line for whole-form errors (a conflict, a refusal) and a saving state.
+// It does no I/O: the owning view turns formSave into a write command.
+type form struct {
+	st       *Styles
+	title    string // "Update milestone core-env"
+	context  string // one muted line under the title
+	fields   []*formField
+	focus    int
+	msg      string // form-level error, shown in red
+	note     string // form-level information, shown muted
+	conflict bool   // msg is a conflict: ctrl+r is offered
+	saving   bool
+	onChange func(f *form, field string) // a choice moved (e.g. done -> 100%)
+}
+
+func newForm(st *Styles, title string) *form { return &form{st: st, title: title} }
+
+func (f *form) addText(name, label, value, placeholder string) *formField {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	s := textinput.DefaultDarkStyles()
+	s.Cursor.Blink = false // no blink messages: the views cache their rendering
+	s.Focused.Text = f.st.Header
+	ti.SetStyles(s)
+	fld := &formField{name: name, label: label, kind: fieldText, text: ti}
+	fld.SetValue(value)
+	fld.orig = value
+	f.fields = append(f.fields, fld)
+	return fld
+}
+
+func (f *form) addArea(name, label, value string) *formField {
+	ta := textarea.New()
+	ta.Prompt = ""
+	ta.ShowLineNumbers = false
+	ta.KeyMap.InsertNewline = formKeys.Newline
+	s := textarea.DefaultDarkStyles()
+	s.Cursor.Blink = false
+	s.Focused.CursorLine = lipgloss.NewStyle()
+	s.Focused.Text = f.st.Header
+	s.Focused.EndOfBuffer, s.Blurred.EndOfBuffer = lipgloss.NewStyle(), lipgloss.NewStyle()
+	ta.SetStyles(s)
+	ta.SetHeight(3)
+	fld := &formField{name: name, label: label, kind: fieldArea, area: ta}
+	fld.SetValue(value)
+	fld.orig = value
+	f.fields = append(f.fields, fld)
+	return fld
+}
+
+func (f *form) addChoice(name, label string, choices []string, value string) *formField {
+	fld := &formField{name: name, label: label, kind: fieldChoice, choices: choices}
+	fld.SetValue(value)
+	fld.orig = fld.Value()
+	f.fields = append(f.fields, fld)
+	return fld
+}
+
+// Field finds a field by name; nil when there is none.
+func (f *form) Field(name string) *formField {
+	for _, fld := range f.fields {
+		if fld.name == name {
+			return fld
+		}
+	}
+	return nil
+}
+
+func (f *form) Value(name string) string {
+	if fld := f.Field(name); fld != nil {
+		return fld.Value()
+	}
+	return ""
+}
+
+// start focuses the first field.
+func (f *form) start() *form {
+	f.setFocus(0)
+	return f
+}
+
+func (f *form) setFocus(i int) {
+	n := len(f.fields)
+	f.focus = ((i % n) + n) % n
+	for j, fld := range f.fields {
+		switch fld.kind {
+		case fieldText:
+			if j == f.focus {
+				fld.text.Focus()
+			} else {
+				fld.text.Blur()
+			}
+		case fieldArea:
+			if j == f.focus {
+				fld.area.Focus()
+			} else {
+				fld.area.Blur()
+			}
+		}
+	}
+}
+
+// ClearErrors drops every error before a new attempt.
+func (f *form) ClearErrors() {
+	for _, fld := range f.fields {
+		fld.err = ""
+	}
+	f.msg, f.note, f.conflict = "", "", false
+}
+
+// SetFieldError puts reason beside the named field, or on the message line
+// when the form has no such field.
+func (f *form) SetFieldError(name, reason string) {
+	if fld := f.Field(name); fld != nil {
+		fld.err = reason
+		return
+	}
+	f.msg = name + ": " + reason
+}
+
+// HasErrors reports whether any field carries an error.
+func (f *form) HasErrors() bool {
+	for _, fld := range f.fields {
+		if fld.err != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Fail shows a failed save: field errors beside their field (aliases maps a
+// domain field name to the form's), a conflict with its reload offer, and
+// anything else on the message line. The input stays as typed.
+func (f *form) Fail(err error, aliases map[string]string) {
+	f.saving = false
+	var fe *db.FieldError
+	var ce *db.ConflictError
+	switch {
+	case errors.As(err, &fe):
+		name := fe.Field
+		if a, ok := aliases[name]; ok {
+			name = a
+		}
+		f.SetFieldError(name, fe.Reason)
+	case errors.As(err, &ce):
+		f.msg = SanitizeLine(ce.Error())
+		f.conflict = true
+	default:
+		f.msg = "not saved: " + SanitizeLine(err.Error())
+	}
+}
+
+// Update handles one key press and says what the owner should do.
+func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
+	switch {
+	case key.Matches(msg, formKeys.Cancel):
+		if f.saving {
+			return formNone, nil // the write is on its way; its answer decides
+		}
+		return formCancel, nil
+	case key.Matches(msg, formKeys.Save):
+		if f.saving {
+			return formNone, nil
+		}
+		return formSave, nil
+	case key.Matches(msg, formKeys.Reload):
+		return formReload, nil
+	case msg.String() == "tab" || msg.String() == "shift+tab":
+		d := 1
+		if msg.String() == "shift+tab" {
+			d = -1
+		}
+		f.setFocus(f.focus + d)
+		return formNone, nil
+	}
+	fld := f.fields[f.focus]
+	// up/down move between fields, except inside a multi-line body.
+	if fld.kind != fieldArea && (msg.String() == "up" || msg.String() == "down") {
+		d := 1
+		if msg.String() == "up" {
+			d = -1
+		}
+		f.setFocus(f.focus + d)
+		return formNone, nil
+	}
+	var cmd tea.Cmd
+	switch fld.kind {
+	case fieldChoice:
+		n, was := len(fld.choices), fld.choice
+		switch msg.String() {
+		case "left", "h":
+			fld.choice = (fld.choice + n - 1) % n
+		case "right", "l", "space":
+			fld.choice = (fld.choice + 1) % n
+		default:
+			// A letter picks the next choice starting with it ("b" blocked).
+			if t := strings.ToLower(msg.Text); t != "" {
+				for i := 1; i <= n; i++ {
+					c := (fld.choice + i) % n
+					if strings.HasPrefix(fld.choices[c], t) {
+						fld.choice = c
+						break
+					}
+				}
+			}
+		}
+		if fld.choice != was {
+			fld.err = ""
+			if f.onChange != nil {
+				f.onChange(f, fld.name)
+			}
+		}
+	case fieldArea:
+		fld.area, cmd = fld.area.Update(msg)
+	default:
+		before := fld.text.Value()
+		fld.text, cmd = fld.text.Update(msg)
+		if fld.text.Value() != before {
+			fld.err = "" // the user is fixing it
+		}
+	}
+	return formNone, cmd
+}
+
+// formLabelW is the label column; inputs get the rest of the width.
+const formLabelW = 14
+
+// Render draws the form in w x h cells (lines are not padded to h).
+func (f *form) Render(w, h int) []string {
+	st := f.st
+	inputW := max(w-formLabelW-4, 10)
+	lines := []string{fit(" "+st.Section.Render(f.title), w)}
+	if f.context != "" {
+		lines = append(lines, fit(" "+st.Muted.Render(f.context), w))
+	}
+	lines = append(lines, "")
+	for i, fld := range f.fields {
+		mark := "  "
+		label := st.Muted.Render(fit(fld.label, formLabelW))
+		if i == f.focus {
+			mark = st.Section.Render("> ")
+			label = st.Bold.Render(fit(fld.label, formLabelW))
+		}
+		var in []string
+		switch fld.kind {
+		case fieldChoice:
+			var parts []string
+			for j, c := range fld.choices {
+				l := statusLabel(c)
+				if j == fld.choice {
+					parts = append(parts, st.Selected.Render("["+l+"]"))
+				} else {
+					parts = append(parts, st.Muted.Render(" "+l+" "))
+				}
+			}
+			in = []string{strings.Join(parts, "")}
+		case fieldArea:
+			fld.area.SetWidth(inputW)
+			in = strings.Split(fld.area.View(), "\n")
+		default:
+			fld.text.SetWidth(inputW - 1)
+			in = []string{fld.text.View()}
+		}
+		for j, l := range in {
+			if j == 0 {
+				lines = append(lines, fit(mark+label+"  "+l, w))
+			} else {
+				lines = append(lines, fit(strings.Repeat(" ", formLabelW+4)+l, w))
+			}
+		}
+		if fld.err != "" {
+			lines = append(lines, fit(strings.Repeat(" ", formLabelW+4)+st.Bad.Render("! "+fld.err), w))
+		}
+	}
+	lines = append(lines, "")
+	switch {
+	case f.saving:
+		lines = append(lines, fit(" "+st.Muted.Render("saving…"), w))
+	case f.msg != "":
+		for _, l := range wrapText(f.msg, w-3, 2) {
+			lines = append(lines, fit(" "+st.Bad.Render("! "+l), w))
+		}
+		if f.conflict {
+			lines = append(lines, fit(" "+st.Warn.Render("ctrl+r reloads the current values and keeps what you typed; esc cancels"), w))
+		}
+	case f.note != "":
+		lines = append(lines, fit(" "+st.Muted.Render(f.note), w))
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return lines
+}
+
+// changed reports whether any field differs from the value it started with.
+func (f *form) changed() bool {
+	for _, fld := range f.fields {
+		if fld.Value() != fld.orig {
+			return true
+		}
+	}
+	return false
+}
