@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
 )
@@ -25,6 +27,34 @@ const (
 
 type fundView struct {
 	st *Styles
+
+	// The view's own queries (claims page, merchant list and statement)
+	// run on conn in commands; nil conn shows those pages as unavailable.
+	conn  *sqlx.DB
+	ctx   context.Context
+	incID int64
+	page  fundPage
+
+	// claims page (pipeline.go)
+	pipeline      []compensation.Stage
+	projection    *compensation.Projection
+	claimsErr     error
+	claimsSeq     int
+	claimsLoading bool
+	claimsScroll  int
+
+	// merchant list and statement (merchants.go)
+	ml           merchantList
+	detailID     string
+	detail       *compensation.MerchantDetail
+	detailErr    error
+	detailSeq    int
+	detailScroll int
+
+	tick    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd // tea.Tick; tests drive delays themselves
+	srcFund *compensation.Fund                                   // the snapshot's own pointer: a new one means the fund part was read again
+	stale   staleParts
+	polling bool
 
 	fund     *compensation.Fund // sanitised copy; nil when the incident has none
 	drawdown []compensation.DrawdownPoint
@@ -44,23 +74,87 @@ type fundView struct {
 	charts     int // how often the chart was built
 }
 
-func newFundView(st *Styles) view {
-	return &fundView{st: st, chartKey: [3]int{-1, -1, -1}}
+// fundPage is what the fund view shows: the overview, or one of its
+// sub-pages, each opened by a key and left with esc.
+type fundPage int
+
+const (
+	pageOverview  fundPage = iota
+	pageClaims             // pipeline and projection (pipeline.go)
+	pageMerchants          // the merchant list (merchants.go)
+	pageDetail             // one merchant's statement
+)
+
+// staleParts are the sub-pages a reload of the fund has made stale; the
+// open one is read again on the next poll.
+type staleParts uint8
+
+const (
+	stalePipeline staleParts = 1 << iota
+	staleMerchants
+	staleDetail
+)
+
+var fundKeys = struct {
+	Claims, Merchants, Back, Open, Search, Scroll key.Binding
+}{
+	Claims:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "claims")),
+	Merchants: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "merchants")),
+	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "statement")),
+	Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find id or name")),
+	Scroll:    key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll")),
+}
+
+// newFundView builds the fund view; conn runs its own paging queries.
+func newFundView(st *Styles, conn *sqlx.DB) view {
+	return &fundView{st: st, conn: conn, ctx: context.Background(), tick: tea.Tick, chartKey: [3]int{-1, -1, -1}}
 }
 
 func (v *fundView) Name() string { return "Fund" }
 
-func (v *fundView) Capturing() bool { return v.list.Capturing() }
+func (v *fundView) Capturing() bool {
+	switch v.page {
+	case pageOverview:
+		return v.list.Capturing()
+	case pageMerchants:
+		return v.ml.editing
+	}
+	return false
+}
 
-func (v *fundView) ShortHelp() []key.Binding { return listShortHelp() }
+func (v *fundView) ShortHelp() []key.Binding {
+	switch v.page {
+	case pageClaims:
+		return []key.Binding{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}
+	case pageMerchants:
+		return []key.Binding{listKeys.Down, listKeys.Up, fundKeys.Open, fundKeys.Search, fundKeys.Back}
+	case pageDetail:
+		return []key.Binding{fundKeys.Scroll, fundKeys.Back}
+	}
+	return append(listShortHelp(), fundKeys.Claims, fundKeys.Merchants)
+}
 
-func (v *fundView) FullHelp() [][]key.Binding { return [][]key.Binding{listFullHelp()} }
+func (v *fundView) FullHelp() [][]key.Binding {
+	switch v.page {
+	case pageClaims:
+		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}}
+	case pageMerchants:
+		return [][]key.Binding{{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom, listKeys.PageUp, listKeys.PageDown},
+			{fundKeys.Open, fundKeys.Search, fundKeys.Claims, fundKeys.Back}}
+	case pageDetail:
+		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Back}}
+	}
+	return [][]key.Binding{listFullHelp(), {fundKeys.Claims, fundKeys.Merchants}}
+}
 
 func (v *fundView) SetSize(width, height int) {
 	if width == v.width && height == v.height {
 		return
 	}
 	v.width, v.height = width, height
+	v.ml.height = max(height-3, 1) // title, column names, search line
+	v.ml.clamp()
 	v.cacheValid = false
 }
 
@@ -76,6 +170,23 @@ func (v *fundView) SetData(s *Snapshot) {
 			v.dataGen++
 		}
 	}()
+	if s != nil && s.Incident.ID != v.incID {
+		// Another incident: its merchants are not these.
+		v.incID = s.Incident.ID
+		v.ml.opened, v.ml.rows, v.ml.find, v.ml.prompt = false, nil, "", ""
+		v.ml.gen++
+		v.pipeline, v.projection, v.detail = nil, nil, nil
+		if v.page != pageOverview {
+			v.page = pageOverview
+		}
+	} else if s != nil && s.Fund != v.srcFund {
+		// The fund was read again: claims or payouts may have moved. The
+		// open sub-page re-reads on its next poll; the list keeps its place.
+		v.stale = stalePipeline | staleMerchants | staleDetail
+	}
+	if s != nil {
+		v.srcFund = s.Fund
+	}
 	if s == nil || s.Fund == nil {
 		v.list.SetItems(nil)
 		return
@@ -100,9 +211,24 @@ func (v *fundView) SetData(s *Snapshot) {
 }
 
 func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	if v.list.Update(msg) {
-		v.cacheValid = false
+	v.cacheValid = false
+	switch v.page {
+	case pageClaims:
+		return v.claimsKey(msg)
+	case pageMerchants:
+		return v.merchantsKey(msg)
+	case pageDetail:
+		return v.detailKey(msg)
 	}
+	if !v.list.Capturing() && v.fund != nil {
+		switch {
+		case key.Matches(msg, fundKeys.Claims):
+			return v.openClaims()
+		case key.Matches(msg, fundKeys.Merchants):
+			return v.openMerchants()
+		}
+	}
+	v.list.Update(msg)
 	return nil
 }
 
@@ -123,6 +249,14 @@ func (v *fundView) render() string {
 	}
 	if v.fund == nil {
 		return strings.Join(fundPadLines([]string{"", v.st.Muted.Render("  No compensation fund for this incident.")}, w, h), "\n")
+	}
+	switch v.page {
+	case pageClaims:
+		return strings.Join(fundPadLines(v.renderClaims(), w, h), "\n")
+	case pageMerchants:
+		return strings.Join(fundPadLines(v.renderMerchants(), w, h), "\n")
+	case pageDetail:
+		return strings.Join(fundPadLines(v.renderDetail(), w, h), "\n")
 	}
 	f := v.fund
 	out := v.summary()
@@ -210,7 +344,7 @@ func (v *fundView) drawdownChart(w, h int) string {
 func (v *fundView) summary() []string {
 	f := v.fund
 	st := v.st
-	out := []string{st.Section.Render(fit("Compensation fund, amounts in "+f.Currency, v.width))}
+	out := []string{titleWithHint(st, "Compensation fund, amounts in "+f.Currency, "c claims · m merchants", v.width)}
 	remaining := st.Good
 	if f.RemainingFen < 0 {
 		remaining = st.Bad

@@ -1,0 +1,713 @@
+package tui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"warroom/compensation"
+)
+
+// The fund view's merchant list is a keyset-paged window over every
+// merchant of the incident: it holds a few pages around the cursor
+// (merchantBufPages of twice the visible height each), asks for the next
+// page before the cursor reaches either end, and drops pages far behind,
+// so a million merchants cost the console no more than a hundred. `/`
+// searches on the server (id prefix or name); enter opens the merchant's
+// statement.
+//
+// Its queries are the view's own, not the snapshot's (a million rows do not
+// belong in it): commands run them off the UI goroutine and answer with a
+// fundReadMsg, which the root hands back to the fund view.
+
+// fundReadMsg is the answer to one of the fund view's queries: apply runs
+// on the UI goroutine and may ask for more.
+type fundReadMsg struct {
+	apply func(v *fundView) tea.Cmd
+}
+
+// fundRead hands a fundReadMsg to the fund view (the root's one line for it).
+func (m Model) fundRead(msg fundReadMsg) tea.Cmd {
+	for _, v := range m.views {
+		if f, ok := v.(*fundView); ok {
+			return msg.apply(f)
+		}
+	}
+	return nil
+}
+
+const (
+	fundReadTimeout     = 15 * time.Second
+	merchantBufPages    = 3
+	merchantSearchDelay = 300 * time.Millisecond
+	// fundPollEvery is how often an open sub-page checks whether a reload
+	// of the snapshot has made its own rows stale.
+	fundPollEvery = time.Second
+)
+
+// readCmd runs fn off the UI goroutine with a bounded context; what fn
+// returns is applied to the view on the UI goroutine.
+func readCmd(ctx context.Context, fn func(ctx context.Context) func(*fundView) tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, fundReadTimeout)
+		defer cancel()
+		return fundReadMsg{apply: fn(ctx)}
+	}
+}
+
+// What a page answer does to the window.
+type pageKind int
+
+const (
+	pageFirst   pageKind = iota // start over at the first merchant
+	pageLast                    // start over at the last merchant
+	pageNext                    // append after the last row held
+	pagePrev                    // prepend before the first row held
+	pageRefresh                 // re-read the rows held, the first included
+)
+
+// merchantList is the window's state. Indexes (cursor, offset) are into
+// rows; base is the position of rows[0] among all matching merchants, or
+// -1 while unknown (after a jump to the end before the count is in).
+type merchantList struct {
+	rows           []compensation.MerchantRow
+	base           int
+	atStart, atEnd bool // rows[0] is the first match; the last row is the last
+	cursor, offset int
+	height         int
+	find           string // the search in force
+	prompt         string // the search being typed
+	editing        bool
+	gen            int  // bumped when the window starts over; older answers are dropped
+	fwd, back      bool // a page is on its way at that end
+	loading        bool // starting over: nothing to show yet
+	total          int64
+	totalKnown     bool
+	err            error
+	searchSeq      int
+	ctx            context.Context
+	cancel         context.CancelFunc // ends the queries of the previous generation
+	fetches        int                // pages asked for (tests check paging is lazy)
+	opened         bool
+	maxRows        int // the most rows ever held at once (tests)
+}
+
+// pageSize is twice the visible height: one screen ahead of the cursor.
+func (v *fundView) pageSize() int { return min(max(2*v.ml.height, 20), 1000) }
+
+// restart drops the window and reads it again from one end, cancelling
+// whatever the previous window still had on its way.
+func (v *fundView) restart(kind pageKind) tea.Cmd {
+	ml := &v.ml
+	ml.gen++
+	if ml.cancel != nil {
+		ml.cancel()
+	}
+	ml.ctx, ml.cancel = context.WithCancel(v.ctx)
+	ml.rows, ml.cursor, ml.offset = nil, 0, 0
+	ml.fwd, ml.back, ml.loading, ml.err = false, false, true, nil
+	ml.totalKnown = false
+	cmds := []tea.Cmd{v.fetchPage("", map[pageKind]compensation.PageDir{pageFirst: compensation.PageAfter, pageLast: compensation.PageBefore}[kind], kind), v.countCmd()}
+	return tea.Batch(cmds...)
+}
+
+func (v *fundView) fetchPage(key string, dir compensation.PageDir, kind pageKind) tea.Cmd {
+	ml := &v.ml
+	if v.conn == nil {
+		ml.loading, ml.err = false, errNoConnection
+		return nil
+	}
+	ml.fetches++
+	gen, conn, inc, find, limit := ml.gen, v.conn, v.incID, ml.find, v.pageSize()
+	if kind == pageRefresh {
+		limit = min(max(len(ml.rows), limit), 1000)
+	}
+	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
+		rows, err := compensation.MerchantsPage(ctx, conn, inc, key, dir, find, limit)
+		return func(v *fundView) tea.Cmd { return v.gotPage(gen, kind, rows, err, limit) }
+	})
+}
+
+func (v *fundView) countCmd() tea.Cmd {
+	if v.conn == nil {
+		return nil
+	}
+	ml := &v.ml
+	gen, conn, inc, find := ml.gen, v.conn, v.incID, ml.find
+	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
+		n, err := compensation.MerchantCount(ctx, conn, inc, find)
+		return func(v *fundView) tea.Cmd {
+			if gen != v.ml.gen || err != nil {
+				return nil // a failed count only costs the position figure
+			}
+			v.ml.total, v.ml.totalKnown = n, true
+			if v.ml.base < 0 && v.ml.atEnd {
+				v.ml.base = int(n) - len(v.ml.rows)
+			}
+			v.cacheValid = false
+			return nil
+		}
+	})
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+const errNoConnection = errString("no database connection")
+
+// gotPage applies one page to the window.
+func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantRow, err error, limit int) tea.Cmd {
+	ml := &v.ml
+	if gen != ml.gen {
+		return nil
+	}
+	v.cacheValid = false
+	switch kind {
+	case pageNext:
+		ml.fwd = false
+	case pagePrev:
+		ml.back = false
+	}
+	if err != nil {
+		if ml.ctx != nil && ml.ctx.Err() != nil {
+			return nil
+		}
+		ml.err, ml.loading = err, false
+		return nil
+	}
+	ml.err = nil
+	for i := range rows {
+		rows[i].MerchantID = SanitizeLine(rows[i].MerchantID)
+		rows[i].Name = SanitizeLine(rows[i].Name)
+		rows[i].Industry = SanitizeLine(rows[i].Industry)
+	}
+	full := len(rows) == limit
+	capRows := merchantBufPages * v.pageSize()
+	switch kind {
+	case pageFirst:
+		ml.rows, ml.base, ml.atStart, ml.atEnd = rows, 0, true, !full
+		ml.cursor, ml.offset, ml.loading = 0, 0, false
+	case pageLast:
+		ml.rows, ml.atEnd, ml.atStart = rows, true, !full
+		ml.base = -1
+		switch {
+		case ml.atStart:
+			ml.base = 0
+		case ml.totalKnown:
+			ml.base = int(ml.total) - len(rows)
+		}
+		ml.cursor, ml.loading = len(rows)-1, false
+		ml.offset = max(len(rows)-ml.height, 0)
+	case pageNext:
+		ml.rows = append(ml.rows, rows...)
+		ml.atEnd = !full
+		// Drop rows far above the screen.
+		if n := min(len(ml.rows)-capRows, ml.offset); n > 0 {
+			ml.rows = append([]compensation.MerchantRow(nil), ml.rows[n:]...)
+			ml.cursor -= n
+			ml.offset -= n
+			if ml.base >= 0 {
+				ml.base += n
+			}
+			ml.atStart = false
+		}
+	case pagePrev:
+		ml.rows = append(append([]compensation.MerchantRow(nil), rows...), ml.rows...)
+		ml.cursor += len(rows)
+		ml.offset += len(rows)
+		switch {
+		case !full:
+			ml.atStart, ml.base = true, 0
+		case ml.base >= 0:
+			ml.base -= len(rows)
+		}
+		// Drop rows far below the screen.
+		if n := min(len(ml.rows)-capRows, len(ml.rows)-(ml.offset+ml.height)); n > 0 {
+			ml.rows = ml.rows[:len(ml.rows)-n]
+			ml.atEnd = false
+		}
+	case pageRefresh:
+		ml.rows, ml.atEnd = rows, !full
+		if len(rows) == 0 {
+			ml.atStart = true
+		}
+	}
+	ml.maxRows = max(ml.maxRows, len(ml.rows))
+	ml.clamp()
+	return v.prefetch()
+}
+
+// prefetch asks for the next page at an end the cursor is within one page of.
+func (v *fundView) prefetch() tea.Cmd {
+	ml := &v.ml
+	if ml.loading || len(ml.rows) == 0 {
+		return nil
+	}
+	ahead := v.pageSize()
+	var cmds []tea.Cmd
+	if !ml.atEnd && !ml.fwd && len(ml.rows)-1-ml.cursor < ahead {
+		ml.fwd = true
+		cmds = append(cmds, v.fetchPage(ml.rows[len(ml.rows)-1].MerchantID, compensation.PageAfter, pageNext))
+	}
+	if !ml.atStart && !ml.back && ml.cursor < ahead {
+		ml.back = true
+		cmds = append(cmds, v.fetchPage(ml.rows[0].MerchantID, compensation.PageBefore, pagePrev))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshMerchants re-reads the rows held (a reload said claims changed),
+// keeping the cursor where it is.
+func (v *fundView) refreshMerchants() tea.Cmd {
+	ml := &v.ml
+	if ml.loading || len(ml.rows) == 0 || ml.fwd || ml.back {
+		return nil
+	}
+	ml.gen++ // answers to the old window no longer fit it
+	return v.fetchPage(ml.rows[0].MerchantID, compensation.PageFrom, pageRefresh)
+}
+
+func (ml *merchantList) clamp() {
+	n := len(ml.rows)
+	h := max(ml.height, 1)
+	ml.cursor = min(max(ml.cursor, 0), max(n-1, 0))
+	if ml.cursor < ml.offset {
+		ml.offset = ml.cursor
+	}
+	if ml.cursor >= ml.offset+h {
+		ml.offset = ml.cursor - h + 1
+	}
+	ml.offset = min(max(ml.offset, 0), max(n-h, 0))
+}
+
+// selected is the row under the cursor.
+func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
+	if ml.cursor < 0 || ml.cursor >= len(ml.rows) {
+		return compensation.MerchantRow{}, false
+	}
+	return ml.rows[ml.cursor], true
+}
+
+// merchantsKey handles a key on the merchant list.
+func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
+	ml := &v.ml
+	if ml.editing {
+		return v.searchKey(msg)
+	}
+	page := max(ml.height-1, 1)
+	switch msg.String() {
+	case "j", "down":
+		ml.cursor++
+	case "k", "up":
+		ml.cursor--
+	case "pgdown", "ctrl+f", "space":
+		ml.cursor += page
+		ml.offset += page
+	case "pgup", "ctrl+b":
+		ml.cursor -= page
+		ml.offset -= page
+	case "g", "home":
+		if !ml.atStart {
+			return v.restart(pageFirst)
+		}
+		ml.cursor = 0
+	case "G", "end":
+		if !ml.atEnd {
+			return v.restart(pageLast)
+		}
+		ml.cursor = len(ml.rows) - 1
+	case "/":
+		ml.editing, ml.prompt = true, ml.find
+	case "enter":
+		if r, ok := ml.selected(); ok {
+			return v.openDetail(r.MerchantID)
+		}
+		return nil
+	case "esc":
+		if ml.find != "" {
+			ml.prompt = ""
+			return v.search("")
+		}
+		v.page = pageOverview
+	case "c":
+		return v.openClaims()
+	default:
+		return nil
+	}
+	ml.clamp()
+	return v.prefetch()
+}
+
+// searchKey edits the search; the list follows a short pause in typing,
+// or enter at once.
+func (v *fundView) searchKey(msg tea.KeyPressMsg) tea.Cmd {
+	ml := &v.ml
+	switch msg.String() {
+	case "esc":
+		ml.editing, ml.prompt = false, ""
+		return v.search("")
+	case "enter":
+		ml.editing = false
+		return v.search(strings.TrimSpace(ml.prompt))
+	case "backspace":
+		if r := []rune(ml.prompt); len(r) > 0 {
+			ml.prompt = string(r[:len(r)-1])
+		}
+	case "ctrl+u":
+		ml.prompt = ""
+	case "space":
+		ml.prompt += " "
+	default:
+		t := msg.Text
+		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return nil // the prompt owns the keyboard
+		}
+		ml.prompt += t
+	}
+	ml.searchSeq++
+	seq, find := ml.searchSeq, strings.TrimSpace(ml.prompt)
+	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg {
+		return fundReadMsg{apply: func(v *fundView) tea.Cmd {
+			if seq != v.ml.searchSeq || !v.ml.editing {
+				return nil // more typing came, or the prompt closed
+			}
+			return v.search(find)
+		}}
+	})
+}
+
+// search starts the list over with find in force.
+func (v *fundView) search(find string) tea.Cmd {
+	ml := &v.ml
+	ml.searchSeq++
+	if find == ml.find && ml.opened {
+		return nil
+	}
+	ml.find = find
+	return v.restart(pageFirst)
+}
+
+// openMerchants shows the list, reading its first page the first time.
+func (v *fundView) openMerchants() tea.Cmd {
+	v.page = pageMerchants
+	v.cacheValid = false
+	cmds := []tea.Cmd{v.startPoll()}
+	if !v.ml.opened {
+		v.ml.opened = true
+		cmds = append(cmds, v.restart(pageFirst))
+	}
+	return tea.Batch(cmds...)
+}
+
+// openDetail shows one merchant's statement.
+func (v *fundView) openDetail(merchant string) tea.Cmd {
+	v.page = pageDetail
+	v.detailID, v.detail, v.detailErr, v.detailScroll = merchant, nil, nil, 0
+	return v.fetchDetail()
+}
+
+func (v *fundView) fetchDetail() tea.Cmd {
+	if v.conn == nil {
+		v.detailErr = errNoConnection
+		return nil
+	}
+	v.detailSeq++
+	seq, conn, inc, id := v.detailSeq, v.conn, v.incID, v.detailID
+	return readCmd(v.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
+		d, err := compensation.Merchant(ctx, conn, inc, id)
+		return func(v *fundView) tea.Cmd {
+			if seq != v.detailSeq {
+				return nil
+			}
+			v.cacheValid = false
+			if err != nil {
+				v.detailErr = err
+				return nil
+			}
+			v.detail, v.detailErr = &d, nil
+			return nil
+		}
+	})
+}
+
+// startPoll starts the check for stale rows while a sub-page is open.
+func (v *fundView) startPoll() tea.Cmd {
+	if v.polling {
+		return nil
+	}
+	v.polling = true
+	return v.pollCmd()
+}
+
+func (v *fundView) pollCmd() tea.Cmd {
+	return v.tick(fundPollEvery, func(time.Time) tea.Msg {
+		return fundReadMsg{apply: (*fundView).poll}
+	})
+}
+
+// poll re-reads what the open sub-page shows when a reload marked it stale,
+// and stops once the overview is back on screen.
+func (v *fundView) poll() tea.Cmd {
+	if v.page == pageOverview {
+		v.polling = false
+		return nil
+	}
+	var cmds []tea.Cmd
+	if v.stale&stalePipeline != 0 && v.page == pageClaims {
+		v.stale &^= stalePipeline
+		cmds = append(cmds, v.fetchClaims())
+	}
+	if v.stale&staleMerchants != 0 && (v.page == pageMerchants || v.page == pageDetail) {
+		if c := v.refreshMerchants(); c != nil {
+			v.stale &^= staleMerchants
+			cmds = append(cmds, c)
+		}
+	}
+	if v.stale&staleDetail != 0 && v.page == pageDetail {
+		v.stale &^= staleDetail
+		cmds = append(cmds, v.fetchDetail())
+	}
+	return tea.Batch(append(cmds, v.pollCmd())...)
+}
+
+// Merchant list columns.
+const (
+	mIDW     = 10
+	mStateW  = 13 // "awaiting rate"
+	mPlanW   = 7  // "in kind"
+	mIndW    = 14
+	mAmountW = fundMoneyW
+)
+
+func (v *fundView) merchantRowCells(id, name, industry, state, plan, amount string, header bool) []cell {
+	w := v.width
+	showInd := w >= 100
+	fixed := 2 + mIDW + 1 + 1 + mStateW + 1 + mPlanW + 1 + mAmountW
+	if showInd {
+		fixed += mIndW + 1
+	}
+	nameW := max(w-fixed, 4)
+	st := lipgloss.NewStyle()
+	if header {
+		st = v.st.Muted
+	}
+	cells := []cell{{text: id, w: mIDW, style: st}, {text: name, w: nameW, style: st}}
+	if showInd {
+		cells = append(cells, cell{text: industry, w: mIndW, style: st})
+	}
+	stateStyle := st
+	if !header {
+		stateStyle = v.stateStyle(state)
+	}
+	return append(cells,
+		cell{text: state, w: mStateW, style: stateStyle},
+		cell{text: plan, w: mPlanW, style: st},
+		cell{text: amount, w: mAmountW, style: st, right: true})
+}
+
+func (v *fundView) stateStyle(state string) lipgloss.Style {
+	switch state {
+	case "paid":
+		return v.st.Good
+	case "approved", "chosen":
+		return v.st.Info
+	case "awaiting rate":
+		return v.st.Warn
+	case "rejected":
+		return v.st.Bad
+	}
+	return v.st.Muted
+}
+
+// stateText is a claim state for people.
+func stateText(s *string) string {
+	if s == nil {
+		return "not computed"
+	}
+	return strings.ReplaceAll(*s, "_", " ")
+}
+
+// planText is a plan for people; the in-kind plan says so.
+func planText(p *string) string {
+	switch {
+	case p == nil || *p == "":
+		return "-"
+	case *p == compensation.PlanTraffic:
+		return "in kind"
+	}
+	return *p
+}
+
+func (v *fundView) renderMerchants() []string {
+	ml := &v.ml
+	w := v.width
+	st := v.st
+	title := "Merchants"
+	switch {
+	case ml.totalKnown && ml.find != "":
+		title += " matching " + strconv.Quote(ml.find) + " (" + groupInt(ml.total) + ")"
+	case ml.totalKnown:
+		title += " (" + groupInt(ml.total) + ")"
+	case ml.find != "":
+		title += " matching " + strconv.Quote(ml.find)
+	}
+	if ml.base >= 0 && len(ml.rows) > 0 {
+		title += "  " + groupInt(int64(ml.base+ml.cursor+1))
+		if ml.totalKnown {
+			title += " of " + groupInt(ml.total)
+		}
+	}
+	out := []string{titleWithHint(st, title, "enter statement · esc back", w)}
+	out = append(out, tableRow(st, v.merchantRowCells("id", "name", "industry", "state", "plan", "amount", true), false))
+	bottom := ""
+	if ml.editing {
+		bottom = fit(st.Section.Render("/")+ml.prompt+st.Bold.Render("▏")+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
+	} else if ml.find != "" {
+		bottom = fit(st.Muted.Render("search: ")+ml.find+st.Muted.Render("  (esc clears, / edits)"), w)
+	}
+	rowsH := v.height - len(out)
+	if bottom != "" {
+		rowsH--
+	}
+	rowsH = max(rowsH, 1)
+	if ml.height != rowsH {
+		ml.height = rowsH
+		ml.clamp()
+	}
+	switch {
+	case ml.err != nil:
+		out = append(out, st.Bad.Render(fit("  Could not read merchants: "+SanitizeLine(ml.err.Error()), w)))
+	case ml.loading:
+		out = append(out, st.Muted.Render(fit("  Loading…", w)))
+	case len(ml.rows) == 0 && ml.find != "":
+		out = append(out, st.Muted.Render(fit("  No merchant id starts with, or name contains, "+strconv.Quote(ml.find)+".", w)))
+	case len(ml.rows) == 0:
+		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
+	}
+	end := min(ml.offset+ml.height, len(ml.rows))
+	for i := ml.offset; i < end && !ml.loading; i++ {
+		r := ml.rows[i]
+		amount := ""
+		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
+			amount = compensation.FormatFen(*r.AmountFen)
+		}
+		out = append(out, tableRow(st, v.merchantRowCells(r.MerchantID, r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false), i == ml.cursor))
+	}
+	if !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
+		out = append(out, st.Muted.Render(fit("  Loading more…", w)))
+	}
+	out = fundPadLines(out, w, v.height-btoi(bottom != ""))
+	if bottom != "" {
+		out = append(out, bottom)
+	}
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// groupInt is 1234567 -> "1,234,567".
+func groupInt(n int64) string {
+	s := compensation.FormatFen(n * 100)
+	return strings.TrimSuffix(s, ".00")
+}
+
+// renderDetail is one merchant's statement: the formula with its numbers.
+func (v *fundView) renderDetail() []string {
+	w := v.width
+	st := v.st
+	out := []string{titleWithHint(st, "Merchant "+v.detailID, "esc back to list", w)}
+	switch {
+	case v.detailErr != nil:
+		return append(out, st.Bad.Render(fit("  Could not read the merchant: "+SanitizeLine(v.detailErr.Error()), w)))
+	case v.detail == nil:
+		return append(out, st.Muted.Render(fit("  Loading…", w)))
+	}
+	d := v.detail
+	label := func(l string) string { return st.Muted.Render(fit("  "+l, 17)) }
+	days := trimNum(strconv.FormatFloat(d.BaselineHours/24, 'f', 4, 64))
+	hours := trimNum(strconv.FormatFloat(d.OutageHours, 'f', 4, 64))
+	var lines []string
+	lines = append(lines,
+		label("Name")+SanitizeLine(d.Name)+st.Muted.Render("  industry ")+SanitizeLine(d.Industry),
+		label("State")+v.stateStyle(stateText(&d.State)).Render(stateText(&d.State))+st.Muted.Render("   plan ")+planLong(d.Plan),
+		label("Baseline sales")+st.Bold.Render(compensation.FormatFen(d.BaselineFen))+
+			st.Muted.Render(" over "+days+" d ("+trimNum(strconv.FormatFloat(d.BaselineHours, 'f', 4, 64))+" h), "+groupInt(d.SalesRows)+" sales rows"),
+		label("Daily revenue")+compensation.FormatFen(d.DailyRevenueFen)+st.Muted.Render(" (shown rounded)"),
+	)
+	if d.MarginPercent != nil {
+		src := SanitizeLine(d.MarginSource)
+		lines = append(lines, label("Margin rate")+trimNum(*d.MarginPercent)+"%"+st.Muted.Render("  source: "+src))
+	} else {
+		lines = append(lines, label("Margin rate")+st.Warn.Render("awaiting the rate of "+SanitizeLine(d.Industry)))
+	}
+	lines = append(lines, label("Outage")+hours+" h")
+	if d.MarginPercent != nil && d.CashFen != nil {
+		lines = append(lines, label("Formula")+compensation.FormatFen(d.BaselineFen)+" / "+days+" d x "+trimNum(*d.MarginPercent)+
+			"% x "+hours+" h / 24 = "+st.Bold.Render(compensation.FormatFen(*d.CashFen)))
+	} else {
+		lines = append(lines, label("Formula")+st.Muted.Render(compensation.FormatFen(d.BaselineFen)+" / "+days+" d x (rate?) x "+hours+" h / 24"))
+	}
+	lines = append(lines,
+		label("Cost to fund")+compensation.FormatFen(d.AmountFen)+st.Muted.Render("   paid ")+compensation.FormatFen(d.PaidFen),
+		"",
+		st.Section.Render(fit("Payouts ("+strconv.Itoa(len(d.Payouts))+")", w)))
+	if len(d.Payouts) == 0 {
+		lines = append(lines, st.Muted.Render("  none yet"))
+	}
+	for _, p := range d.Payouts {
+		lines = append(lines, "  "+p.PaidAt.In(v.loc).Format("2006-01-02 15:04")+"  "+fitRight(compensation.FormatFen(p.AmountFen), fundMoneyW)+
+			st.Muted.Render("  "+SanitizeLine(p.IdempotencyKey)))
+	}
+	if len(d.PlanChanges) > 0 {
+		lines = append(lines, "", st.Section.Render("Plan changes"))
+		for _, c := range d.PlanChanges {
+			lines = append(lines, "  "+SanitizeLine(c))
+		}
+	}
+	body := v.height - len(out)
+	v.detailScroll = min(max(v.detailScroll, 0), max(len(lines)-body, 0))
+	return append(out, lines[v.detailScroll:]...)
+}
+
+// planLong names a plan in full: the in-kind plan is not cash.
+func planLong(p *string) string {
+	switch {
+	case p == nil || *p == "":
+		return "not chosen"
+	case *p == compensation.PlanTraffic:
+		return "traffic (in kind)"
+	}
+	return *p
+}
+
+// trimNum drops trailing zeros of a decimal: "20.0000" -> "20", "6.5000" -> "6.5".
+func trimNum(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc", "backspace":
+		v.page = pageMerchants
+	case "j", "down":
+		v.detailScroll++
+	case "k", "up":
+		v.detailScroll--
+	case "g", "home":
+		v.detailScroll = 0
+	}
+	return nil
+}
