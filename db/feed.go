@@ -85,9 +85,11 @@ func (f *Feed) loop(window time.Duration, events <-chan Event, deliver func(Even
 	defer ping.Stop()
 	// Leading-edge batching: a change that arrives when the feed is quiet
 	// goes out at once (a trailing window alone would add its whole length
-	// to every update's latency); what follows within window is held and
-	// sent together when the window ends, and that send opens a new window,
-	// so a long burst becomes one delivery per window.
+	// to every update's latency), with whatever has already arrived behind
+	// it (a transaction's changes come together). What follows within window
+	// is held and sent together when the window ends; then the feed is
+	// quiet again. A long burst thus becomes at most two deliveries per
+	// window, and a lone change is never held back by the one before it.
 	var pending []Change
 	var flush <-chan time.Time // non-nil while a window is open
 	for {
@@ -103,28 +105,55 @@ func (f *Feed) loop(window time.Duration, events <-chan Event, deliver func(Even
 				deliver(Event{Reconnected: true})
 				continue
 			}
-			var c Change
-			if err := json.Unmarshal([]byte(n.Extra), &c); err != nil {
-				continue // not ours, or from a newer schema: the next reload covers it
+			if c, ok := parseChange(n); ok {
+				pending = append(pending, c)
 			}
-			c.At = time.Now()
-			if flush == nil {
-				deliver(Event{Changes: []Change{c}})
-				flush = time.After(window)
+			if flush != nil || len(pending) == 0 {
 				continue
 			}
-			pending = append(pending, c)
-		case <-flush:
-			if len(pending) == 0 {
-				flush = nil // quiet for a whole window: the next change goes at once
-				continue
-			}
+			reconnected := f.drain(&pending)
 			deliver(Event{Changes: pending})
 			pending, flush = nil, time.After(window)
+			if reconnected {
+				pending, flush = nil, nil
+				deliver(Event{Reconnected: true})
+			}
+		case <-flush:
+			if len(pending) > 0 {
+				deliver(Event{Changes: pending})
+			}
+			pending, flush = nil, nil
 		case <-ping.C:
 			go f.listener.Ping() // errors surface as a disconnect event
 		}
 	}
+}
+
+// drain adds the notifications already waiting to pending, without
+// waiting for more; it reports a reconnect found among them.
+func (f *Feed) drain(pending *[]Change) (reconnected bool) {
+	for {
+		select {
+		case n := <-f.listener.Notify:
+			if n == nil {
+				return true
+			}
+			if c, ok := parseChange(n); ok {
+				*pending = append(*pending, c)
+			}
+		default:
+			return false
+		}
+	}
+}
+
+func parseChange(n *pq.Notification) (Change, bool) {
+	var c Change
+	if err := json.Unmarshal([]byte(n.Extra), &c); err != nil {
+		return c, false // not ours, or from a newer schema: the next reload covers it
+	}
+	c.At = time.Now()
+	return c, true
 }
 
 // Close stops the feed and its connection.

@@ -60,8 +60,10 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 	var parts part
 	for _, c := range ev.Changes {
 		if p, mine := m.affects(c); mine {
-			parts |= p
 			m.activity.add(c)
+			if !m.isCovered(p, c.At) {
+				parts |= p
+			}
 		}
 	}
 	if parts == 0 {
@@ -115,11 +117,40 @@ func (m *Model) reload(parts part) tea.Cmd {
 	}
 	m.seq++
 	m.loading = true
+	m.loadStarted = time.Now()
 	var inc *incident.Incident
 	if m.snap != nil {
 		inc = &m.snap.Incident
 	}
 	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, inc, parts, m.seq)
+}
+
+// partBits is the number of bits in part.
+const partBits = 5
+
+// markCovered notes that parts are now as fresh as the load just applied.
+func (m *Model) markCovered(parts part) {
+	for i := range partBits {
+		if parts&(1<<i) != 0 {
+			m.covered[i] = m.loadStarted
+		}
+	}
+}
+
+// isCovered reports whether a change to parts received at `at` is already
+// on screen: a load of all of them began after it was received, and so
+// after it was committed. One transaction's changes often reach the feed
+// in two deliveries; the second would otherwise reload for nothing.
+func (m Model) isCovered(parts part, at time.Time) bool {
+	if at.IsZero() {
+		return false
+	}
+	for i := range partBits {
+		if parts&(1<<i) != 0 && !at.Before(m.covered[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // wentDown records the moment the console lost the database (once per

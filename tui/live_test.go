@@ -254,6 +254,19 @@ func TestLiveChangesReloadOnlyWhatChanged(t *testing.T) {
 	if next == nil || next().(snapshotMsg).parts != partTimeline {
 		t.Fatal("the queued timeline reload should run next")
 	}
+	m = step(t, m, next())
+
+	// The rest of a transaction, received before that load began, is on
+	// screen already; a change received later is not.
+	early := db.Change{Table: "timeline_entries", Op: "U", Incident: inc, ID: 1, At: m.loadStarted.Add(-time.Millisecond)}
+	if _, cmd := m.Update(liveMsg{Changes: []db.Change{early}}); cmd != nil {
+		t.Fatal("a change already covered by a load should not reload")
+	}
+	late := early
+	late.At = time.Now()
+	if _, cmd := m.Update(liveMsg{Changes: []db.Change{late}}); cmd == nil {
+		t.Fatal("a change received after the last load should reload")
+	}
 }
 
 // A load that fails for want of a connection shows the disconnected banner
