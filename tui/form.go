@@ -348,16 +348,7 @@ func (f *form) Render(w, h int) []string {
 		var in []string
 		switch fld.kind {
 		case fieldChoice:
-			var parts []string
-			for j, c := range fld.choices {
-				l := statusLabel(c)
-				if j == fld.choice {
-					parts = append(parts, st.Selected.Render("["+l+"]"))
-				} else {
-					parts = append(parts, st.Muted.Render(" "+l+" "))
-				}
-			}
-			in = []string{strings.Join(parts, "")}
+			in = []string{f.choiceLine(fld, inputW)}
 		case fieldArea:
 			fld.area.SetWidth(inputW)
 			in = strings.Split(fld.area.View(), "\n")
@@ -373,7 +364,13 @@ func (f *form) Render(w, h int) []string {
 			}
 		}
 		if fld.err != "" {
-			lines = append(lines, fit(strings.Repeat(" ", formLabelW+4)+st.Bad.Render("! "+fld.err), w))
+			for j, l := range wrapText(fld.err, inputW-2, 2) {
+				mark := "! "
+				if j > 0 {
+					mark = "  "
+				}
+				lines = append(lines, fit(strings.Repeat(" ", formLabelW+4)+st.Bad.Render(mark+l), w))
+			}
 		}
 	}
 	lines = append(lines, "")
@@ -404,4 +401,41 @@ func (f *form) changed() bool {
 		}
 	}
 	return false
+}
+
+// choiceLine shows every choice with the selected one bracketed; when they
+// do not all fit in w cells, the line starts late enough to keep the
+// selected one on screen.
+func (f *form) choiceLine(fld *formField, w int) string {
+	st := f.st
+	labels := make([]string, len(fld.choices))
+	for j, c := range fld.choices {
+		labels[j] = statusLabel(c)
+	}
+	from := 0
+	for {
+		width := 0
+		if from > 0 {
+			width = 2 // the "… " that says some are off to the left
+		}
+		for j := from; j <= fld.choice; j++ {
+			width += lipgloss.Width(labels[j]) + 2
+		}
+		if width <= w || from == fld.choice {
+			break
+		}
+		from++
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString(st.Muted.Render(ellipsis + " "))
+	}
+	for j := from; j < len(labels); j++ {
+		if j == fld.choice {
+			b.WriteString(st.Selected.Render("[" + labels[j] + "]"))
+		} else {
+			b.WriteString(st.Muted.Render(" " + labels[j] + " "))
+		}
+	}
+	return b.String()
 }

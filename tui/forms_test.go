@@ -378,6 +378,9 @@ func TestTimelineAddValidatesAndSaves(t *testing.T) {
 		t.Fatalf("empty title: %q\n%s", got, s)
 	}
 	checkFrame(t, s, 80, 24)
+	if !strings.Contains(s, "[note]") {
+		t.Errorf("the chosen kind must stay visible at 80 columns:\n%s", s)
+	}
 	if n := countRowsSQL(t, conn, `SELECT count(*) FROM timeline_entries`); n != before {
 		t.Fatal("an invalid entry was written")
 	}
