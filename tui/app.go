@@ -25,6 +25,9 @@ type Options struct {
 	// connection, as LISTEN needs one); empty means the PG* variables, as
 	// for the pool.
 	DSN string
+	// Actor is who the console's writes are attributed to (history rows,
+	// notifications); empty means the database login.
+	Actor string
 }
 
 // Minimum usable terminal; below it the console says so instead of drawing
@@ -163,6 +166,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reload(partAll)
 	case liveMsg:
 		return m.live(msg)
+	case writeRequestMsg: // writer.go
+		return m, m.write(msg)
+	case writeDoneMsg:
+		return m, m.deliver(msg)
 	case connTickMsg:
 		if m.Connected() {
 			return m, nil
