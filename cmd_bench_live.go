@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/spf13/cobra"
+
+	"warroom/db"
+	"warroom/recovery"
+	"warroom/tui"
+)
+
+// newBenchLiveCmd measures live propagation: commit -> every console's model
+// updated, beside raw NOTIFY -> receive measured in the same run. Attach it
+// under `warroom bench` (Use: "live").
+func newBenchLiveCmd() *cobra.Command {
+	var (
+		consoles string
+		updates  int
+	)
+	c := &cobra.Command{
+		Use:   "live [--consoles 1,10,50] [--updates N]",
+		Short: "Measure commit -> console update latency with N live consoles, beside raw NOTIFY",
+		Long: `For each console count N, first N plain LISTEN connections receive N-updates
+NOTIFYs (the raw floor: NOTIFY -> receive), then N headless consoles (the real
+console model in a real Bubble Tea program with no terminal or renderer, each
+with its own change feed: 50 people's consoles draw on 50 machines) watch a writer commit N-updates milestone updates one at a time.
+Prints p50/p99 of commit -> model updated per console, and of commit -> the
+last of the N consoles updated, beside the same figures for raw NOTIFY.
+Writes go to a new incident named bench-live-<time>.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var ns []int
+			for _, s := range strings.Split(consoles, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 1 {
+					return &codedError{code: exitUsage, err: fmt.Errorf("--consoles: %q is not a positive number", s)}
+				}
+				ns = append(ns, n)
+			}
+			if updates < 2 {
+				return &codedError{code: exitUsage, err: errors.New("--updates must be at least 2")}
+			}
+			conn, src, err := openDBSource(cmd)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			return runBenchLive(cmd.Context(), cmd.OutOrStdout(), conn, db.WithLibpqDefaults(src.url), ns, updates)
+		},
+	}
+	c.Flags().StringVar(&consoles, "consoles", "1,10,50", "comma-separated console counts")
+	c.Flags().IntVar(&updates, "updates", 200, "updates measured per console count")
+	return c
+}
+
+// benchWarmup updates are made but not counted: first loads, cold caches.
+const benchWarmup = 5
+
+// benchGap separates updates so each one meets quiet feeds: the feed sends
+// the first change of a burst at once and batches the rest for a window,
+// and this measures the latency of a lone change, not a burst's.
+const benchGap = tui.FeedWindow + 10*time.Millisecond
+
+// latencies are one phase's samples: per receiver, and per update the
+// slowest receiver (what "every console updated" waits for).
+// commit is the writer's COMMIT itself (it waits for the WAL flush, which
+// a bare NOTIFY does not).
+type latencies struct{ each, all, commit []time.Duration }
+
+func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string, ns []int, updates int) error {
+	slug := fmt.Sprintf("bench-live-%d", time.Now().Unix())
+	var inc int64
+	err := db.Write(ctx, conn, "bench", func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &inc, `INSERT INTO incidents (slug, title, started_at)
+			VALUES ($1, 'Live propagation benchmark', now()) RETURNING id`, slug); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO milestones (incident_id, key, title, position)
+			VALUES ($1, 'bench', 'Bench milestone', 1)`, inc)
+		return err
+	})
+	if err != nil {
+		return db.MapError(err)
+	}
+	var maxConns int
+	if err := conn.GetContext(ctx, &maxConns, `SELECT current_setting('max_connections')::int`); err != nil {
+		return db.MapError(err)
+	}
+	fmt.Fprintf(out, "incident %s; %d updates per run after %d warm-up; %v between updates; feed window %v\n",
+		slug, updates, benchWarmup, benchGap, tui.FeedWindow)
+	fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %12s %11s\n", "consoles", "", "p50", "p99", "all p50", "all p99", "p99/raw p99", "commit p50")
+	for _, n := range ns {
+		raw, err := benchRaw(ctx, conn, dsn, n, updates)
+		if err != nil {
+			return fmt.Errorf("raw NOTIFY with %d listeners: %w", n, err)
+		}
+		// Consoles share one pool here (separate processes would each have
+		// their own); it is sized to leave room for the n feeds.
+		pool := min(n, max(1, maxConns-n-10))
+		live, err := benchConsoles(ctx, conn, dsn, slug, inc, n, pool, updates)
+		if err != nil {
+			return fmt.Errorf("%d consoles: %w", n, err)
+		}
+		rp99, lp99 := percentile(raw.each, 99), percentile(live.each, 99)
+		fmt.Fprintf(out, "%-9d %-5s %9s %9s %9s %9s\n", n, "raw", ms(percentile(raw.each, 50)), ms(rp99),
+			ms(percentile(raw.all, 50)), ms(percentile(raw.all, 99)))
+		fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %11.1fx %11s\n", "", "tui", ms(percentile(live.each, 50)), ms(lp99),
+			ms(percentile(live.all, 50)), ms(percentile(live.all, 99)), float64(lp99)/float64(rp99), ms(percentile(live.commit, 50)))
+	}
+	fmt.Fprintf(out, "(p50/p99: each receiver's commit -> update; all: commit -> the last of N updated.\n"+
+		" Remove the incident with: psql -c \"DELETE FROM incidents WHERE slug LIKE 'bench-live-%%'\")\n")
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100 // nearest rank
+	return s[max(0, min(len(s), i)-1)]
+}
+
+// benchRaw: n plain listeners on a channel of their own; each NOTIFY is
+// timed from just before the statement (which commits it) to receipt.
+func benchRaw(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int) (latencies, error) {
+	const channel = "warroom_bench_raw"
+	got := make(chan time.Time, n*4)
+	var listeners []*pq.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	for range n {
+		l := pq.NewListener(dsn, 100*time.Millisecond, time.Second, nil)
+		listeners = append(listeners, l)
+		if err := l.Listen(channel); err != nil {
+			return latencies{}, err
+		}
+		go func() {
+			for note := range l.Notify {
+				if note != nil {
+					got <- time.Now()
+				}
+			}
+		}()
+	}
+	if err := waitListening(ctx, conn, n); err != nil {
+		return latencies{}, err
+	}
+	var lat latencies
+	for k := range updates + benchWarmup {
+		t0 := time.Now()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, strconv.Itoa(k)); err != nil {
+			return lat, err
+		}
+		var slowest time.Duration
+		for range n {
+			select {
+			case at := <-got:
+				d := at.Sub(t0)
+				slowest = max(slowest, d)
+				if k >= benchWarmup {
+					lat.each = append(lat.each, d)
+				}
+			case <-time.After(10 * time.Second):
+				return lat, errors.New("a listener missed a notification")
+			}
+		}
+		if k >= benchWarmup {
+			lat.all = append(lat.all, slowest)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return lat, nil
+}
+
+// waitListening waits until n sessions of this database are listening.
+func waitListening(ctx context.Context, conn *sqlx.DB, n int) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var got int
+		if err := conn.GetContext(ctx, &got, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND query ILIKE 'listen%'`); err != nil {
+			return db.MapError(err)
+		}
+		if got >= n {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("only some of %d listeners connected in 30 s", n)
+}
+
+// applied is a console reporting the milestone version its model now shows.
+type applied struct {
+	version int
+	at      time.Time
+}
+
+// benchProbe is the console model, reporting each new milestone version
+// once the model holding it has been returned from Update.
+type benchProbe struct {
+	tui.Model
+	seen *int
+	out  chan<- applied
+}
+
+func (p benchProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := p.Model.Update(msg)
+	p.Model = nm.(tui.Model)
+	if s := p.Model.Snapshot(); s != nil && len(s.Milestones) > 0 && s.Milestones[0].Version != *p.seen {
+		*p.seen = s.Milestones[0].Version
+		p.out <- applied{version: *p.seen, at: time.Now()}
+	}
+	return p, cmd
+}
+
+func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int64, n, poolSize, updates int) (latencies, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pool, err := db.Open(ctx, dsn)
+	if err != nil {
+		return latencies{}, err
+	}
+	defer pool.Close()
+	pool.SetMaxOpenConns(poolSize)
+	pool.SetMaxIdleConns(poolSize)
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // runs first: stops the programs before waiting on them
+	reports := make([]chan applied, n)
+	for i := range n {
+		reports[i] = make(chan applied, updates+benchWarmup+16)
+		p := tea.NewProgram(benchProbe{Model: tui.New(pool, tui.Options{IncidentSlug: slug}), seen: new(int), out: reports[i]},
+			tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(),
+			tea.WithWindowSize(120, 40), tea.WithoutSignals())
+		feed, err := tui.Listen(dsn, p.Send)
+		if err != nil {
+			return latencies{}, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer feed.Close()
+			_, _ = p.Run()
+		}()
+	}
+	if err := waitListening(ctx, conn, n); err != nil {
+		return latencies{}, err
+	}
+	// Every console's first load is in before the clock starts.
+	var version int
+	for i := range n {
+		select {
+		case a := <-reports[i]:
+			version = a.version
+		case <-time.After(30 * time.Second):
+			return latencies{}, errors.New("a console never loaded")
+		}
+	}
+	var lat latencies
+	for k := range updates + benchWarmup {
+		progress := k % 101
+		t0, v, err := benchCommit(ctx, conn, inc, progress)
+		if err != nil {
+			return lat, err
+		}
+		if k >= benchWarmup {
+			lat.commit = append(lat.commit, time.Since(t0)) // benchCommit returns when COMMIT does
+		}
+		if v <= version {
+			return lat, fmt.Errorf("version went from %d to %d", version, v)
+		}
+		version = v
+		var slowest time.Duration
+		for i := range n {
+			at, err := waitVersion(reports[i], v)
+			if err != nil {
+				return lat, fmt.Errorf("console %d: %w", i, err)
+			}
+			d := at.Sub(t0)
+			slowest = max(slowest, d)
+			if k >= benchWarmup {
+				lat.each = append(lat.each, d)
+			}
+		}
+		if k >= benchWarmup {
+			lat.all = append(lat.all, slowest)
+		}
+		time.Sleep(benchGap)
+	}
+	return lat, nil
+}
+
+// benchCommit sets the bench milestone's progress in one transaction and
+// returns the moment just before COMMIT and the new version.
+func benchCommit(ctx context.Context, conn *sqlx.DB, inc int64, progress int) (time.Time, int, error) {
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return time.Time{}, 0, db.MapError(err)
+	}
+	defer tx.Rollback()
+	if err := db.SetActor(ctx, tx, "bench"); err != nil {
+		return time.Time{}, 0, err
+	}
+	status := "in_progress"
+	ms, err := recovery.Set(ctx, tx, inc, recovery.Change{Key: "bench", Progress: &progress, Status: &status, Note: "bench"})
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	t0 := time.Now()
+	return t0, ms.Version, db.MapError(tx.Commit())
+}
+
+// waitVersion waits for a console to report version v (or a later one).
+func waitVersion(ch <-chan applied, v int) (time.Time, error) {
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case a := <-ch:
+			if a.version >= v {
+				return a.at, nil
+			}
+		case <-timeout:
+			return time.Time{}, fmt.Errorf("never showed version %d", v)
+		}
+	}
+}
