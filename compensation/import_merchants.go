@@ -47,51 +47,42 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 		return res, err
 	}
 	res.SHA256 = sum
-	in, err := newCSVIn(name, r, MerchantColumns, progress)
-	if err != nil {
-		return res, err
-	}
 	existing, err := merchantCodes(ctx, q, incidentID)
 	if err != nil {
 		return res, err
 	}
+	// Raise work_mem for this transaction: the statement-level triggers
+	// read the million-row transition table several times.
+	if err := setLocalWorkMem(ctx, q); err != nil {
+		return res, err
+	}
+	// One COPY straight into merchants, fed while the file is still being
+	// parsed on the other cores. Duplicates are checked here, in file
+	// order, so the error names both lines.
 	seen := make(map[string]int, 1024) // merchant id -> line, within this file
 	stmt, err := q.PrepareContext(ctx, `COPY merchants (incident_id, merchant_id, name, industry) FROM STDIN`)
 	if err != nil {
 		return res, db.MapError(err)
 	}
 	defer stmt.Close()
-	for {
-		rec, err := in.next()
-		if err == io.EOF {
-			break
+	err = readCSVParallel(name, r, MerchantColumns, progress, parseMerchant, func(rows []merchantRow) error {
+		for _, m := range rows {
+			if first, dup := seen[m.id]; dup {
+				return &ImportError{File: name, Line: m.line, Field: "merchant_id", Reason: fmt.Sprintf("%s is already on line %d", m.id, first)}
+			}
+			if _, dup := existing[m.id]; dup {
+				return &ImportError{File: name, Line: m.line, Field: "merchant_id", Reason: fmt.Sprintf("%s was imported before", m.id)}
+			}
+			seen[m.id] = m.line
+			if _, err := stmt.ExecContext(ctx, incidentID, m.id, m.name, m.industry); err != nil {
+				return fmt.Errorf("%s:%d: %w", name, m.line, db.MapError(err))
+			}
+			res.Merchants++
 		}
-		if err != nil {
-			return res, err
-		}
-		line := in.line()
-		id := strings.TrimSpace(rec[0])
-		switch {
-		case id == "":
-			return res, in.errorf(line, "merchant_id", "empty")
-		case strings.ContainsAny(id, "\t\r\n"):
-			return res, in.errorf(line, "merchant_id", "contains a tab or line break")
-		}
-		if first, dup := seen[id]; dup {
-			return res, in.errorf(line, "merchant_id", "%s is already on line %d", id, first)
-		}
-		if _, dup := existing[id]; dup {
-			return res, in.errorf(line, "merchant_id", "%s was imported before", id)
-		}
-		seen[id] = line
-		industry := NormalizeIndustry(rec[2])
-		if industry == "" {
-			return res, in.errorf(line, "industry", "empty (the margin rate is looked up by industry)")
-		}
-		if _, err := stmt.ExecContext(ctx, incidentID, id, strings.TrimSpace(rec[1]), industry); err != nil {
-			return res, fmt.Errorf("%s:%d: %w", name, line, db.MapError(err))
-		}
-		res.Merchants++
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	if _, err := stmt.ExecContext(ctx); err != nil {
 		return res, db.MapError(err)
@@ -103,6 +94,27 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 		UPDATE merchant_imports SET merchants = $2 WHERE incident_id = $1 AND sha256 = $3 RETURNING imported_at`,
 		incidentID, res.Merchants, sum).Scan(&res.ImportedAt)
 	return res, db.MapError(err)
+}
+
+type merchantRow struct {
+	id, name, industry string
+	line               int
+}
+
+// parseMerchant checks one merchants row (on a parsing worker).
+func parseMerchant(rows []merchantRow, rec []string, line int) ([]merchantRow, error) {
+	id := strings.TrimSpace(rec[0])
+	switch {
+	case id == "":
+		return rows, &ImportError{Line: line, Field: "merchant_id", Reason: "empty"}
+	case strings.ContainsAny(id, "\t\r\n"):
+		return rows, &ImportError{Line: line, Field: "merchant_id", Reason: "contains a tab or line break"}
+	}
+	industry := NormalizeIndustry(rec[2])
+	if industry == "" {
+		return rows, &ImportError{Line: line, Field: "industry", Reason: "empty (the margin rate is looked up by industry)"}
+	}
+	return append(rows, merchantRow{id: id, name: strings.TrimSpace(rec[1]), industry: industry, line: line}), nil
 }
 
 // claimImport hashes the file, then records it in table (merchant_imports

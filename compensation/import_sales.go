@@ -53,63 +53,42 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 		return res, err
 	}
 	res.SHA256 = sum
-	in, err := newCSVIn(name, r, SalesColumns, progress)
+	ids, err := merchantIndex(ctx, q, incidentID)
 	if err != nil {
 		return res, err
 	}
-	ids, err := merchantIDs(ctx, q, incidentID)
+	// Workers parse and check rows and look merchants up; this goroutine
+	// adds them up in file order (so an overflow names the same line a
+	// row-by-row reader would) into arrays indexed like ids.pks.
+	fen := make([]int64, len(ids.pks))
+	count := make([]int32, len(ids.pks))
+	var order []int32 // merchants in the order their first in-window sale appears
+	parse := func(rows []saleRow, rec []string, line int) ([]saleRow, error) {
+		return parseSale(rows, rec, line, ids, w)
+	}
+	err = readCSVParallel(name, r, SalesColumns, progress, parse, func(rows []saleRow) error {
+		for _, s := range rows {
+			res.Rows++
+			if s.merchant < 0 {
+				res.Outside++
+				continue
+			}
+			res.InWindow++
+			res.InWindowFen += s.fen
+			i := s.merchant
+			if count[i] == 0 {
+				order = append(order, i)
+			}
+			if fen[i] > math.MaxInt64-s.fen || res.InWindowFen < 0 {
+				return &ImportError{File: name, Line: int(s.line), Field: "amount", Reason: "the sum of sales overflows"}
+			}
+			fen[i] += s.fen
+			count[i]++
+		}
+		return nil
+	})
 	if err != nil {
 		return res, err
-	}
-	type total struct {
-		fen  int64
-		rows int32
-	}
-	slot := make(map[int64]int32, len(ids)) // merchant pk -> index in totals
-	var (
-		totals []total
-		pks    []int64
-	)
-	for {
-		rec, err := in.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return res, err
-		}
-		line := in.line()
-		pk, ok := ids[strings.TrimSpace(rec[0])]
-		if !ok {
-			return res, in.errorf(line, "merchant_id", "unknown merchant %q (import merchants first)", rec[0])
-		}
-		at, err := ParseSaleTime(rec[1], w.Location)
-		if err != nil {
-			return res, in.errorf(line, "at", "%v", err)
-		}
-		fen, err := ParseYuan(rec[2])
-		if err != nil {
-			return res, in.errorf(line, "amount", "%v", err)
-		}
-		res.Rows++
-		if !w.InBaseline(at) {
-			res.Outside++
-			continue
-		}
-		res.InWindow++
-		res.InWindowFen += fen
-		i, ok := slot[pk]
-		if !ok {
-			i = int32(len(totals))
-			slot[pk] = i
-			totals = append(totals, total{})
-			pks = append(pks, pk)
-		}
-		if totals[i].fen > math.MaxInt64-fen || res.InWindowFen < 0 {
-			return res, in.errorf(line, "amount", "the sum of sales overflows")
-		}
-		totals[i].fen += fen
-		totals[i].rows++
 	}
 	var importID int64
 	if err := q.GetContext(ctx, &importID, `SELECT id FROM sales_imports WHERE incident_id = $1 AND sha256 = $2`, incidentID, sum); err != nil {
@@ -120,8 +99,8 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 		return res, db.MapError(err)
 	}
 	defer stmt.Close()
-	for i, t := range totals {
-		if _, err := stmt.ExecContext(ctx, importID, incidentID, pks[i], t.fen, t.rows); err != nil {
+	for _, i := range order {
+		if _, err := stmt.ExecContext(ctx, importID, incidentID, ids.pks[i], fen[i], count[i]); err != nil {
 			return res, db.MapError(err)
 		}
 	}
@@ -131,13 +110,70 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 	if err := stmt.Close(); err != nil {
 		return res, db.MapError(err)
 	}
-	res.Merchants = int64(len(totals))
+	res.Merchants = int64(len(order))
 	err = q.QueryRowxContext(ctx, `
 		UPDATE sales_imports SET rows_total = $2, rows_in_window = $3, rows_outside = $4,
 		    in_window_fen = $5, merchants = $6
 		WHERE id = $1 RETURNING imported_at`,
 		importID, res.Rows, res.InWindow, res.Outside, res.InWindowFen, res.Merchants).Scan(&res.ImportedAt)
 	return res, db.MapError(err)
+}
+
+// saleRow is one checked sales row: merchant is an index into
+// merchantIndex.pks, or -1 for a sale outside the baseline window.
+type saleRow struct {
+	fen      int64
+	merchant int32
+	line     int32
+}
+
+// parseSale checks one sales row (on a parsing worker).
+func parseSale(rows []saleRow, rec []string, line int, ids *merchantIdx, w Windows) ([]saleRow, error) {
+	code := strings.TrimSpace(rec[0])
+	i, ok := ids.index[code]
+	if !ok {
+		return rows, &ImportError{Line: line, Field: "merchant_id", Reason: fmt.Sprintf("unknown merchant %q (import merchants first)", rec[0])}
+	}
+	at, err := ParseSaleTime(rec[1], w.Location)
+	if err != nil {
+		return rows, &ImportError{Line: line, Field: "at", Reason: err.Error()}
+	}
+	fen, err := ParseYuan(rec[2])
+	if err != nil {
+		return rows, &ImportError{Line: line, Field: "amount", Reason: err.Error()}
+	}
+	if !w.InBaseline(at) {
+		i = -1
+	}
+	return append(rows, saleRow{fen: fen, merchant: i, line: int32(line)}), nil
+}
+
+// merchantIdx numbers the incident's merchants: index maps a merchant id
+// to its position in pks, the merchants' row ids.
+type merchantIdx struct {
+	index map[string]int32
+	pks   []int64
+}
+
+func merchantIndex(ctx context.Context, q db.Querier, incidentID int64) (*merchantIdx, error) {
+	rows, err := q.QueryxContext(ctx, `SELECT merchant_id, id FROM merchants WHERE incident_id = $1`, incidentID)
+	if err != nil {
+		return nil, db.MapError(err)
+	}
+	defer rows.Close()
+	out := &merchantIdx{index: map[string]int32{}}
+	var (
+		code string
+		id   int64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, db.MapError(err)
+		}
+		out.index[code] = int32(len(out.pks))
+		out.pks = append(out.pks, id)
+	}
+	return out, db.MapError(rows.Err())
 }
 
 // merchantIDs maps the incident's merchant ids to their row ids.

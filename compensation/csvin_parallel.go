@@ -1,0 +1,263 @@
+package compensation
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Parallel CSV reading for million-row imports: one goroutine reads the
+// file in chunks of whole records, workers parse and check the chunks (on
+// every core), and the caller's consume sees each chunk's rows in file
+// order. Results are the same as reading the file with csvIn, row by row:
+// the same records, the same first error (file:line: field: reason).
+//
+// A chunk ends at a line break outside quotes: RFC 4180 quotes come in
+// pairs inside a quoted field, so a line break is a record boundary when
+// the quotes before it in the chunk are even. A stray quote makes
+// encoding/csv fail on its own line, and every chunk up to that one was
+// cut at true boundaries, so the first error reported is the same.
+
+// chunkSize is a variable so tests can cut small files into many chunks.
+// A chunk grows past it until it holds a whole record: a quote left open
+// makes the rest of the file one chunk, parsed as a row-by-row reader would.
+var chunkSize = 1 << 20
+
+type csvChunk struct {
+	seq  int
+	data []byte
+	line int   // file line of data's first byte
+	err  error // reading the file failed here
+	out  chan any
+}
+
+// chunkResult is what a worker made of one chunk: rows parsed up to the
+// first error, and that error.
+type chunkResult[T any] struct {
+	rows []T
+	err  error
+}
+
+// parseFunc checks one record (its fields already checked for count,
+// UTF-8 and NUL) and appends what it makes of it to rows.
+type parseFunc[T any] func(rows []T, rec []string, line int) ([]T, error)
+
+// readCSVParallel reads r (a CSV file whose header must be cols) and calls
+// consume with each chunk's rows, in file order, on the calling goroutine.
+// The first error (from the file, parse or consume) stops everything.
+func readCSVParallel[T any](name string, r io.Reader, cols []string, progress Progress, parse parseFunc[T], consume func([]T) error) error {
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	work := make(chan csvChunk, workers)
+	order := make(chan chan any, 2*workers)
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(quit)
+		for range order { // let the reader finish
+		}
+		wg.Wait()
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		readChunks(name, r, progress, func(c csvChunk) bool {
+			c.out = make(chan any, 1)
+			select {
+			case order <- c.out:
+			case <-quit:
+				return false
+			}
+			if c.err != nil {
+				c.out <- c.err
+				return false
+			}
+			select {
+			case work <- c:
+				return true
+			case <-quit:
+				return false
+			}
+		})
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				c.out <- parseChunk(name, c, cols, parse)
+			}
+		}()
+	}
+	sawHeader := false
+	for out := range order {
+		switch v := (<-out).(type) {
+		case error: // from the reader
+			return v
+		case chunkResult[T]:
+			sawHeader = true
+			if len(v.rows) > 0 {
+				if err := consume(v.rows); err != nil {
+					return err
+				}
+			}
+			if v.err != nil {
+				return v.err
+			}
+		}
+	}
+	if !sawHeader {
+		return &ImportError{File: name, Line: 1, Reason: "empty file: want the header " + strings.Join(cols, ",")}
+	}
+	return nil
+}
+
+// readChunks cuts r into chunks of whole records and hands them to emit
+// (false: stop). A read error is handed on as a chunk whose out gets it.
+func readChunks(name string, r io.Reader, progress Progress, emit func(csvChunk) bool) {
+	br := bufio.NewReaderSize(&countingReader{r: r, progress: progress}, 64<<10)
+	// An Excel-style byte-order mark is not part of the first column name.
+	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
+		_, _ = br.Discard(3)
+	}
+	var (
+		buf  []byte
+		seq  int
+		line = 1
+		eof  bool
+	)
+	for !eof {
+		next := make([]byte, len(buf), max(chunkSize, 2*len(buf)))
+		copy(next, buf)
+		buf = next
+		for len(buf) < cap(buf) && !eof {
+			n, err := br.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				emit(csvChunk{seq: seq, err: fmt.Errorf("%s: %w", name, err)})
+				return
+			}
+		}
+		cut := len(buf)
+		if !eof {
+			if cut = recordBoundary(buf); cut < 0 {
+				continue // no whole record yet: read more
+			}
+		}
+		if cut > 0 {
+			data := buf[:cut]
+			if !emit(csvChunk{seq: seq, data: data, line: line}) {
+				return
+			}
+			line += bytes.Count(data, []byte{'\n'})
+			seq++
+		}
+		buf = buf[cut:]
+	}
+}
+
+// recordBoundary is the end (just past the line break) of the last whole
+// record in b, or -1.
+func recordBoundary(b []byte) int {
+	if bytes.IndexByte(b, '"') < 0 {
+		i := bytes.LastIndexByte(b, '\n')
+		if i < 0 {
+			return -1
+		}
+		return i + 1
+	}
+	last, quotes := -1, 0
+	for i, c := range b {
+		switch c {
+		case '"':
+			quotes++
+		case '\n':
+			if quotes%2 == 0 {
+				last = i
+			}
+		}
+	}
+	if last < 0 {
+		return -1
+	}
+	return last + 1
+}
+
+// parseChunk parses one chunk; the first chunk starts with the header.
+func parseChunk[T any](name string, c csvChunk, cols []string, parse parseFunc[T]) any {
+	cr := csv.NewReader(bytes.NewReader(c.data))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	var res chunkResult[T]
+	fail := func(line int, field, format string, args ...any) any {
+		res.err = &ImportError{File: name, Line: line, Field: field, Reason: fmt.Sprintf(format, args...)}
+		return res
+	}
+	header := c.seq == 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fail(c.line+pe.StartLine-1, "csv", "%s", pe.Err.Error())
+			}
+			res.err = fmt.Errorf("%s: %w", name, err)
+			return res
+		}
+		l, _ := cr.FieldPos(0)
+		line := c.line + l - 1
+		if !header && len(rec) != len(cols) {
+			return fail(line, "columns", "got %d, want %d (%s)", len(rec), len(cols), strings.Join(cols, ","))
+		}
+		for i, f := range rec {
+			if !utf8.ValidString(f) {
+				return fail(line, colName(cols, i), "not valid UTF-8 (save the file as UTF-8)")
+			}
+			if strings.IndexByte(f, 0) >= 0 {
+				return fail(line, colName(cols, i), "contains a NUL byte")
+			}
+		}
+		if header {
+			header = false
+			got := make([]string, len(rec))
+			for i := range rec {
+				got[i] = strings.ToLower(strings.TrimSpace(rec[i]))
+			}
+			if strings.Join(got, ",") != strings.Join(cols, ",") {
+				return fail(line, "header", "got %q, want %s", strings.Join(got, ","), strings.Join(cols, ","))
+			}
+			continue
+		}
+		if res.rows, err = parse(res.rows, rec, line); err != nil {
+			if ie, ok := err.(*ImportError); ok && ie.File == "" {
+				ie.File = name
+			}
+			res.err = err
+			return res
+		}
+	}
+	if header { // chunk 0 held no record at all: an empty file
+		res.err = &ImportError{File: name, Line: 1, Reason: "empty file: want the header " + strings.Join(cols, ",")}
+	}
+	return res
+}
+
+func colName(cols []string, i int) string {
+	if i < len(cols) {
+		return cols[i]
+	}
+	return fmt.Sprintf("column %d", i+1)
+}
