@@ -67,6 +67,11 @@ type Model struct {
 	feedDown, queryDown bool
 	downSince           time.Time
 	activity            *activityLog
+	// loadStarted is when the load in flight began (wall clock) and
+	// covered, per part, when the last applied load of it began: a change
+	// received before that is already on screen (live.go).
+	loadStarted time.Time
+	covered     [partBits]time.Time
 
 	ticking bool
 	now     time.Time
@@ -226,6 +231,7 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.loadErr = nil
 		m.queryDown = false
 		m.snap = merge(m.snap, msg.snap, msg.parts)
+		m.markCovered(msg.parts)
 		for _, v := range m.views {
 			v.SetData(m.snap)
 		}
