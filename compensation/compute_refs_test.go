@@ -1,0 +1,76 @@
+package compensation_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/db/dbtest"
+)
+
+// Migration 00007 replaced the row-level foreign keys of merchants and
+// claims by statement-level checks and cascades: the database must still
+// refuse dangling references, cascade deletes and keep versions.
+func TestReferencesStillEnforced(t *testing.T) {
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	inc := newIncident(t, conn, 100_000_000)
+	importBoth(t, conn, inc)
+	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
+		t.Fatal(err)
+	}
+	fk := func(what, q string, args ...any) {
+		t.Helper()
+		_, err := conn.Exec(q, args...)
+		if err = db.MapError(err); !errors.Is(err, db.ErrForeignKey) {
+			t.Errorf("%s: got %v, want a foreign key violation", what, err)
+		}
+	}
+	fk("merchant of a missing incident", `INSERT INTO merchants (incident_id, merchant_id) VALUES (999999, 'X')`)
+	fk("claim of a missing merchant", `INSERT INTO claims (incident_id, merchant_id) VALUES ($1, 999999)`, inc)
+	exec(t, conn, `INSERT INTO merchants (incident_id, merchant_id, industry) VALUES ($1, 'M9', 'x')`, inc)
+	fk("claim of a missing incident", `INSERT INTO claims (incident_id, merchant_id)
+		SELECT 999999, id FROM merchants WHERE incident_id = $1 AND merchant_id = 'M9'`, inc)
+	fk("claim moved to a missing merchant", `UPDATE claims SET merchant_id = 999999
+		WHERE merchant_id = (SELECT id FROM merchants WHERE incident_id = $1 AND merchant_id = 'M1')`, inc)
+	fk("merchant moved to a missing incident", `UPDATE merchants SET incident_id = 999999 WHERE incident_id = $1`, inc)
+	fk("merchant id changed", `UPDATE merchants SET id = id + 1000000 WHERE incident_id = $1`, inc)
+	fk("incident id changed", `UPDATE incidents SET id = id + 1000000 WHERE id = $1`, inc)
+
+	// A plain UPDATE still bumps the version by one; the computation's own
+	// version = version + 1 too, once.
+	var v1, v2, v3 int
+	conn.Get(&v1, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	exec(t, conn, `UPDATE claims SET updated_at = now() WHERE merchant_id = (SELECT id FROM merchants WHERE merchant_id = 'M1' AND incident_id = $1)`, inc)
+	exec(t, conn, `UPDATE claims SET version = version + 5 WHERE merchant_id = (SELECT id FROM merchants WHERE merchant_id = 'M1' AND incident_id = $1)`, inc)
+	conn.Get(&v2, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	if v2 != v1+2 {
+		t.Errorf("two updates took version %d to %d, want %d", v1, v2, v1+2)
+	}
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", 200000, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compensation.ComputeClaims(ctx, conn, inc, "catering"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Get(&v3, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	if v3 != v2+1 {
+		t.Errorf("a recompute took version %d to %d, want %d", v2, v3, v2+1)
+	}
+
+	// Deleting (superusers only) cascades: a merchant takes its claim, an
+	// incident its merchants and claims.
+	exec(t, conn, `DELETE FROM merchants WHERE incident_id = $1 AND merchant_id = 'M3'`, inc)
+	var n int
+	conn.Get(&n, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc)
+	if n != 2 {
+		t.Errorf("%d claims after deleting merchant M3, want 2", n)
+	}
+	exec(t, conn, `DELETE FROM incidents WHERE id = $1`, inc)
+	conn.Get(&n, `SELECT (SELECT count(*) FROM claims WHERE incident_id = $1) + (SELECT count(*) FROM merchants WHERE incident_id = $1)`, inc)
+	if n != 0 {
+		t.Errorf("%d merchants and claims left after deleting their incident", n)
+	}
+}
