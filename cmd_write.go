@@ -21,18 +21,15 @@ type writeTarget struct {
 	actor string
 }
 
-// openForWrite connects and resolves the incident. --as names the author on
-// the single-user embedded database only: on a shared database changes are
-// attributed to the database login, so nobody can write in someone else's name.
+// openForWrite connects, checks --as (see checkActor) and resolves the incident.
 func openForWrite(cmd *cobra.Command, as string) (*writeTarget, error) {
 	conn, src, err := openDBSource(cmd)
 	if err != nil {
 		return nil, err
 	}
-	if as != "" && !src.embedded {
+	if err := checkActor(as, src); err != nil {
 		conn.Close()
-		return nil, &codedError{code: exitUsage, err: fmt.Errorf(
-			"--as works only on the embedded single-user database; on a shared database (%s) changes are attributed to your database login", src.from)}
+		return nil, err
 	}
 	inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
 	if err != nil {
@@ -40,6 +37,17 @@ func openForWrite(cmd *cobra.Command, as string) (*writeTarget, error) {
 		return nil, err
 	}
 	return &writeTarget{conn: conn, inc: inc, actor: as}, nil
+}
+
+// checkActor allows --as on the single-user embedded database only: on a
+// shared database changes are attributed to the database login, so nobody
+// can write in someone else's name.
+func checkActor(as string, src dbSource) error {
+	if as != "" && !src.embedded {
+		return &codedError{code: exitUsage, err: fmt.Errorf(
+			"--as works only on the embedded single-user database; on a shared database (%s) changes are attributed to your database login", src.from)}
+	}
+	return nil
 }
 
 func newMilestoneCmd() *cobra.Command {

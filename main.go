@@ -91,14 +91,23 @@ data directory and loads with the demo incident on first start.`,
 	}
 	root.PersistentFlags().String("db", "", "PostgreSQL URL or key=value string (default: $DATABASE_URL, PG* variables, or the embedded server)")
 	root.PersistentFlags().String("incident", "", "incident `slug` (default: the most recent open incident, else the most recent)")
+	root.Flags().String("as", "", "author `name` of the console's writes (embedded database only)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &codedError{code: exitUsage, err: err}
 	})
 	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
-		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), newBenchCmd(),
+		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), benchCmd(),
 		newUserCmd(), newApprovalsCmd(), newAuditCmd())
 	markArgErrorsAsUsage(root)
 	return root
+}
+
+// benchCmd is `warroom bench` (the compensation engine at scale) with
+// `warroom bench live` (change propagation to consoles) under it.
+func benchCmd() *cobra.Command {
+	b := newBenchCmd()
+	b.AddCommand(newBenchLiveCmd())
+	return b
 }
 
 // markArgErrorsAsUsage makes a wrong number of arguments exit with
@@ -118,18 +127,23 @@ func markArgErrorsAsUsage(c *cobra.Command) {
 }
 
 func runConsole(cmd *cobra.Command, _ []string) error {
-	conn, err := openDB(cmd)
+	conn, src, err := openDBSource(cmd)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	as, _ := cmd.Flags().GetString("as")
+	if err := checkActor(as, src); err != nil {
+		return err
+	}
 	slug := incidentFlag(cmd)
 	// Fail in plain text before the screen switches, so a typo in --incident
 	// or an empty database reads like any other CLI error.
 	if _, err := incident.Resolve(cmd.Context(), conn, slug); err != nil {
 		return err
 	}
-	return tui.Run(cmd.Context(), conn, tui.Options{IncidentSlug: slug})
+	// The live feed listens on a connection of its own to the same database.
+	return tui.Run(cmd.Context(), conn, tui.Options{IncidentSlug: slug, DSN: src.url, Actor: as})
 }
 
 func incidentFlag(cmd *cobra.Command) string {
