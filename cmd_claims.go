@@ -158,15 +158,11 @@ func newClaimsExportCmd() *cobra.Command {
 		Short: "Write a per-merchant statement: the formula's numbers, plan, state, paid",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			conn, err := openDB(cmd)
+			conn, inc, err := openIncident(cmd)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
-			if err != nil {
-				return err
-			}
 			f, err := os.Create(args[0])
 			if err != nil {
 				return err

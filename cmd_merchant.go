@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
-	"warroom/incident"
 )
 
 func newMerchantCmd() *cobra.Command {
@@ -17,15 +16,11 @@ func newMerchantCmd() *cobra.Command {
 		Short: "A merchant's baseline, rate, the formula with its numbers, plan, state and payouts",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			conn, err := openDB(cmd)
+			conn, inc, err := openIncident(cmd)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
-			if err != nil {
-				return err
-			}
 			d, err := compensation.Merchant(cmd.Context(), conn, inc.ID, args[0])
 			if err != nil {
 				return err

@@ -23,15 +23,11 @@ func readCmd(use, short string, print func(cmd *cobra.Command, conn *sqlx.DB, in
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			conn, err := openDB(cmd)
+			conn, inc, err := openIncident(cmd)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
-			if err != nil {
-				return err
-			}
 			return print(cmd, conn, inc, asJSON)
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"warroom/db"
 	"warroom/db/pgserver"
 	"warroom/demo"
+	"warroom/incident"
 )
 
 // embeddedDatabase is the database warroom creates inside its own server.
@@ -67,6 +68,21 @@ func startEmbedded(ctx context.Context) (srv *pgserver.Server, created bool, err
 func openDB(cmd *cobra.Command) (*sqlx.DB, error) {
 	conn, _, err := openDBSource(cmd)
 	return conn, err
+}
+
+// openIncident is openDB plus the incident --incident names (or the
+// current one). The caller closes the connection.
+func openIncident(cmd *cobra.Command) (*sqlx.DB, incident.Incident, error) {
+	conn, err := openDB(cmd)
+	if err != nil {
+		return nil, incident.Incident{}, err
+	}
+	inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
+	if err != nil {
+		conn.Close()
+		return nil, inc, err
+	}
+	return conn, inc, nil
 }
 
 // openDBSource is openDB that also says where the database came from.
