@@ -94,6 +94,7 @@ type merchantList struct {
 	fetches        int                // pages asked for (tests check paging is lazy)
 	opened         bool
 	maxRows        int // the most rows ever held at once (tests)
+	owed           int // rows the cursor still has to move once they arrive
 }
 
 // pageSize is twice the visible height: one screen ahead of the cursor.
@@ -108,7 +109,7 @@ func (v *fundView) restart(kind pageKind) tea.Cmd {
 		ml.cancel()
 	}
 	ml.ctx, ml.cancel = context.WithCancel(v.ctx)
-	ml.rows, ml.cursor, ml.offset = nil, 0, 0
+	ml.rows, ml.cursor, ml.offset, ml.owed = nil, 0, 0, 0
 	ml.fwd, ml.back, ml.loading, ml.err = false, false, true, nil
 	ml.totalKnown = false
 	cmds := []tea.Cmd{v.fetchPage("", map[pageKind]compensation.PageDir{pageFirst: compensation.PageAfter, pageLast: compensation.PageBefore}[kind], kind), v.countCmd()}
@@ -239,6 +240,9 @@ func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantR
 	}
 	ml.maxRows = max(ml.maxRows, len(ml.rows))
 	ml.clamp()
+	if kind == pageNext || kind == pagePrev {
+		ml.payOwed()
+	}
 	return v.prefetch()
 }
 
@@ -272,6 +276,34 @@ func (v *fundView) refreshMerchants() tea.Cmd {
 	return v.fetchPage(ml.rows[0].MerchantID, compensation.PageFrom, pageRefresh)
 }
 
+// moveBy moves the cursor d rows. Rows past either end of the window that
+// are still to come (a page is on its way) are owed: the cursor goes the
+// rest of the way when they arrive, so keys pressed faster than pages load
+// are not lost.
+func (ml *merchantList) moveBy(d int) {
+	d += ml.owed // keys pressed while owed add up
+	ml.owed = 0
+	ml.cursor += d
+	switch {
+	case ml.cursor >= len(ml.rows) && !ml.atEnd && len(ml.rows) > 0:
+		ml.owed = ml.cursor - (len(ml.rows) - 1)
+	case ml.cursor < 0 && !ml.atStart && len(ml.rows) > 0:
+		ml.owed = ml.cursor
+	default:
+		ml.owed = 0
+	}
+	ml.clamp()
+}
+
+// payOwed moves the cursor by what it is owed, as far as the rows go.
+func (ml *merchantList) payOwed() {
+	if ml.owed == 0 {
+		return
+	}
+	ml.offset += ml.owed
+	ml.moveBy(0)
+}
+
 func (ml *merchantList) clamp() {
 	n := len(ml.rows)
 	h := max(ml.height, 1)
@@ -302,21 +334,23 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 	page := max(ml.height-1, 1)
 	switch msg.String() {
 	case "j", "down":
-		ml.cursor++
+		ml.moveBy(1)
 	case "k", "up":
-		ml.cursor--
+		ml.moveBy(-1)
 	case "pgdown", "ctrl+f", "space":
-		ml.cursor += page
 		ml.offset += page
+		ml.moveBy(page)
 	case "pgup", "ctrl+b":
-		ml.cursor -= page
 		ml.offset -= page
+		ml.moveBy(-page)
 	case "g", "home":
+		ml.owed = 0
 		if !ml.atStart {
 			return v.restart(pageFirst)
 		}
 		ml.cursor = 0
 	case "G", "end":
+		ml.owed = 0
 		if !ml.atEnd {
 			return v.restart(pageLast)
 		}

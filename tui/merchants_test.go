@@ -390,3 +390,31 @@ func TestFundSubPagesAnySize(t *testing.T) {
 		}
 	}
 }
+
+// TestMerchantKeysFasterThanPages: page-down pressed ten times before any
+// page arrives still lands ten pages down.
+func TestMerchantKeysFasterThanPages(t *testing.T) {
+	conn := demoDB(t)
+	v, _ := fundOn(t, conn, "", 80, 20)
+	keyDrain(t, v, "m")
+	var later []tea.Cmd
+	for range 10 {
+		later = append(later, v.Update(press("pgdown")))
+	}
+	for _, c := range later {
+		drain(t, v, c)
+	}
+	if pos, want := v.ml.base+v.ml.cursor, 10*(v.ml.height-1); pos != want {
+		t.Fatalf("at row %d, want %d", pos, want)
+	}
+	later = later[:0]
+	for range 10 {
+		later = append(later, v.Update(press("pgup")))
+	}
+	for _, c := range later {
+		drain(t, v, c)
+	}
+	if pos := v.ml.base + v.ml.cursor; pos != 0 {
+		t.Fatalf("back up at row %d", pos)
+	}
+}
