@@ -39,7 +39,11 @@ func NormalizeIndustry(s string) string {
 // again is recognised and changes nothing.
 func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name string, r io.ReadSeeker, progress Progress) (MerchantImport, error) {
 	res := MerchantImport{File: name}
-	sum, done, err := claimImport(ctx, q, "merchant_imports", incidentID, name, r)
+	var existing map[string]struct{}
+	sum, done, err := claimImport(ctx, q, "merchant_imports", incidentID, name, r, func() (err error) {
+		existing, err = merchantCodes(ctx, q, incidentID)
+		return err
+	})
 	if err != nil || done != nil {
 		if done != nil {
 			res.SHA256, res.AlreadyImported, res.ImportedAt = sum, true, *done
@@ -47,10 +51,6 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 		return res, err
 	}
 	res.SHA256 = sum
-	existing, err := merchantCodes(ctx, q, incidentID)
-	if err != nil {
-		return res, err
-	}
 	// Raise work_mem for this transaction: the statement-level triggers
 	// read the million-row transition table several times.
 	if err := setLocalWorkMem(ctx, q); err != nil {
@@ -121,10 +121,25 @@ func parseMerchant(rows []merchantRow, rec []string, line int) ([]merchantRow, e
 // or sales_imports) before any row is loaded: a second import of the same
 // file, even a concurrent one, meets the unique key and is reported as done
 // (when it was imported). The reader is rewound for the real pass.
-func claimImport(ctx context.Context, q db.Querier, table string, incidentID int64, name string, r io.ReadSeeker) (sum string, done *time.Time, err error) {
+//
+// meanwhile (if not nil) runs on the calling goroutine while the file is
+// hashed on another: the importers load what they need from the database.
+func claimImport(ctx context.Context, q db.Querier, table string, incidentID int64, name string, r io.ReadSeeker, meanwhile func() error) (sum string, done *time.Time, err error) {
+	hashed := make(chan error, 1)
 	h := sha256.New()
-	if _, err := io.Copy(h, r); err != nil {
+	go func() {
+		_, err := io.Copy(h, r)
+		hashed <- err
+	}()
+	var merr error
+	if meanwhile != nil {
+		merr = meanwhile()
+	}
+	if err := <-hashed; err != nil {
 		return "", nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if merr != nil {
+		return "", nil, merr
 	}
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return "", nil, fmt.Errorf("%s: %w", name, err)
