@@ -64,6 +64,7 @@ type fundView struct {
 	width, height int
 	nameW         int
 	nativeW       int
+	moneyW        int // money columns: fundMoneyW, or wider for a larger fund
 
 	dataGen    int // bumped by SetData so the chart cache knows
 	chart      string
@@ -108,7 +109,7 @@ var fundKeys = struct {
 
 // newFundView builds the fund view; conn runs its own paging queries.
 func newFundView(st *Styles, conn *sqlx.DB) view {
-	return &fundView{st: st, conn: conn, ctx: context.Background(), tick: tea.Tick, chartKey: [3]int{-1, -1, -1}}
+	return &fundView{st: st, conn: conn, ctx: context.Background(), tick: tea.Tick, moneyW: fundMoneyW, chartKey: [3]int{-1, -1, -1}}
 }
 
 func (v *fundView) Name() string { return "Fund" }
@@ -204,6 +205,11 @@ func (v *fundView) SetData(s *Snapshot) {
 		v.nativeW = max(v.nativeW, lipgloss.Width(c.NativeName))
 	}
 	v.nameW, v.nativeW = min(v.nameW, 20), min(v.nativeW, 12)
+	// Money columns widen for a fund past 999 million rather than cut digits.
+	v.moneyW = fundMoneyW
+	for _, fen := range []int64{f.PledgedFen, f.ReceivedFen, f.PaidFen, f.CommittedFen, f.RemainingFen} {
+		v.moneyW = max(v.moneyW, len(compensation.FormatFen(fen)))
+	}
 	v.fund = &f
 	v.drawdown = s.Drawdown
 	v.loc = s.Incident.Location()
@@ -364,7 +370,7 @@ func (v *fundView) summary() []string {
 	}
 	perRow := 5
 	colW := v.width / 5
-	if colW < fundMoneyW+1 {
+	if colW < v.moneyW+1 {
 		perRow, colW = 3, v.width/3
 	}
 	colW = max(colW, 1)
@@ -393,7 +399,7 @@ func claimsNote(paid, all int64, w int) string {
 // contributorRow lays the table out in fixed columns; fit pads by display
 // width, so a native name such as 孙涛勇 keeps the next column in line.
 func (v *fundView) contributorRow(name, native, role, pledged, received, pct string) string {
-	roleW := v.width - 2 - v.nameW - 1 - 1 - fundMoneyW - 1 - fundMoneyW - 1 - fundPctW
+	roleW := v.width - 2 - v.nameW - 1 - 1 - v.moneyW - 1 - v.moneyW - 1 - fundPctW
 	var b strings.Builder
 	b.WriteString("  ")
 	b.WriteString(fit(name, v.nameW))
@@ -405,9 +411,9 @@ func (v *fundView) contributorRow(name, native, role, pledged, received, pct str
 	}
 	b.WriteString(fit(role, max(roleW, 0)))
 	b.WriteByte(' ')
-	b.WriteString(fitRight(pledged, fundMoneyW))
+	b.WriteString(fitRight(pledged, v.moneyW))
 	b.WriteByte(' ')
-	b.WriteString(fitRight(received, fundMoneyW))
+	b.WriteString(fitRight(received, v.moneyW))
 	b.WriteByte(' ')
 	b.WriteString(fitRight(pct, fundPctW))
 	return b.String()
