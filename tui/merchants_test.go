@@ -342,7 +342,11 @@ func TestMerchantListSurvivesReloads(t *testing.T) {
 func TestFundSubPagesThroughRoot(t *testing.T) {
 	conn := demoDB(t)
 	m := newTestModel(t, conn, 80, 24)
-	m.views[3].(*fundView).tick = noTick
+	for _, v := range m.views {
+		if f, ok := v.(*fundView); ok {
+			f.tick = noTick
+		}
+	}
 	var run func(msg tea.Msg)
 	run = func(msg tea.Msg) {
 		switch msg := msg.(type) {
