@@ -117,6 +117,8 @@ func New(conn *sqlx.DB, opts Options) Model {
 		newRestoreView(m.st),
 		newAccountabilityView(m.st),
 		newFundView(m.st, conn),
+		newApprovalsView(m.st),
+		newAuditView(m.st),
 	}
 	return m
 }
@@ -170,7 +172,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ReloadMsg:
 		return m, m.reload(partAll)
 	case liveMsg:
-		return m.live(msg)
+		nm, cmd := m.live(msg)
+		return nm, tea.Batch(cmd, m.sideLive(msg)) // approvals.go: views with reads of their own
 	case writeRequestMsg: // writer.go
 		return m, m.write(msg)
 	case writeDoneMsg:
@@ -183,13 +186,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, connTick()
 	case fundReadMsg: // merchants.go: the fund view's own queries
 		return m, m.fundRead(msg)
+	case viewReadMsg: // approvals.go: the approvals and audit views' queries
+		return m, m.viewRead(msg)
+	case viewReadDoneMsg:
+		return m, msg.apply()
 	case retryMsg:
 		if msg.seq != m.seq || m.loading || m.loadErr == nil {
 			return m, nil
 		}
 		return m, m.load()
 	case snapshotMsg:
-		return m.loaded(msg)
+		nm, cmd := m.loaded(msg)
+		return nm, tea.Batch(cmd, m.sideLoaded(msg))
 	case tickMsg:
 		m.now = m.opts.Now()
 		if m.snap == nil || !m.snap.Incident.Open() {

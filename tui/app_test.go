@@ -59,8 +59,8 @@ func TestTabsSwitchViews(t *testing.T) {
 		key  string
 		want int
 	}{
-		{"tab", 1}, {"tab", 2}, {"tab", 3}, {"tab", 0}, {"shift+tab", 3},
-		{"1", 0}, {"2", 1}, {"3", 2}, {"4", 3},
+		{"tab", 1}, {"tab", 2}, {"tab", 3}, {"tab", 4}, {"tab", 5}, {"tab", 0}, {"shift+tab", 5},
+		{"1", 0}, {"2", 1}, {"3", 2}, {"4", 3}, {"5", 4}, {"6", 5},
 	}
 	for _, c := range cases {
 		m = keys(t, m, c.key)

@@ -13,6 +13,9 @@ import (
 // headerHeight is the title line plus the tabs line.
 const headerHeight = 2
 
+// maxTabs is how many views the tabs line has room for.
+const maxTabs = 8
+
 // headerState is everything the header shows; equal states draw equal
 // headers, which is what the cache keys on.
 type headerState struct {
@@ -20,7 +23,7 @@ type headerState struct {
 	inc     *incident.Incident // nil until the first load
 	now     time.Time          // truncated to the second: the clock's resolution
 	active  int
-	names   [4]string
+	names   [maxTabs]string // "" past the last view
 	loading bool
 }
 
@@ -53,21 +56,37 @@ func renderHeader(st *Styles, hs headerState) string {
 	}
 	line1 := spread(left, right, w)
 
-	var tabs strings.Builder
-	for i, name := range hs.names {
-		label := strconv.Itoa(i+1) + " " + name
-		if i == hs.active {
-			tabs.WriteString(st.ActiveTab.Render(label))
-		} else {
-			tabs.WriteString(st.Tab.Render(label))
-		}
-	}
 	status := ""
 	if hs.loading && hs.inc != nil {
 		status = st.Muted.Render("refreshing…")
 	}
-	line2 := spread(tabs.String(), status, w)
+	tabs := renderTabs(st, hs, st.Tab, st.ActiveTab, "")
+	if lipgloss.Width(tabs)+lipgloss.Width(status)+2 > w {
+		// Narrow: one space between tabs instead of a cell of padding on
+		// each side, so all six still fit 80 columns beside the status.
+		tabs = renderTabs(st, hs, st.Tab.Padding(0), st.ActiveTab.Padding(0), " ")
+	}
+	line2 := spread(tabs, status, w)
 	return line1 + "\n" + line2
+}
+
+func renderTabs(st *Styles, hs headerState, tab, active lipgloss.Style, gap string) string {
+	var tabs strings.Builder
+	for i, name := range hs.names {
+		if name == "" {
+			continue
+		}
+		if i > 0 {
+			tabs.WriteString(gap)
+		}
+		label := strconv.Itoa(i+1) + " " + name
+		if i == hs.active {
+			tabs.WriteString(active.Render(label))
+		} else {
+			tabs.WriteString(tab.Render(label))
+		}
+	}
+	return tabs.String()
 }
 
 // clockText is the war-room clock: time since the outage began, ticking

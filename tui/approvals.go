@@ -1,0 +1,718 @@
+package tui
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/jmoiron/sqlx"
+
+	"warroom/access"
+	"warroom/compensation"
+	"warroom/db"
+)
+
+// The approvals and audit views read tables the snapshot does not hold
+// (the approval queue, the audit trail): their queries are their own, like
+// the fund view's merchant list. A view asks with viewReadMsg; the root
+// runs the query on its connection in a tea.Cmd and hands the answer back
+// as viewReadDoneMsg, whose apply runs on the UI goroutine. The root also
+// tells these views when data may have changed (sideRefresh): after every
+// snapshot load and on every change the feed reports.
+
+// viewReadMsg asks the root to run a view's read. run must not touch the
+// view: it runs off the UI goroutine and returns what to do on it.
+type viewReadMsg struct {
+	timeout time.Duration // 0: sideReadTimeout
+	run     func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd
+}
+
+// viewReadDoneMsg is the answer (or a view's own timer firing).
+type viewReadDoneMsg struct{ apply func() tea.Cmd }
+
+const (
+	sideReadTimeout = 15 * time.Second
+	// sideTickEvery is how often a side view checks whether it is on
+	// screen with stale data.
+	sideTickEvery = time.Second
+	// approvalsPollEvery: requests and decisions do not notify the feed
+	// (approvals has no change trigger), so the queue on screen is re-read
+	// this often as well as on every change.
+	approvalsPollEvery = 5 * time.Second
+	auditPollEvery     = 10 * time.Second
+)
+
+func requestRead(timeout time.Duration, run func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd) tea.Cmd {
+	return func() tea.Msg { return viewReadMsg{timeout: timeout, run: run} }
+}
+
+// viewRead runs a view's read off the UI goroutine (the root's one line).
+func (m Model) viewRead(msg viewReadMsg) tea.Cmd {
+	ctx, conn, actor := m.ctx, m.conn, m.opts.Actor
+	d := msg.timeout
+	if d == 0 {
+		d = sideReadTimeout
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return viewReadDoneMsg{apply: msg.run(ctx, conn, actor)}
+	}
+}
+
+// readTx runs fn in a read-only transaction attributed to actor, so
+// access.WhoAmI answers for the name the console acts as.
+func readTx(ctx context.Context, conn *sqlx.DB, actor string, fn func(q db.Querier) error) error {
+	if conn == nil {
+		return errNoConnection
+	}
+	tx, err := conn.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return db.MapError(err)
+	}
+	defer tx.Rollback()
+	if err := db.SetActor(ctx, tx, actor); err != nil {
+		return err
+	}
+	return fn(tx)
+}
+
+// sideView is a view with reads of its own.
+type sideView interface {
+	// Refresh says its data may have changed; it reads again now if it is
+	// on screen, or once it is.
+	Refresh() tea.Cmd
+}
+
+// sideRefresh tells every side view that data may have changed (the root
+// calls it after a snapshot load and on feed deliveries).
+func (m Model) sideRefresh() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, v := range m.views {
+		if s, ok := v.(sideView); ok {
+			cmds = append(cmds, s.Refresh())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// sideLoaded is sideRefresh after a successful snapshot load.
+func (m Model) sideLoaded(msg snapshotMsg) tea.Cmd {
+	if msg.err != nil || msg.seq != m.seq {
+		return nil
+	}
+	return m.sideRefresh()
+}
+
+// sideLive is sideRefresh for a feed delivery with changes: every change
+// also wrote an audit row, and an approval carried out changes its tables.
+func (m Model) sideLive(ev liveMsg) tea.Cmd {
+	if len(ev.Changes) == 0 && !ev.Reconnected {
+		return nil
+	}
+	return m.sideRefresh()
+}
+
+// sideState is the bookkeeping a side view shares: whether it was drawn
+// since the last tick (so it is on screen), whether its data is stale, and
+// its timer.
+type sideState struct {
+	seen, stale, ticking, reading bool
+	last                          time.Time // when the last read started
+	tick                          func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	now                           func() time.Time
+}
+
+func newSideState() sideState { return sideState{tick: tea.Tick, now: time.Now} }
+
+// refresh marks the data stale and reads now if the view is on screen.
+func (s *sideState) refresh(read func() tea.Cmd, onTick func() tea.Cmd) tea.Cmd {
+	s.stale = true
+	var cmds []tea.Cmd
+	if !s.ticking && s.tick != nil {
+		s.ticking = true
+		cmds = append(cmds, s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} }))
+	}
+	if (s.seen || s.last.IsZero()) && !s.reading {
+		cmds = append(cmds, s.start(read))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *sideState) start(read func() tea.Cmd) tea.Cmd {
+	s.stale, s.reading, s.last = false, true, s.now()
+	return read()
+}
+
+// onTick reads when the view is on screen and stale or due for a poll.
+func (s *sideState) onTick(read func() tea.Cmd, onTick func() tea.Cmd, poll time.Duration) tea.Cmd {
+	seen := s.seen
+	s.seen = false
+	var cmd tea.Cmd
+	if seen && !s.reading && (s.stale || s.now().Sub(s.last) >= poll) {
+		cmd = s.start(read)
+	}
+	next := s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} })
+	return tea.Batch(cmd, next)
+}
+
+// approvalsKeys are the approval queue's own keys.
+var approvalsKeys = struct{ Approve, Reject, All, Yes key.Binding }{
+	Approve: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve")),
+	Reject:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject")),
+	All:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "decided too")),
+	Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm")),
+}
+
+var (
+	apPromptDo     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "reject"))
+	apPromptCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	apConfirmNo    = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("any other key", "cancel"))
+)
+
+// Approval queue column widths.
+const (
+	apIDW       = 5
+	apOpW       = 16 // "payout_threshold"
+	apByW       = 12
+	apWhenW     = 11 // "01-02 15:04"
+	apExpW      = 10
+	apStateW    = 8
+	apPayloadW  = 30
+	apPayloadAt = 110 // minimum width for the payload column
+	apMinReason = 10
+	apDetailH   = 7
+	apReasonMax = 500
+)
+
+// apRow is a request with its text sanitised once per read.
+type apRow struct {
+	a                                  access.Approval
+	op, by, reason, payload, when, exp string
+	decidedBy, note, result            string
+}
+
+type apPromptKind int
+
+const (
+	apConfirmApprove apPromptKind = iota + 1
+	apRejectReason
+)
+
+// apPrompt is the open confirmation (approve) or reason prompt (reject).
+type apPrompt struct {
+	kind apPromptKind
+	id   int64
+	what string // "#12 void_entry entry_id=3"
+	text string
+}
+
+type approvalsView struct {
+	st    *Styles
+	loc   *time.Location
+	incID int64
+	now   func() time.Time
+
+	rows    []apRow
+	list    listState
+	showAll bool
+	me      access.Me
+	loaded  bool
+	err     error
+	gen     int
+
+	prompt   *apPrompt
+	busyTag  string // the decision in flight
+	busyWhat string
+	result   *json.RawMessage
+	flash    string
+	flashBad bool
+
+	side          sideState
+	width, height int
+	cache         string
+	cacheOK       bool
+}
+
+func newApprovalsView(st *Styles) *approvalsView {
+	return &approvalsView{st: st, loc: time.UTC, now: time.Now, side: newSideState()}
+}
+
+func (v *approvalsView) Name() string { return "Approvals" }
+
+func (v *approvalsView) SetData(s *Snapshot) {
+	if v.incID != s.Incident.ID {
+		v.side.stale = true
+	}
+	v.incID, v.loc = s.Incident.ID, s.Incident.Location()
+	v.cacheOK = false
+}
+
+func (v *approvalsView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.layout()
+	v.cacheOK = false
+}
+
+func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read, v.tick) }
+
+func (v *approvalsView) tick() tea.Cmd { return v.side.onTick(v.read, v.tick, approvalsPollEvery) }
+
+// read asks for the queue (or every request, newest first) and who we are.
+func (v *approvalsView) read() tea.Cmd {
+	v.gen++
+	gen, inc, all := v.gen, v.incID, v.showAll
+	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd {
+		var as []access.Approval
+		var me access.Me
+		err := readTx(ctx, conn, actor, func(q db.Querier) error {
+			var err error
+			if all {
+				as, err = access.Approvals(ctx, q, inc, 200)
+			} else {
+				as, err = access.Pending(ctx, q, inc)
+			}
+			if err != nil {
+				return err
+			}
+			me, err = access.WhoAmI(ctx, q)
+			return err
+		})
+		return func() tea.Cmd { return v.got(gen, as, me, err) }
+	})
+}
+
+func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err error) tea.Cmd {
+	if gen != v.gen {
+		return nil // a newer read is on its way
+	}
+	v.side.reading = false
+	v.cacheOK = false
+	if err != nil {
+		v.err = err
+		return nil
+	}
+	v.err, v.loaded, v.me = nil, true, me
+	v.me.Name = SanitizeLine(me.Name)
+	keep := int64(0)
+	if i, ok := v.list.Selected(); ok && i < len(v.rows) {
+		keep = v.rows[i].a.ID
+	}
+	now := v.now()
+	v.rows = make([]apRow, len(as))
+	hay := make([]string, len(as))
+	for i, a := range as {
+		r := apRow{
+			a:       a,
+			op:      SanitizeLine(string(a.Op)),
+			by:      SanitizeLine(a.RequestedBy),
+			reason:  SanitizeLine(a.Reason),
+			payload: payloadSummary(a.Payload),
+			when:    a.RequestedAt.In(v.loc).Format("01-02 15:04"),
+			note:    SanitizeLine(a.DecisionNote),
+			result:  payloadSummary(a.Result),
+		}
+		if a.DecidedBy != nil {
+			r.decidedBy = SanitizeLine(*a.DecidedBy)
+		}
+		r.exp = expiresIn(a, now)
+		v.rows[i] = r
+		hay[i] = strconv.FormatInt(a.ID, 10) + " " + r.op + " " + r.by + " " + r.reason + " " + r.payload + " " + a.State
+	}
+	v.list.SetItems(hay)
+	for i, r := range v.rows {
+		if r.a.ID == keep {
+			selectItem(&v.list, i)
+		}
+	}
+	v.layout()
+	return nil
+}
+
+// expiresIn is "23h 59m", "expired", or the decision for decided requests.
+func expiresIn(a access.Approval, now time.Time) string {
+	switch {
+	case a.State != "pending" && a.State != "expired":
+		return "-"
+	case a.State == "expired" || !a.ExpiresAt.After(now):
+		return "expired"
+	}
+	return duration(a.ExpiresAt.Sub(now))
+}
+
+// payloadSummary is a JSON object as "key=value key=value", keys sorted,
+// sanitised (payloads are typed by whoever requests).
+func payloadSummary(raw access.JSON) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return SanitizeLine(string(raw))
+	}
+	ks := make([]string, 0, len(obj))
+	for k := range obj {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		val := string(obj[k])
+		var s string
+		var fen int64
+		switch {
+		case json.Unmarshal(obj[k], &s) == nil:
+			val = s
+		case strings.HasSuffix(k, "_fen") && json.Unmarshal(obj[k], &fen) == nil:
+			k, val = strings.TrimSuffix(k, "_fen"), compensation.FormatFen(fen) // amounts in yuan, as elsewhere
+		}
+		parts[i] = k + "=" + val
+	}
+	return SanitizeLine(strings.Join(parts, " "))
+}
+
+func (v *approvalsView) layout() {
+	v.list.SetHeight(v.listRows())
+}
+
+func (v *approvalsView) chrome() int {
+	n := 2 // status line, column titles
+	if v.list.Filtering() {
+		n++
+	}
+	return n
+}
+
+func (v *approvalsView) showDetail() bool { return v.height-v.chrome() >= apDetailH+3 }
+
+func (v *approvalsView) listRows() int {
+	avail := v.height - v.chrome()
+	if v.showDetail() {
+		return max(min(max(v.list.Len(), 1), avail-apDetailH), 1)
+	}
+	return max(avail, 1)
+}
+
+func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.cacheOK = false
+	if v.prompt != nil {
+		return v.promptKey(msg)
+	}
+	wasFiltering := v.list.Filtering()
+	if v.list.Update(msg) {
+		if wasFiltering != v.list.Filtering() || v.list.Filtering() {
+			v.layout()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, approvalsKeys.All):
+		v.showAll = !v.showAll
+		v.side.reading = false
+		return v.side.start(v.read)
+	case key.Matches(msg, approvalsKeys.Approve), key.Matches(msg, approvalsKeys.Reject):
+		i, ok := v.list.Selected()
+		if !ok {
+			return nil
+		}
+		r := &v.rows[i]
+		if v.busyTag != "" {
+			v.flash, v.flashBad = "wait: "+v.busyWhat+" is still on its way", true
+			return nil
+		}
+		if r.a.State != "pending" {
+			v.flash, v.flashBad = fmt.Sprintf("#%d is %s: only pending requests can be decided", r.a.ID, r.a.State), true
+			return nil
+		}
+		p := &apPrompt{kind: apConfirmApprove, id: r.a.ID, what: "#" + strconv.FormatInt(r.a.ID, 10) + " " + r.op}
+		if r.payload != "" {
+			p.what += " " + r.payload
+		}
+		if key.Matches(msg, approvalsKeys.Reject) {
+			p.kind = apRejectReason
+		}
+		v.prompt, v.flash = p, ""
+	}
+	return nil
+}
+
+// promptKey handles a key while the confirmation or the reason prompt is open.
+func (v *approvalsView) promptKey(msg tea.KeyPressMsg) tea.Cmd {
+	p := v.prompt
+	if p.kind == apConfirmApprove {
+		v.prompt = nil
+		if !key.Matches(msg, approvalsKeys.Yes) {
+			v.flash, v.flashBad = "not approved", false
+			return nil
+		}
+		return v.decide(p)
+	}
+	switch msg.String() {
+	case "esc":
+		v.prompt, v.flash, v.flashBad = nil, "not rejected", false
+	case "enter":
+		v.prompt = nil
+		return v.decide(p)
+	case "backspace":
+		if r := []rune(p.text); len(r) > 0 {
+			p.text = string(r[:len(r)-1])
+		}
+	case "ctrl+u":
+		p.text = ""
+	case "space":
+		p.text += " "
+	default:
+		t := msg.Text
+		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return nil
+		}
+		if len([]rune(p.text))+len([]rune(t)) <= apReasonMax {
+			p.text += t
+		}
+	}
+	return nil
+}
+
+// decide sends the approval or rejection to the root as a write.
+func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
+	id, note := p.id, strings.TrimSpace(p.text)
+	res := new(json.RawMessage)
+	v.result = res
+	if p.kind == apConfirmApprove {
+		v.busyTag, v.busyWhat = nextTag("approvals:approve"), "approving "+p.what
+		return requestWrite(v.busyTag, func(ctx context.Context, tx *sqlx.Tx) error {
+			out, err := access.Approve(ctx, tx, id, note)
+			*res = out
+			return err
+		})
+	}
+	v.busyTag, v.busyWhat = nextTag("approvals:reject"), "rejecting "+p.what
+	return requestWrite(v.busyTag, func(ctx context.Context, tx *sqlx.Tx) error {
+		return access.Reject(ctx, tx, id, note)
+	})
+}
+
+// Receive takes the answer to a decision.
+func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
+	done, ok := msg.(writeDoneMsg)
+	if !ok || done.tag == "" || done.tag != v.busyTag {
+		return nil
+	}
+	v.cacheOK = false
+	what := v.busyWhat
+	approve := strings.HasPrefix(done.tag, "approvals:approve")
+	v.busyTag, v.busyWhat = "", ""
+	if done.err != nil {
+		verb := "not rejected: "
+		if approve {
+			verb = "not approved: "
+		}
+		v.flash, v.flashBad = verb+SanitizeLine(done.err.Error()), true
+		return v.side.start(v.read)
+	}
+	v.flashBad = false
+	if approve {
+		v.flash = "approved and carried out: " + strings.TrimPrefix(what, "approving ")
+		if r := payloadSummary(access.JSON(*v.result)); r != "" {
+			v.flash += " → " + r
+		}
+	} else {
+		v.flash = "rejected: " + strings.TrimPrefix(what, "rejecting ")
+	}
+	v.side.reading = false
+	return tea.Batch(v.side.start(v.read), reloadCmd)
+}
+
+func (v *approvalsView) Capturing() bool { return v.list.Capturing() || v.prompt != nil }
+
+func (v *approvalsView) ShortHelp() []key.Binding {
+	switch {
+	case v.prompt != nil && v.prompt.kind == apConfirmApprove:
+		return []key.Binding{approvalsKeys.Yes, apConfirmNo}
+	case v.prompt != nil:
+		return []key.Binding{apPromptDo, apPromptCancel}
+	}
+	return append(listShortHelp(), approvalsKeys.Approve, approvalsKeys.Reject)
+}
+
+func (v *approvalsView) FullHelp() [][]key.Binding {
+	k := approvalsKeys
+	return [][]key.Binding{listFullHelp(), {k.Approve, k.Reject, k.All, k.Yes}}
+}
+
+func (v *approvalsView) Render() string {
+	v.side.seen = true
+	if v.cacheOK {
+		return v.cache
+	}
+	v.cache, v.cacheOK = v.render(), true
+	return v.cache
+}
+
+func (v *approvalsView) columns() (reasonW, payloadW int) {
+	fixed := 2 + apIDW + 1 + apOpW + 1 + apByW + 1 + apWhenW + 1 + apExpW + 1
+	if v.showAll {
+		fixed += apStateW + 1
+	}
+	if v.width >= apPayloadAt {
+		payloadW = apPayloadW
+		fixed += payloadW + 1
+	}
+	return max(v.width-fixed, apMinReason), payloadW
+}
+
+func (v *approvalsView) statusLine() string {
+	st, w := v.st, v.width
+	switch {
+	case v.prompt != nil && v.prompt.kind == apConfirmApprove:
+		return fit(" "+st.Warn.Render("Approve "+v.prompt.what+" and carry it out?")+
+			st.Muted.Render("  y approves · any other key cancels"), w)
+	case v.prompt != nil:
+		return fit(" "+st.Warn.Render("Reject "+v.prompt.what)+st.Muted.Render(" reason (optional): ")+
+			v.prompt.text+st.Bold.Render("▏"), w)
+	case v.busyTag != "":
+		return fit(" "+st.Muted.Render(v.busyWhat+"…"), w)
+	case v.flash != "" && v.flashBad:
+		return fit(" "+st.Bad.Render(v.flash), w)
+	case v.flash != "":
+		return fit(" "+st.Good.Render(v.flash), w)
+	case v.err != nil:
+		return fit(" "+st.Bad.Render("could not read the approvals: "+SanitizeLine(v.err.Error())), w)
+	case !v.loaded:
+		return fit(" "+st.Muted.Render("Loading…"), w)
+	}
+	what := plural(len(v.rows), "pending request")
+	if v.showAll {
+		what = plural(len(v.rows), "request") + " (latest 200, every state)"
+	}
+	you := ""
+	if v.me.Name != "" {
+		you = " · you: " + v.me.Name
+		if len(v.me.Roles) > 0 {
+			you += " (" + strings.Join(v.me.Roles, ", ") + ")"
+		} else {
+			you += " (no role: you cannot approve)"
+		}
+	}
+	return fit(" "+st.Bold.Render(what)+st.Muted.Render(you), w)
+}
+
+func (v *approvalsView) render() string {
+	st, w := v.st, v.width
+	lines := make([]string, 0, v.height)
+	lines = append(lines, v.statusLine())
+	if fl := v.list.FilterLine(st, w); fl != "" {
+		lines = append(lines, fl)
+	}
+	reasonW, payloadW := v.columns()
+	head := []cell{
+		{text: "ID", w: apIDW, style: st.Muted, right: true},
+		{text: "OPERATION", w: apOpW, style: st.Muted},
+		{text: "REQUESTED BY", w: apByW, style: st.Muted},
+		{text: "WHEN", w: apWhenW, style: st.Muted},
+		{text: "EXPIRES IN", w: apExpW, style: st.Muted},
+	}
+	if v.showAll {
+		head = append(head, cell{text: "STATE", w: apStateW, style: st.Muted})
+	}
+	head = append(head, cell{text: "REASON", w: reasonW, style: st.Muted})
+	if payloadW > 0 {
+		head = append(head, cell{text: "PAYLOAD", w: payloadW, style: st.Muted})
+	}
+	lines = append(lines, fit(tableRow(st, head, false), w))
+	switch {
+	case v.loaded && len(v.rows) == 0 && v.showAll:
+		lines = append(lines, fit("  "+st.Muted.Render("No requests yet."), w))
+	case v.loaded && len(v.rows) == 0:
+		lines = append(lines, fit("  "+st.Muted.Render("No pending requests: nothing waits for a second authorisation."), w))
+	case v.list.Len() == 0 && len(v.rows) > 0:
+		lines = append(lines, fit("  "+st.Muted.Render("No requests match the filter."), w))
+	}
+	from, to := v.list.Visible()
+	for pos := from; pos < to; pos++ {
+		r := &v.rows[v.list.Item(pos)]
+		expStyle := st.Header
+		if r.exp == "expired" {
+			expStyle = st.Bad
+		}
+		cells := []cell{
+			{text: strconv.FormatInt(r.a.ID, 10), w: apIDW, style: st.Header, right: true},
+			{text: r.op, w: apOpW, style: st.Warn},
+			{text: r.by, w: apByW, style: st.Header},
+			{text: r.when, w: apWhenW, style: st.Muted},
+			{text: r.exp, w: apExpW, style: expStyle},
+		}
+		if v.showAll {
+			cells = append(cells, cell{text: r.a.State, w: apStateW, style: approvalStateStyle(st, r.a.State)})
+		}
+		cells = append(cells, cell{text: r.reason, w: reasonW, style: st.Header})
+		if payloadW > 0 {
+			cells = append(cells, cell{text: r.payload, w: payloadW, style: st.Muted})
+		}
+		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
+	}
+	if v.showDetail() {
+		listEnd := v.chrome() + v.list.height
+		lines = padLines(lines, listEnd, w)
+		if i, ok := v.list.Selected(); ok {
+			lines = append(lines, v.detailPane(&v.rows[i], v.height-len(lines))...)
+		}
+	}
+	return strings.Join(padLines(lines, v.height, w), "\n")
+}
+
+func approvalStateStyle(st *Styles, state string) lipgloss.Style {
+	switch state {
+	case "approved":
+		return st.Good
+	case "rejected", "expired":
+		return st.Bad
+	}
+	return st.Warn
+}
+
+// detailPane is the selected request in full.
+func (v *approvalsView) detailPane(r *apRow, h int) []string {
+	st, w, a := v.st, v.width, r.a
+	out := []string{rule(st, fmt.Sprintf("request #%d · %s", a.ID, r.op), w)}
+	zone := a.RequestedAt.In(v.loc).Format("MST")
+	meta := "requested by " + r.by + " at " + a.RequestedAt.In(v.loc).Format("2006-01-02 15:04") + " " + zone +
+		" · expires " + a.ExpiresAt.In(v.loc).Format("2006-01-02 15:04")
+	if r.by == v.me.Name && a.State == "pending" {
+		meta += " · yours: someone else approves; x withdraws"
+	}
+	out = append(out, fit(" "+st.Muted.Render(meta), w))
+	if r.payload != "" {
+		out = append(out, fit(" "+st.Muted.Render("payload ")+r.payload, w))
+	}
+	if a.State != "pending" {
+		s := " " + approvalStateStyle(st, a.State).Render(a.State)
+		if r.decidedBy != "" {
+			s += st.Muted.Render(" by ") + r.decidedBy
+		}
+		if a.DecidedAt != nil {
+			s += st.Muted.Render(" at " + a.DecidedAt.In(v.loc).Format("2006-01-02 15:04"))
+		}
+		if r.note != "" {
+			s += st.Muted.Render(" · ") + r.note
+		}
+		if r.result != "" {
+			s += st.Muted.Render(" · result ") + r.result
+		}
+		out = append(out, fit(s, w))
+	}
+	if room := h - len(out); room > 0 && r.reason != "" {
+		for _, l := range wrapText(r.reason, w-2, room) {
+			out = append(out, fit(" "+l, w))
+		}
+	}
+	return out
+}

@@ -1,0 +1,599 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/jmoiron/sqlx"
+
+	"warroom/access"
+	"warroom/db"
+)
+
+// The audit view is the trail newest first, keyset-paged by chain position
+// (access.Audit): it reads one page, asks for the next when the cursor
+// nears the end of what it holds, and keeps only the columns it shows;
+// before/after JSON is read for one entry when it is opened. New entries
+// (every write anywhere) are read from the top and put above the rows held,
+// keeping the selection. v walks the whole chain (access.Verify) in a
+// command.
+
+var auditKeys = struct{ Open, Close, Verify, Incident key.Binding }{
+	Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "before/after")),
+	Close:    key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "back to the list")),
+	Verify:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify chain")),
+	Incident: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "this incident/all")),
+}
+
+// auNavKeys are the list keys the audit view uses (no filter: it holds only
+// part of the trail, and a filter over that part would mislead).
+func auNavKeys() []key.Binding {
+	k := listKeys
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
+}
+
+const (
+	auVerifyTimeout = 5 * time.Minute
+	auMaxPage       = 500
+)
+
+// auRow is one audit entry as the list shows it, sanitised once.
+type auRow struct {
+	seq                                   int64
+	at                                    time.Time
+	who, table, op, rows, inc, txt, short string
+}
+
+// auDetail is one entry opened: its before/after text, wrapped on demand.
+type auDetail struct {
+	row     auRow
+	head    []string // sanitised metadata lines
+	body    string   // sanitised, pretty-printed before and after
+	lines   []string // body wrapped to the width
+	wrapW   int
+	off     int
+	loading bool
+	err     error
+}
+
+type auditView struct {
+	st      *Styles
+	loc     *time.Location
+	incID   int64
+	incSlug string
+
+	rows           []auRow
+	cursor, offset int
+	atEnd          bool // the oldest entry is held
+	onlyIncident   bool
+	loaded         bool
+	olderInFlight  bool
+	err            error
+	gen            int
+	fetches        int // pages asked for (tests check paging is lazy)
+
+	detail *auDetail
+
+	verifying bool
+	verified  *access.Verification
+	verifyAt  time.Time
+	verifyErr error
+
+	side          sideState
+	width, height int
+	cache         string
+	cacheOK       bool
+}
+
+func newAuditView(st *Styles) *auditView {
+	return &auditView{st: st, loc: time.UTC, side: newSideState()}
+}
+
+func (v *auditView) Name() string { return "Audit" }
+
+func (v *auditView) SetData(s *Snapshot) {
+	if v.loc != s.Incident.Location() || v.incID != s.Incident.ID {
+		v.loc = s.Incident.Location()
+		for i := range v.rows {
+			v.rows[i].txt = v.rows[i].at.In(v.loc).Format("2006-01-02 15:04:05")
+			v.rows[i].short = v.rows[i].at.In(v.loc).Format("01-02 15:04:05")
+		}
+	}
+	v.incID, v.incSlug = s.Incident.ID, SanitizeLine(s.Incident.Slug)
+	v.cacheOK = false
+}
+
+func (v *auditView) SetSize(w, h int) {
+	v.width, v.height = w, h
+	v.clamp()
+	v.cacheOK = false
+}
+
+// listRows is the rows the list shows: the body less the status line and
+// the column titles.
+func (v *auditView) listRows() int { return max(v.height-2, 1) }
+
+func (v *auditView) pageSize() int { return min(max(2*v.listRows(), 50), auMaxPage) }
+
+func (v *auditView) filter(before int64, limit int) access.AuditFilter {
+	f := access.AuditFilter{BeforeSeq: before, Limit: limit}
+	if v.onlyIncident {
+		f.IncidentID = v.incID
+	}
+	return f
+}
+
+func (v *auditView) Refresh() tea.Cmd { return v.side.refresh(v.readNewest, v.tick) }
+
+func (v *auditView) tick() tea.Cmd { return v.side.onTick(v.readNewest, v.tick, auditPollEvery) }
+
+// readNewest reads the newest page; gotNewest puts what is new above the rows held.
+func (v *auditView) readNewest() tea.Cmd {
+	gen, limit := v.gen, v.pageSize()
+	f := v.filter(0, limit)
+	v.fetches++
+	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
+		es, err := auditPage(ctx, conn, f)
+		return func() tea.Cmd { return v.gotNewest(gen, es, err, limit) }
+	})
+}
+
+// readOlder asks for the page after the last row held, once at a time.
+func (v *auditView) readOlder() tea.Cmd {
+	if v.olderInFlight || v.atEnd || len(v.rows) == 0 {
+		return nil
+	}
+	v.olderInFlight = true
+	v.fetches++
+	gen, limit := v.gen, v.pageSize()
+	f := v.filter(v.rows[len(v.rows)-1].seq, limit)
+	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
+		es, err := auditPage(ctx, conn, f)
+		return func() tea.Cmd { return v.gotOlder(gen, es, err, limit) }
+	})
+}
+
+func auditPage(ctx context.Context, conn *sqlx.DB, f access.AuditFilter) ([]access.AuditEntry, error) {
+	if conn == nil {
+		return nil, errNoConnection
+	}
+	return access.Audit(ctx, conn, f)
+}
+
+func (v *auditView) toRows(es []access.AuditEntry) []auRow {
+	out := make([]auRow, len(es))
+	for i, e := range es {
+		who := SanitizeLine(e.Login)
+		if e.Actor != e.Login {
+			who += "/" + SanitizeLine(e.Actor)
+		}
+		inc := "-"
+		if e.IncidentID != nil {
+			inc = "#" + strconv.FormatInt(*e.IncidentID, 10)
+			if *e.IncidentID == v.incID && v.incSlug != "" {
+				inc = v.incSlug
+			}
+		}
+		out[i] = auRow{
+			seq: e.Seq, at: e.At, who: who, table: SanitizeLine(e.Table), op: SanitizeLine(e.Op),
+			rows: strconv.FormatInt(e.Rows, 10), inc: inc,
+			txt:   e.At.In(v.loc).Format("2006-01-02 15:04:05"),
+			short: e.At.In(v.loc).Format("01-02 15:04:05"),
+		}
+	}
+	return out
+}
+
+func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit int) tea.Cmd {
+	if gen != v.gen {
+		return nil
+	}
+	v.side.reading = false
+	v.cacheOK = false
+	if err != nil {
+		v.err = err
+		return nil
+	}
+	v.err = nil
+	rows := v.toRows(es)
+	switch {
+	case !v.loaded || len(v.rows) == 0 || (len(rows) == limit && rows[len(rows)-1].seq > v.rows[0].seq):
+		// First read, or more is new than a page: start over at the top.
+		v.rows, v.atEnd, v.loaded = rows, len(rows) < limit, true
+		v.cursor, v.offset = 0, 0
+	default:
+		n := 0
+		for n < len(rows) && rows[n].seq > v.rows[0].seq {
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		v.rows = append(rows[:n:n], v.rows...)
+		if v.cursor > 0 || v.offset > 0 {
+			// Keep the selected entry under the cursor; at the top, follow
+			// the newest instead.
+			v.cursor += n
+			v.offset += n
+		}
+	}
+	v.clamp()
+	return v.maybeOlder()
+}
+
+func (v *auditView) gotOlder(gen int, es []access.AuditEntry, err error, limit int) tea.Cmd {
+	if gen != v.gen {
+		return nil
+	}
+	v.olderInFlight = false
+	v.cacheOK = false
+	if err != nil {
+		v.err = err
+		return nil
+	}
+	v.err = nil
+	rows := v.toRows(es)
+	last := v.rows[len(v.rows)-1].seq
+	for len(rows) > 0 && rows[0].seq >= last {
+		rows = rows[1:]
+	}
+	v.rows = append(v.rows, rows...)
+	v.atEnd = len(es) < limit
+	return v.maybeOlder()
+}
+
+// maybeOlder reads the next page when the cursor is within a screen of the
+// end of the rows held.
+func (v *auditView) maybeOlder() tea.Cmd {
+	if len(v.rows)-v.cursor <= v.listRows()+1 {
+		return v.readOlder()
+	}
+	return nil
+}
+
+func (v *auditView) clamp() {
+	h := v.listRows()
+	n := len(v.rows)
+	v.cursor = min(max(v.cursor, 0), max(n-1, 0))
+	if v.cursor < v.offset {
+		v.offset = v.cursor
+	}
+	if v.cursor >= v.offset+h {
+		v.offset = v.cursor - h + 1
+	}
+	v.offset = min(max(v.offset, 0), max(n-h, 0))
+}
+
+func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.cacheOK = false
+	if key.Matches(msg, auditKeys.Verify) {
+		return v.verify()
+	}
+	if v.detail != nil {
+		return v.detailKey(msg)
+	}
+	page := max(v.listRows()-1, 1)
+	switch {
+	case key.Matches(msg, listKeys.Up):
+		v.cursor--
+	case key.Matches(msg, listKeys.Down):
+		v.cursor++
+	case key.Matches(msg, listKeys.Top):
+		v.cursor = 0
+	case key.Matches(msg, listKeys.Bottom):
+		v.cursor = len(v.rows) - 1
+	case key.Matches(msg, listKeys.PageUp):
+		v.cursor -= page
+		v.offset -= page
+	case key.Matches(msg, listKeys.PageDown):
+		v.cursor += page
+		v.offset += page
+	case key.Matches(msg, auditKeys.Open):
+		if v.cursor < len(v.rows) {
+			return v.open(v.rows[v.cursor])
+		}
+		return nil
+	case key.Matches(msg, auditKeys.Incident):
+		v.onlyIncident = !v.onlyIncident
+		v.gen++
+		v.rows, v.loaded, v.atEnd, v.olderInFlight = nil, false, false, false
+		v.cursor, v.offset = 0, 0
+		v.side.reading = false
+		return v.side.start(v.readNewest)
+	default:
+		return nil
+	}
+	v.clamp()
+	return v.maybeOlder()
+}
+
+// open reads the entry's before and after (the list keeps only its columns).
+func (v *auditView) open(r auRow) tea.Cmd {
+	v.detail = &auDetail{row: r, loading: true}
+	seq := r.seq
+	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
+		es, err := auditPage(ctx, conn, access.AuditFilter{BeforeSeq: seq + 1, Limit: 1})
+		if err == nil && (len(es) == 0 || es[0].Seq != seq) {
+			err = fmt.Errorf("audit entry %d: %w", seq, db.ErrNotFound)
+		}
+		return func() tea.Cmd {
+			d := v.detail
+			if d == nil || d.row.seq != seq {
+				return nil
+			}
+			v.cacheOK = false
+			d.loading, d.err = false, err
+			if err == nil {
+				d.head, d.body = auditHead(es[0], v.loc), auditBody(es[0])
+			}
+			return nil
+		}
+	})
+}
+
+func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := v.detail
+	page := max(v.bodyRows()-1, 1)
+	switch {
+	case key.Matches(msg, auditKeys.Close):
+		v.detail = nil
+	case key.Matches(msg, listKeys.Up):
+		d.off--
+	case key.Matches(msg, listKeys.Down):
+		d.off++
+	case key.Matches(msg, listKeys.PageUp):
+		d.off -= page
+	case key.Matches(msg, listKeys.PageDown), msg.String() == "space":
+		d.off += page
+	case key.Matches(msg, listKeys.Top):
+		d.off = 0
+	case key.Matches(msg, listKeys.Bottom):
+		d.off = len(d.lines)
+	}
+	return nil
+}
+
+// verify walks the chain in a command; the answer replaces the status line.
+func (v *auditView) verify() tea.Cmd {
+	if v.verifying {
+		return nil
+	}
+	v.verifying, v.verified, v.verifyErr = true, nil, nil
+	return requestRead(auVerifyTimeout, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
+		var res access.Verification
+		err := error(errNoConnection)
+		if conn != nil {
+			res, err = access.Verify(ctx, conn)
+		}
+		return func() tea.Cmd {
+			v.verifying, v.cacheOK = false, false
+			v.verifyAt = time.Now()
+			if err != nil {
+				v.verifyErr = err
+				return nil
+			}
+			v.verified = &res
+			return nil
+		}
+	})
+}
+
+// auditHead is the opened entry's metadata, one fact a line.
+func auditHead(e access.AuditEntry, loc *time.Location) []string {
+	who := SanitizeLine(e.Login)
+	if e.Actor != e.Login {
+		who = SanitizeLine(e.Actor) + " (session user " + who + ")"
+	}
+	inc := "none"
+	if e.IncidentID != nil {
+		inc = strconv.FormatInt(*e.IncidentID, 10)
+	}
+	return []string{
+		fmt.Sprintf("%s %s of %s by %s", SanitizeLine(e.Op), plural(int(e.Rows), "row"), SanitizeLine(e.Table), who),
+		fmt.Sprintf("at %s · transaction %d · incident %s · audit row %d",
+			e.At.In(loc).Format("2006-01-02 15:04:05.000 MST"), e.TxID, inc, e.ID),
+		"chain hash " + hex.EncodeToString(e.Hash),
+	}
+}
+
+// auditBody is before and after, pretty-printed and sanitised: audit JSON
+// holds whatever anyone typed, escape sequences included.
+func auditBody(e access.AuditEntry) string {
+	return "BEFORE\n" + prettyJSON(e.Before) + "\n\nAFTER\n" + prettyJSON(e.After)
+}
+
+func prettyJSON(raw access.JSON) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "(none)"
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "", "  "); err != nil {
+		return Sanitize(string(raw))
+	}
+	return Sanitize(b.String())
+}
+
+// wrapKeep hard-wraps each line at w cells, keeping its indentation (JSON
+// nesting), unlike wordWrap.
+func wrapKeep(s string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if w <= 0 {
+			break
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+	}
+	return out
+}
+
+func (v *auditView) Capturing() bool { return false }
+
+func (v *auditView) ShortHelp() []key.Binding {
+	if v.detail != nil {
+		return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Close, auditKeys.Verify}
+	}
+	return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Open, auditKeys.Verify}
+}
+
+func (v *auditView) FullHelp() [][]key.Binding {
+	k := auditKeys
+	return [][]key.Binding{auNavKeys(), {k.Open, k.Close, k.Verify, k.Incident}}
+}
+
+func (v *auditView) Render() string {
+	v.side.seen = true
+	if v.cacheOK {
+		return v.cache
+	}
+	v.cache, v.cacheOK = v.render(), true
+	return v.cache
+}
+
+// statusLine is the verification's outcome, or what the list holds.
+func (v *auditView) statusLine() string {
+	st, w := v.st, v.width
+	scope := "all incidents"
+	if v.onlyIncident {
+		scope = "this incident"
+	}
+	info := fmt.Sprintf("%d loaded", len(v.rows))
+	switch {
+	case v.olderInFlight:
+		info += ", reading older…"
+	case v.atEnd:
+		info += ", to the first"
+	default:
+		info += ", more below"
+	}
+	right := st.Muted.Render(scope + " · " + info)
+	var left string
+	switch {
+	case v.verifying:
+		left = st.Muted.Render("verifying the audit chain…")
+	case v.verifyErr != nil:
+		left = st.Bad.Render("could not verify: " + SanitizeLine(v.verifyErr.Error()))
+	case v.verified != nil && v.verified.Broken != nil:
+		b := v.verified.Broken
+		left = st.Banner.Render(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)))
+	case v.verified != nil:
+		left = st.Good.Render(fmt.Sprintf("chain intact (%d rows)", v.verified.Checked)) +
+			st.Muted.Render(fmt.Sprintf(" · head %d:%s… at %s", v.verified.HeadSeq, shortHash(v.verified.HeadHash), v.verifyAt.In(v.loc).Format("15:04:05")))
+	case v.err != nil:
+		left = st.Bad.Render("could not read the audit trail: " + SanitizeLine(v.err.Error()))
+	case !v.loaded:
+		left = st.Muted.Render("Loading…")
+	default:
+		left = st.Bold.Render("Audit trail") + st.Muted.Render(" newest first")
+	}
+	if v.verifying || v.verified != nil || v.verifyErr != nil || v.err != nil {
+		return fit(" "+left, w) // the outcome matters more than the count
+	}
+	return spread(left, right, w)
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// Column widths: wide screens get full dates and wider names.
+func (v *auditView) columns() (seqW, timeW, whoW, tableW, opW, rowsW, incW int) {
+	seqW, timeW, whoW, tableW, opW, rowsW = 6, 14, 14, 19, 6, 6
+	if v.width >= 110 {
+		seqW, timeW, whoW, tableW, rowsW = 7, 19, 22, 24, 7
+	}
+	fixed := 2 + seqW + 1 + timeW + 1 + whoW + 1 + tableW + 1 + opW + 1 + rowsW + 1
+	return seqW, timeW, whoW, tableW, opW, rowsW, max(v.width-fixed, 6)
+}
+
+func (v *auditView) render() string {
+	st, w := v.st, v.width
+	lines := make([]string, 0, v.height)
+	lines = append(lines, v.statusLine())
+	if v.detail != nil {
+		lines = append(lines, v.renderDetail()...)
+		return strings.Join(padLines(lines, v.height, w), "\n")
+	}
+	seqW, timeW, whoW, tableW, opW, rowsW, incW := v.columns()
+	head := []cell{
+		{text: "SEQ", w: seqW, style: st.Muted, right: true},
+		{text: "TIME (" + time.Now().In(v.loc).Format("MST") + ")", w: timeW, style: st.Muted},
+		{text: "LOGIN/ACTOR", w: whoW, style: st.Muted},
+		{text: "TABLE", w: tableW, style: st.Muted},
+		{text: "OP", w: opW, style: st.Muted},
+		{text: "ROWS", w: rowsW, style: st.Muted, right: true},
+		{text: "INCIDENT", w: incW, style: st.Muted},
+	}
+	lines = append(lines, fit(tableRow(st, head, false), w))
+	if v.loaded && len(v.rows) == 0 {
+		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
+	}
+	end := min(v.offset+v.listRows(), len(v.rows))
+	for i := v.offset; i < end; i++ {
+		r := &v.rows[i]
+		t := r.short
+		if timeW >= 19 {
+			t = r.txt
+		}
+		opStyle := st.Header
+		if r.op == "DELETE" {
+			opStyle = st.Bad
+		}
+		cells := []cell{
+			{text: strconv.FormatInt(r.seq, 10), w: seqW, style: st.Muted, right: true},
+			{text: t, w: timeW, style: st.Header},
+			{text: r.who, w: whoW, style: st.Header},
+			{text: r.table, w: tableW, style: st.Info},
+			{text: r.op, w: opW, style: opStyle},
+			{text: r.rows, w: rowsW, style: st.Header, right: true},
+			{text: r.inc, w: incW, style: st.Muted},
+		}
+		lines = append(lines, fit(tableRow(st, cells, i == v.cursor), w))
+	}
+	return strings.Join(padLines(lines, v.height, w), "\n")
+}
+
+// bodyRows is the scrolling part of an opened entry: the body less the
+// status line, the rule, the metadata and the position line.
+func (v *auditView) bodyRows() int { return max(v.height-6, 1) }
+
+func (v *auditView) renderDetail() []string {
+	st, w, d := v.st, v.width, v.detail
+	out := []string{rule(st, fmt.Sprintf("audit #%d · %s %s", d.row.seq, d.row.table, d.row.op), w)}
+	switch {
+	case d.loading:
+		return append(out, fit(" "+st.Muted.Render("Loading…"), w))
+	case d.err != nil:
+		return append(out, fit(" "+st.Bad.Render(SanitizeLine(d.err.Error())), w))
+	}
+	for _, h := range d.head {
+		out = append(out, fit(" "+st.Muted.Render(h), w))
+	}
+	if d.wrapW != w-2 {
+		d.lines, d.wrapW = wrapKeep(d.body, w-2), w-2
+	}
+	n := v.bodyRows()
+	d.off = min(max(d.off, 0), max(len(d.lines)-n, 0))
+	end := min(d.off+n, len(d.lines))
+	for _, l := range d.lines[d.off:end] {
+		s := l
+		if l == "BEFORE" || l == "AFTER" {
+			s = st.Section.Render(l)
+		}
+		out = append(out, fit(" "+s, w))
+	}
+	out = padLines(out, 1+len(d.head)+n, w)
+	pos := fmt.Sprintf(" lines %d-%d of %d · j/k pgdn/pgup scroll · esc back", min(d.off+1, len(d.lines)), end, len(d.lines))
+	return append(out, fit(st.Muted.Render(pos), w))
+}
