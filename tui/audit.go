@@ -51,6 +51,7 @@ type auRow struct {
 	seq                                   int64
 	at                                    time.Time
 	who, table, op, rows, inc, txt, short string
+	incID                                 string // "#1": the slug (inc) does not fit narrow screens
 }
 
 // auDetail is one entry opened: its before/after text, wrapped on demand.
@@ -176,16 +177,17 @@ func (v *auditView) toRows(es []access.AuditEntry) []auRow {
 		if e.Actor != e.Login {
 			who += "/" + SanitizeLine(e.Actor)
 		}
-		inc := "-"
+		inc, incID := "-", "-"
 		if e.IncidentID != nil {
-			inc = "#" + strconv.FormatInt(*e.IncidentID, 10)
+			incID = "#" + strconv.FormatInt(*e.IncidentID, 10)
+			inc = incID
 			if *e.IncidentID == v.incID && v.incSlug != "" {
 				inc = v.incSlug
 			}
 		}
 		out[i] = auRow{
 			seq: e.Seq, at: e.At, who: who, table: SanitizeLine(e.Table), op: SanitizeLine(e.Op),
-			rows: strconv.FormatInt(e.Rows, 10), inc: inc,
+			rows: strconv.FormatInt(e.Rows, 10), inc: inc, incID: incID,
 			txt:   e.At.In(v.loc).Format("2006-01-02 15:04:05"),
 			short: e.At.In(v.loc).Format("01-02 15:04:05"),
 		}
@@ -219,11 +221,10 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 			return nil
 		}
 		v.rows = append(rows[:n:n], v.rows...)
-		if v.cursor > 0 || v.offset > 0 {
-			// Keep the selected entry under the cursor; at the top, follow
-			// the newest instead.
+		if v.cursor > 0 {
+			// Keep the selected entry selected (the new rows push it
+			// down); at the top, follow the newest instead.
 			v.cursor += n
-			v.offset += n
 		}
 	}
 	v.clamp()
@@ -533,7 +534,7 @@ func (v *auditView) render() string {
 		{text: "TABLE", w: tableW, style: st.Muted},
 		{text: "OP", w: opW, style: st.Muted},
 		{text: "ROWS", w: rowsW, style: st.Muted, right: true},
-		{text: "INCIDENT", w: incW, style: st.Muted},
+		{text: map[bool]string{true: "INCIDENT", false: "INC"}[incW >= 8], w: incW, style: st.Muted},
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 	if v.loaded && len(v.rows) == 0 {
@@ -546,6 +547,10 @@ func (v *auditView) render() string {
 		if timeW >= 19 {
 			t = r.txt
 		}
+		inc := r.inc
+		if len(inc) > incW {
+			inc = r.incID
+		}
 		opStyle := st.Header
 		if r.op == "DELETE" {
 			opStyle = st.Bad
@@ -557,7 +562,7 @@ func (v *auditView) render() string {
 			{text: r.table, w: tableW, style: st.Info},
 			{text: r.op, w: opW, style: opStyle},
 			{text: r.rows, w: rowsW, style: st.Header, right: true},
-			{text: r.inc, w: incW, style: st.Muted},
+			{text: inc, w: incW, style: st.Muted},
 		}
 		lines = append(lines, fit(tableRow(st, cells, i == v.cursor), w))
 	}
