@@ -408,6 +408,7 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	wasFiltering := v.list.Filtering()
 	if v.list.Update(msg) {
+		v.flash = ""
 		if wasFiltering != v.list.Filtering() || v.list.Filtering() {
 			v.layout()
 		}
@@ -576,16 +577,18 @@ func (v *approvalsView) statusLine() string {
 		return fit(" "+st.Warn.Render("Approve "+v.prompt.what+" and carry it out?")+
 			st.Muted.Render("  y approves · any other key cancels"), w)
 	case v.prompt != nil:
-		return fit(" "+st.Warn.Render("Reject "+v.prompt.what)+st.Muted.Render(" reason (optional): ")+
-			v.prompt.text+st.Bold.Render("▏"), w)
+		// The typed text comes first: the payload is in the detail pane.
+		head := fmt.Sprintf("Reject #%d", v.prompt.id)
+		return fit(" "+st.Warn.Render(head)+st.Muted.Render(" reason (optional): ")+
+			v.prompt.text+st.Bold.Render("▏")+st.Muted.Render(" enter rejects · esc cancels"), w)
 	case v.busyTag != "":
-		return fit(" "+st.Muted.Render(v.busyWhat+"…"), w)
+		return " " + st.Muted.Render(fit(v.busyWhat+"…", w-1))
 	case v.flash != "" && v.flashBad:
-		return fit(" "+st.Bad.Render(v.flash), w)
+		return " " + st.Bad.Render(fit(v.flash, w-1)) // cut before styling: no colour runs on
 	case v.flash != "":
-		return fit(" "+st.Good.Render(v.flash), w)
+		return " " + st.Good.Render(fit(v.flash, w-1))
 	case v.err != nil:
-		return fit(" "+st.Bad.Render("could not read the approvals: "+SanitizeLine(v.err.Error())), w)
+		return " " + st.Bad.Render(fit("could not read the approvals: "+SanitizeLine(v.err.Error()), w-1))
 	case !v.loaded:
 		return fit(" "+st.Muted.Render("Loading…"), w)
 	}

@@ -477,19 +477,20 @@ func (v *auditView) statusLine() string {
 	}
 	right := st.Muted.Render(scope + " · " + info)
 	var left string
+	// Outcomes are cut to the width before styling, so no colour runs on.
 	switch {
 	case v.verifying:
-		left = st.Muted.Render("verifying the audit chain…")
+		left = st.Muted.Render(fit("verifying the audit chain…", w-1))
 	case v.verifyErr != nil:
-		left = st.Bad.Render("could not verify: " + SanitizeLine(v.verifyErr.Error()))
+		left = st.Bad.Render(fit("could not verify: "+SanitizeLine(v.verifyErr.Error()), w-1))
 	case v.verified != nil && v.verified.Broken != nil:
 		b := v.verified.Broken
-		left = st.Banner.Render(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)))
+		left = st.Banner.Render(fit(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)), w-1))
 	case v.verified != nil:
 		left = st.Good.Render(fmt.Sprintf("chain intact (%d rows)", v.verified.Checked)) +
 			st.Muted.Render(fmt.Sprintf(" · head %d:%s… at %s", v.verified.HeadSeq, shortHash(v.verified.HeadHash), v.verifyAt.In(v.loc).Format("15:04:05")))
 	case v.err != nil:
-		left = st.Bad.Render("could not read the audit trail: " + SanitizeLine(v.err.Error()))
+		left = st.Bad.Render(fit("could not read the audit trail: "+SanitizeLine(v.err.Error()), w-1))
 	case !v.loaded:
 		left = st.Muted.Render("Loading…")
 	default:
