@@ -35,7 +35,9 @@ func newBenchLiveCmd() *cobra.Command {
 		Long: `For each console count N, first N plain LISTEN connections receive N-updates
 NOTIFYs (the raw floor: NOTIFY -> receive), then N headless consoles (the real
 console model in a real Bubble Tea program with no terminal or renderer, each
-with its own change feed: 50 people's consoles draw on 50 machines) watch a writer commit N-updates milestone updates one at a time.
+with its own change feed; they draw nothing, as 50 people's consoles draw on 50
+machines: one console's frame time is reported apart) watch a writer commit
+N-updates milestone updates one at a time.
 Prints p50/p99 of commit -> model updated per console, and of commit -> the
 last of the N consoles updated, beside the same figures for raw NOTIFY.
 Writes go to a new incident named bench-live-<time>.`,
@@ -77,7 +79,7 @@ const benchGap = tui.FeedWindow + 10*time.Millisecond
 // slowest receiver (what "every console updated" waits for).
 // commit is the writer's COMMIT itself (it waits for the WAL flush, which
 // a bare NOTIFY does not).
-type latencies struct{ each, all, commit []time.Duration }
+type latencies struct{ each, all, commit, frame []time.Duration }
 
 func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string, ns []int, updates int) error {
 	slug := fmt.Sprintf("bench-live-%d", time.Now().Unix())
@@ -100,7 +102,7 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 	}
 	fmt.Fprintf(out, "incident %s; %d updates per run after %d warm-up; %v between updates; feed window %v\n",
 		slug, updates, benchWarmup, benchGap, tui.FeedWindow)
-	fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %12s %11s\n", "consoles", "", "p50", "p99", "all p50", "all p99", "p99/raw p99", "commit p50")
+	fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %12s %11s %11s %10s\n", "consoles", "", "p50", "p99", "all p50", "all p99", "p99/raw p99", "commit p50", "commit p99", "frame p50")
 	for _, n := range ns {
 		raw, err := benchRaw(ctx, conn, dsn, n, updates)
 		if err != nil {
@@ -116,10 +118,15 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 		rp99, lp99 := percentile(raw.each, 99), percentile(live.each, 99)
 		fmt.Fprintf(out, "%-9d %-5s %9s %9s %9s %9s\n", n, "raw", ms(percentile(raw.each, 50)), ms(rp99),
 			ms(percentile(raw.all, 50)), ms(percentile(raw.all, 99)))
-		fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %11.1fx %11s\n", "", "tui", ms(percentile(live.each, 50)), ms(lp99),
-			ms(percentile(live.all, 50)), ms(percentile(live.all, 99)), float64(lp99)/float64(rp99), ms(percentile(live.commit, 50)))
+		fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %11.1fx %11s %11s %10s\n", "", "tui", ms(percentile(live.each, 50)), ms(lp99),
+			ms(percentile(live.all, 50)), ms(percentile(live.all, 99)), float64(lp99)/float64(rp99), ms(percentile(live.commit, 50)),
+			ms(percentile(live.commit, 99)), ms(percentile(live.frame, 50)))
 	}
 	fmt.Fprintf(out, "(p50/p99: each receiver's commit -> update; all: commit -> the last of N updated.\n"+
+		" Console times start just before the writer's COMMIT, which waits for its WAL flush to disk\n"+
+		" (commit p50/p99 above); a raw NOTIFY writes no row and has no flush to wait for.\n"+
+		" The consoles draw nothing here (each would draw on its own machine); frame is one console's\n"+
+		" View() after an update, which a screen adds to the model's latency.\n"+
 		" Remove the incident with: psql -c \"DELETE FROM incidents WHERE slug LIKE 'bench-live-%%'\")\n")
 	return nil
 }
@@ -215,11 +222,20 @@ type applied struct {
 }
 
 // benchProbe is the console model, reporting each new milestone version
-// once the model holding it has been returned from Update.
+// once the model holding it has been returned from Update: the moment the
+// new data is in the model, not when its notification arrived.
+//
+// It draws nothing. Bubble Tea asks a program without a renderer for its
+// View all the same, after every message; fifty consoles drawing fifty
+// frames on this machine's cores would make each wait for the others'
+// frames, which fifty people's consoles draw on fifty machines. The first
+// console times one frame after each update instead (frames), reported
+// beside the latencies.
 type benchProbe struct {
 	tui.Model
-	seen *int
-	out  chan<- applied
+	seen   *int
+	out    chan<- applied
+	frames chan<- time.Duration // nil but for the first console
 }
 
 func (p benchProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -228,9 +244,19 @@ func (p benchProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if s := p.Model.Snapshot(); s != nil && len(s.Milestones) > 0 && s.Milestones[0].Version != *p.seen {
 		*p.seen = s.Milestones[0].Version
 		p.out <- applied{version: *p.seen, at: time.Now()}
+		if p.frames != nil {
+			t0 := time.Now()
+			_ = p.Model.View()
+			select {
+			case p.frames <- time.Since(t0):
+			default:
+			}
+		}
 	}
 	return p, cmd
 }
+
+func (p benchProbe) View() tea.View { return tea.NewView("") }
 
 func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int64, n, poolSize, updates int) (latencies, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -247,9 +273,14 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 	defer wg.Wait()
 	defer cancel() // runs first: stops the programs before waiting on them
 	reports := make([]chan applied, n)
+	frames := make(chan time.Duration, updates+benchWarmup+16)
 	for i := range n {
 		reports[i] = make(chan applied, updates+benchWarmup+16)
-		p := tea.NewProgram(benchProbe{Model: tui.New(pool, tui.Options{IncidentSlug: slug}), seen: new(int), out: reports[i]},
+		probe := benchProbe{Model: tui.New(pool, tui.Options{IncidentSlug: slug}), seen: new(int), out: reports[i]}
+		if i == 0 {
+			probe.frames = frames
+		}
+		p := tea.NewProgram(probe,
 			tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(),
 			tea.WithWindowSize(120, 40), tea.WithoutSignals())
 		feed, err := tui.Listen(dsn, p.Send)
@@ -307,7 +338,14 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 		}
 		time.Sleep(benchGap)
 	}
-	return lat, nil
+	for {
+		select {
+		case d := <-frames:
+			lat.frame = append(lat.frame, d)
+		default:
+			return lat, nil
+		}
+	}
 }
 
 // benchCommit sets the bench milestone's progress in one transaction and

@@ -20,6 +20,11 @@ type Change struct {
 	Version  int    `json:"v"`
 	Rows     int64  `json:"n"` // rows touched, for bulk statements
 	By       string `json:"by"`
+	// Row is the changed row as to_jsonb wrote it (NEW; OLD for a delete),
+	// for the tables whose notifications carry it (migration 00008:
+	// timeline_entries, milestones, milestone_updates) when it fits in a
+	// notification; nil otherwise, and then the reader must query.
+	Row json.RawMessage `json:"r,omitempty"`
 	// At is when this process received it (notifications carry no time).
 	At time.Time `json:"-"`
 }

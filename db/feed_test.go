@@ -1,7 +1,9 @@
 package db_test
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,4 +140,91 @@ func waitListening(t *testing.T, conn interface {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("the feed never started listening")
+}
+
+// The timeline's and the restore plan's notifications carry the changed row
+// (NEW, or OLD for a delete) while it fits in a notification; a row too big
+// for one, and every other table, come without it.
+func TestFeedCarriesSmallRows(t *testing.T) {
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+	c := newCollector()
+	feed, err := db.Listen(url, time.Millisecond, c.deliver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Close()
+	waitListening(t, conn)
+
+	var inc, ms int64
+	if err := conn.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('r', 'R', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Get(&ms, `INSERT INTO milestones (incident_id, key, title, position) VALUES ($1, 'core', 'Core', 1) RETURNING id`, inc); err != nil {
+		t.Fatal(err)
+	}
+	conn.MustExec(`UPDATE milestones SET progress = 40, status = 'in_progress' WHERE id = $1`, ms)
+	conn.MustExec(`INSERT INTO milestone_updates (milestone_id, to_status, to_progress, note) VALUES ($1, 'in_progress', 40, '进展')`, ms)
+	small := strings.Repeat("é", 2500) // 5,000 bytes: fits
+	big := strings.Repeat("x", 9000)   // more than NOTIFY takes
+	edge := strings.Repeat("y", 7300)  // fits NOTIFY, not the 7,500-byte budget with the rest of the row
+	for _, body := range []string{small, big, edge} {
+		conn.MustExec(`INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start) VALUES ($1, 'note', 'N', $2, now())`, inc, body)
+	}
+	conn.MustExec(`INSERT INTO people (incident_id, name) VALUES ($1, 'Ann')`, inc)
+	got := c.waitChanges(t, 8)
+
+	byTable := func(table string, n int) db.Change {
+		t.Helper()
+		for _, ch := range got {
+			if ch.Table == table {
+				if n == 0 {
+					return ch
+				}
+				n--
+			}
+		}
+		t.Fatalf("no change %d of %s in %+v", n, table, got)
+		return db.Change{}
+	}
+	if inc := byTable("incidents", 0); inc.Row != nil {
+		t.Fatalf("incidents carry no row: %s", inc.Row)
+	}
+	var row struct {
+		ID       int64  `json:"id"`
+		Progress int    `json:"progress"`
+		Status   string `json:"status"`
+		Version  int    `json:"version"`
+		Note     string `json:"note"`
+		Body     string `json:"body"`
+	}
+	up := byTable("milestones", 1)
+	if err := json.Unmarshal(up.Row, &row); err != nil || row.ID != ms || row.Progress != 40 || row.Status != "in_progress" || row.Version != 2 || up.Version != 2 {
+		t.Fatalf("milestone update %+v: row %+v, %v", up, row, err)
+	}
+	row.Note = ""
+	if err := json.Unmarshal(byTable("milestone_updates", 0).Row, &row); err != nil || row.Note != "进展" {
+		t.Fatalf("milestone update row %+v, %v", row, err)
+	}
+	if err := json.Unmarshal(byTable("timeline_entries", 0).Row, &row); err != nil || row.Body != small {
+		t.Fatalf("a 5,000-byte body should travel in the row: %v", err)
+	}
+	for i, what := range []string{"a 9,000-byte body", "a 7,300-byte body"} {
+		if e := byTable("timeline_entries", i+1); e.Row != nil || e.ID == 0 || e.Incident != inc {
+			t.Fatalf("%s: change %+v should come without its row (%d bytes)", what, e, len(e.Row))
+		}
+	}
+	if p := byTable("people", 0); p.Row != nil {
+		t.Fatalf("people carry no row: %s", p.Row)
+	}
+
+	// A delete sends the row as it was.
+	before := len(c.changes())
+	conn.MustExec(`DELETE FROM milestone_updates WHERE milestone_id = $1`, ms)
+	got = c.waitChanges(t, before+1)
+	del := got[len(got)-1]
+	row.Note = ""
+	if err := json.Unmarshal(del.Row, &row); del.Op != "D" || err != nil || row.Note != "进展" || del.Incident != inc {
+		t.Fatalf("delete %+v: row %+v, %v", del, row, err)
+	}
 }

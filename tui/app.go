@@ -72,6 +72,9 @@ type Model struct {
 	// received before that is already on screen (live.go).
 	loadStarted time.Time
 	covered     [partBits]time.Time
+	// applied are changes applied from their rows during the load in
+	// flight, to apply again on its result (live.go).
+	applied appliedChanges
 
 	ticking bool
 	now     time.Time
@@ -238,7 +241,7 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	} else {
 		m.loadErr = nil
 		m.queryDown = false
-		m.snap = merge(m.snap, msg.snap, msg.parts)
+		m.snap = m.reapply(merge(m.snap, msg.snap, msg.parts), msg.parts)
 		m.markCovered(msg.parts)
 		for _, v := range m.views {
 			v.SetData(m.snap)

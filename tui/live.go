@@ -57,12 +57,37 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.reload(partAll)
 	}
-	var parts part
+	var parts, applied part
+	next := m.snap
 	for _, c := range ev.Changes {
-		if p, mine := m.affects(c); mine {
-			m.activity.add(c)
-			if !m.isCovered(p, c.At) {
-				parts |= p
+		p, mine := m.affects(c)
+		if !mine {
+			continue
+		}
+		strip := c
+		strip.Row = nil // the strip names the change; the row stays out of its memory
+		m.activity.add(strip)
+		// A change whose notification carries its row is applied as it
+		// is, without a query (apply.go); anything else is read again.
+		if s, ok := applyChange(next, c); ok {
+			if s != next {
+				applied |= p
+			}
+			next = s
+			if m.loading {
+				m.applied = append(m.applied, c)
+			}
+			continue
+		}
+		if !m.isCovered(p, c.At) {
+			parts |= p
+		}
+	}
+	if next != m.snap {
+		m.snap = next
+		for _, v := range m.views {
+			if viewParts(v)&applied != 0 {
+				v.SetData(m.snap)
 			}
 		}
 	}
@@ -70,6 +95,52 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, m.reload(parts)
+}
+
+// viewParts says which parts of the snapshot a view shows. A change
+// applied from its row is handed only to the views that show its part: a
+// view's SetData rebuilds all its rows and its next frame, and with fifty
+// consoles that work is what stands between a commit and every screen.
+// Views not listed here get every change. Keep this in step with what each
+// view reads in SetData.
+func viewParts(v view) part {
+	switch v.(type) {
+	case *timelineView:
+		return partTimeline | partIncident
+	case *restoreView:
+		return partMilestones | partIncident
+	case *accountabilityView:
+		return partAccountability | partIncident
+	case *fundView:
+		return partFund | partIncident
+	}
+	return partAll
+}
+
+// appliedChanges are the changes applied from their rows while a load was
+// in flight. That load may have read the database before they committed,
+// so they are applied again on top of its result (reapply); a load that
+// starts later reads them itself.
+type appliedChanges []db.Change
+
+// reapply applies the changes applied while the load just finished was in
+// flight again on s, its merged result, and forgets them. One that no
+// longer applies (a timeline correction whose earlier versions s lacks)
+// has its part read again.
+func (m *Model) reapply(s *Snapshot, parts part) *Snapshot {
+	for _, c := range m.applied {
+		p := tableParts(c.Table)
+		if c.At.Before(m.loadStarted) || p&parts == 0 {
+			continue // already in s, or s kept the part that has it
+		}
+		if next, ok := applyChange(s, c); ok {
+			s = next
+		} else {
+			m.pending |= p
+		}
+	}
+	m.applied = nil
+	return s
 }
 
 // affects says which parts of the snapshot c changes, and whether it
@@ -118,6 +189,7 @@ func (m *Model) reload(parts part) tea.Cmd {
 	m.seq++
 	m.loading = true
 	m.loadStarted = time.Now()
+	m.applied = nil // received before this load began: it reads them
 	var inc *incident.Incident
 	if m.snap != nil {
 		inc = &m.snap.Incident

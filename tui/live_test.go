@@ -2,6 +2,10 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +20,7 @@ import (
 	"warroom/db/dbtest"
 	"warroom/db/pgserver"
 	"warroom/demo"
+	"warroom/incident"
 	"warroom/recovery"
 )
 
@@ -290,4 +295,191 @@ func TestConnectionErrorShowsBanner(t *testing.T) {
 		t.Fatalf("still disconnected:\n%s", screen(m))
 	}
 	checkFrame(t, screen(m), 80, 24)
+}
+
+// TestRowChangesApplyWithoutQueries: changes whose notifications carry the
+// row reach a second console's model with no query at all (its pool is
+// closed before they are made: a load would fail and show), and leave it
+// exactly as a fresh load of the database would: milestone progress and
+// history (so the restore view's overall progress, ETAs and last updates),
+// a new milestone in plan order, a new timeline entry and its correction
+// with the earlier version kept, and voided or deleted rows gone.
+func TestRowChangesApplyWithoutQueries(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+	if _, err := demo.Load(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	pool := dbtest.Open(t, url)
+	b, tm := liveConsole(t, pool, url)
+	waitListeners(t, conn, 1)
+	tm.Send(press("2")) // the restore view, whose overall line is derived
+	b.waitFor(t, "the restore view", func(m Model, _ string) bool { return m.Active() == 1 })
+	b.mu.Lock()
+	seq := b.m.seq
+	b.mu.Unlock()
+	if err := pool.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	setMilestone(t, conn, "alice", "core-env", 37)
+	var inc, entry, voidEntry, lastUpdate int64
+	mustGet(t, conn, &inc, `SELECT id FROM incidents`)
+	mustGet(t, conn, &voidEntry, `SELECT min(id) FROM timeline_entries`)
+	mustGet(t, conn, &lastUpdate, `SELECT max(id) FROM milestone_updates
+		WHERE milestone_id = (SELECT id FROM milestones WHERE key = 'merge')`)
+	err := db.Write(ctx, conn, "bob", func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &entry, `INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start)
+			VALUES ($1, 'note', 'Bridge up', 'first word', '2020-02-26 09:30+08') RETURNING id`, inc); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO milestones (incident_id, key, title, position, progress, status)
+			VALUES ($1, 'dns', 'DNS switch', 2, 10, 'in_progress')`, inc)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A correction, in its own transaction, as the console's editor makes it.
+	for _, q := range []string{
+		`UPDATE timeline_entries SET title = 'Bridge up (corrected)', body = 'second word' WHERE id = ` + itoa(entry),
+		`UPDATE timeline_entries SET voided_at = now(), voided_by = 'carol', void_reason = 'duplicate' WHERE id = ` + itoa(voidEntry),
+		`UPDATE milestones SET voided_at = now(), voided_by = 'carol', void_reason = 'dropped' WHERE key = 'rehearsal'`,
+		`DELETE FROM milestone_updates WHERE id = ` + itoa(lastUpdate),
+	} {
+		if err := db.Write(ctx, conn, "carol", func(tx *sqlx.Tx) error { _, err := tx.ExecContext(ctx, q); return err }); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+
+	want, err := LoadSnapshot(ctx, conn, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.EntryHistory[entry]) != 1 || slices.ContainsFunc(want.Milestones, func(m recovery.Milestone) bool { return m.Key == "rehearsal" }) {
+		t.Fatalf("the writes did not do what the test means: %+v", want.EntryHistory)
+	}
+	b.waitFor(t, "every change applied", func(m Model, _ string) bool {
+		return m.snap != nil && sameData(m.snap, want) == ""
+	})
+	b.mu.Lock()
+	m, screen := b.m, b.screen
+	b.mu.Unlock()
+	if m.seq != seq || m.loadErr != nil || m.loading {
+		t.Fatalf("the console queried: seq %d -> %d, loading %v, error %v", seq, m.seq, m.loading, m.loadErr)
+	}
+	overall := fmt.Sprintf("%d%%", recovery.Overall(want.Milestones))
+	for _, s := range []string{"Overall", overall, "DNS switch"} {
+		if !strings.Contains(screen, s) {
+			t.Fatalf("restore view lacks %q:\n%s", s, screen)
+		}
+	}
+	if strings.Contains(screen, "Could not load") {
+		t.Fatalf("error banner:\n%s", screen)
+	}
+}
+
+// TestLargeRowReloads: a row too big for a notification (an entry body over
+// 8 kB) arrives without it, and still reaches the console, by a reload.
+func TestLargeRowReloads(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+	if _, err := demo.Load(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := liveConsole(t, dbtest.Open(t, url), url)
+	waitListeners(t, conn, 1)
+	c.mu.Lock()
+	seq := c.m.seq
+	c.mu.Unlock()
+	body := strings.Repeat("long report line. ", 500) // 9,000 bytes
+	var id int64
+	mustGet(t, conn, &id, `INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start)
+		SELECT id, 'note', 'Post-mortem draft', '`+body+`', now() FROM incidents RETURNING id`)
+	c.waitFor(t, "the large entry", func(m Model, _ string) bool {
+		i := slices.IndexFunc(m.snap.Timeline, func(e incident.Entry) bool { return e.ID == id })
+		return i >= 0 && m.snap.Timeline[i].Body == body
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m.seq == seq {
+		t.Fatal("the large entry arrived without a load: where did it come from?")
+	}
+}
+
+func mustGet(t *testing.T, conn *sqlx.DB, dst any, q string, args ...any) {
+	t.Helper()
+	if err := conn.Get(dst, q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// sameData compares what the console derives its screens from, times
+// compared as instants; "" when equal, else the part that differs.
+func sameData(got, want *Snapshot) string {
+	for _, p := range []struct {
+		name      string
+		got, want any
+	}{
+		{"timeline", got.Timeline, want.Timeline},
+		{"entry history", got.EntryHistory, want.EntryHistory},
+		{"milestones", got.Milestones, want.Milestones},
+		{"history", got.History, want.History},
+		{"last updates", got.LastUpdates, want.LastUpdates},
+	} {
+		if !reflect.DeepEqual(utcCopy(reflect.ValueOf(p.got)).Interface(), utcCopy(reflect.ValueOf(p.want)).Interface()) {
+			return p.name
+		}
+	}
+	return ""
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// utcCopy is a deep copy of v with every time in UTC (the zone a time was
+// read in is not data) and empty slices and maps as nil.
+func utcCopy(v reflect.Value) reflect.Value {
+	if v.Type() == timeType {
+		return reflect.ValueOf(v.Interface().(time.Time).UTC())
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		p := reflect.New(v.Type().Elem())
+		p.Elem().Set(utcCopy(v.Elem()))
+		return p
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(utcCopy(v.Field(i)))
+			}
+		}
+		return out
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return reflect.Zero(v.Type())
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(utcCopy(v.Index(i)))
+		}
+		return out
+	case reflect.Map:
+		if v.Len() == 0 {
+			return reflect.Zero(v.Type())
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), utcCopy(it.Value()))
+		}
+		return out
+	}
+	return v
 }

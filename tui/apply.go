@@ -1,0 +1,329 @@
+package tui
+
+import (
+	"cmp"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+
+	"warroom/db"
+	"warroom/incident"
+	"warroom/recovery"
+)
+
+// Changes whose notification carries the row (migration 00008) are applied
+// to the snapshot directly, without a query: with fifty consoles open, one
+// commit would otherwise start fifty reloads at the same moment. Only the
+// tables whose rows map one to one onto the snapshot are applied here;
+// anything this cannot apply exactly as a reload would show it (no row, an
+// unexpected row, a timeline correction whose earlier versions the snapshot
+// does not hold) is left to the reload.
+
+// applyChange returns a new snapshot: s with c applied (s itself is left
+// alone: views may still hold it). ok is false when c must be read from the
+// database instead. A row older than the one shown is ignored (ok, s
+// unchanged), so applying a change twice, or after a load that already
+// holds it, is harmless.
+func applyChange(s *Snapshot, c db.Change) (next *Snapshot, ok bool) {
+	if s == nil || len(c.Row) == 0 || c.Incident != s.Incident.ID || c.ID == 0 {
+		return nil, false
+	}
+	switch c.Table {
+	case "milestones":
+		var r milestoneRow
+		if !decodeRow(c, &r, milestoneRowKeys) || r.IncidentID != s.Incident.ID {
+			return nil, false
+		}
+		return applyMilestone(s, c.Op, r), true
+	case "milestone_updates":
+		var r updateRow
+		if !decodeRow(c, &r, updateRowKeys) || r.MilestoneID == 0 {
+			return nil, false
+		}
+		return applyUpdate(s, c.Op, r), true
+	case "timeline_entries":
+		var r entryRow
+		if !decodeRow(c, &r, entryRowKeys) || r.IncidentID != s.Incident.ID {
+			return nil, false
+		}
+		return applyEntry(s, c, r)
+	}
+	return nil, false
+}
+
+// Rows as to_jsonb writes them: column names as keys. Every key listed
+// must be present, so a renamed or dropped column (a newer schema) means a
+// reload rather than a zero value on screen.
+type milestoneRow struct {
+	ID           int64      `json:"id"`
+	IncidentID   int64      `json:"incident_id"`
+	Key          string     `json:"key"`
+	Title        string     `json:"title"`
+	Owner        string     `json:"owner"`
+	Status       string     `json:"status"`
+	Progress     int        `json:"progress"`
+	Position     int        `json:"position"`
+	PlannedStart *time.Time `json:"planned_start"`
+	PlannedEnd   *time.Time `json:"planned_end"`
+	ActualStart  *time.Time `json:"actual_start"`
+	ActualEnd    *time.Time `json:"actual_end"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	UpdatedBy    string     `json:"updated_by"`
+	Version      int        `json:"version"`
+	VoidedAt     *time.Time `json:"voided_at"`
+}
+
+var milestoneRowKeys = []string{"id", "incident_id", "key", "title", "owner", "status", "progress",
+	"position", "planned_start", "planned_end", "actual_start", "actual_end", "updated_at",
+	"updated_by", "version", "voided_at"}
+
+type updateRow struct {
+	ID           int64     `json:"id"`
+	MilestoneID  int64     `json:"milestone_id"`
+	At           time.Time `json:"at"`
+	Author       string    `json:"author"`
+	FromStatus   *string   `json:"from_status"`
+	ToStatus     string    `json:"to_status"`
+	FromProgress *int      `json:"from_progress"`
+	ToProgress   int       `json:"to_progress"`
+	Note         string    `json:"note"`
+}
+
+var updateRowKeys = []string{"id", "milestone_id", "at", "author", "from_status", "to_status",
+	"from_progress", "to_progress", "note"}
+
+type entryRow struct {
+	ID           int64      `json:"id"`
+	IncidentID   int64      `json:"incident_id"`
+	Kind         string     `json:"kind"`
+	Title        string     `json:"title"`
+	Body         string     `json:"body"`
+	Precision    string     `json:"precision"`
+	PlannedStart *time.Time `json:"planned_start"`
+	PlannedEnd   *time.Time `json:"planned_end"`
+	ActualStart  *time.Time `json:"actual_start"`
+	ActualEnd    *time.Time `json:"actual_end"`
+	Author       string     `json:"author"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Version      int        `json:"version"`
+	VoidedAt     *time.Time `json:"voided_at"`
+}
+
+var entryRowKeys = []string{"id", "incident_id", "kind", "title", "body", "precision",
+	"planned_start", "planned_end", "actual_start", "actual_end", "author", "created_at",
+	"updated_at", "version", "voided_at"}
+
+// decodeRow decodes c.Row into dst, checking that every key is there and
+// that the row is the one c names. Anything odd (a timestamp Go cannot
+// parse, such as "infinity") is a reason to reload, never an error.
+func decodeRow(c db.Change, dst any, keys []string) bool {
+	var cols map[string]json.RawMessage
+	if err := json.Unmarshal(c.Row, &cols); err != nil {
+		return false
+	}
+	for _, k := range keys {
+		if _, ok := cols[k]; !ok {
+			return false
+		}
+	}
+	// The row must be the one c names, at the version c names (when the
+	// table has one).
+	if id, err := strconv.ParseInt(string(cols["id"]), 10, 64); err != nil || id != c.ID {
+		return false
+	}
+	if v, ok := cols["version"]; ok && string(v) != "null" {
+		if n, err := strconv.Atoi(string(v)); err != nil || n != c.Version {
+			return false
+		}
+	}
+	return json.Unmarshal(c.Row, dst) == nil
+}
+
+// applyMilestone replaces, inserts or removes (deleted or voided) a
+// milestone, keeping the plan's order (position, id).
+func applyMilestone(s *Snapshot, op string, r milestoneRow) *Snapshot {
+	i := slices.IndexFunc(s.Milestones, func(m recovery.Milestone) bool { return m.ID == r.ID })
+	if op == "D" || r.VoidedAt != nil {
+		if _, had := s.History[r.ID]; i < 0 && (op != "D" || !had) {
+			return s // not shown
+		}
+		out := *s
+		if i >= 0 {
+			out.Milestones = slices.Delete(slices.Clone(s.Milestones), i, i+1)
+		}
+		if op == "D" {
+			// Its updates went with it; a voided milestone's stay, as a load shows them.
+			out.History, out.LastUpdates = cloneMap(s.History), cloneMap(s.LastUpdates)
+			delete(out.History, r.ID)
+			delete(out.LastUpdates, r.ID)
+		}
+		return &out
+	}
+	if i >= 0 && s.Milestones[i].Version > r.Version {
+		return s // older than what is shown
+	}
+	m := recovery.Milestone{
+		ID: r.ID, IncidentID: r.IncidentID, Key: r.Key, Title: r.Title, Owner: r.Owner,
+		Status: r.Status, Progress: r.Progress, Position: r.Position,
+		PlannedStart: r.PlannedStart, PlannedEnd: r.PlannedEnd, ActualStart: r.ActualStart, ActualEnd: r.ActualEnd,
+		UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy, Version: r.Version,
+	}
+	out := *s
+	ms := slices.Clone(s.Milestones)
+	if i >= 0 {
+		ms[i] = m
+	} else {
+		ms = append(ms, m)
+	}
+	slices.SortStableFunc(ms, func(a, b recovery.Milestone) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
+	})
+	out.Milestones = ms
+	return &out
+}
+
+// applyUpdate adds, replaces or removes one milestone update, keeping the
+// history in order (at, id) and the milestone's last update in step.
+func applyUpdate(s *Snapshot, op string, r updateRow) *Snapshot {
+	h := s.History[r.MilestoneID]
+	i := slices.IndexFunc(h, func(u recovery.Update) bool { return u.ID == r.ID })
+	h = slices.Clone(h)
+	if op == "D" {
+		if i < 0 {
+			return s
+		}
+		h = slices.Delete(h, i, i+1)
+	} else {
+		u := recovery.Update{
+			ID: r.ID, MilestoneID: r.MilestoneID, At: r.At, Author: r.Author,
+			FromStatus: r.FromStatus, ToStatus: r.ToStatus, FromProgress: r.FromProgress,
+			ToProgress: r.ToProgress, Note: r.Note,
+		}
+		if i >= 0 {
+			h[i] = u
+		} else {
+			h = append(h, u)
+		}
+		slices.SortStableFunc(h, func(a, b recovery.Update) int {
+			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	out := *s
+	out.History, out.LastUpdates = cloneMap(s.History), cloneMap(s.LastUpdates)
+	if out.History == nil {
+		out.History = map[int64][]recovery.Update{}
+	}
+	if out.LastUpdates == nil {
+		out.LastUpdates = map[int64]recovery.Update{}
+	}
+	if len(h) == 0 {
+		delete(out.History, r.MilestoneID)
+		delete(out.LastUpdates, r.MilestoneID)
+	} else {
+		out.History[r.MilestoneID] = h
+		out.LastUpdates[r.MilestoneID] = h[len(h)-1]
+	}
+	return &out
+}
+
+// applyEntry adds, replaces or removes (deleted or voided) a timeline
+// entry, in timeline order (when, id). A correction (version n) keeps the
+// shown version n-1 as an earlier version, exactly as the database's
+// keep_version trigger did: same columns, replaced by the notification's
+// actor at the new version's updated_at (both are the transaction's now()).
+// That needs the snapshot to hold version n-1 and all versions before it;
+// otherwise ok is false and the timeline is read again.
+func applyEntry(s *Snapshot, c db.Change, r entryRow) (*Snapshot, bool) {
+	i := slices.IndexFunc(s.Timeline, func(e incident.Entry) bool { return e.ID == r.ID })
+	out := *s
+	if c.Op == "D" || r.VoidedAt != nil {
+		if _, had := s.EntryHistory[r.ID]; i < 0 && !had {
+			return s, true // not shown
+		}
+		if i >= 0 {
+			out.Timeline = slices.Delete(slices.Clone(s.Timeline), i, i+1)
+		}
+		if _, had := s.EntryHistory[r.ID]; had {
+			out.EntryHistory = cloneMap(s.EntryHistory)
+			delete(out.EntryHistory, r.ID)
+		}
+		return &out, true
+	}
+	var old *incident.Entry
+	if i >= 0 {
+		old = &s.Timeline[i]
+		if old.Version > r.Version {
+			return s, true // older than what is shown
+		}
+	}
+	hist := s.EntryHistory[r.ID]
+	switch {
+	case old != nil && old.Version == r.Version:
+		// The same version again (a load overtook it): history unchanged.
+	case r.Version == 1:
+		hist = nil
+	case old != nil && old.Version == r.Version-1 && len(hist) == old.Version-1:
+		hist = append(slices.Clone(hist), incident.EntryVersion{
+			Version: old.Version, Kind: old.Kind, Title: old.Title, Body: old.Body,
+			At: atOf(*old), Author: old.Author, UpdatedAt: old.UpdatedAt,
+			ReplacedBy: c.By, ReplacedAt: r.UpdatedAt,
+		})
+	default:
+		return nil, false // earlier versions this snapshot does not hold
+	}
+	e := incident.Entry{
+		ID: r.ID, IncidentID: r.IncidentID, Kind: r.Kind, Title: r.Title, Body: r.Body,
+		Precision: r.Precision, PlannedStart: r.PlannedStart, PlannedEnd: r.PlannedEnd,
+		ActualStart: r.ActualStart, ActualEnd: r.ActualEnd, Author: r.Author,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+	}
+	tl := slices.Clone(s.Timeline)
+	if i >= 0 {
+		tl[i] = e
+	} else {
+		tl = append(tl, e)
+	}
+	slices.SortStableFunc(tl, func(a, b incident.Entry) int {
+		return cmp.Or(a.At().Compare(b.At()), cmp.Compare(a.ID, b.ID))
+	})
+	out.Timeline = tl
+	if len(hist) > 0 || len(s.EntryHistory[r.ID]) > 0 {
+		out.EntryHistory = cloneMap(s.EntryHistory)
+		if out.EntryHistory == nil {
+			out.EntryHistory = map[int64][]incident.EntryVersion{}
+		}
+		if len(hist) > 0 {
+			out.EntryHistory[r.ID] = hist
+		} else {
+			delete(out.EntryHistory, r.ID)
+		}
+	}
+	return &out, true
+}
+
+// atOf is COALESCE(actual_start, planned_start), as timeline_entry_versions
+// are read.
+func atOf(e incident.Entry) *time.Time {
+	if e.ActualStart != nil {
+		t := *e.ActualStart
+		return &t
+	}
+	if e.PlannedStart != nil {
+		t := *e.PlannedStart
+		return &t
+	}
+	return nil
+}
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[K]V, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"warroom/db"
+)
+
+// rowChange is the change the feed would deliver for the row of table with
+// id, as it is in the database now (to_jsonb, as the trigger writes it).
+func rowChange(t *testing.T, conn *sqlx.DB, table string, id int64, op string) db.Change {
+	t.Helper()
+	var row json.RawMessage
+	mustGet(t, conn, &row, `SELECT to_jsonb(x) FROM `+table+` x WHERE id = $1`, id)
+	var head struct {
+		Incident int64 `json:"incident_id"`
+		Version  int   `json:"version"`
+	}
+	if err := json.Unmarshal(row, &head); err != nil {
+		t.Fatal(err)
+	}
+	return db.Change{Table: table, Op: op, Incident: head.Incident, ID: id, Version: head.Version,
+		By: "alice", Row: row, At: time.Now()}
+}
+
+// A load in flight may have read the database before a change that is
+// applied from its row meanwhile: the change is applied again on the load's
+// result, so the screen never steps back. Older rows, other incidents and
+// tables the console cannot apply behave as before.
+func TestRowAppliedDuringLoadSurvivesIt(t *testing.T) {
+	conn := demoDB(t)
+	m := newTestModel(t, conn, 120, 40)
+	var id int64
+	mustGet(t, conn, &id, `SELECT id FROM milestones WHERE key = 'core-env'`)
+	old := rowChange(t, conn, "milestones", id, "U")
+
+	load := m.reload(partMilestones)
+	stale := load().(snapshotMsg) // read before the change below
+	setMilestone(t, conn, "alice", "core-env", 55)
+	c := rowChange(t, conn, "milestones", id, "U")
+
+	nm, cmd := m.Update(liveMsg{Changes: []db.Change{c}})
+	m = nm.(Model)
+	if cmd != nil || milestoneProgress(m, "core-env") != 55 {
+		t.Fatalf("the row should apply at once, without a load (progress %d)", milestoneProgress(m, "core-env"))
+	}
+	m = step(t, m, stale)
+	if got := milestoneProgress(m, "core-env"); got != 55 || m.loading {
+		t.Fatalf("after the older load: progress %d, loading %v", got, m.loading)
+	}
+
+	// An older row of the same milestone changes nothing.
+	before := m.snap
+	if nm, cmd = m.Update(liveMsg{Changes: []db.Change{old}}); cmd != nil || nm.(Model).snap != before {
+		t.Fatal("an older row should be ignored")
+	}
+	// Another incident's row: not this console's business.
+	other := c
+	other.Incident += 1000
+	if nm, cmd = m.Update(liveMsg{Changes: []db.Change{other}}); cmd != nil || nm.(Model).snap != before {
+		t.Fatal("another incident's row should be ignored")
+	}
+	// A row the console does not apply (people) is read again.
+	var person int64
+	mustGet(t, conn, &person, `SELECT min(id) FROM people`)
+	p := rowChange(t, conn, "people", person, "U")
+	if _, cmd = m.Update(liveMsg{Changes: []db.Change{p}}); cmd == nil || cmd().(snapshotMsg).parts != partAccountability {
+		t.Fatal("a row of a table the console does not apply should reload its part")
+	}
+	// A row that does not decode (a newer schema) is read again too.
+	bad := c
+	bad.Row = json.RawMessage(`{"id": ` + itoa(id) + `}`)
+	if _, cmd = m.Update(liveMsg{Changes: []db.Change{bad}}); cmd == nil {
+		t.Fatal("a row missing columns should reload")
+	}
+}
+
+// After the feed reconnects, everything is read again.
+func TestReconnectReloadsEverything(t *testing.T) {
+	conn := demoDB(t)
+	m := newTestModel(t, conn, 120, 40)
+	_, cmd := m.Update(liveMsg{Reconnected: true})
+	if cmd == nil || cmd().(snapshotMsg).parts != partAll {
+		t.Fatal("a reconnect should reload everything")
+	}
+}
