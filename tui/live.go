@@ -175,6 +175,8 @@ func tableParts(table string) part {
 	case "funds", "contributors", "contributions", "claims", "payouts", "merchants",
 		"margin_rates", "sales_imports", "merchant_imports", "plan_changes":
 		return partFund
+	case "approvals":
+		return 0 // not in the snapshot: the approvals view re-reads its queue on any change
 	}
 	return partAll
 }
