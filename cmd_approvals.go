@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/compensation"
 	"warroom/db"
 	"warroom/incident"
 	"warroom/tui"
@@ -119,7 +120,7 @@ this; requests expire (24 hours by default).`,
 	}
 	approve := decide("approve ID", "Approve a request and carry it out (not your own)",
 		func(cmd *cobra.Command, tx *sqlx.Tx, id int64) (string, error) {
-			res, err := access.Approve(cmd.Context(), tx, id, note)
+			res, err := compensation.ApproveRequest(cmd.Context(), tx, id, note)
 			return fmt.Sprintf("approved %d: %s", id, res), err
 		})
 	reject := decide("reject ID", "Reject a request (or withdraw your own)",

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
+	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
 	"warroom/incident"
@@ -65,15 +66,7 @@ func newClaimsCmd() *cobra.Command {
 				c, err := compensation.Approve(cmd.Context(), tx, inc, args[0])
 				return fmt.Sprintf("%s approved: %s committed", args[0], compensation.FormatFen(c.Amount)), err
 			}),
-		claimActionCmd("pay MERCHANT_ID --key KEY", "Pay an approved claim; a retry with the same key never pays twice", 1,
-			func(cmd *cobra.Command, tx *sqlx.Tx, inc int64, args []string) (string, error) {
-				key, _ := cmd.Flags().GetString("key")
-				p, err := compensation.Pay(cmd.Context(), tx, inc, args[0], key)
-				if p.Repeated {
-					return fmt.Sprintf("%s: key %s was already paid (%s): nothing paid now", args[0], key, compensation.FormatFen(p.AmountFen)), err
-				}
-				return fmt.Sprintf("%s paid %s (key %s)", args[0], compensation.FormatFen(p.AmountFen), key), err
-			}, "key"),
+		newClaimsPayCmd(),
 		claimActionCmd("reject MERCHANT_ID", "Reject a claim before approval", 1,
 			func(cmd *cobra.Command, tx *sqlx.Tx, inc int64, args []string) (string, error) {
 				_, err := compensation.Reject(cmd.Context(), tx, inc, args[0])
@@ -212,4 +205,43 @@ func newInKindCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// newClaimsPayCmd pays one approved claim. A payout above the incident's
+// threshold is not paid directly: it is filed for a second person's
+// approval (exit 7), with the same idempotency key.
+func newClaimsPayCmd() *cobra.Command {
+	var key, as string
+	c := &cobra.Command{
+		Use:   "pay MERCHANT_ID --key KEY",
+		Short: "Pay an approved claim; a retry with the same key never pays twice",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w, err := openForWrite(cmd, as)
+			if err != nil {
+				return err
+			}
+			defer w.conn.Close()
+			ctx, merchant := cmd.Context(), args[0]
+			var p compensation.Payment
+			err = db.Write(ctx, w.conn, w.actor, func(tx *sqlx.Tx) (err error) {
+				p, err = compensation.Pay(ctx, tx, w.inc.ID, merchant, key)
+				return err
+			})
+			if err != nil {
+				return requestInstead(cmd, w, err, access.OpPayout, "payout to merchant "+merchant, func(tx *sqlx.Tx) (any, error) {
+					return compensation.PayoutRequest(ctx, tx, w.inc.ID, merchant, key)
+				})
+			}
+			if p.Repeated {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: key %s was already paid (%s): nothing paid now\n", merchant, key, compensation.FormatFen(p.AmountFen))
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s paid %s (key %s)\n", merchant, compensation.FormatFen(p.AmountFen), key)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&key, "key", "", "idempotency key: the payment order number")
+	c.Flags().StringVar(&as, "as", "", "author `name` (embedded database only)")
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
+	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
 	"warroom/incident"
@@ -78,7 +79,10 @@ claims keep their figures. --dry-run shows the impact and writes nothing.`,
 				return err
 			})
 			if err != nil {
-				return err
+				reason := fmt.Sprintf("margin rate of %s to %s%% (%s)", args[0], m.String(), source)
+				return requestInstead(cmd, w, err, access.OpMarginRate, reason, func(*sqlx.Tx) (any, error) {
+					return compensation.RateRequest(args[0], m, source), nil
+				})
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {

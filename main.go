@@ -27,6 +27,8 @@ const (
 	exitInvalid  = 3 // bad input: nothing was written
 	exitConflict = 4 // someone else changed it first: nothing was written
 	exitNotFound = 5 // no such incident, milestone or entry
+	// 6 is `warroom audit verify` finding a broken chain (cmd_audit.go).
+	exitPendingApproval = 7 // high-risk: filed for a second person's approval, not done yet
 )
 
 func main() {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -24,7 +25,14 @@ var (
 	// ErrWrongState: the row is not in a state that allows this (an
 	// approval request already decided or expired).
 	ErrWrongState = errors.New("not possible in its current state")
+	// ErrNeedsApproval: a high-risk operation done directly; it must be
+	// requested and approved by a second person. It is a permission
+	// error too (errors.Is(err, ErrPermissionDenied) holds).
+	ErrNeedsApproval = fmt.Errorf("%w: needs a second authorisation", ErrPermissionDenied)
 )
+
+// needsApprovalSuffix ends the message of warroom_refuse_unapproved (00005).
+const needsApprovalSuffix = "needs a second authorisation"
 
 var codeErrors = map[pq.ErrorCode]error{
 	"23505": ErrUniqueViolation,
@@ -75,6 +83,9 @@ func MapError(err error) error {
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
+		if pqErr.Code == "42501" && strings.HasSuffix(pqErr.Message, needsApprovalSuffix) {
+			return &MappedError{Kind: ErrNeedsApproval, PG: pqErr}
+		}
 		if kind, ok := codeErrors[pqErr.Code]; ok {
 			return &MappedError{Kind: kind, PG: pqErr}
 		}

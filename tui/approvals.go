@@ -490,7 +490,7 @@ func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
 	if p.kind == apConfirmApprove {
 		v.busyTag, v.busyWhat = nextTag("approvals:approve"), "approving "+p.what
 		return requestWrite(v.busyTag, func(ctx context.Context, tx *sqlx.Tx) error {
-			out, err := access.Approve(ctx, tx, id, note)
+			out, err := compensation.ApproveRequest(ctx, tx, id, note)
 			*res = out
 			return err
 		})
