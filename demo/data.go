@@ -215,6 +215,9 @@ func (d dataSet) validate() error {
 
 	f := d.Fund
 	check(f.BaselineEnd.After(f.BaselineStart), "fund baseline window is empty")
+	// The population's sales are one sale a day at the daily revenue, so
+	// the engine's baseline / window is exactly that daily revenue.
+	check(f.BaselineEnd.Sub(f.BaselineStart)%(24*time.Hour) == 0, "fund baseline window is not a whole number of days")
 	check(f.OutageEnd.After(f.OutageStart), "fund outage window is empty")
 	for _, c := range f.Contributors {
 		check(c.PledgedFen >= 0, "contributor %q: negative pledge", c.Name)

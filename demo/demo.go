@@ -32,6 +32,9 @@ type Summary struct {
 	ActionItems   int    `json:"action_items"`
 	Contributors  int    `json:"contributors"`
 	Contributions int    `json:"contributions"`
+	MarginRates   int    `json:"margin_rates"`
+	SalesTotals   int    `json:"sales_totals"`
+	SalesFen      int64  `json:"sales_fen"`
 	Merchants     int    `json:"merchants"`
 	Claims        int    `json:"claims"`
 	Payouts       int    `json:"payouts"`
@@ -42,6 +45,10 @@ type Summary struct {
 
 // Load writes the demo incident, its restore plan, accountability, fund and
 // merchant population in one transaction: either all of it lands or none.
+// The population goes through the compensation engine as real data would:
+// merchants, a sales import with per-merchant baseline totals, the
+// industries' margin rates, compensation.ComputeClaims, then the plan
+// choices, approvals and payouts of the claims that got that far.
 func Load(ctx context.Context, conn *sqlx.DB) (Summary, error) {
 	d, err := scenario()
 	if err != nil {
@@ -76,5 +83,5 @@ func load(ctx context.Context, q db.Querier, d dataSet, pop []merchant, s *Summa
 			return err
 		}
 	}
-	return insertPopulation(ctx, q, id, pop, s)
+	return insertPopulation(ctx, q, id, d, pop, s)
 }

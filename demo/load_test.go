@@ -302,7 +302,7 @@ func counts(t *testing.T, conn *sqlx.DB) map[string]int {
 	out := map[string]int{}
 	for _, table := range []string{"incidents", "timeline_entries", "milestones", "milestone_updates",
 		"people", "findings", "remediation_measures", "action_items", "funds", "contributors",
-		"contributions", "merchants", "claims", "payouts"} {
+		"contributions", "merchants", "sales_imports", "sales_totals", "margin_rates", "claims", "payouts"} {
 		var n int
 		if err := conn.Get(&n, `SELECT count(*) FROM `+table); err != nil {
 			t.Fatal(err)
@@ -334,7 +334,8 @@ func TestLoadSameInTwoDatabases(t *testing.T) {
 	// the writer shows, not only in the totals.
 	const digest = `
 		SELECT md5(string_agg(concat_ws('|', m.merchant_id, m.name, m.industry, c.plan, c.state,
-		           c.amount_fen, c.chosen_at, c.approved_at, c.paid_at, p.amount_fen, p.idempotency_key),
+		           c.amount_fen, c.baseline_fen, c.margin_percent, c.cash_fen, c.chosen_at, c.approved_at, c.paid_at,
+		           p.amount_fen, p.idempotency_key),
 		           ',' ORDER BY m.merchant_id))
 		FROM merchants m JOIN claims c ON c.merchant_id = m.id LEFT JOIN payouts p ON p.claim_id = c.id`
 	var sums [2]int64
@@ -361,8 +362,9 @@ func TestLoadSameInTwoDatabases(t *testing.T) {
 }
 
 // A payout key is unique across incidents. Planting one of the demo's keys
-// under another incident makes the very last COPY of the load fail; the
-// transaction must then leave nothing of the demo behind.
+// under another incident makes the load's payouts (after merchants, sales,
+// rates and the computed claims) fail; the transaction must then leave
+// nothing of the demo behind.
 func TestLoadFailureLeavesNothing(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"warroom/compensation"
@@ -19,6 +20,9 @@ type populationSpec struct {
 	HanziShareBP    int           `json:"hanzi_share_bp"`
 	TrafficShareBP  int           `json:"traffic_share_bp"`
 	TrafficValueFen int64         `json:"traffic_value_fen"`
+	SalesImportedAt time.Time     `json:"sales_imported_at"`
+	MarginSource    string        `json:"margin_source"`
+	RatesSetAt      time.Time     `json:"rates_set_at"`
 	ClaimsOpen      time.Time     `json:"claims_open"`
 	PayoutsStart    time.Time     `json:"payouts_start"`
 	PayoutsEnd      time.Time     `json:"payouts_end"`
@@ -54,9 +58,10 @@ type nameWord struct {
 	Hanzi string `json:"hanzi"`
 }
 
-// merchant is one generated merchant with its claim. DailyRevenueFen and
-// MarginBP are kept so tests can re-derive the amount; the schema has no
-// column for them yet.
+// merchant is one generated merchant with its claim. Load writes
+// DailyRevenueFen as baseline sales and MarginBP as the industry's rate and
+// has the engine compute the claim; Claim.AmountFen is what the engine must
+// then arrive at (Load checks the totals agree).
 type merchant struct {
 	MerchantID      string
 	Name            string
@@ -98,6 +103,9 @@ func (p populationSpec) validate() error {
 	check(p.HanziShareBP >= 0 && p.HanziShareBP <= 10000, "hanzi_share_bp %d", p.HanziShareBP)
 	check(p.TrafficShareBP >= 0 && p.TrafficShareBP <= 10000, "traffic_share_bp %d", p.TrafficShareBP)
 	check(p.TrafficValueFen > 0, "traffic_value_fen must be positive")
+	check(strings.TrimSpace(p.MarginSource) != "", "margin_source missing")
+	check(!p.SalesImportedAt.IsZero() && !p.SalesImportedAt.After(p.ClaimsOpen), "sales_imported_at missing or after claims_open")
+	check(!p.RatesSetAt.IsZero() && !p.RatesSetAt.After(p.ClaimsOpen), "rates_set_at missing or after claims_open")
 	check(!p.PayoutsStart.Before(p.ClaimsOpen), "payouts_start before claims_open")
 	check(p.PayoutsEnd.After(p.PayoutsStart), "payouts window is empty")
 	check(len(p.NameStems) > 0 && len(p.Cities) > 0, "name_stems and cities must not be empty")

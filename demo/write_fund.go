@@ -7,14 +7,17 @@ import (
 	"warroom/db"
 )
 
-// insertFund writes the fund with its windows, the contributors (linked to
-// their people rows by name) and what each has actually transferred.
+// insertFund writes the fund with its windows and in-kind plan value, the
+// contributors (linked to their people rows by name) and what each has
+// actually transferred.
 func insertFund(ctx context.Context, q db.Querier, incidentID int64, d dataSet, s *Summary) error {
 	f := d.Fund
 	_, err := q.ExecContext(ctx, `
-		INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		incidentID, f.Currency, f.BaselineStart, f.BaselineEnd, f.OutageStart, f.OutageEnd)
+		INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end,
+		    inkind_value_fen)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		incidentID, f.Currency, f.BaselineStart, f.BaselineEnd, f.OutageStart, f.OutageEnd,
+		d.Population.TrafficValueFen)
 	if err != nil {
 		return fmt.Errorf("fund: %w", db.MapError(err))
 	}
