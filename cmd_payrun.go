@@ -66,7 +66,7 @@ type claimQueue struct {
 	conn     *sqlx.DB
 	incident int64
 	state    string
-	at       string // the claim's timestamp column for that state
+	at       string // the claim's timestamp column for that state; "" for merchant id order
 	maxOwed  *int64 // only claims owing at most this (pay-run: the threshold)
 	batch    []runCandidate
 	lastAt   time.Time
@@ -76,12 +76,16 @@ type claimQueue struct {
 
 func (q *claimQueue) next(ctx context.Context) (runCandidate, bool, error) {
 	if len(q.batch) == 0 && !q.done {
+		at := "'epoch'::timestamptz"
+		if q.at != "" {
+			at = "COALESCE(c." + q.at + ", 'epoch')"
+		}
 		err := q.conn.SelectContext(ctx, &q.batch, `
-			SELECT c.id AS claim_id, m.merchant_id AS merchant, COALESCE(c.`+q.at+`, 'epoch') AS at,
+			SELECT c.id AS claim_id, m.merchant_id AS merchant, `+at+` AS at,
 			       c.amount_fen - c.paid_fen AS owed_fen
 			FROM claims c JOIN merchants m ON m.id = c.merchant_id
 			WHERE c.incident_id = $1 AND c.state = $2
-			  AND (COALESCE(c.`+q.at+`, 'epoch'), m.merchant_id) > ($3, $4)
+			  AND (`+at+`, m.merchant_id) > ($3, $4)
 			  AND ($5::bigint IS NULL OR c.amount_fen - c.paid_fen <= $5)
 			ORDER BY 3, 2 LIMIT 200`, q.incident, q.state, q.lastAt, q.lastCode, q.maxOwed)
 		if err != nil {
@@ -210,7 +214,8 @@ func (r *claimRun) run(cmd *cobra.Command, w *writeTarget) (runSummary, error) {
 			// fund cannot cover: approving later, smaller ones first would
 			// jump the queue.
 			stop = true
-			s.Stopped = fmt.Sprintf("the fund cannot cover %s's %s (%v)", c.Merchant, compensation.FormatFen(c.OwedFen), err)
+			s.Stopped = fmt.Sprintf("the fund cannot cover %s's %s: the database refused the approval%s",
+				c.Merchant, compensation.FormatFen(c.OwedFen), constraintOf(err))
 			s.Steps = append(s.Steps, runStep{Merchant: c.Merchant, Fen: c.OwedFen, Outcome: "refused: the fund cannot cover it"})
 		case err == nil && step.Outcome == "already paid":
 			s.Repeated++
@@ -237,6 +242,15 @@ func (r *claimRun) run(cmd *cobra.Command, w *writeTarget) (runSummary, error) {
 		s.Interrupted = true
 	}
 	return s, nil
+}
+
+// constraintOf names the constraint a database refusal cites, if any.
+func constraintOf(err error) string {
+	var me *db.MappedError
+	if errors.As(err, &me) && me.PG.Constraint != "" {
+		return " (constraint " + me.PG.Constraint + ")"
+	}
+	return ""
 }
 
 // movedOn: the claim is no longer the run's to act on (its state changed,
@@ -433,7 +447,7 @@ a choice.`,
 			}
 			defer w.conn.Close()
 			r := &claimRun{name: "choose-run", verb: "chose " + plan + " for", flags: &f,
-				queue: &claimQueue{conn: w.conn, incident: w.inc.ID, state: "computed", at: "computed_at"},
+				queue: &claimQueue{conn: w.conn, incident: w.inc.ID, state: "computed"},
 				act: func(ctx context.Context, tx *sqlx.Tx, c runCandidate) (runStep, error) {
 					cl, err := compensation.Choose(ctx, tx, w.inc.ID, c.Merchant, plan)
 					if errors.Is(err, db.ErrConflict) {
