@@ -73,6 +73,7 @@ func newClaimsCmd() *cobra.Command {
 				return args[0] + " rejected", err
 			}),
 		newInKindCmd())
+	c.AddCommand(newClaimsRunCmds()...)
 	return c
 }
 
