@@ -92,3 +92,32 @@ func mustLoc(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// Cutting a pledge is judged on the new total, not on the old pledge taken
+// off first (which would leave the fund below what is committed for a
+// moment and fail its check).
+func TestPledgeCutJudgedOnTheNewTotal(t *testing.T) {
+	conn := dbtest.New(t)
+	var inc int64
+	if err := conn.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('p', 'P', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, conn, `INSERT INTO funds (incident_id) VALUES ($1)`, inc)
+	exec(t, conn, `INSERT INTO contributors (incident_id, name, position, pledged_fen) VALUES ($1, 'Co', 1, 10000)`, inc)
+	exec(t, conn, `INSERT INTO merchants (incident_id, merchant_id) VALUES ($1, 'M1')`, inc)
+	exec(t, conn, `INSERT INTO claims (incident_id, merchant_id, plan, state, amount_fen)
+		SELECT $1, id, 'cash', 'approved', 9000 FROM merchants WHERE incident_id = $1`, inc)
+	// committed 9,000 of 10,000: 1,000 free. A cut to 9,500 (by 500) fits;
+	// a cut to 9,000 (by 1,000) fits exactly; a cut to 8,999 does not.
+	exec(t, conn, `UPDATE contributors SET pledged_fen = 9500 WHERE incident_id = $1`, inc)
+	exec(t, conn, `UPDATE contributors SET pledged_fen = 9000 WHERE incident_id = $1`, inc)
+	_, err := conn.Exec(`UPDATE contributors SET pledged_fen = 8999 WHERE incident_id = $1`, inc)
+	if err == nil {
+		t.Fatal("a pledge below what is committed was accepted")
+	}
+	var pledged int64
+	conn.Get(&pledged, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, inc)
+	if pledged != 9000 {
+		t.Fatalf("fund pledged %d, want 9000", pledged)
+	}
+}
