@@ -155,11 +155,11 @@ func (v *auditView) readOlder() tea.Cmd {
 	}
 	v.olderInFlight = true
 	v.fetches++
-	gen, limit := v.gen, v.pageSize()
-	f := v.filter(v.rows[len(v.rows)-1].seq, limit)
+	gen, limit, tail := v.gen, v.pageSize(), v.rows[len(v.rows)-1].seq
+	f := v.filter(tail, limit)
 	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
 		es, err := auditPage(ctx, conn, f)
-		return func() tea.Cmd { return v.gotOlder(gen, es, err, limit) }
+		return func() tea.Cmd { return v.gotOlder(gen, tail, es, err, limit) }
 	})
 }
 
@@ -231,11 +231,16 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 	return v.maybeOlder()
 }
 
-func (v *auditView) gotOlder(gen int, es []access.AuditEntry, err error, limit int) tea.Cmd {
+func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err error, limit int) tea.Cmd {
 	if gen != v.gen {
 		return nil
 	}
 	v.olderInFlight = false
+	if len(v.rows) == 0 || v.rows[len(v.rows)-1].seq != tail {
+		// The list started over at the top while this page was read: it
+		// would leave a gap after the new tail. Read from the new tail.
+		return v.maybeOlder()
+	}
 	v.cacheOK = false
 	if err != nil {
 		v.err = err

@@ -245,7 +245,8 @@ func (f *form) Fail(err error, aliases map[string]string) {
 		if a, ok := aliases[name]; ok {
 			name = a
 		}
-		f.SetFieldError(name, fe.Reason)
+		// A reason can quote database text (a merchant id, a state).
+		f.SetFieldError(name, SanitizeLine(fe.Reason))
 	case errors.As(err, &ce):
 		f.msg = SanitizeLine(ce.Error())
 		f.conflict = true

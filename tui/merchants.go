@@ -182,8 +182,9 @@ func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantR
 		return nil
 	}
 	ml.err = nil
+	// The id stays raw: it is the paging key and the statement's lookup.
+	// It is sanitised where it is drawn.
 	for i := range rows {
-		rows[i].MerchantID = SanitizeLine(rows[i].MerchantID)
 		rows[i].Name = SanitizeLine(rows[i].Name)
 		rows[i].Industry = SanitizeLine(rows[i].Industry)
 	}
@@ -630,7 +631,7 @@ func (v *fundView) renderMerchants() []string {
 		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
 			amount = compensation.FormatFen(*r.AmountFen)
 		}
-		out = append(out, tableRow(st, v.merchantRowCells(r.MerchantID, r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false), i == ml.cursor))
+		out = append(out, tableRow(st, v.merchantRowCells(SanitizeLine(r.MerchantID), r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false), i == ml.cursor))
 	}
 	if !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
 		out = append(out, st.Muted.Render(fit("  Loading more…", w)))
@@ -659,7 +660,7 @@ func groupInt(n int64) string {
 func (v *fundView) renderDetail() []string {
 	w := v.width
 	st := v.st
-	out := []string{titleWithHint(st, "Merchant "+v.detailID, "esc back to list", w)}
+	out := []string{titleWithHint(st, "Merchant "+SanitizeLine(v.detailID), "esc back to list", w)}
 	switch {
 	case v.detailErr != nil:
 		return append(out, st.Bad.Render(fit("  Could not read the merchant: "+SanitizeLine(v.detailErr.Error()), w)))

@@ -190,6 +190,7 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, timelineKeys.Detail):
 			v.detail = !v.detail
+			v.layout() // the list's height depends on the pane
 		case key.Matches(msg, timelineKeys.Add):
 			v.edit, v.flash = newEntryAdd(v.st, v.loc), ""
 		case key.Matches(msg, timelineKeys.Edit):
