@@ -68,6 +68,7 @@ this; requests expire (24 hours by default).`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), as)
 			}
+			loc := displayZone(cmd, conn)
 			rows := make([][]string, 0, len(as))
 			for _, a := range as {
 				decided := ""
@@ -75,7 +76,7 @@ this; requests expire (24 hours by default).`,
 					decided = *a.DecidedBy
 				}
 				rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), string(a.Payload), a.Reason,
-					a.RequestedBy, a.RequestedAt.Format("01-02 15:04"), a.State, decided,
+					a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided,
 					time.Until(a.ExpiresAt).Round(time.Minute).String()})
 			}
 			return writeTable(cmd.OutOrStdout(), []column{{title: "ID", right: true}, {title: "OPERATION"},
@@ -121,7 +122,7 @@ this; requests expire (24 hours by default).`,
 	approve := decide("approve ID", "Approve a request and carry it out (not your own)",
 		func(cmd *cobra.Command, tx *sqlx.Tx, id int64) (string, error) {
 			res, err := compensation.ApproveRequest(cmd.Context(), tx, id, note)
-			return fmt.Sprintf("approved %d: %s", id, res), err
+			return fmt.Sprintf("approved %d: %s", id, tuiLine(string(res))), err
 		})
 	reject := decide("reject ID", "Reject a request (or withdraw your own)",
 		func(cmd *cobra.Command, tx *sqlx.Tx, id int64) (string, error) {

@@ -44,13 +44,14 @@ chain. Page back with --before SEQ.`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), es)
 			}
+			loc := displayZone(cmd, conn)
 			rows := make([][]string, 0, len(es))
 			for _, e := range es {
 				who := e.Login
 				if e.Actor != e.Login {
 					who = e.Actor + " (as " + e.Login + ")"
 				}
-				rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), e.At.Local().Format("2006-01-02 15:04:05"),
+				rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), e.At.In(loc).Format("2006-01-02 15:04:05 MST"),
 					who, e.Table, e.Op, strconv.FormatInt(e.Rows, 10), summary(e)})
 			}
 			return writeTable(cmd.OutOrStdout(), []column{{title: "SEQ", right: true}, {title: "AT"}, {title: "WHO"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
@@ -130,4 +131,15 @@ func prepareDB(ctx context.Context, conn *sqlx.DB, embedded bool, log io.Writer)
 	fmt.Fprintf(log, "warroom: empty embedded database: loaded the demo incident %s (%d timeline entries, %d merchants)\n",
 		sum.Slug, sum.Entries, sum.Merchants)
 	return nil
+}
+
+// displayZone is where a command that spans incidents shows times: the
+// zone of the incident --incident names, else of the current incident,
+// else UTC.
+func displayZone(cmd *cobra.Command, conn *sqlx.DB) *time.Location {
+	inc, err := incident.Resolve(cmd.Context(), conn, incidentFlag(cmd))
+	if err != nil {
+		return time.UTC
+	}
+	return inc.Location()
 }
