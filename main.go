@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // incident time zones render right on machines without a zoneinfo database
 
 	"github.com/spf13/cobra"
 

@@ -121,3 +121,19 @@ func TestPledgeCutJudgedOnTheNewTotal(t *testing.T) {
 		t.Fatalf("fund pledged %d, want 9000", pledged)
 	}
 }
+
+func TestMovingAContributorMovesItsPledge(t *testing.T) {
+	conn := dbtest.New(t)
+	var a, b int64
+	conn.Get(&a, `INSERT INTO incidents (slug, title, started_at) VALUES ('a', 'A', now()) RETURNING id`)
+	conn.Get(&b, `INSERT INTO incidents (slug, title, started_at) VALUES ('b', 'B', now()) RETURNING id`)
+	exec(t, conn, `INSERT INTO funds (incident_id) VALUES ($1), ($2)`, a, b)
+	exec(t, conn, `INSERT INTO contributors (incident_id, name, position, pledged_fen) VALUES ($1, 'Co', 1, 700)`, a)
+	exec(t, conn, `UPDATE contributors SET incident_id = $1`, b)
+	var pa, pb int64
+	conn.Get(&pa, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, a)
+	conn.Get(&pb, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, b)
+	if pa != 0 || pb != 700 {
+		t.Fatalf("after the move: fund a %d, fund b %d; want 0 and 700", pa, pb)
+	}
+}

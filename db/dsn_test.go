@@ -1,6 +1,13 @@
 package db
 
-import "testing"
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"testing"
+)
 
 func TestWithLibpqDefaults(t *testing.T) {
 	t.Setenv("PGSSLMODE", "")
@@ -20,5 +27,17 @@ func TestWithLibpqDefaults(t *testing.T) {
 	t.Setenv("PGSSLMODE", "require")
 	if got := WithLibpqDefaults("postgres://h/d"); got != "postgres://h/d" {
 		t.Errorf("PGSSLMODE set: got %q", got)
+	}
+}
+
+func TestMapErrorNamesDeadConnections(t *testing.T) {
+	for _, err := range []error{driver.ErrBadConn, io.EOF, io.ErrUnexpectedEOF,
+		&net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}} {
+		if got := MapError(err); !errors.Is(got, ErrConnectionFailure) || !errors.Is(got, err) {
+			t.Errorf("MapError(%v) = %v, want a connection failure wrapping it", err, got)
+		}
+	}
+	if got := MapError(context.DeadlineExceeded); errors.Is(got, ErrConnectionFailure) {
+		t.Errorf("a timeout is not a lost connection: %v", got)
 	}
 }

@@ -2,8 +2,11 @@ package db
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
 	"github.com/lib/pq"
@@ -92,6 +95,12 @@ func MapError(err error) error {
 		if pqErr.Code.Class() == "08" || pqErr.Code.Class() == "57" {
 			return &MappedError{Kind: ErrConnectionFailure, PG: pqErr}
 		}
+	}
+	// A socket that died mid-query surfaces as one of these, not a pq.Error.
+	var opErr *net.OpError
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.As(err, &opErr) {
+		return fmt.Errorf("%w: %w", ErrConnectionFailure, err)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -45,6 +46,7 @@ type Event struct {
 type Feed struct {
 	listener *pq.Listener
 	done     chan struct{}
+	pinging  atomic.Bool
 	wg       sync.WaitGroup
 }
 
@@ -129,7 +131,14 @@ func (f *Feed) loop(window time.Duration, events <-chan Event, deliver func(Even
 			}
 			pending, flush = nil, nil
 		case <-ping.C:
-			go f.listener.Ping() // errors surface as a disconnect event
+			// One ping at a time: on a half-open socket a ping blocks until
+			// TCP gives up, and a new one every tick would pile up.
+			if f.pinging.CompareAndSwap(false, true) {
+				go func() {
+					defer f.pinging.Store(false)
+					_ = f.listener.Ping() // errors surface as a disconnect event
+				}()
+			}
 		}
 	}
 }

@@ -2,6 +2,8 @@
 -- old pledge off and adding the new one in two UPDATEs checked the fund in
 -- between: cutting a pledge by more than the fund's unused room failed
 -- fund_not_overdrawn even when the new total still covered everything.
+-- And the trigger fired only on pledged_fen, so a contributor moved to
+-- another incident left its pledge behind.
 
 -- +goose Up
 -- +goose StatementBegin
@@ -21,6 +23,11 @@ BEGIN
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
+
+-- Moving a contributor to another incident moves its pledge too.
+DROP TRIGGER pledge_counter ON contributors;
+CREATE TRIGGER pledge_counter AFTER INSERT OR UPDATE OF pledged_fen, incident_id OR DELETE ON contributors
+    FOR EACH ROW EXECUTE FUNCTION warroom_pledge_counter();
 
 -- +goose Down
 SELECT 1; -- 00003's version comes back with its own Up; no data to undo
