@@ -137,3 +137,12 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTimeRefusesImplausibleYears(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	for _, s := range []string{"0000-01-01", "1900-01-01 10:00", "1969-12-31T23:59:59Z"} {
+		if _, _, err := incident.ParseTime(s, loc, time.Now()); err == nil || !strings.Contains(err.Error(), "outside") {
+			t.Errorf("ParseTime(%q) = %v, want outside the range", s, err)
+		}
+	}
+}
