@@ -155,9 +155,8 @@ func applyMilestone(s *Snapshot, op string, r milestoneRow) *Snapshot {
 		}
 		if op == "D" {
 			// Its updates went with it; a voided milestone's stay, as a load shows them.
-			out.History, out.LastUpdates = cloneMap(s.History), cloneMap(s.LastUpdates)
+			out.History = cloneMap(s.History)
 			delete(out.History, r.ID)
-			delete(out.LastUpdates, r.ID)
 		}
 		return &out
 	}
@@ -211,19 +210,14 @@ func applyUpdate(s *Snapshot, op string, r updateRow) *Snapshot {
 		})
 	}
 	out := *s
-	out.History, out.LastUpdates = cloneMap(s.History), cloneMap(s.LastUpdates)
+	out.History = cloneMap(s.History)
 	if out.History == nil {
 		out.History = map[int64][]recovery.Update{}
 	}
-	if out.LastUpdates == nil {
-		out.LastUpdates = map[int64]recovery.Update{}
-	}
 	if len(h) == 0 {
 		delete(out.History, r.MilestoneID)
-		delete(out.LastUpdates, r.MilestoneID)
 	} else {
 		out.History[r.MilestoneID] = h
-		out.LastUpdates[r.MilestoneID] = h[len(h)-1]
 	}
 	return &out
 }

@@ -121,12 +121,6 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 		if err != nil {
 			return fmt.Errorf("milestone history: %w", err)
 		}
-		s.LastUpdates = make(map[int64]recovery.Update, len(all))
-		for id, h := range all {
-			if len(h) > 0 {
-				s.LastUpdates[id] = h[len(h)-1]
-			}
-		}
 		s.History = all
 	}
 	if parts&partAccountability != 0 {
@@ -162,7 +156,7 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 		s.Timeline, s.EntryHistory = fresh.Timeline, fresh.EntryHistory
 	}
 	if parts&partMilestones != 0 {
-		s.Milestones, s.LastUpdates, s.History = fresh.Milestones, fresh.LastUpdates, fresh.History
+		s.Milestones, s.History = fresh.Milestones, fresh.History
 	}
 	if parts&partAccountability != 0 {
 		s.Accountability = fresh.Accountability

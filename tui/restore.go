@@ -108,7 +108,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 			owner: SanitizeLine(m.Owner),
 			label: statusLabel(SanitizeLine(m.Status)),
 		}
-		if u, ok := s.LastUpdates[m.ID]; ok {
+		if u, ok := s.LastUpdate(m.ID); ok {
 			r.upd = &u
 			r.updWhen = shortWhen(u.At.In(v.loc), s.Incident.StartedAt.In(v.loc))
 			r.updWho = SanitizeLine(u.Author)

@@ -18,7 +18,6 @@ type Snapshot struct {
 	Incident       incident.Incident
 	Timeline       []incident.Entry
 	Milestones     []recovery.Milestone
-	LastUpdates    map[int64]recovery.Update // latest update per milestone id
 	Accountability incident.Accountability
 	Fund           *compensation.Fund // nil when the incident has no fund
 	Drawdown       []compensation.DrawdownPoint
@@ -28,6 +27,15 @@ type Snapshot struct {
 	// EntryHistory holds the earlier versions of corrected timeline entries
 	// (those past version 1), oldest first, by entry id.
 	EntryHistory map[int64][]incident.EntryVersion
+}
+
+// LastUpdate is a milestone's latest update, read off its history.
+func (s *Snapshot) LastUpdate(milestoneID int64) (recovery.Update, bool) {
+	h := s.History[milestoneID]
+	if len(h) == 0 {
+		return recovery.Update{}, false
+	}
+	return h[len(h)-1], true
 }
 
 // view is one tab of the console.
