@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,15 +32,20 @@ func newBenchLiveCmd() *cobra.Command {
 	)
 	c := &cobra.Command{
 		Use:   "live [--consoles 1,10,50] [--updates N]",
-		Short: "Measure commit -> console update latency with N live consoles, beside raw NOTIFY",
-		Long: `For each console count N, first N plain LISTEN connections receive N-updates
-NOTIFYs (the raw floor: NOTIFY -> receive), then N headless consoles (the real
-console model in a real Bubble Tea program with no terminal or renderer, each
-with its own change feed; they draw nothing, as 50 people's consoles draw on 50
-machines: one console's frame time is reported apart) watch a writer commit
-N-updates milestone updates one at a time.
-Prints p50/p99 of commit -> model updated per console, and of commit -> the
-last of the N consoles updated, beside the same figures for raw NOTIFY.
+		Short: "Measure commit -> console update latency with N live consoles, beside raw listeners",
+		Long: `For each console count N, three phases on the same database:
+  notify  N plain LISTEN connections receive bare NOTIFYs (no row written);
+  raw     N plain LISTEN connections on warroom's own channel receive the
+          notifications of a writer's milestone updates (PostgreSQL's floor
+          for that very write, WAL flush included);
+  tui     N headless consoles (the real console model in a real Bubble Tea
+          program with no terminal or renderer, each with its own change
+          feed; they draw nothing, as 50 people's consoles draw on 50
+          machines: one console's frame time is reported apart) receive the
+          same kind of writes.
+Prints p50/p99 per receiver and of the last of the N receivers, timed from
+just before the write (the NOTIFY, or the writer's COMMIT), with the tui p99
+over the raw and the bare-NOTIFY p99.
 Writes go to a new incident named bench-live-<time>.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -102,11 +108,16 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 	}
 	fmt.Fprintf(out, "incident %s; %d updates per run after %d warm-up; %v between updates; feed window %v\n",
 		slug, updates, benchWarmup, benchGap, tui.FeedWindow)
-	fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %12s %11s %11s %10s\n", "consoles", "", "p50", "p99", "all p50", "all p99", "p99/raw p99", "commit p50", "commit p99", "frame p50")
+	fmt.Fprintf(out, "%-9s %-6s %9s %9s %9s %9s %8s %11s %11s %11s %10s\n", "consoles", "", "p50", "p99", "all p50", "all p99",
+		"p99/raw", "p99/notify", "commit p50", "commit p99", "frame p50")
 	for _, n := range ns {
-		raw, err := benchRaw(ctx, conn, dsn, n, updates)
+		bare, err := benchNotify(ctx, conn, dsn, n, updates)
 		if err != nil {
-			return fmt.Errorf("raw NOTIFY with %d listeners: %w", n, err)
+			return fmt.Errorf("bare NOTIFY with %d listeners: %w", n, err)
+		}
+		raw, err := benchRawCommit(ctx, conn, dsn, inc, n, updates)
+		if err != nil {
+			return fmt.Errorf("raw listeners of the same commits, %d of them: %w", n, err)
 		}
 		// Consoles share one pool here (separate processes would each have
 		// their own); it is sized to leave room for the n feeds.
@@ -115,16 +126,23 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 		if err != nil {
 			return fmt.Errorf("%d consoles: %w", n, err)
 		}
-		rp99, lp99 := percentile(raw.each, 99), percentile(live.each, 99)
-		fmt.Fprintf(out, "%-9d %-5s %9s %9s %9s %9s\n", n, "raw", ms(percentile(raw.each, 50)), ms(rp99),
-			ms(percentile(raw.all, 50)), ms(percentile(raw.all, 99)))
-		fmt.Fprintf(out, "%-9s %-5s %9s %9s %9s %9s %11.1fx %11s %11s %10s\n", "", "tui", ms(percentile(live.each, 50)), ms(lp99),
-			ms(percentile(live.all, 50)), ms(percentile(live.all, 99)), float64(lp99)/float64(rp99), ms(percentile(live.commit, 50)),
-			ms(percentile(live.commit, 99)), ms(percentile(live.frame, 50)))
+		np99, rp99, lp99 := percentile(bare.each, 99), percentile(raw.each, 99), percentile(live.each, 99)
+		row := func(label string, l latencies) string {
+			return fmt.Sprintf("%-9s %-6s %9s %9s %9s %9s", "", label, ms(percentile(l.each, 50)), ms(percentile(l.each, 99)),
+				ms(percentile(l.all, 50)), ms(percentile(l.all, 99)))
+		}
+		fmt.Fprintf(out, "%-9d%s\n", n, row("notify", bare)[9:])
+		fmt.Fprintf(out, "%s %8s %11.1fx %11s %11s\n", row("raw", raw), "", float64(rp99)/float64(np99),
+			ms(percentile(raw.commit, 50)), ms(percentile(raw.commit, 99)))
+		fmt.Fprintf(out, "%s %7.1fx %11.1fx %11s %11s %10s\n", row("tui", live), float64(lp99)/float64(rp99), float64(lp99)/float64(np99),
+			ms(percentile(live.commit, 50)), ms(percentile(live.commit, 99)), ms(percentile(live.frame, 50)))
 	}
-	fmt.Fprintf(out, "(p50/p99: each receiver's commit -> update; all: commit -> the last of N updated.\n"+
-		" Console times start just before the writer's COMMIT, which waits for its WAL flush to disk\n"+
-		" (commit p50/p99 above); a raw NOTIFY writes no row and has no flush to wait for.\n"+
+	fmt.Fprintf(out, "(p50/p99: each receiver's latency; all: to the last of the N receivers.\n"+
+		" notify: a bare NOTIFY -> N plain listeners; it writes no row, so its commit has no WAL flush to wait for.\n"+
+		" raw: N plain listeners on warroom's channel get the notification of the writer's milestone update,\n"+
+		" timed from just before its COMMIT (which waits for the WAL flush: commit p50/p99) to receipt.\n"+
+		" tui: the same writes, timed from just before COMMIT to each of N consoles' models holding the new row;\n"+
+		" p99/raw is what warroom's feed, bridge and model add to PostgreSQL's delivery of that write.\n"+
 		" The consoles draw nothing here (each would draw on its own machine); frame is one console's\n"+
 		" View() after an update, which a screen adds to the model's latency.\n"+
 		" Remove the incident with: psql -c \"DELETE FROM incidents WHERE slug LIKE 'bench-live-%%'\")\n")
@@ -143,34 +161,55 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	return s[max(0, min(len(s), i)-1)]
 }
 
-// benchRaw: n plain listeners on a channel of their own; each NOTIFY is
-// timed from just before the statement (which commits it) to receipt.
-func benchRaw(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int) (latencies, error) {
-	const channel = "warroom_bench_raw"
-	got := make(chan time.Time, n*4)
+// rawNote is one notification as a plain listener received it.
+type rawNote struct {
+	at    time.Time
+	extra string
+}
+
+// rawListeners starts n plain pq listeners on channel, each feeding its own
+// channel of notifications stamped on receipt; close stops them.
+func rawListeners(ctx context.Context, conn *sqlx.DB, dsn, channel string, n int) (got []chan rawNote, closeAll func(), err error) {
 	var listeners []*pq.Listener
-	defer func() {
+	closeAll = func() {
 		for _, l := range listeners {
 			l.Close()
 		}
-	}()
+	}
 	for range n {
 		l := pq.NewListener(dsn, 100*time.Millisecond, time.Second, nil)
 		listeners = append(listeners, l)
 		if err := l.Listen(channel); err != nil {
-			return latencies{}, err
+			closeAll()
+			return nil, nil, err
 		}
+		ch := make(chan rawNote, 64)
+		got = append(got, ch)
 		go func() {
 			for note := range l.Notify {
 				if note != nil {
-					got <- time.Now()
+					ch <- rawNote{at: time.Now(), extra: note.Extra}
 				}
 			}
 		}()
 	}
 	if err := waitListening(ctx, conn, n); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return got, closeAll, nil
+}
+
+// benchNotify: n plain listeners on a channel of their own; each bare
+// NOTIFY is timed from just before the statement (which commits it, with no
+// row and so no WAL flush to wait for) to receipt.
+func benchNotify(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int) (latencies, error) {
+	const channel = "warroom_bench_raw"
+	got, closeAll, err := rawListeners(ctx, conn, dsn, channel, n)
+	if err != nil {
 		return latencies{}, err
 	}
+	defer closeAll()
 	var lat latencies
 	for k := range updates + benchWarmup {
 		t0 := time.Now()
@@ -178,10 +217,10 @@ func benchRaw(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int) (l
 			return lat, err
 		}
 		var slowest time.Duration
-		for range n {
+		for i := range n {
 			select {
-			case at := <-got:
-				d := at.Sub(t0)
+			case note := <-got[i]:
+				d := note.at.Sub(t0)
 				slowest = max(slowest, d)
 				if k >= benchWarmup {
 					lat.each = append(lat.each, d)
@@ -193,9 +232,70 @@ func benchRaw(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int) (l
 		if k >= benchWarmup {
 			lat.all = append(lat.all, slowest)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(benchGap)
 	}
 	return lat, nil
+}
+
+// benchRawCommit: n plain listeners on the channel the change triggers
+// publish on, while the writer commits the very milestone updates the
+// consoles get. Each is timed like a console, from just before the
+// writer's COMMIT to the receipt of that commit's milestones notification:
+// PostgreSQL's own floor for this write, which warroom's feed, bridge and
+// model then add to.
+func benchRawCommit(ctx context.Context, conn *sqlx.DB, dsn string, inc int64, n, updates int) (latencies, error) {
+	got, closeAll, err := rawListeners(ctx, conn, dsn, db.Channel, n)
+	if err != nil {
+		return latencies{}, err
+	}
+	defer closeAll()
+	var lat latencies
+	for k := range updates + benchWarmup {
+		t0, v, err := benchCommit(ctx, conn, inc, k%101)
+		if err != nil {
+			return lat, err
+		}
+		if k >= benchWarmup {
+			lat.commit = append(lat.commit, time.Since(t0))
+		}
+		var slowest time.Duration
+		for i := range n {
+			at, err := waitMilestoneNote(got[i], v)
+			if err != nil {
+				return lat, fmt.Errorf("listener %d: %w", i, err)
+			}
+			d := at.Sub(t0)
+			slowest = max(slowest, d)
+			if k >= benchWarmup {
+				lat.each = append(lat.each, d)
+			}
+		}
+		if k >= benchWarmup {
+			lat.all = append(lat.all, slowest)
+		}
+		time.Sleep(benchGap)
+	}
+	return lat, nil
+}
+
+// waitMilestoneNote waits for the milestones notification of version v
+// (or a later one), skipping the commit's other notifications.
+func waitMilestoneNote(ch <-chan rawNote, v int) (time.Time, error) {
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case note := <-ch:
+			var p struct {
+				Table   string `json:"t"`
+				Version int    `json:"v"`
+			}
+			if json.Unmarshal([]byte(note.extra), &p) == nil && p.Table == "milestones" && p.Version >= v {
+				return note.at, nil
+			}
+		case <-timeout:
+			return time.Time{}, fmt.Errorf("never received version %d", v)
+		}
+	}
 }
 
 // waitListening waits until n sessions of this database are listening.

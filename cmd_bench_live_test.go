@@ -18,7 +18,7 @@ func TestBenchLiveRuns(t *testing.T) {
 	if err := runBenchLive(context.Background(), &out, conn, url, []int{2}, 3); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"raw", "tui", "p99/raw p99"} {
+	for _, want := range []string{"notify", "raw", "tui", "p99/raw", "p99/notify"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("output lacks %q:\n%s", want, out.String())
 		}

@@ -57,6 +57,8 @@ func Project(m Milestone, history []Update) ETA {
 		}
 		return ETA{At: at, OK: true, Reason: "done"}
 	}
+	// Only the latest readings count: a long history costs no more.
+	history = history[max(0, len(history)-recentPoints):]
 	pts := make([]point, 0, len(history)+1)
 	for _, u := range history {
 		pts = append(pts, point{u.At, u.ToProgress})
@@ -69,8 +71,13 @@ func Project(m Milestone, history []Update) ETA {
 }
 
 // ProjectOverall is the whole restore's ETA: the overall progress (see
-// Overall) replayed after every update of every milestone, then projected
-// like a single milestone.
+// Overall) after each of the latest updates of any milestone, projected
+// like a single milestone's readings.
+//
+// Only the last recentPoints updates across all milestones count, and each
+// of them is among its own milestone's last recentPoints, so just those
+// tails are merged: the cost does not grow with the history (every console
+// recomputes this on every update it receives).
 func ProjectOverall(ms []Milestone, history map[int64][]Update) ETA {
 	if len(ms) == 0 {
 		return ETA{Reason: "no milestones"}
@@ -78,21 +85,45 @@ func ProjectOverall(ms []Milestone, history map[int64][]Update) ETA {
 	if Overall(ms) == 100 {
 		return ETA{At: latestEnd(ms), OK: true, Reason: "done"}
 	}
-	progress := make(map[int64]int, len(ms))
-	var all []Update
-	for _, m := range ms {
-		progress[m.ID] = 0
-		all = append(all, history[m.ID]...)
+	type reading struct {
+		u   Update
+		m   int // index into ms
+		pos int // index in its milestone's history
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].At.Before(all[j].At) })
-	pts := make([]point, 0, len(all))
-	for _, u := range all {
-		progress[u.MilestoneID] = u.ToProgress
+	var recent []reading
+	for i, m := range ms {
+		h := history[m.ID]
+		for k := max(0, len(h)-recentPoints); k < len(h); k++ {
+			recent = append(recent, reading{h[k], i, k})
+		}
+	}
+	// Stable, milestone by milestone: updates at the same instant keep the
+	// order of the milestones and of each history.
+	sort.SliceStable(recent, func(i, j int) bool { return recent[i].u.At.Before(recent[j].u.At) })
+	recent = recent[max(0, len(recent)-recentPoints):]
+	// Each milestone's progress just before the window: the update before
+	// its first one in the window, or before the window its latest.
+	progress := make([]int, len(ms))
+	first := make([]int, len(ms))
+	for i, m := range ms {
+		first[i] = len(history[m.ID])
+	}
+	for _, r := range recent {
+		first[r.m] = min(first[r.m], r.pos)
+	}
+	for i, m := range ms {
+		if k := first[i]; k > 0 {
+			progress[i] = history[m.ID][k-1].ToProgress
+		}
+	}
+	pts := make([]point, 0, len(recent))
+	for _, r := range recent {
+		progress[r.m] = r.u.ToProgress
 		sum := 0
 		for _, p := range progress {
 			sum += p
 		}
-		pts = append(pts, point{u.At, sum / len(ms)})
+		pts = append(pts, point{r.u.At, sum / len(ms)})
 	}
 	return projectPoints(pts)
 }

@@ -1,6 +1,8 @@
 package recovery
 
 import (
+	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 )
@@ -56,5 +58,62 @@ func TestProjectOverallReplaysAllMilestones(t *testing.T) {
 	}
 	if eta := ProjectOverall(nil, nil); eta.OK {
 		t.Fatal("no milestones cannot be projected")
+	}
+}
+
+// replayAll is ProjectOverall as first written: every update of every
+// milestone replayed in time order. The windowed version must agree.
+func replayAll(ms []Milestone, history map[int64][]Update) ETA {
+	if Overall(ms) == 100 {
+		return ETA{At: latestEnd(ms), OK: true, Reason: "done"}
+	}
+	progress := make(map[int64]int, len(ms))
+	var all []Update
+	for _, m := range ms {
+		progress[m.ID] = 0
+		all = append(all, history[m.ID]...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].At.Before(all[j].At) })
+	var pts []point
+	for _, u := range all {
+		progress[u.MilestoneID] = u.ToProgress
+		sum := 0
+		for _, p := range progress {
+			sum += p
+		}
+		pts = append(pts, point{u.At, sum / len(ms)})
+	}
+	return projectPoints(pts)
+}
+
+func TestProjectOverallMatchesFullReplay(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 2000 {
+		ms := make([]Milestone, 1+rng.IntN(5))
+		hist := map[int64][]Update{}
+		for i := range ms {
+			ms[i] = Milestone{ID: int64(i + 1), Status: "in_progress"}
+			n := rng.IntN(9)
+			hour, p := 0, 0
+			for range n {
+				hour += rng.IntN(3) // repeated instants on purpose
+				p = min(100, p+rng.IntN(30))
+				hist[ms[i].ID] = append(hist[ms[i].ID], upd(ms[i].ID, hour, p))
+			}
+			ms[i].Progress = p
+		}
+		want, got := replayAll(ms, hist), ProjectOverall(ms, hist)
+		if want != got {
+			t.Fatalf("trial %d: windowed %+v, full replay %+v\nmilestones %+v\nhistory %+v", trial, got, want, ms, hist)
+		}
+	}
+}
+
+func TestProjectIgnoresOldHistory(t *testing.T) {
+	m := Milestone{ID: 1, Status: "in_progress", Progress: 60, UpdatedAt: t0.Add(40 * time.Hour)}
+	recent := []Update{upd(1, 10, 45), upd(1, 20, 50), upd(1, 30, 55), upd(1, 40, 60)}
+	long := append([]Update{upd(1, 0, 0), upd(1, 1, 40), upd(1, 2, 41)}, recent...)
+	if a, b := Project(m, recent), Project(m, long); a != b || !a.OK {
+		t.Fatalf("recent only %+v, with older readings %+v", a, b)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"warroom/db"
@@ -39,7 +40,8 @@ func (a *activityLog) add(c db.Change) {
 	}
 	a.changes = append(a.changes, c)
 	if len(a.changes) > activityMax {
-		a.changes = append(a.changes[:0:0], a.changes[len(a.changes)-activityMax:]...)
+		// In place: this runs in every console for every change.
+		a.changes = slices.Delete(a.changes, 0, len(a.changes)-activityMax)
 	}
 	a.gen++
 }

@@ -50,7 +50,7 @@ type Model struct {
 	conn *sqlx.DB
 	opts Options
 	st   *Styles
-	help helpBar
+	help *helpBar // a pointer: help.Model is kilobytes, and the model is copied on every message
 
 	views    []view
 	active   int

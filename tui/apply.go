@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
@@ -31,20 +32,20 @@ func applyChange(s *Snapshot, c db.Change) (next *Snapshot, ok bool) {
 	}
 	switch c.Table {
 	case "milestones":
-		var r milestoneRow
-		if !decodeRow(c, &r, milestoneRowKeys) || r.IncidentID != s.Incident.ID {
+		r, ok := decodeRow[milestoneRow](c, milestoneRowKeys)
+		if !ok || r.IncidentID != s.Incident.ID {
 			return nil, false
 		}
 		return applyMilestone(s, c.Op, r), true
 	case "milestone_updates":
-		var r updateRow
-		if !decodeRow(c, &r, updateRowKeys) || r.MilestoneID == 0 {
+		r, ok := decodeRow[updateRow](c, updateRowKeys)
+		if !ok || r.MilestoneID == 0 {
 			return nil, false
 		}
 		return applyUpdate(s, c.Op, r), true
 	case "timeline_entries":
-		var r entryRow
-		if !decodeRow(c, &r, entryRowKeys) || r.IncidentID != s.Incident.ID {
+		r, ok := decodeRow[entryRow](c, entryRowKeys)
+		if !ok || r.IncidentID != s.Incident.ID {
 			return nil, false
 		}
 		return applyEntry(s, c, r)
@@ -74,9 +75,9 @@ type milestoneRow struct {
 	VoidedAt     *time.Time `json:"voided_at"`
 }
 
-var milestoneRowKeys = []string{"id", "incident_id", "key", "title", "owner", "status", "progress",
+var milestoneRowKeys = rowKeys("id", "incident_id", "key", "title", "owner", "status", "progress",
 	"position", "planned_start", "planned_end", "actual_start", "actual_end", "updated_at",
-	"updated_by", "version", "voided_at"}
+	"updated_by", "version", "voided_at")
 
 type updateRow struct {
 	ID           int64     `json:"id"`
@@ -90,8 +91,8 @@ type updateRow struct {
 	Note         string    `json:"note"`
 }
 
-var updateRowKeys = []string{"id", "milestone_id", "at", "author", "from_status", "to_status",
-	"from_progress", "to_progress", "note"}
+var updateRowKeys = rowKeys("id", "milestone_id", "at", "author", "from_status", "to_status",
+	"from_progress", "to_progress", "note")
 
 type entryRow struct {
 	ID           int64      `json:"id"`
@@ -111,34 +112,47 @@ type entryRow struct {
 	VoidedAt     *time.Time `json:"voided_at"`
 }
 
-var entryRowKeys = []string{"id", "incident_id", "kind", "title", "body", "precision",
+var entryRowKeys = rowKeys("id", "incident_id", "kind", "title", "body", "precision",
 	"planned_start", "planned_end", "actual_start", "actual_end", "author", "created_at",
-	"updated_at", "version", "voided_at"}
+	"updated_at", "version", "voided_at")
 
-// decodeRow decodes c.Row into dst, checking that every key is there and
-// that the row is the one c names. Anything odd (a timestamp Go cannot
-// parse, such as "infinity") is a reason to reload, never an error.
-func decodeRow(c db.Change, dst any, keys []string) bool {
-	var cols map[string]json.RawMessage
-	if err := json.Unmarshal(c.Row, &cols); err != nil {
-		return false
-	}
+// row is a decoded row, naming itself for decodeRow's check.
+type row interface {
+	ident() (id int64, version int, versioned bool)
+}
+
+func (r milestoneRow) ident() (int64, int, bool) { return r.ID, r.Version, true }
+func (r updateRow) ident() (int64, int, bool)    { return r.ID, 0, false }
+func (r entryRow) ident() (int64, int, bool)     { return r.ID, r.Version, true }
+
+// decodeRow decodes c.Row, checking that every key is there and that the
+// row is the one c names, at the version c names. Anything odd (a
+// timestamp Go cannot parse, such as "infinity") is a reason to reload,
+// never an error. Every console does this for every change it receives,
+// so the row is parsed once.
+func decodeRow[R row](c db.Change, keys [][]byte) (r R, ok bool) {
 	for _, k := range keys {
-		if _, ok := cols[k]; !ok {
-			return false
+		// Inside a JSON string every quote is escaped, and a value is never
+		// followed by a colon, so `"key":` can only be a key. These rows
+		// have no JSON columns whose nested keys could match.
+		if !bytes.Contains(c.Row, k) {
+			return r, false
 		}
 	}
-	// The row must be the one c names, at the version c names (when the
-	// table has one).
-	if id, err := strconv.ParseInt(string(cols["id"]), 10, 64); err != nil || id != c.ID {
-		return false
+	if json.Unmarshal(c.Row, &r) != nil {
+		return r, false
 	}
-	if v, ok := cols["version"]; ok && string(v) != "null" {
-		if n, err := strconv.Atoi(string(v)); err != nil || n != c.Version {
-			return false
-		}
+	id, v, versioned := r.ident()
+	return r, id == c.ID && (!versioned || v == c.Version)
+}
+
+// rowKeys are the needles decodeRow looks for: `"name":` per column.
+func rowKeys(names ...string) [][]byte {
+	out := make([][]byte, len(names))
+	for i, n := range names {
+		out[i] = []byte(strconv.Quote(n) + ":")
 	}
-	return json.Unmarshal(c.Row, dst) == nil
+	return out
 }
 
 // applyMilestone replaces, inserts or removes (deleted or voided) a
@@ -187,6 +201,18 @@ func applyMilestone(s *Snapshot, op string, r milestoneRow) *Snapshot {
 // history in order (at, id) and the milestone's last update in step.
 func applyUpdate(s *Snapshot, op string, r updateRow) *Snapshot {
 	h := s.History[r.MilestoneID]
+	u := recovery.Update{
+		ID: r.ID, MilestoneID: r.MilestoneID, At: r.At, Author: r.Author,
+		FromStatus: r.FromStatus, ToStatus: r.ToStatus, FromProgress: r.FromProgress,
+		ToProgress: r.ToProgress, Note: r.Note,
+	}
+	if n := len(h); op == "I" && (n == 0 || updateOrder(h[n-1], u) < 0) {
+		// The usual case, a new latest update: appended without copying the
+		// history, which may share its array with s. That is safe because
+		// a snapshot's successor is only ever made from the newest snapshot,
+		// and anything still holding s reads only its own len(h) elements.
+		return withHistory(s, r.MilestoneID, append(h, u))
+	}
 	i := slices.IndexFunc(h, func(u recovery.Update) bool { return u.ID == r.ID })
 	h = slices.Clone(h)
 	if op == "D" {
@@ -195,29 +221,33 @@ func applyUpdate(s *Snapshot, op string, r updateRow) *Snapshot {
 		}
 		h = slices.Delete(h, i, i+1)
 	} else {
-		u := recovery.Update{
-			ID: r.ID, MilestoneID: r.MilestoneID, At: r.At, Author: r.Author,
-			FromStatus: r.FromStatus, ToStatus: r.ToStatus, FromProgress: r.FromProgress,
-			ToProgress: r.ToProgress, Note: r.Note,
-		}
 		if i >= 0 {
 			h[i] = u
 		} else {
 			h = append(h, u)
 		}
-		slices.SortStableFunc(h, func(a, b recovery.Update) int {
-			return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID))
-		})
+		slices.SortStableFunc(h, updateOrder)
 	}
+	return withHistory(s, r.MilestoneID, h)
+}
+
+// updateOrder is a milestone history's order: by time, then id.
+func updateOrder(a, b recovery.Update) int {
+	return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID))
+}
+
+// withHistory is s with milestone id's history replaced by h (removed
+// when empty).
+func withHistory(s *Snapshot, id int64, h []recovery.Update) *Snapshot {
 	out := *s
 	out.History = cloneMap(s.History)
 	if out.History == nil {
 		out.History = map[int64][]recovery.Update{}
 	}
 	if len(h) == 0 {
-		delete(out.History, r.MilestoneID)
+		delete(out.History, id)
 	} else {
-		out.History[r.MilestoneID] = h
+		out.History[id] = h
 	}
 	return &out
 }

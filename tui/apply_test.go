@@ -88,3 +88,39 @@ func TestReconnectReloadsEverything(t *testing.T) {
 		t.Fatal("a reconnect should reload everything")
 	}
 }
+
+// A row is applied only when every column is there and it is the row and
+// version its notification names; a column name inside a text value does
+// not count as the column.
+func TestDecodeRowChecksColumnsAndIdentity(t *testing.T) {
+	full := `{"id": 7, "milestone_id": 3, "at": "2020-02-25T10:00:00+08:00", "author": "alice", ` +
+		`"from_status": null, "to_status": "in_progress", "from_progress": 10, "to_progress": 20, "note": "ok"}`
+	c := db.Change{Table: "milestone_updates", Op: "I", ID: 7, Row: json.RawMessage(full)}
+	r, ok := decodeRow[updateRow](c, updateRowKeys)
+	if !ok || r.MilestoneID != 3 || r.ToProgress != 20 || *r.FromProgress != 10 || r.Note != "ok" {
+		t.Fatalf("full row: ok=%v %+v", ok, r)
+	}
+	c.ID = 8
+	if _, ok := decodeRow[updateRow](c, updateRowKeys); ok {
+		t.Fatal("a row with another id was accepted")
+	}
+	c.ID = 7
+	// "note" renamed, with the old name (quoted, as JSON escapes it) in a value.
+	renamed := `{"id": 7, "milestone_id": 3, "at": "2020-02-25T10:00:00+08:00", "author": "a\"note\": b", ` +
+		`"from_status": null, "to_status": "in_progress", "from_progress": 10, "to_progress": 20, "remark": "ok"}`
+	c.Row = json.RawMessage(renamed)
+	if _, ok := decodeRow[updateRow](c, updateRowKeys); ok {
+		t.Fatal("a row without a note column was accepted")
+	}
+	ms := `{"id": 3, "incident_id": 1, "key": "k", "title": "t", "owner": "", "status": "planned", "progress": 0, ` +
+		`"position": 1, "planned_start": null, "planned_end": null, "actual_start": null, "actual_end": null, ` +
+		`"updated_at": "2020-02-25T10:00:00+08:00", "updated_by": "x", "version": 4, "voided_at": null}`
+	mc := db.Change{Table: "milestones", Op: "U", ID: 3, Version: 4, Row: json.RawMessage(ms)}
+	if _, ok := decodeRow[milestoneRow](mc, milestoneRowKeys); !ok {
+		t.Fatal("milestone at its version refused")
+	}
+	mc.Version = 5
+	if _, ok := decodeRow[milestoneRow](mc, milestoneRowKeys); ok {
+		t.Fatal("a milestone at another version than the notification's was accepted")
+	}
+}

@@ -17,7 +17,7 @@ type helpBar struct {
 	st    *Styles
 }
 
-func newHelpBar(st *Styles) helpBar {
+func newHelpBar(st *Styles) *helpBar {
 	m := help.New()
 	m.Styles = help.Styles{
 		Ellipsis:       st.Muted,
@@ -28,12 +28,12 @@ func newHelpBar(st *Styles) helpBar {
 		FullDesc:       st.Muted,
 		FullSeparator:  st.Muted,
 	}
-	return helpBar{model: m, st: st}
+	return &helpBar{model: m, st: st}
 }
 
 // short is the footer: the view's own keys first, since they change with
 // the view, then the global ones.
-func (h helpBar) short(v view, width int) string {
+func (h *helpBar) short(v view, width int) string {
 	var b []key.Binding
 	if v != nil {
 		b = append(b, v.ShortHelp()...)
@@ -45,7 +45,7 @@ func (h helpBar) short(v view, width int) string {
 
 // full is the ? screen: a section per keymap, each a flow of columns that
 // wraps onto further rows when the terminal is narrow.
-func (h helpBar) full(v view, width, height int) string {
+func (h *helpBar) full(v view, width, height int) string {
 	var lines []string
 	section := func(title string, groups [][]key.Binding) {
 		lines = append(lines, " "+h.st.Section.Render(title), "")
@@ -63,7 +63,7 @@ func (h helpBar) full(v view, width, height int) string {
 	return strings.Join(padLines(lines, height, width), "\n")
 }
 
-func (h helpBar) columns(groups [][]key.Binding, width int) []string {
+func (h *helpBar) columns(groups [][]key.Binding, width int) []string {
 	const gap = 4
 	var rows [][]string // rendered columns waiting to be joined on one row
 	var out []string
