@@ -70,6 +70,16 @@ func TestAuditRecordsWhoWhatBeforeAfter(t *testing.T) {
 	if len(big) != 1 || big[0].Rows != 1500 || !strings.Contains(string(big[0].After), `"digest"`) {
 		t.Fatalf("bulk entry %+v", big)
 	}
+	// The digest is of those rows: the order-free sum of each row's hash.
+	var want string
+	if err := f.admin.Get(&want, `SELECT 'sum-hash64:' || sum(hash_record_extended(x, 0))::text
+		FROM merchants x WHERE incident_id = $1 AND merchant_id LIKE 'B%'`, f.incident); err != nil {
+		t.Fatal(err)
+	}
+	var bulk struct{ Digest string }
+	if err := json.Unmarshal(big[0].After, &bulk); err != nil || bulk.Digest != want {
+		t.Fatalf("bulk digest %q, rows hash to %q (%v)", bulk.Digest, want, err)
+	}
 }
 
 // The owner (here a superuser) cannot change the trail either: only by
