@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,7 +87,11 @@ const benchGap = tui.FeedWindow + 10*time.Millisecond
 // slowest receiver (what "every console updated" waits for).
 // commit is the writer's COMMIT itself (it waits for the WAL flush, which
 // a bare NOTIFY does not).
-type latencies struct{ each, all, commit, frame []time.Duration }
+// gcs counts the garbage collections during the phase.
+type latencies struct {
+	each, all, commit, frame []time.Duration
+	gcs                      uint32
+}
 
 func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string, ns []int, updates int) error {
 	slug := fmt.Sprintf("bench-live-%d", time.Now().Unix())
@@ -108,8 +114,8 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 	}
 	fmt.Fprintf(out, "incident %s; %d updates per run after %d warm-up; %v between updates; feed window %v\n",
 		slug, updates, benchWarmup, benchGap, tui.FeedWindow)
-	fmt.Fprintf(out, "%-9s %-6s %9s %9s %9s %9s %8s %11s %11s %11s %10s\n", "consoles", "", "p50", "p99", "all p50", "all p99",
-		"p99/raw", "p99/notify", "commit p50", "commit p99", "frame p50")
+	fmt.Fprintf(out, "%-9s %-6s %9s %9s %9s %9s %8s %11s %11s %11s %10s %4s\n", "consoles", "", "p50", "p99", "all p50", "all p99",
+		"p99/raw", "p99/notify", "commit p50", "commit p99", "frame p50", "GCs")
 	for _, n := range ns {
 		bare, err := benchNotify(ctx, conn, dsn, n, updates)
 		if err != nil {
@@ -134,8 +140,8 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 		fmt.Fprintf(out, "%-9d%s\n", n, row("notify", bare)[9:])
 		fmt.Fprintf(out, "%s %8s %11.1fx %11s %11s\n", row("raw", raw), "", float64(rp99)/float64(np99),
 			ms(percentile(raw.commit, 50)), ms(percentile(raw.commit, 99)))
-		fmt.Fprintf(out, "%s %7.1fx %11.1fx %11s %11s %10s\n", row("tui", live), float64(lp99)/float64(rp99), float64(lp99)/float64(np99),
-			ms(percentile(live.commit, 50)), ms(percentile(live.commit, 99)), ms(percentile(live.frame, 50)))
+		fmt.Fprintf(out, "%s %7.1fx %11.1fx %11s %11s %10s %4d\n", row("tui", live), float64(lp99)/float64(rp99), float64(lp99)/float64(np99),
+			ms(percentile(live.commit, 50)), ms(percentile(live.commit, 99)), ms(percentile(live.frame, 50)), live.gcs)
 	}
 	fmt.Fprintf(out, "(p50/p99: each receiver's latency; all: to the last of the N receivers.\n"+
 		" notify: a bare NOTIFY -> N plain listeners; it writes no row, so its commit has no WAL flush to wait for.\n"+
@@ -144,7 +150,8 @@ func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string,
 		" tui: the same writes, timed from just before COMMIT to each of N consoles' models holding the new row;\n"+
 		" p99/raw is what warroom's feed, bridge and model add to PostgreSQL's delivery of that write.\n"+
 		" The consoles draw nothing here (each would draw on its own machine); frame is one console's\n"+
-		" View() after an update, which a screen adds to the model's latency.\n"+
+		" View() after an update, which a screen adds to the model's latency. The N consoles share one heap\n"+
+		" here; GOGC is raised for them to the room N console processes' heaps would have (GCs: collections).\n"+
 		" Remove the incident with: psql -c \"DELETE FROM incidents WHERE slug LIKE 'bench-live-%%'\")\n")
 	return nil
 }
@@ -407,7 +414,14 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 			return latencies{}, errors.New("a console never loaded")
 		}
 	}
+	defer debug.SetGCPercent(debug.SetGCPercent(consolesGCPercent(n)))
 	var lat latencies
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	defer func() {
+		runtime.ReadMemStats(&ms1)
+		lat.gcs = ms1.NumGC - ms0.NumGC
+	}()
 	for k := range updates + benchWarmup {
 		progress := k % 101
 		t0, v, err := benchCommit(ctx, conn, inc, progress)
@@ -446,6 +460,20 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 			return lat, nil
 		}
 	}
+}
+
+// consolesGCPercent is the GOGC that gives n consoles sharing this
+// process's heap about the room to allocate between collections that n
+// console processes have: each has a heap of its own, which Go lets grow to
+// 4 MB before collecting at all. In one heap the collector would run about
+// n times as often for the same work, stopping all n consoles at once each
+// time, which n processes on n laptops never do.
+func consolesGCPercent(n int) int {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	const floor = 4 << 20 // the Go runtime's minimum heap goal, per process
+	return max(100, int(100*uint64(n)*floor/max(ms.HeapAlloc, 1)))
 }
 
 // benchCommit sets the bench milestone's progress in one transaction and

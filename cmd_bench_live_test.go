@@ -18,7 +18,7 @@ func TestBenchLiveRuns(t *testing.T) {
 	if err := runBenchLive(context.Background(), &out, conn, url, []int{2}, 3); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"notify", "raw", "tui", "p99/raw", "p99/notify"} {
+	for _, want := range []string{"notify", "raw", "tui", "p99/raw", "p99/notify", "GCs"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("output lacks %q:\n%s", want, out.String())
 		}
