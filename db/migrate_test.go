@@ -162,3 +162,38 @@ func TestAuditedTablesHaveHashableRows(t *testing.T) {
 		}
 	}
 }
+
+// A shared database's public schema may hold another application's
+// tables: migrating leaves them alone, and guards every table of its own.
+func TestMigrateGuardsOnlyItsOwnTables(t *testing.T) {
+	ctx := context.Background()
+	conn, err := db.Open(ctx, dbtest.NewEmptyURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.MustExec(`CREATE TABLE other_app_orders (id bigint PRIMARY KEY)`)
+	if _, err := db.Migrate(ctx, conn.DB); err != nil {
+		t.Fatal(err)
+	}
+	var triggers int
+	if err := conn.GetContext(ctx, &triggers, `SELECT count(*) FROM pg_trigger
+		WHERE tgrelid = 'other_app_orders'::regclass`); err != nil {
+		t.Fatal(err)
+	}
+	if triggers != 0 {
+		t.Fatalf("another application's table got %d triggers", triggers)
+	}
+	var unguarded []string
+	if err := conn.SelectContext(ctx, &unguarded, `SELECT c.relname FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'public' AND c.relkind = 'r'
+		  AND c.relname NOT IN ('other_app_orders', 'audit_log', 'audit_chain', 'audit_head', 'warroom_schema_version')
+		  AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'audit_insert')
+		ORDER BY 1`); err != nil {
+		t.Fatal(err)
+	}
+	if len(unguarded) > 0 {
+		t.Fatalf("warroom tables without the audit trigger: %v", unguarded)
+	}
+}

@@ -260,9 +260,11 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- Every table there is now, including those of migrations written in
--- parallel with this one. Writers by concern: engineers keep the timeline
--- and the restore plan, finance the money, commanders everything.
+-- Every table of migrations 00001-00003, by name: a shared database's
+-- public schema may hold other applications' tables, which are not ours to
+-- guard. Later migrations protect their own tables. Writers by concern:
+-- engineers keep the timeline and the restore plan, finance the money,
+-- commanders everything.
 DO $$
 DECLARE
     t record;
@@ -270,7 +272,11 @@ BEGIN
     FOR t IN SELECT c.oid::regclass AS rel, c.relname FROM pg_class c
              JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
-               AND c.relname NOT IN ('audit_log', 'audit_chain', 'audit_head', 'warroom_schema_version')
+               AND c.relname IN ('action_items', 'claims', 'contributions', 'contributors', 'findings',
+                   'funds', 'incidents', 'margin_rates', 'merchant_imports', 'merchants',
+                   'milestone_updates', 'milestones', 'payouts', 'people', 'plan_changes',
+                   'remediation_measures', 'sales_imports', 'sales_totals', 'timeline_entries',
+                   'timeline_entry_versions')
              ORDER BY c.relname LOOP
         PERFORM warroom_protect_table(t.rel, CASE
             WHEN t.relname IN ('timeline_entries', 'timeline_entry_versions', 'milestones', 'milestone_updates')
@@ -280,7 +286,7 @@ BEGIN
             ELSE ARRAY['commander', 'finance'] END);
     END LOOP;
     FOR t IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') LOOP
+             WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm') AND c.relname IN ('current_margin_rates') LOOP
         EXECUTE format('GRANT SELECT ON %s TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer', t.rel);
     END LOOP;
 END $$;
