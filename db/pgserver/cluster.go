@@ -106,6 +106,9 @@ type pidInfo struct {
 	port  int
 	state string // starting, ready, stopping (PostgreSQL 10+)
 	alive bool
+	// reused: the pid is alive but is not a postgres process (the pid of a
+	// server that died was given to another program), so the file is stale.
+	reused bool
 }
 
 // readPidFile reads <pgdata>/postmaster.pid; ok=false when there is none.
@@ -129,8 +132,21 @@ func readPidFile(pgdata string) (pidInfo, bool) {
 	if p.pid > 0 {
 		err := syscall.Kill(p.pid, 0)
 		p.alive = err == nil || errors.Is(err, syscall.EPERM)
+		if p.alive && !isPostgres(p.pid) {
+			p.alive, p.reused = false, true
+		}
 	}
 	return p, true
+}
+
+// isPostgres reports whether process pid runs the postgres program. Where
+// /proc cannot say (not Linux, or hidden), it answers yes, as kill did.
+func isPostgres(pid int) bool {
+	comm, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
+	if err != nil {
+		return true
+	}
+	return strings.TrimSpace(string(comm)) == "postgres"
 }
 
 // tail returns the last n lines of b, for error messages from logs.

@@ -140,6 +140,12 @@ func (s *Server) Start(ctx context.Context) (created bool, err error) {
 			s.Port = p.port
 			return false, nil
 		}
+	} else if ok && p.reused {
+		// postgres would take the live pid for another server and refuse
+		// to start: the file is ours to clear.
+		if err := os.Remove(filepath.Join(s.pgdata(), "postmaster.pid")); err != nil {
+			return false, fmt.Errorf("stale postmaster.pid (its pid %d now runs another program): %w", p.pid, err)
+		}
 	}
 	if !s.initialized() {
 		if err := s.initdb(ctx); err != nil {

@@ -3,6 +3,7 @@ package pgserver
 import (
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -235,5 +236,52 @@ func TestRootUnreachableDataDir(t *testing.T) {
 	_, err = s.Start(testCtx(t))
 	if err == nil || !strings.Contains(err.Error(), "WARROOM_DATA_DIR") {
 		t.Fatalf("Start in unreachable dir: %v; want advice to set WARROOM_DATA_DIR", err)
+	}
+}
+
+// A server that died leaves postmaster.pid behind; once its pid belongs to
+// another program, Start must neither take that program for the server nor
+// let postgres refuse to start because of it.
+func TestStartPastStalePidFileWithReusedPid(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	s, err := New(testDataDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopOnCleanup(t, s)
+	if _, err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(s.pgdata(), "postmaster.pid")
+	stale, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	other := exec.Command("sleep", "60")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	lines := strings.SplitN(string(stale), "\n", 2)
+	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(other.Process.Pid)+"\n"+lines[1]), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.Status(ctx); err != nil || st.Running {
+		t.Fatalf("status with a reused pid = %+v, %v; want not running", st, err)
+	}
+	if _, err := s.Start(ctx); err != nil {
+		t.Fatalf("start past a stale pid file: %v", err)
+	}
+	conn := openDB(t, s.URL("postgres"))
+	defer conn.Close()
+	if err := conn.Ping(); err != nil {
+		t.Fatalf("server after start: %v", err)
+	}
+	if st, _ := s.Status(ctx); !st.Running || st.PID == other.Process.Pid {
+		t.Fatalf("status after start = %+v", st)
 	}
 }
