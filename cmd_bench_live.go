@@ -365,7 +365,7 @@ func (p benchProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (p benchProbe) View() tea.View { return tea.NewView("") }
 
-func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int64, n, poolSize, updates int) (latencies, error) {
+func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int64, n, poolSize, updates int) (lat latencies, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pool, err := db.Open(ctx, dsn)
@@ -415,7 +415,6 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 		}
 	}
 	defer debug.SetGCPercent(debug.SetGCPercent(consolesGCPercent(n)))
-	var lat latencies
 	var ms0, ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
 	defer func() {
@@ -468,12 +467,20 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 // 4 MB before collecting at all. In one heap the collector would run about
 // n times as often for the same work, stopping all n consoles at once each
 // time, which n processes on n laptops never do.
+//
+// Each process's 4 MB includes its own live heap, so the room is n x 4 MB
+// less the live heap all n hold here.
 func consolesGCPercent(n int) int {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	const floor = 4 << 20 // the Go runtime's minimum heap goal, per process
-	return max(100, int(100*uint64(n)*floor/max(ms.HeapAlloc, 1)))
+	live := max(ms.HeapAlloc, 1)
+	room := uint64(n) * floor
+	if room <= live {
+		return 100
+	}
+	return max(100, int(100*(room-live)/live))
 }
 
 // benchCommit sets the bench milestone's progress in one transaction and

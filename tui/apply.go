@@ -25,7 +25,8 @@ import (
 // alone: views may still hold it). ok is false when c must be read from the
 // database instead. A row older than the one shown is ignored (ok, s
 // unchanged), so applying a change twice, or after a load that already
-// holds it, is harmless.
+// holds it, is harmless. Call it only on the newest snapshot, once: a new
+// history row may be appended in the array s shares (applyUpdate).
 func applyChange(s *Snapshot, c db.Change) (next *Snapshot, ok bool) {
 	if s == nil || len(c.Row) == 0 || c.Incident != s.Incident.ID || c.ID == 0 {
 		return nil, false
@@ -206,11 +207,14 @@ func applyUpdate(s *Snapshot, op string, r updateRow) *Snapshot {
 		FromStatus: r.FromStatus, ToStatus: r.ToStatus, FromProgress: r.FromProgress,
 		ToProgress: r.ToProgress, Note: r.Note,
 	}
-	if n := len(h); op == "I" && (n == 0 || updateOrder(h[n-1], u) < 0) {
+	if n := len(h); op == "I" && (n == 0 || updateOrder(h[n-1], u) < 0) &&
+		!slices.ContainsFunc(h, func(e recovery.Update) bool { return e.ID == u.ID }) {
 		// The usual case, a new latest update: appended without copying the
 		// history, which may share its array with s. That is safe because
 		// a snapshot's successor is only ever made from the newest snapshot,
 		// and anything still holding s reads only its own len(h) elements.
+		// (An insert replayed after a load that already holds the row, since
+		// moved by an update, must replace it: the slow path below.)
 		return withHistory(s, r.MilestoneID, append(h, u))
 	}
 	i := slices.IndexFunc(h, func(u recovery.Update) bool { return u.ID == r.ID })

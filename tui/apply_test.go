@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/db"
+	"warroom/recovery"
 )
 
 // rowChange is the change the feed would deliver for the row of table with
@@ -122,5 +123,24 @@ func TestDecodeRowChecksColumnsAndIdentity(t *testing.T) {
 	mc.Version = 5
 	if _, ok := decodeRow[milestoneRow](mc, milestoneRowKeys); ok {
 		t.Fatal("a milestone at another version than the notification's was accepted")
+	}
+}
+
+// A milestone update's insert replayed after a load that already holds the
+// row (since moved by an update) replaces it: one row per id, in order.
+func TestReplayedHistoryInsertDoesNotDuplicate(t *testing.T) {
+	at := func(h int) time.Time { return time.Date(2020, 2, 25, h, 0, 0, 0, time.UTC) }
+	s := &Snapshot{History: map[int64][]recovery.Update{
+		1: {{ID: 10, MilestoneID: 1, At: at(1)}, {ID: 11, MilestoneID: 1, At: at(5)}},
+	}}
+	next := applyUpdate(s, "I", updateRow{ID: 11, MilestoneID: 1, At: at(10), ToProgress: 30})
+	h := next.History[1]
+	if len(h) != 2 || h[1].ID != 11 || !h[1].At.Equal(at(10)) || h[1].ToProgress != 30 {
+		t.Fatalf("history after a replayed insert: %+v", h)
+	}
+	// A genuinely new latest row is appended, and s keeps what it showed.
+	next = applyUpdate(next, "I", updateRow{ID: 12, MilestoneID: 1, At: at(11)})
+	if h := next.History[1]; len(h) != 3 || h[2].ID != 12 || len(s.History[1]) != 2 || s.History[1][1].ID != 11 {
+		t.Fatalf("append: %+v; the older snapshot now %+v", h, s.History[1])
 	}
 }

@@ -9,8 +9,11 @@
 -- "sum-md5-60:" digests; the chain (audit verify) is unchanged.
 -- Neither digest resists a deliberate forgery: the hash chain does that
 -- for the trail; the digest fingerprints what a bulk statement wrote.
--- Every audited table's columns must have a hash function (json and
--- point, for instance, do not): db/migrate_test.go checks them.
+-- Every audited statement, not only a bulk one, now hashes its rows, so an
+-- audited table's columns must all have a hash function (json and point,
+-- for instance, do not) or every write to it fails: db/migrate_test.go
+-- checks them. hash_numeric ignores display scale (1.0 and 1.00 hash
+-- alike), which the text's MD5 did not.
 
 -- +goose Up
 -- +goose StatementBegin
@@ -36,7 +39,7 @@ BEGIN
     FOREACH rel IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
                                     WHEN 'DELETE' THEN ARRAY['old_rows']
                                     ELSE ARRAY['old_rows', 'new_rows'] END LOOP
-        EXECUTE format('SELECT count(*), sum(hash_record_extended(x, 0)), min(%s), max(%s) FROM %I x',
+        EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)), min(%s), max(%s) FROM %I x',
                        inc, inc, rel) INTO n, dig, lo, hi;
         IF n = 0 THEN
             RETURN NULL; -- the statement changed nothing
