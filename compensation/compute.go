@@ -24,6 +24,12 @@ type Computed struct {
 // No INSERT ... ON CONFLICT: its speculative insertion cost a third more
 // per row, and a rerun touched every row's conflict path.
 //
+// n is sorted by merchant: the hash joins hand rows over in hash order, and
+// new claims written in that order land at random places in the
+// merchant_id index (and updated ones all over the heap); in merchant order
+// the index, the heap and the ids all grow at their ends. At 1M merchants
+// the sort saved about 3.5 s of 13 (measured: README, Measured).
+//
 // {{scope}} limits it to one industry ($2): a rate change recomputes only
 // that industry's merchants and sums only their sales. The UPDATE sets
 // version itself so the bump_version trigger (00006) skips its per-row call.
@@ -43,12 +49,13 @@ f AS (
     LEFT JOIN r ON r.industry = mm.industry),
 n AS MATERIALIZED (
     SELECT f.*, c.id AS claim_id
-    FROM f LEFT JOIN claims c ON c.merchant_id = f.merchant_id
+    FROM f LEFT JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = $1
     WHERE c.id IS NULL
        OR c.state IN ('awaiting_rate', 'computed', 'chosen')
       AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash IS NULL AND c.plan IS NULL)
            OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-              IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash))),
+              IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash))
+    ORDER BY f.merchant_id),
 ins AS (
     INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
                         margin_rate_id, margin_percent, cash_fen)
