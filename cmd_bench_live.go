@@ -93,6 +93,27 @@ type latencies struct {
 	gcs                      uint32
 }
 
+// record waits for each of n receivers to report update k, made at t0,
+// and keeps each latency and the slowest, unless k is a warm-up.
+func (l *latencies) record(k, n int, t0 time.Time, who string, wait func(i int) (time.Time, error)) error {
+	var slowest time.Duration
+	for i := range n {
+		at, err := wait(i)
+		if err != nil {
+			return fmt.Errorf("%s %d: %w", who, i, err)
+		}
+		d := at.Sub(t0)
+		slowest = max(slowest, d)
+		if k >= benchWarmup {
+			l.each = append(l.each, d)
+		}
+	}
+	if k >= benchWarmup {
+		l.all = append(l.all, slowest)
+	}
+	return nil
+}
+
 func runBenchLive(ctx context.Context, out io.Writer, conn *sqlx.DB, dsn string, ns []int, updates int) error {
 	slug := fmt.Sprintf("bench-live-%d", time.Now().Unix())
 	var inc int64
@@ -223,21 +244,16 @@ func benchNotify(ctx context.Context, conn *sqlx.DB, dsn string, n, updates int)
 		if _, err := conn.ExecContext(ctx, `SELECT pg_notify($1, $2)`, channel, strconv.Itoa(k)); err != nil {
 			return lat, err
 		}
-		var slowest time.Duration
-		for i := range n {
+		err := lat.record(k, n, t0, "listener", func(i int) (time.Time, error) {
 			select {
 			case note := <-got[i]:
-				d := note.at.Sub(t0)
-				slowest = max(slowest, d)
-				if k >= benchWarmup {
-					lat.each = append(lat.each, d)
-				}
+				return note.at, nil
 			case <-time.After(10 * time.Second):
-				return lat, errors.New("a listener missed a notification")
+				return time.Time{}, errors.New("missed a notification")
 			}
-		}
-		if k >= benchWarmup {
-			lat.all = append(lat.all, slowest)
+		})
+		if err != nil {
+			return lat, err
 		}
 		time.Sleep(benchGap)
 	}
@@ -265,20 +281,10 @@ func benchRawCommit(ctx context.Context, conn *sqlx.DB, dsn string, inc int64, n
 		if k >= benchWarmup {
 			lat.commit = append(lat.commit, time.Since(t0))
 		}
-		var slowest time.Duration
-		for i := range n {
-			at, err := waitMilestoneNote(got[i], v)
-			if err != nil {
-				return lat, fmt.Errorf("listener %d: %w", i, err)
-			}
-			d := at.Sub(t0)
-			slowest = max(slowest, d)
-			if k >= benchWarmup {
-				lat.each = append(lat.each, d)
-			}
-		}
-		if k >= benchWarmup {
-			lat.all = append(lat.all, slowest)
+		if err := lat.record(k, n, t0, "listener", func(i int) (time.Time, error) {
+			return waitMilestoneNote(got[i], v)
+		}); err != nil {
+			return lat, err
 		}
 		time.Sleep(benchGap)
 	}
@@ -434,20 +440,10 @@ func benchConsoles(ctx context.Context, conn *sqlx.DB, dsn, slug string, inc int
 			return lat, fmt.Errorf("version went from %d to %d", version, v)
 		}
 		version = v
-		var slowest time.Duration
-		for i := range n {
-			at, err := waitVersion(reports[i], v)
-			if err != nil {
-				return lat, fmt.Errorf("console %d: %w", i, err)
-			}
-			d := at.Sub(t0)
-			slowest = max(slowest, d)
-			if k >= benchWarmup {
-				lat.each = append(lat.each, d)
-			}
-		}
-		if k >= benchWarmup {
-			lat.all = append(lat.all, slowest)
+		if err := lat.record(k, n, t0, "console", func(i int) (time.Time, error) {
+			return waitVersion(reports[i], v)
+		}); err != nil {
+			return lat, err
 		}
 		time.Sleep(benchGap)
 	}
