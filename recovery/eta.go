@@ -77,7 +77,8 @@ func Project(m Milestone, history []Update) ETA {
 // Only the last recentPoints updates across all milestones count, and each
 // of them is among its own milestone's last recentPoints, so just those
 // tails are merged: the cost does not grow with the history (every console
-// recomputes this on every update it receives).
+// recomputes this on every update it receives). Each history must be in
+// time order, as AllHistory and the console keep it.
 func ProjectOverall(ms []Milestone, history map[int64][]Update) ETA {
 	if len(ms) == 0 {
 		return ETA{Reason: "no milestones"}
