@@ -298,11 +298,8 @@ func waitMilestoneNote(ch <-chan rawNote, v int) (time.Time, error) {
 	for {
 		select {
 		case note := <-ch:
-			var p struct {
-				Table   string `json:"t"`
-				Version int    `json:"v"`
-			}
-			if json.Unmarshal([]byte(note.extra), &p) == nil && p.Table == "milestones" && p.Version >= v {
+			var c db.Change // the payload the feed decodes
+			if json.Unmarshal([]byte(note.extra), &c) == nil && c.Table == "milestones" && c.Version >= v {
 				return note.at, nil
 			}
 		case <-timeout:
