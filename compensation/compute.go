@@ -100,6 +100,19 @@ func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry
 	query, args := computeAll, []any{incidentID, nil, int64(w.Outage()), int64(w.Baseline())}
 	if industry != "" {
 		query, args[1] = computeOne, NormalizeIndustry(industry)
+	} else {
+		// An incident's first computation builds its claims in bulk as a
+		// partition of their own (migration 00012); it returns no row when
+		// the incident already has claims.
+		var c Computed
+		err := q.GetContext(ctx, &c, `SELECT * FROM warroom_compute_first_claims($1, $2, $3)`,
+			incidentID, int64(w.Outage()), int64(w.Baseline()))
+		if err == nil {
+			return c, nil
+		}
+		if err = db.MapError(err); !db.IsNotFound(err) {
+			return Computed{}, err
+		}
 	}
 	// Room to hash a million merchants in memory, and no JIT (its cost
 	// estimates of these joins made it compile for 0.4 s), for this

@@ -120,6 +120,19 @@ func TestCashGoAndSQLAgree(t *testing.T) {
 			t.Fatalf("sales %d margin %s outage %v baseline %v: SQL %d (%v, %v), Go %d", sales, m, outage, baseline, got, ok, err, want)
 		}
 	}
+	// Exact halves round up, just below a half rounds down (00012 computes
+	// the rounding as one division).
+	half := compensation.Margin(50 * compensation.MarginUnit)
+	for _, c := range []struct {
+		sales int64
+		m     compensation.Margin
+		want  int64
+	}{{1, half, 1}, {3, half, 2}, {0, half, 0}, {1, half - 1, 0}, {999_999_999_999, 100 * compensation.MarginUnit, 999_999_999_999}} {
+		got, ok, err := compensation.CashFenSQL(ctx, conn, c.sales, &c.m, time.Hour, time.Hour)
+		if err != nil || !ok || got != c.want {
+			t.Errorf("sales %d margin %s: SQL %d (%v, %v), want %d", c.sales, c.m, got, ok, err, c.want)
+		}
+	}
 	if _, ok, err := compensation.CashFenSQL(ctx, conn, 100, nil, time.Hour, time.Hour); ok || err != nil {
 		t.Fatalf("no margin: ok %v err %v, want awaiting (not zero)", ok, err)
 	}

@@ -109,8 +109,8 @@ func ChangePlan(ctx context.Context, q db.Querier, incidentID int64, merchant, p
 	if c.PlanText == plan {
 		return c, db.Invalid("plan", "merchant %s already has plan %s", merchant, plan)
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO plan_changes (claim_id, from_plan, to_plan, reason) VALUES ($1, $2, $3, $4)`,
-		c.ID, c.PlanText, plan, strings.TrimSpace(reason)); err != nil {
+	if _, err := q.ExecContext(ctx, `INSERT INTO plan_changes (incident_id, claim_id, from_plan, to_plan, reason) VALUES ($1, $2, $3, $4, $5)`,
+		incidentID, c.ID, c.PlanText, plan, strings.TrimSpace(reason)); err != nil {
 		return c, db.MapError(err)
 	}
 	err = q.GetContext(ctx, &c.Amount, `

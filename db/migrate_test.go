@@ -187,7 +187,7 @@ func TestMigrateGuardsOnlyItsOwnTables(t *testing.T) {
 	var unguarded []string
 	if err := conn.SelectContext(ctx, &unguarded, `SELECT c.relname FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind = 'r'
+		WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
 		  AND c.relname NOT IN ('other_app_orders', 'audit_log', 'audit_chain', 'audit_head', 'warroom_schema_version')
 		  AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'audit_insert')
 		ORDER BY 1`); err != nil {

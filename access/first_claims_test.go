@@ -1,0 +1,55 @@
+package access_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"warroom/access"
+	"warroom/compensation"
+	"warroom/db"
+)
+
+// The first claims computation runs with its owner's rights (it creates
+// and attaches a partition): it must still be open only to those who may
+// write claims, and work for them.
+func TestFirstComputationByRole(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var inc int64
+	if err := f.admin.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('j', 'J', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	f.admin.MustExec(`INSERT INTO funds (incident_id, baseline_start, baseline_end, outage_start, outage_end)
+		VALUES ($1, '2020-02-17T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-03-03T09:00:00+08:00')`, inc)
+	f.admin.MustExec(`INSERT INTO merchants (incident_id, merchant_id, industry) VALUES ($1, 'A', 'x'), ($1, 'B', 'y')`, inc)
+
+	for _, role := range []string{access.Viewer, access.Engineer} {
+		conn, _ := f.login(t, role)
+		if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); !errors.Is(err, db.ErrPermissionDenied) {
+			t.Errorf("%s computing claims: %v, want permission denied", role, err)
+		}
+	}
+	var n int
+	if err := f.admin.Get(&n, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc); err != nil || n != 0 {
+		t.Fatalf("claims after refused computations: %d (%v)", n, err)
+	}
+
+	fin, _ := f.login(t, access.Finance)
+	c, err := compensation.ComputeClaims(ctx, fin, inc, "")
+	if err != nil || c.Written != 2 || c.Awaiting != 2 {
+		t.Fatalf("finance computing claims: %+v, %v; want 2 awaiting a rate", c, err)
+	}
+	var part string
+	if err := f.admin.Get(&part, `SELECT DISTINCT tableoid::regclass::text FROM claims WHERE incident_id = $1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if part != "claims_i"+strconv.FormatInt(inc, 10) {
+		t.Fatalf("claims stored in %s, want the incident's own partition", part)
+	}
+	// The partition is reachable for writes only through claims.
+	if _, err := fin.Exec(`UPDATE ` + part + ` SET amount_fen = 1`); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
+		t.Fatalf("finance writing the partition directly: %v, want permission denied", err)
+	}
+}

@@ -1,0 +1,165 @@
+package compensation_test
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/db/dbtest"
+)
+
+// claimFigures is what a computation decides for one merchant.
+type claimFigures struct {
+	Merchant string  `db:"merchant"`
+	State    string  `db:"state"`
+	Amount   int64   `db:"amount_fen"`
+	Baseline *int64  `db:"baseline_fen"`
+	Percent  *string `db:"margin_percent"`
+	Cash     *int64  `db:"cash_fen"`
+	Paid     int64   `db:"paid_fen"`
+}
+
+func figures(t *testing.T, conn *sqlx.DB, inc int64) []claimFigures {
+	t.Helper()
+	var out []claimFigures
+	if err := conn.Select(&out, `SELECT m.merchant_id AS merchant, c.state, c.amount_fen, c.baseline_fen,
+		       c.margin_percent::text AS margin_percent, c.cash_fen, c.paid_fen
+		FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE c.incident_id = $1 ORDER BY 1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// partitionOf names the table each of the incident's claims is stored in.
+func partitionsOf(t *testing.T, conn *sqlx.DB, inc int64) []string {
+	t.Helper()
+	var out []string
+	if err := conn.Select(&out, `SELECT DISTINCT tableoid::regclass::text FROM claims WHERE incident_id = $1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// An incident's first computation builds its claims as a partition of
+// their own (migration 00012); it must decide exactly what the ordinary
+// computation decides, and do what the parent's triggers would have done:
+// the fund's claim count, the audit row, the change notification.
+func TestFirstComputationMatchesOrdinaryOne(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	conn := dbtest.Open(t, url)
+
+	changes := make(chan db.Change, 100)
+	feed, err := db.Listen(url, 10*time.Millisecond, func(ev db.Event) {
+		for _, c := range ev.Changes {
+			changes <- c
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer feed.Close()
+
+	bulk := newIncident(t, conn, 100_000_000)
+	var plain int64
+	if err := conn.Get(&plain, `INSERT INTO incidents (slug, title, time_zone, started_at)
+		SELECT 'plain', title, time_zone, started_at FROM incidents WHERE id = $1 RETURNING id`, bulk); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, conn, `INSERT INTO funds (incident_id, baseline_start, baseline_end, outage_start, outage_end)
+		SELECT $2, baseline_start, baseline_end, outage_start, outage_end FROM funds WHERE incident_id = $1`, bulk, plain)
+	for _, inc := range []int64{bulk, plain} {
+		importBoth(t, conn, inc)
+		// mother and baby gets no rate: M3 stays awaiting.
+		for _, r := range []struct {
+			industry string
+			margin   string
+		}{{"catering", "20"}, {"fresh food", "12.5"}} {
+			if _, err := compensation.SetRate(ctx, conn, inc, r.industry, mustMargin(t, r.margin), "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// A claim already there makes the plain incident's computation the
+	// ordinary one, which inserts M1 and M2 and updates M3.
+	exec(t, conn, `INSERT INTO claims (incident_id, merchant_id, state)
+		SELECT incident_id, id, 'awaiting_rate' FROM merchants WHERE incident_id = $1 AND merchant_id = 'M3'`, plain)
+
+	got := map[int64]compensation.Computed{}
+	for _, inc := range []int64{bulk, plain} {
+		c, err := compensation.ComputeClaims(ctx, conn, inc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[inc] = c
+	}
+	if got[bulk] != got[plain] || got[bulk].Written != 3 || got[bulk].Awaiting != 1 {
+		t.Fatalf("first computation %+v, ordinary %+v; want the same, 3 written, 1 awaiting", got[bulk], got[plain])
+	}
+	fb, fp := figures(t, conn, bulk), figures(t, conn, plain)
+	if len(fb) != 3 || len(fp) != 3 {
+		t.Fatalf("claims: %d and %d, want 3 each", len(fb), len(fp))
+	}
+	for i := range fb {
+		b, _ := json.Marshal(fb[i])
+		p, _ := json.Marshal(fp[i])
+		if string(b) != string(p) {
+			t.Errorf("merchant %s: first computation %s, ordinary %s", fb[i].Merchant, b, p)
+		}
+	}
+	if fb[0].Cash == nil || *fb[0].Cash != 1716667 {
+		t.Errorf("M1 cash %v, want the worked example's 17,166.67", fb[0].Cash)
+	}
+
+	if p := partitionsOf(t, conn, bulk); len(p) != 1 || p[0] != "claims_i"+strconv.FormatInt(bulk, 10) {
+		t.Errorf("the first computation's claims are in %v, want its own partition", p)
+	}
+	if p := partitionsOf(t, conn, plain); len(p) != 1 || p[0] != "claims_default" {
+		t.Errorf("the ordinary computation's claims are in %v, want claims_default", p)
+	}
+
+	var counts []int64
+	if err := conn.Select(&counts, `SELECT claims_count FROM funds WHERE incident_id IN ($1, $2) ORDER BY incident_id`, bulk, plain); err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 2 || counts[0] != 3 || counts[1] != 3 {
+		t.Errorf("funds' claim counts %v, want 3 and 3", counts)
+	}
+	var audited []int64
+	if err := conn.Select(&audited, `SELECT jsonb_array_length(after) FROM audit_log
+		WHERE table_name = 'claims' AND op = 'INSERT' AND incident_id = $1`, bulk); err != nil {
+		t.Fatal(err)
+	}
+	if len(audited) != 1 || audited[0] != 3 {
+		t.Errorf("audit rows of the first computation: %v, want one naming 3 claims", audited)
+	}
+	deadline := time.After(5 * time.Second)
+	for seen := false; !seen; {
+		select {
+		case c := <-changes:
+			seen = c.Table == "claims" && c.Op == "I" && c.Incident == bulk && c.Rows == 3
+		case <-deadline:
+			t.Fatal("no notification of the first computation's 3 claims")
+		}
+	}
+
+	// Computing again takes the ordinary route and finds nothing to change;
+	// a rate change then reaches the partition's claims through the parent.
+	again, err := compensation.ComputeClaims(ctx, conn, bulk, "")
+	if err != nil || again.Written != 0 {
+		t.Fatalf("second computation %+v, %v; want nothing written", again, err)
+	}
+	if _, err := compensation.SetRate(ctx, conn, bulk, "mother and baby", mustMargin(t, "10"), "test"); err != nil {
+		t.Fatal(err)
+	}
+	one, err := compensation.ComputeClaims(ctx, conn, bulk, "mother and baby")
+	if err != nil || one.Written != 1 || one.Awaiting != 0 {
+		t.Fatalf("recompute of one industry %+v, %v; want M3 computed", one, err)
+	}
+}
