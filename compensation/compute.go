@@ -72,7 +72,7 @@ upd AS (
         amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(n.cash, 0) END,
         computed_at = now(), updated_at = now(), version = c.version + 1
     FROM n
-    WHERE c.id = n.claim_id
+    WHERE c.id = n.claim_id AND c.incident_id = $1 -- only the incident's partition
       -- again on the row as it is now, should another writer have got there first
       AND c.state IN ('awaiting_rate', 'computed', 'chosen')
       AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)

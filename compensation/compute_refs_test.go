@@ -74,3 +74,56 @@ func TestReferencesStillEnforced(t *testing.T) {
 		t.Errorf("%d merchants and claims left after deleting their incident", n)
 	}
 }
+
+// Migration 00012 partitioned claims and replaced the foreign keys of
+// payouts and plan_changes to claims by statement-level checks and
+// cascades: dangling references are still refused, a claim's keys cannot
+// change, and deleting a merchant (superusers only) still takes its
+// claim's payouts and plan changes with it.
+func TestClaimReferencesStillEnforced(t *testing.T) {
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	inc := newIncident(t, conn, 100_000_000)
+	importBoth(t, conn, inc)
+	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
+		t.Fatal(err)
+	}
+	var claim, other int64
+	if err := conn.Get(&claim, `SELECT c.id FROM claims c JOIN merchants m ON m.id = c.merchant_id
+		WHERE m.incident_id = $1 AND m.merchant_id = 'M1'`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Get(&other, `INSERT INTO incidents (slug, title, started_at) VALUES ('other', 'O', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	fk := func(what, q string, args ...any) {
+		t.Helper()
+		_, err := conn.Exec(q, args...)
+		if err = db.MapError(err); !errors.Is(err, db.ErrForeignKey) {
+			t.Errorf("%s: got %v, want a foreign key violation", what, err)
+		}
+	}
+	fk("payout of a missing claim", `INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key)
+		VALUES ($1, 999999, 1, 'k-missing')`, inc)
+	fk("payout naming another incident's claim", `INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key)
+		VALUES ($1, $2, 1, 'k-other')`, other, claim)
+	fk("plan change of a missing claim", `INSERT INTO plan_changes (incident_id, claim_id, from_plan, to_plan, reason)
+		VALUES ($1, 999999, 'cash', 'traffic', 'r')`, inc)
+	fk("claim id changed", `UPDATE claims SET id = id + 1000000 WHERE id = $1`, claim)
+	fk("claim moved to another incident", `UPDATE claims SET incident_id = $2 WHERE id = $1`, claim, other)
+
+	exec(t, conn, `UPDATE claims SET plan = 'cash', state = 'approved', amount_fen = 1000 WHERE id = $1`, claim)
+	exec(t, conn, `INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 100, 'k-ok')`, inc, claim)
+	exec(t, conn, `INSERT INTO plan_changes (incident_id, claim_id, from_plan, to_plan, reason) VALUES ($1, $2, 'traffic', 'cash', 'r')`, inc, claim)
+	fk("plan change moved to a missing claim", `UPDATE plan_changes SET claim_id = 999999 WHERE claim_id = $1`, claim)
+
+	exec(t, conn, `DELETE FROM merchants WHERE incident_id = $1 AND merchant_id = 'M1'`, inc)
+	var n int
+	if err := conn.Get(&n, `SELECT (SELECT count(*) FROM claims WHERE id = $1) + (SELECT count(*) FROM payouts WHERE claim_id = $1)
+		+ (SELECT count(*) FROM plan_changes WHERE claim_id = $1)`, claim); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d claim, payout and plan change rows left after deleting their merchant", n)
+	}
+}
