@@ -114,10 +114,12 @@ func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry
 			return Computed{}, err
 		}
 	}
-	// Room to hash a million merchants in memory, and no JIT (its cost
-	// estimates of these joins made it compile for 0.4 s), for this
-	// transaction only.
-	if _, err := q.ExecContext(ctx, `SELECT set_config('jit', 'off', true)`); err != nil {
+	// Room to hash a million merchants in memory, no JIT (its cost
+	// estimates of these joins made it compile for 0.4 s), and no nested
+	// loops (right after an import the planner, not yet told of the
+	// incident's merchants, expects one and would rescan the sales for each
+	// of a million), for this transaction only.
+	if _, err := q.ExecContext(ctx, `SELECT set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true)`); err != nil {
 		return Computed{}, db.MapError(err)
 	}
 	if err := setLocalWorkMem(ctx, q); err != nil {

@@ -3,7 +3,9 @@ package compensation_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +163,55 @@ func TestFirstComputationMatchesOrdinaryOne(t *testing.T) {
 	one, err := compensation.ComputeClaims(ctx, conn, bulk, "mother and baby")
 	if err != nil || one.Written != 1 || one.Awaiting != 0 {
 		t.Fatalf("recompute of one industry %+v, %v; want M3 computed", one, err)
+	}
+}
+
+// estimatedRows is the planner's row estimate for query.
+func estimatedRows(t *testing.T, conn *sqlx.DB, query string, args ...any) float64 {
+	t.Helper()
+	var plan string
+	if err := conn.Get(&plan, `EXPLAIN (FORMAT JSON) `+query, args...); err != nil {
+		t.Fatal(err)
+	}
+	var p []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(plan), &p); err != nil || len(p) != 1 {
+		t.Fatalf("plan %s: %v", plan, err)
+	}
+	return p[0].Plan.Rows
+}
+
+// An import leaves the planner knowing what it loaded: planned as one
+// merchant, a new incident's rate preview and computation chose nested
+// loops that rescanned every merchant's sales per merchant.
+func TestImportLeavesPlannerStatistics(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 0)
+	const n = 2000
+	var m, s strings.Builder
+	m.WriteString("merchant_id,name,industry\n")
+	s.WriteString("merchant_id,at,amount\n")
+	for i := range n {
+		fmt.Fprintf(&m, "S%05d,Shop %d,catering\n", i, i)
+		fmt.Fprintf(&s, "S%05d,2020-02-18 12:00,100\n", i)
+	}
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		if _, err := compensation.ImportMerchants(ctx, tx, inc, "m.csv", strings.NewReader(m.String()), nil); err != nil {
+			return err
+		}
+		_, err := compensation.ImportSales(ctx, tx, inc, "s.csv", strings.NewReader(s.String()), nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`SELECT * FROM merchants WHERE incident_id = $1`, `SELECT * FROM sales_totals WHERE incident_id = $1`} {
+		if rows := estimatedRows(t, conn, q, inc); rows < n/2 || rows > 2*n {
+			t.Errorf("%s: the planner expects %.0f rows, %d were imported", q, rows, n)
+		}
 	}
 }

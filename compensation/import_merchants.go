@@ -90,6 +90,9 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 	if err := stmt.Close(); err != nil {
 		return res, db.MapError(err)
 	}
+	if err := analyzeImport(ctx, q, "merchants"); err != nil {
+		return res, err
+	}
 	err = q.QueryRowxContext(ctx, `
 		UPDATE merchant_imports SET merchants = $2 WHERE incident_id = $1 AND sha256 = $3 RETURNING imported_at`,
 		incidentID, res.Merchants, sum).Scan(&res.ImportedAt)
@@ -182,4 +185,14 @@ func merchantCodes(ctx context.Context, q db.Querier, incidentID int64) (map[str
 		out[code] = struct{}{}
 	}
 	return out, db.MapError(rows.Err())
+}
+
+// analyzeImport gathers statistics on table (merchants or sales_totals)
+// inside the import's transaction, rows just loaded included: until
+// autovacuum analysed them the planner took a new incident for one
+// merchant, and the next rate preview or computation chose nested loops
+// over a million of them (migration 00012).
+func analyzeImport(ctx context.Context, q db.Querier, table string) error {
+	_, err := q.ExecContext(ctx, `SELECT warroom_analyze_import($1::regclass)`, table)
+	return db.MapError(err)
 }

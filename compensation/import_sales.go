@@ -111,6 +111,9 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 		return res, db.MapError(err)
 	}
 	res.Merchants = int64(len(order))
+	if err := analyzeImport(ctx, q, "sales_totals"); err != nil {
+		return res, err
+	}
 	err = q.QueryRowxContext(ctx, `
 		UPDATE sales_imports SET rows_total = $2, rows_in_window = $3, rows_outside = $4,
 		    in_window_fen = $5, merchants = $6

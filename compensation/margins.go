@@ -82,7 +82,7 @@ func PreviewRate(ctx context.Context, q db.Querier, incidentID int64, industry s
 		x AS (
 		    SELECT c.state, c.plan, c.cash_fen, c.amount_fen,
 		           warroom_cash_fen(COALESCE(s.fen, 0), $3::numeric, $4::numeric, $5::numeric) AS new_cash
-		    FROM merchants m JOIN claims c ON c.merchant_id = m.id
+		    FROM merchants m JOIN claims c ON c.merchant_id = m.id AND c.incident_id = m.incident_id
 		    LEFT JOIN s ON s.merchant_id = m.id
 		    WHERE m.incident_id = $1 AND m.industry = $2)
 		SELECT $2::text AS industry,
@@ -97,7 +97,7 @@ func PreviewRate(ctx context.Context, q db.Querier, incidentID int64, industry s
 		                FILTER (WHERE state IN ('awaiting_rate', 'computed', 'chosen')), 0)::bigint AS fund_move_fen,
 		       count(*) FILTER (WHERE state IN ('approved', 'paid')) AS frozen,
 		       (SELECT count(*) FROM merchants m WHERE m.incident_id = $1 AND m.industry = $2
-		           AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.merchant_id = m.id)) AS not_computed
+		           AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.merchant_id = m.id AND c.incident_id = m.incident_id)) AS not_computed
 		FROM x`,
 		incidentID, industry, m.String(), int64(w.Outage()), int64(w.Baseline()))
 	return r, db.MapError(err)

@@ -69,7 +69,7 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 		       c.margin_percent::text AS claim_pct, c.cash_fen AS claim_cash
 		FROM m CROSS JOIN s
 		LEFT JOIN current_margin_rates r ON r.incident_id = $1 AND r.industry = m.industry
-		LEFT JOIN claims c ON c.merchant_id = m.id`,
+		LEFT JOIN claims c ON c.merchant_id = m.id AND c.incident_id = $1`,
 		incidentID, merchant, int64(w.Outage()), int64(w.Baseline()))
 	if err != nil {
 		err = db.MapError(err)
@@ -97,8 +97,8 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 	d.DailyRevenueFen = DailyRevenueFen(d.BaselineFen, w.Baseline())
 	d.Formula = formulaText(d, w)
 	err = q.SelectContext(ctx, &d.Payouts, `
-		SELECT p.amount_fen, p.paid_at, p.idempotency_key FROM payouts p JOIN claims c ON c.id = p.claim_id
-		WHERE c.merchant_id = $1 ORDER BY p.paid_at, p.id`, row.ID)
+		SELECT p.amount_fen, p.paid_at, p.idempotency_key FROM payouts p JOIN claims c ON c.id = p.claim_id AND c.incident_id = p.incident_id
+		WHERE c.merchant_id = $1 AND c.incident_id = $2 ORDER BY p.paid_at, p.id`, row.ID, incidentID)
 	if err != nil {
 		return d, db.MapError(err)
 	}
@@ -107,7 +107,7 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 	}
 	err = q.SelectContext(ctx, &d.PlanChanges, `
 		SELECT to_char(pc.changed_at, 'YYYY-MM-DD HH24:MI') || ' ' || pc.changed_by || ': ' || pc.from_plan || ' -> ' || pc.to_plan || ' (' || pc.reason || ')'
-		FROM plan_changes pc JOIN claims c ON c.id = pc.claim_id WHERE c.merchant_id = $1 ORDER BY pc.id`, row.ID)
+		FROM plan_changes pc JOIN claims c ON c.id = pc.claim_id AND c.incident_id = pc.incident_id WHERE c.merchant_id = $1 AND c.incident_id = $2 ORDER BY pc.id`, row.ID, incidentID)
 	return d, db.MapError(err)
 }
 
@@ -157,7 +157,7 @@ func Merchants(ctx context.Context, q db.Querier, incidentID int64, after, find 
 	var out []MerchantRow
 	err := q.SelectContext(ctx, &out, `
 		SELECT m.merchant_id, m.name, m.industry, c.state, c.plan, c.cash_fen, c.amount_fen, c.updated_at
-		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id
+		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id AND c.incident_id = m.incident_id
 		WHERE m.incident_id = $1 AND m.merchant_id > $2
 		  AND ($3 = '' OR m.merchant_id LIKE replace(replace(replace($3, '\', '\\'), '%', '\%'), '_', '\_') || '%'
 		       OR strpos(m.name, $3) > 0)

@@ -36,7 +36,7 @@ func MerchantsPage(ctx context.Context, q db.Querier, incidentID int64, key stri
 		limit = 100
 	}
 	const cols = `SELECT m.merchant_id, m.name, m.industry, c.state, c.plan, c.cash_fen, c.amount_fen, c.updated_at
-		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id
+		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id AND c.incident_id = m.incident_id
 		WHERE m.incident_id = $1 AND `
 	var query string
 	switch dir {

@@ -108,7 +108,7 @@ func ExportStatements(ctx context.Context, q db.Querier, incidentID int64, out i
 		SELECT m.merchant_id, m.name, m.industry, COALESCE(c.state, 'not computed'), COALESCE(c.plan, ''),
 		       COALESCE(c.baseline_fen, 0), COALESCE(c.margin_percent::text, ''), c.cash_fen,
 		       COALESCE(c.amount_fen, 0), COALESCE(c.paid_fen, 0)
-		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id
+		FROM merchants m LEFT JOIN claims c ON c.merchant_id = m.id AND c.incident_id = m.incident_id
 		WHERE m.incident_id = $1 ORDER BY m.merchant_id`, incidentID)
 	if err != nil {
 		return 0, db.MapError(err)

@@ -48,7 +48,7 @@ func lockClaim(ctx context.Context, q db.Querier, incidentID int64, merchant str
 		SELECT c.id, m.merchant_id AS merchant, c.state, COALESCE(c.plan, '') AS plan,
 		       c.amount_fen, c.paid_fen, c.chosen_at
 		FROM claims c JOIN merchants m ON m.id = c.merchant_id
-		WHERE m.incident_id = $1 AND m.merchant_id = $2
+		WHERE m.incident_id = $1 AND c.incident_id = $1 AND m.merchant_id = $2
 		FOR UPDATE OF c`, incidentID, merchant)
 	if err != nil {
 		err = db.MapError(err)

@@ -206,6 +206,21 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- +goose StatementBegin
+-- 00007's cascade from incidents and merchants, naming the incident of a
+-- deleted merchant's claim: claims are found by (incident_id, merchant_id).
+CREATE OR REPLACE FUNCTION warroom_cascade_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'incidents' THEN
+        DELETE FROM claims c USING old_rows o WHERE c.incident_id = o.id;
+        DELETE FROM merchants m USING old_rows o WHERE m.incident_id = o.id;
+    ELSE
+        DELETE FROM claims c USING old_rows o WHERE c.merchant_id = o.id AND c.incident_id = o.incident_id;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+
 CREATE TRIGGER check_claim_refs AFTER INSERT ON payouts
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_check_claim_refs();
 CREATE TRIGGER check_claim_refs AFTER INSERT ON plan_changes
@@ -237,6 +252,28 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- Statistics for a table a bulk import has just filled, inside the import's
+-- transaction (ANALYZE samples the transaction's own new rows). Until
+-- autovacuum gets round to it (up to a minute or more), the planner thinks
+-- a new incident has one merchant, and a rate preview or claims
+-- computation run meanwhile picked nested loops that rescanned a million
+-- sales totals per merchant. SECURITY DEFINER: ANALYZE needs the owner.
+CREATE FUNCTION warroom_analyze_import(t regclass) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF t NOT IN ('public.merchants'::regclass, 'public.sales_totals'::regclass) THEN
+        RAISE EXCEPTION 'warroom_analyze_import: % is not an imported table', t USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT has_table_privilege(session_user, t, 'INSERT') THEN
+        RAISE EXCEPTION 'permission denied for table %', t USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    EXECUTE format('ANALYZE %s', t);
+END $$;
+-- +goose StatementEnd
+REVOKE EXECUTE ON FUNCTION warroom_analyze_import(regclass) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warroom_analyze_import(regclass) TO warroom_commander, warroom_finance;
+
+-- +goose StatementBegin
 -- An incident's first claims computation, as one table built in bulk:
 -- the claims of every merchant of the incident (the same figures as the
 -- computation in compensation/compute.go, whose one formula is
@@ -254,10 +291,14 @@ $$;
 -- or a partition: the caller then runs the ordinary computation.
 -- SECURITY DEFINER: creating and attaching a partition needs the owner;
 -- the caller must be allowed to insert claims.
+-- No nested loops: right after an import, before autovacuum has analysed
+-- it, the planner expects one merchant for the new incident, and a nested
+-- loop over a million of them rescans the sales for each (it ran for
+-- hours). Every join here is over all of an incident's merchants.
 CREATE FUNCTION warroom_compute_first_claims(p_incident bigint, p_outage numeric, p_baseline numeric)
 RETURNS TABLE (written bigint, awaiting bigint, cash_fen bigint)
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, public, pg_temp SET jit = off SET work_mem = '128MB' AS $$
+SET search_path = pg_catalog, public, pg_temp SET jit = off SET work_mem = '128MB' SET enable_nestloop = off AS $$
 DECLARE
     part   text := 'claims_i' || p_incident;
     alter_ text;
@@ -344,6 +385,19 @@ REVOKE EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric
 GRANT EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric) TO warroom_commander, warroom_finance;
 
 -- +goose Down
+DROP FUNCTION warroom_analyze_import(regclass);
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION warroom_cascade_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'incidents' THEN
+        DELETE FROM claims c USING old_rows o WHERE c.incident_id = o.id;
+        DELETE FROM merchants m USING old_rows o WHERE m.incident_id = o.id;
+    ELSE
+        DELETE FROM claims c USING old_rows o WHERE c.merchant_id = o.id;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION warroom_payouts_counters() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
