@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
 	"warroom/compensation"
@@ -50,6 +53,45 @@ func TestFirstComputationByRole(t *testing.T) {
 	}
 	// The partition is reachable for writes only through claims.
 	if _, err := fin.Exec(`UPDATE ` + part + ` SET amount_fen = 1`); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
+		t.Fatalf("finance writing the partition directly: %v, want permission denied", err)
+	}
+}
+
+// The same for an incident's first merchants import, which stages and
+// attaches a partition with its owner's rights.
+func TestFirstImportByRole(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var inc int64
+	if err := f.admin.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('k', 'K', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	load := func(conn *sqlx.DB) error {
+		return db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+			_, err := compensation.ImportMerchants(ctx, tx, inc, "m.csv",
+				strings.NewReader("merchant_id,name,industry\nA,Shop A,x\nB,Shop B,y\n"), nil)
+			return err
+		})
+	}
+	for _, role := range []string{access.Viewer, access.Engineer} {
+		conn, _ := f.login(t, role)
+		if err := load(conn); !errors.Is(err, db.ErrPermissionDenied) {
+			t.Errorf("%s importing merchants: %v, want permission denied", role, err)
+		}
+	}
+	fin, _ := f.login(t, access.Finance)
+	if err := load(fin); err != nil {
+		t.Fatalf("finance importing merchants: %v", err)
+	}
+	var part string
+	if err := f.admin.Get(&part, `SELECT DISTINCT tableoid::regclass::text FROM merchants WHERE incident_id = $1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if part != "merchants_i"+strconv.FormatInt(inc, 10) {
+		t.Fatalf("merchants stored in %s, want the incident's own partition", part)
+	}
+	// The COPY grant ended with the import.
+	if _, err := fin.Exec(`INSERT INTO `+part+` (incident_id, merchant_id) VALUES ($1, 'C')`, inc); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
 		t.Fatalf("finance writing the partition directly: %v, want permission denied", err)
 	}
 }

@@ -3,6 +3,7 @@ package compensation_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -213,5 +214,99 @@ func TestImportLeavesPlannerStatistics(t *testing.T) {
 		if rows := estimatedRows(t, conn, q, inc); rows < n/2 || rows > 2*n {
 			t.Errorf("%s: the planner expects %.0f rows, %d were imported", q, rows, n)
 		}
+	}
+}
+
+// An incident's first merchants import loads a partition of its own
+// (migration 00013) and must end as the ordinary import does, audited and
+// announced like it.
+func TestFirstImportMatchesOrdinaryOne(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	first := newIncident(t, conn, 0)
+	var plain int64
+	if err := conn.Get(&plain, `INSERT INTO incidents (slug, title, started_at) VALUES ('plain', 'P', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	// A merchant already there makes the plain incident's import ordinary.
+	exec(t, conn, `INSERT INTO merchants (incident_id, merchant_id, industry) VALUES ($1, 'M0', 'x')`, plain)
+	for _, inc := range []int64{first, plain} {
+		err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+			_, err := compensation.ImportMerchants(ctx, tx, inc, "m.csv", strings.NewReader(merchantsCSV), nil)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := func(inc int64) string {
+		var out []string
+		if err := conn.Select(&out, `SELECT merchant_id || '|' || name || '|' || industry FROM merchants
+			WHERE incident_id = $1 AND merchant_id <> 'M0' ORDER BY merchant_id`, inc); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, "\n")
+	}
+	if a, b := rows(first), rows(plain); a != b || strings.Count(a, "\n") != 2 {
+		t.Fatalf("first import:\n%s\nordinary import:\n%s", a, b)
+	}
+	where := func(inc int64) string {
+		var out []string
+		if err := conn.Select(&out, `SELECT DISTINCT tableoid::regclass::text FROM merchants WHERE incident_id = $1`, inc); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, ",")
+	}
+	if w := where(first); w != "merchants_i"+strconv.FormatInt(first, 10) {
+		t.Errorf("first import's merchants are in %s, want its own partition", w)
+	}
+	if w := where(plain); w != "merchants_default" {
+		t.Errorf("ordinary import's merchants are in %s, want merchants_default", w)
+	}
+	var audited []int64
+	if err := conn.Select(&audited, `SELECT rows FROM audit_log WHERE table_name = 'merchants' AND op = 'INSERT' AND incident_id = $1`, first); err != nil {
+		t.Fatal(err)
+	}
+	if len(audited) != 1 || audited[0] != 3 {
+		t.Errorf("audit rows of the first import: %v, want one of 3 rows", audited)
+	}
+	// The partition is a merchants table like any: a second import of new
+	// merchants goes through the parent into it, and a duplicate is refused.
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		_, err := compensation.ImportMerchants(ctx, tx, first, "more.csv",
+			strings.NewReader("merchant_id,name,industry\nM4,Four,catering\n"), nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`INSERT INTO merchants (incident_id, merchant_id) VALUES ($1, 'M1')`, first); !errors.Is(db.MapError(err), db.ErrUniqueViolation) {
+		t.Errorf("duplicate merchant in the partition: %v, want a unique violation", err)
+	}
+	if w := where(first); w != "merchants_i"+strconv.FormatInt(first, 10) {
+		t.Errorf("after a second import the merchants are in %s", w)
+	}
+}
+
+// A bad row in a first import leaves neither merchants nor a partition.
+func TestFirstImportBadRowLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 0)
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		_, err := compensation.ImportMerchants(ctx, tx, inc, "bad.csv",
+			strings.NewReader("merchant_id,name,industry\nM1,One,catering\nM2,Two,\n"), nil)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "bad.csv:3: industry") {
+		t.Fatalf("got %v, want bad.csv:3: industry", err)
+	}
+	var n int
+	var part *string
+	if err := conn.QueryRow(`SELECT (SELECT count(*) FROM merchants WHERE incident_id = $1), to_regclass('merchants_i' || $1)::text`, inc).Scan(&n, &part); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 || part != nil {
+		t.Fatalf("after a failed first import: %d merchants, partition %v", n, part)
 	}
 }

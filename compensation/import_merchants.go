@@ -3,12 +3,15 @@ package compensation
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/lib/pq"
 
 	"warroom/db"
 )
@@ -56,11 +59,22 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 	if err := setLocalWorkMem(ctx, q); err != nil {
 		return res, err
 	}
-	// One COPY straight into merchants, fed while the file is still being
-	// parsed on the other cores. Duplicates are checked here, in file
-	// order, so the error names both lines.
+	// An incident's first import loads a table of its own, bare, and has
+	// the database index and attach it afterwards (migration 00013); later
+	// ones go through merchants and its triggers.
+	var staged sql.NullString
+	if err := q.GetContext(ctx, &staged, `SELECT warroom_stage_merchants($1)`, incidentID); err != nil {
+		return res, db.MapError(err)
+	}
+	table := "merchants"
+	if staged.Valid {
+		table = pq.QuoteIdentifier(staged.String)
+	}
+	// One COPY, fed while the file is still being parsed on the other
+	// cores. Duplicates are checked here, in file order, so the error names
+	// both lines.
 	seen := make(map[string]int, 1024) // merchant id -> line, within this file
-	stmt, err := q.PrepareContext(ctx, `COPY merchants (incident_id, merchant_id, name, industry) FROM STDIN`)
+	stmt, err := q.PrepareContext(ctx, `COPY `+table+` (incident_id, merchant_id, name, industry) FROM STDIN`)
 	if err != nil {
 		return res, db.MapError(err)
 	}
@@ -90,7 +104,12 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 	if err := stmt.Close(); err != nil {
 		return res, db.MapError(err)
 	}
-	if err := analyzeImport(ctx, q, "merchants"); err != nil {
+	if staged.Valid {
+		if _, err := q.ExecContext(ctx, `SELECT warroom_attach_merchants($1)`, incidentID); err != nil {
+			return res, db.MapError(err)
+		}
+	}
+	if err := analyzeImport(ctx, q, "merchants", incidentID); err != nil {
 		return res, err
 	}
 	err = q.QueryRowxContext(ctx, `
@@ -192,7 +211,7 @@ func merchantCodes(ctx context.Context, q db.Querier, incidentID int64) (map[str
 // autovacuum analysed them the planner took a new incident for one
 // merchant, and the next rate preview or computation chose nested loops
 // over a million of them (migration 00012).
-func analyzeImport(ctx context.Context, q db.Querier, table string) error {
-	_, err := q.ExecContext(ctx, `SELECT warroom_analyze_import($1::regclass)`, table)
+func analyzeImport(ctx context.Context, q db.Querier, table string, incidentID int64) error {
+	_, err := q.ExecContext(ctx, `SELECT warroom_analyze_import($1::regclass, $2)`, table, incidentID)
 	return db.MapError(err)
 }

@@ -111,7 +111,7 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 		return res, db.MapError(err)
 	}
 	res.Merchants = int64(len(order))
-	if err := analyzeImport(ctx, q, "sales_totals"); err != nil {
+	if err := analyzeImport(ctx, q, "sales_totals", incidentID); err != nil {
 		return res, err
 	}
 	err = q.QueryRowxContext(ctx, `

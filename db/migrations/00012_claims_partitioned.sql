@@ -258,8 +258,10 @@ $$;
 -- a new incident has one merchant, and a rate preview or claims
 -- computation run meanwhile picked nested loops that rescanned a million
 -- sales totals per merchant. SECURITY DEFINER: ANALYZE needs the owner.
-CREATE FUNCTION warroom_analyze_import(t regclass) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION warroom_analyze_import(t regclass, p_incident bigint) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    part regclass;
 BEGIN
     IF t NOT IN ('public.merchants'::regclass, 'public.sales_totals'::regclass) THEN
         RAISE EXCEPTION 'warroom_analyze_import: % is not an imported table', t USING ERRCODE = 'invalid_parameter_value';
@@ -267,11 +269,18 @@ BEGIN
     IF NOT has_table_privilege(session_user, t, 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table %', t USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- A partitioned table (merchants, 00013): the partition holding the
+    -- incident's rows, whose statistics the planner reads once it has
+    -- pruned to it; analysing the parent would sample every partition.
+    IF (SELECT relkind FROM pg_class WHERE oid = t) = 'p' THEN
+        EXECUTE format('SELECT tableoid::regclass FROM %s WHERE incident_id = $1 LIMIT 1', t) INTO part USING p_incident;
+        t := COALESCE(part, t);
+    END IF;
     EXECUTE format('ANALYZE %s', t);
 END $$;
 -- +goose StatementEnd
-REVOKE EXECUTE ON FUNCTION warroom_analyze_import(regclass) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION warroom_analyze_import(regclass) TO warroom_commander, warroom_finance;
+REVOKE EXECUTE ON FUNCTION warroom_analyze_import(regclass, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warroom_analyze_import(regclass, bigint) TO warroom_commander, warroom_finance;
 
 -- +goose StatementBegin
 -- An incident's first claims computation, as one table built in bulk:
@@ -357,6 +366,10 @@ BEGIN
     -- Audited and undeletable like every table; no writer grants: writes go
     -- through the parent.
     PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+    -- Statistics now, not when autovacuum comes round: without them the
+    -- planner looked a merchant's claim up through (incident_id, state),
+    -- reading all of the incident's claims for each merchant of a page.
+    EXECUTE format('ANALYZE public.%I', part);
 
     EXECUTE format('SELECT count(*), count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint,
                            sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
@@ -385,7 +398,7 @@ REVOKE EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric
 GRANT EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric) TO warroom_commander, warroom_finance;
 
 -- +goose Down
-DROP FUNCTION warroom_analyze_import(regclass);
+DROP FUNCTION warroom_analyze_import(regclass, bigint);
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION warroom_cascade_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

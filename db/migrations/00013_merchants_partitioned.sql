@@ -1,0 +1,214 @@
+-- Merchants partitioned by incident, so that an incident's first merchants
+-- import loads a table of its own and indexes it in bulk (issue 4: the
+-- import beside psql \copy; README, Compensation at scale). The same move
+-- as 00012 for claims:
+--   * the old table becomes the DEFAULT partition (merchants_default): it
+--     keeps every merchant imported before this migration, and later
+--     imports into an incident that already has merchants there;
+--   * the keys include the partition key: PRIMARY KEY (id, incident_id)
+--     (ids still come from one sequence, and nothing refers to merchants by
+--     a foreign key since 00007), UNIQUE (incident_id, merchant_id) as
+--     before;
+--   * the triggers move to the parent; partitions grant warroom's roles
+--     SELECT only and carry warroom_protect_table's own triggers.
+-- A first import: warroom_stage_merchants creates merchants_i<incident>
+-- bare and lets the importing login (only it, until the transaction ends)
+-- COPY into it; warroom_attach_merchants then checks and indexes it, and
+-- attaches it, writing the audit row and notification the parent's
+-- triggers would have. compensation/import_merchants.go drives both.
+
+-- +goose Up
+
+DROP TRIGGER audit_insert ON merchants;
+DROP TRIGGER audit_update ON merchants;
+DROP TRIGGER audit_delete ON merchants;
+DROP TRIGGER cascade_delete ON merchants;
+DROP TRIGGER check_ref_update ON merchants;
+DROP TRIGGER check_refs ON merchants;
+DROP TRIGGER key_change ON merchants;
+DROP TRIGGER lock_children ON merchants;
+DROP TRIGGER no_delete ON merchants;
+DROP TRIGGER notify_insert ON merchants;
+DROP TRIGGER notify_update ON merchants;
+DROP TRIGGER notify_delete ON merchants;
+
+ALTER TABLE merchants DROP CONSTRAINT merchants_pkey;
+ALTER TABLE merchants RENAME TO merchants_default;
+ALTER INDEX merchants_incident_id_merchant_id_key RENAME TO merchants_default_incident_id_merchant_id_key;
+ALTER INDEX merchants_incident_industry RENAME TO merchants_default_incident_industry;
+REVOKE ALL ON merchants_default FROM warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+SELECT warroom_protect_table('merchants_default', ARRAY[]::text[]);
+
+CREATE TABLE merchants (LIKE merchants_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
+    PARTITION BY LIST (incident_id);
+ALTER TABLE merchants ADD CONSTRAINT merchants_pkey PRIMARY KEY (id, incident_id),
+    ADD CONSTRAINT merchants_incident_id_merchant_id_key UNIQUE (incident_id, merchant_id);
+CREATE INDEX merchants_incident_industry ON merchants (incident_id, industry);
+ALTER SEQUENCE merchants_id_seq OWNED BY merchants.id;
+ALTER TABLE merchants ATTACH PARTITION merchants_default DEFAULT;
+
+GRANT SELECT ON merchants TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+GRANT INSERT, UPDATE ON merchants TO warroom_commander, warroom_finance;
+
+CREATE TRIGGER audit_insert AFTER INSERT ON merchants
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
+CREATE TRIGGER audit_update AFTER UPDATE ON merchants
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
+CREATE TRIGGER audit_delete AFTER DELETE ON merchants
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
+CREATE TRIGGER cascade_delete AFTER DELETE ON merchants
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_cascade_delete();
+CREATE TRIGGER check_refs AFTER INSERT ON merchants
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_check_refs();
+-- A merchant's keys never change. Its incident could, to another existing
+-- incident, before (check_ref_update); now that would move the row to
+-- another partition, as a DELETE and an INSERT that no row-level UPDATE
+-- trigger sees, so it is refused before it happens.
+CREATE TRIGGER key_change BEFORE UPDATE OF id, incident_id ON merchants FOR EACH ROW
+    WHEN (NEW.id IS DISTINCT FROM OLD.id OR NEW.incident_id IS DISTINCT FROM OLD.incident_id)
+    EXECUTE FUNCTION warroom_refuse_key_change();
+CREATE TRIGGER lock_children BEFORE DELETE ON merchants
+    FOR EACH STATEMENT EXECUTE FUNCTION warroom_lock_children();
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON merchants
+    FOR EACH STATEMENT EXECUTE FUNCTION warroom_refuse_delete();
+CREATE TRIGGER notify_insert AFTER INSERT ON merchants
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
+CREATE TRIGGER notify_update AFTER UPDATE ON merchants
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
+CREATE TRIGGER notify_delete AFTER DELETE ON merchants
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
+
+-- +goose StatementBegin
+-- A first import, step one: the incident's own table, bare (no key, index,
+-- check or trigger), which the importing login may fill with COPY until its
+-- transaction ends. Returns its name, or NULL when the incident already
+-- has merchants or a partition (the caller then imports through merchants).
+CREATE FUNCTION warroom_stage_merchants(p_incident bigint) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    part text := 'merchants_i' || p_incident;
+BEGIN
+    IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
+        RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('warroom_stage_merchants'), hashtext(p_incident::text));
+    PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'insert or update on table "merchants" violates foreign key: incident % does not exist', p_incident
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'merchants', CONSTRAINT = 'merchants_incident_id_fkey';
+    END IF;
+    IF to_regclass(format('public.%I', part)) IS NOT NULL
+       OR EXISTS (SELECT 1 FROM merchants WHERE incident_id = p_incident) THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('CREATE TABLE public.%I (LIKE public.merchants INCLUDING DEFAULTS)', part);
+    EXECUTE format('ALTER TABLE public.%I ALTER incident_id SET DEFAULT %s', part, p_incident);
+    EXECUTE format('GRANT INSERT ON public.%I TO %I', part, session_user);
+    RETURN part;
+END $$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- Step two, after the COPY: the parent's NOT NULLs and CHECKs (one pass),
+-- the partition bound as a CHECK so that ATTACH need not scan again, the
+-- three indexes built from sorted input, the partition attached, and what
+-- the parent's INSERT triggers would have done (audit row, notification;
+-- their reference check is the incident locked in step one and the bound).
+-- Returns the number of merchants.
+CREATE FUNCTION warroom_attach_merchants(p_incident bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp SET work_mem = '128MB' SET maintenance_work_mem = '256MB' AS $$
+DECLARE
+    part   text := 'merchants_i' || p_incident;
+    alter_ text;
+    n      bigint;
+    dig    numeric;
+    body   jsonb;
+BEGIN
+    IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
+        RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF to_regclass(format('public.%I', part)) IS NULL
+       OR EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = format('public.%I', part)::regclass) THEN
+        RAISE EXCEPTION 'no staged merchants for incident %', p_incident USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
+    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+    FROM pg_attribute a WHERE a.attrelid = 'public.merchants'::regclass AND a.attnum > 0
+      AND NOT a.attisdropped AND a.attnotnull;
+    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                   ', ' ORDER BY c.conname), '')
+    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'public.merchants'::regclass AND c.contype = 'c';
+    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (incident_id = %s)',
+                   part, alter_, part || '_incident', p_incident);
+    EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
+                   part, part || '_pkey', part || '_incident_id_merchant_id_key');
+    EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, industry)', part || '_incident_industry', part);
+    EXECUTE format('ALTER TABLE public.merchants ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
+    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+
+    EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
+        INTO n, dig;
+    IF n = 0 THEN
+        RETURN 0;
+    END IF;
+    IF n <= warroom_audit_detail_rows() THEN
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM public.%I x', part) INTO body;
+    ELSE
+        body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
+    END IF;
+    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
+    VALUES ('merchants', 'INSERT', p_incident, n, NULL, body);
+    PERFORM pg_notify('warroom_changes', json_build_object(
+        't', 'merchants', 'op', 'I', 'i', p_incident, 'n', n, 'by', warroom_actor())::text);
+    RETURN n;
+END $$;
+-- +goose StatementEnd
+REVOKE EXECUTE ON FUNCTION warroom_stage_merchants(bigint), warroom_attach_merchants(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warroom_stage_merchants(bigint), warroom_attach_merchants(bigint)
+    TO warroom_commander, warroom_finance;
+
+-- +goose Down
+DROP FUNCTION warroom_stage_merchants(bigint), warroom_attach_merchants(bigint);
+-- +goose StatementBegin
+DO $$
+DECLARE
+    p regclass;
+BEGIN
+    FOR p IN SELECT i.inhrelid::regclass FROM pg_inherits i
+             WHERE i.inhparent = 'merchants'::regclass AND i.inhrelid <> 'merchants_default'::regclass LOOP
+        EXECUTE format('ALTER TABLE merchants DETACH PARTITION %s', p);
+        EXECUTE format('INSERT INTO merchants_default SELECT * FROM %s', p);
+        EXECUTE format('DROP TABLE %s', p);
+    END LOOP;
+END $$;
+-- +goose StatementEnd
+ALTER TABLE merchants DETACH PARTITION merchants_default;
+ALTER SEQUENCE merchants_id_seq OWNED BY merchants_default.id;
+DROP TABLE merchants;
+DROP TRIGGER audit_insert ON merchants_default;
+DROP TRIGGER audit_update ON merchants_default;
+DROP TRIGGER audit_delete ON merchants_default;
+DROP TRIGGER no_delete ON merchants_default;
+ALTER TABLE merchants_default DROP CONSTRAINT merchants_default_pkey;
+ALTER TABLE merchants_default RENAME TO merchants;
+ALTER TABLE merchants ADD CONSTRAINT merchants_pkey PRIMARY KEY (id);
+ALTER INDEX merchants_default_incident_id_merchant_id_key RENAME TO merchants_incident_id_merchant_id_key;
+ALTER INDEX merchants_default_incident_industry RENAME TO merchants_incident_industry;
+SELECT warroom_protect_table('merchants', ARRAY['commander', 'finance']);
+CREATE TRIGGER cascade_delete AFTER DELETE ON merchants
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_cascade_delete();
+CREATE TRIGGER check_ref_update AFTER UPDATE OF incident_id ON merchants FOR EACH ROW
+    WHEN (NEW.incident_id IS DISTINCT FROM OLD.incident_id) EXECUTE FUNCTION warroom_check_ref_row();
+CREATE TRIGGER check_refs AFTER INSERT ON merchants
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_check_refs();
+CREATE TRIGGER key_change BEFORE UPDATE OF id ON merchants FOR EACH ROW
+    WHEN (NEW.id IS DISTINCT FROM OLD.id) EXECUTE FUNCTION warroom_refuse_key_change();
+CREATE TRIGGER lock_children BEFORE DELETE ON merchants
+    FOR EACH STATEMENT EXECUTE FUNCTION warroom_lock_children();
+CREATE TRIGGER notify_insert AFTER INSERT ON merchants
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
+CREATE TRIGGER notify_update AFTER UPDATE ON merchants
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
+CREATE TRIGGER notify_delete AFTER DELETE ON merchants
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
