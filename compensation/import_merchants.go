@@ -105,11 +105,11 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 		return res, db.MapError(err)
 	}
 	if staged.Valid {
+		// Checked, indexed, attached and analysed by the database.
 		if _, err := q.ExecContext(ctx, `SELECT warroom_attach_merchants($1)`, incidentID); err != nil {
 			return res, db.MapError(err)
 		}
-	}
-	if err := analyzeImport(ctx, q, "merchants", incidentID); err != nil {
+	} else if err := analyzeImport(ctx, q, "merchants", incidentID); err != nil {
 		return res, err
 	}
 	err = q.QueryRowxContext(ctx, `

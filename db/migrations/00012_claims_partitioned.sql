@@ -283,18 +283,72 @@ REVOKE EXECUTE ON FUNCTION warroom_analyze_import(regclass, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION warroom_analyze_import(regclass, bigint) TO warroom_commander, warroom_finance;
 
 -- +goose StatementBegin
+-- Attaches part, a table just filled in bulk with an incident's rows
+-- (claims_i<incident>, merchants_i<incident>), as that incident's partition
+-- of parent, the same way for both: the parent's NOT NULLs and CHECKs in
+-- one pass, with the partition bound as a CHECK so that ATTACH need not scan
+-- again; the keys both parents have, (id, incident_id) and (incident_id,
+-- merchant_id), and the index on (incident_id, extra), built from sorted
+-- input; the audit and no-delete triggers of every table (no writer grants:
+-- writes go through the parent); statistics now, not when autovacuum comes
+-- round (without them a merchant page read every claim of the incident per
+-- row). Then what the parent's audit_insert and notify_insert triggers
+-- would have done for the same rows. Returns the number of rows.
+-- Runs with its caller's rights: the definer functions below.
+CREATE FUNCTION warroom_attach_partition(parent regclass, part text, p_incident bigint, extra text)
+RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    tname  text := (SELECT relname FROM pg_class WHERE oid = parent);
+    alter_ text;
+    n      bigint;
+    dig    numeric;
+    body   jsonb;
+BEGIN
+    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+    FROM pg_attribute a WHERE a.attrelid = parent AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                   ', ' ORDER BY c.conname), '')
+    INTO alter_ FROM pg_constraint c WHERE c.conrelid = parent AND c.contype = 'c';
+    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (incident_id = %s)',
+                   part, alter_, part || '_incident', p_incident);
+    EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
+                   part, part || '_pkey', part || '_incident_id_merchant_id_key');
+    EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, %I)', part || '_incident_' || extra, part, extra);
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION public.%I FOR VALUES IN (%s)', parent, part, p_incident);
+    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+    EXECUTE format('ANALYZE public.%I', part);
+
+    EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
+        INTO n, dig;
+    IF n = 0 THEN
+        RETURN 0;
+    END IF;
+    IF n <= warroom_audit_detail_rows() THEN
+        EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM public.%I x', part) INTO body;
+    ELSE
+        body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
+    END IF;
+    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
+    VALUES (tname, 'INSERT', p_incident, n, NULL, body);
+    PERFORM pg_notify('warroom_changes', json_build_object(
+        't', tname, 'op', 'I', 'i', p_incident, 'n', n, 'by', warroom_actor())::text);
+    RETURN n;
+END $$;
+-- +goose StatementEnd
+REVOKE EXECUTE ON FUNCTION warroom_attach_partition(regclass, text, bigint, text) FROM PUBLIC;
+
+-- +goose StatementBegin
 -- An incident's first claims computation, as one table built in bulk:
 -- the claims of every merchant of the incident (the same figures as the
 -- computation in compensation/compute.go, whose one formula is
 -- warroom_cash_fen), written by CREATE TABLE AS in the order the joins
 -- probe the merchants (their table's order: no sort, 0.9 s less), then
--- given the parent's NOT NULLs and CHECKs in one pass, its three indexes
--- built from sorted input, and attached as the incident's partition. The
--- parent's statement triggers do not fire for an ATTACH, so this does
--- what they would have done for the same INSERT: the fund's claim count,
--- the audit row (same digest), the change notification. Their reference
--- check is not needed: every claim comes from a merchant of the incident,
--- read here.
+-- checked, indexed and attached as the incident's partition by
+-- warroom_attach_partition. The parent's statement triggers do not fire
+-- for an ATTACH, so that function and this one do what they would have
+-- done for the same INSERT: the audit row (same digest), the fund's claim
+-- count, the change notification. Their reference check is not needed:
+-- every claim comes from a merchant of the incident, read here.
 --
 -- Returns no row, and writes nothing, when the incident already has claims
 -- or a partition: the caller then runs the ordinary computation.
@@ -309,11 +363,8 @@ RETURNS TABLE (written bigint, awaiting bigint, cash_fen bigint)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp SET jit = off SET work_mem = '128MB' SET enable_nestloop = off AS $$
 DECLARE
-    part   text := 'claims_i' || p_incident;
-    alter_ text;
-    n      bigint;
-    dig    numeric;
-    body   jsonb;
+    part text := 'claims_i' || p_incident;
+    n    bigint;
 BEGIN
     IF NOT has_table_privilege(session_user, 'public.claims', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
@@ -349,48 +400,12 @@ BEGIN
               OFFSET 0) f -- computed once per merchant, not once per use
         $q$, part, p_incident, p_outage, p_baseline);
 
-    -- The parent's NOT NULLs and CHECKs (checked in one pass), and the
-    -- partition bound as a CHECK so that ATTACH need not scan again.
-    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
-    FROM pg_attribute a WHERE a.attrelid = 'public.claims'::regclass AND a.attnum > 0
-      AND NOT a.attisdropped AND a.attnotnull;
-    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
-                                                   ', ' ORDER BY c.conname), '')
-    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'public.claims'::regclass AND c.contype = 'c';
-    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (incident_id = %s)',
-                   part, alter_, part || '_incident', p_incident);
-    EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
-                   part, part || '_pkey', part || '_incident_id_merchant_id_key');
-    EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, state)', part || '_incident_state', part);
-    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
-    -- Audited and undeletable like every table; no writer grants: writes go
-    -- through the parent.
-    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
-    -- Statistics now, not when autovacuum comes round: without them the
-    -- planner looked a merchant's claim up through (incident_id, state),
-    -- reading all of the incident's claims for each merchant of a page.
-    EXECUTE format('ANALYZE public.%I', part);
-
-    EXECUTE format('SELECT count(*), count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint,
-                           sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
-        INTO n, awaiting, cash_fen, dig;
+    n := warroom_attach_partition('public.claims', part, p_incident, 'state');
+    EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
+                    FROM public.%I', part) INTO awaiting, cash_fen;
     written := n;
-    IF n = 0 THEN
-        RETURN NEXT;
-        RETURN;
-    END IF;
-    -- What audit_insert, fund_counters_insert and notify_insert would do,
-    -- in their order.
-    IF n <= warroom_audit_detail_rows() THEN
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM public.%I x', part) INTO body;
-    ELSE
-        body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
-    END IF;
-    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
-    VALUES ('claims', 'INSERT', p_incident, n, NULL, body);
-    UPDATE funds SET claims_count = claims_count + n WHERE incident_id = p_incident;
-    PERFORM pg_notify('warroom_changes', json_build_object(
-        't', 'claims', 'op', 'I', 'i', p_incident, 'n', n, 'by', warroom_actor())::text);
+    -- What fund_counters_insert would do (after audit_insert, as there).
+    UPDATE funds SET claims_count = claims_count + n WHERE incident_id = p_incident AND n > 0;
     RETURN NEXT;
 END $$;
 -- +goose StatementEnd
@@ -453,6 +468,7 @@ RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 -- +goose StatementEnd
 DROP FUNCTION warroom_compute_first_claims(bigint, numeric, numeric);
+DROP FUNCTION warroom_attach_partition(regclass, text, bigint, text);
 DROP TRIGGER check_claim_refs ON payouts;
 DROP TRIGGER check_claim_refs ON plan_changes;
 DROP TRIGGER check_claim_update ON plan_changes;

@@ -109,21 +109,16 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- Step two, after the COPY: the parent's NOT NULLs and CHECKs (one pass),
--- the partition bound as a CHECK so that ATTACH need not scan again, the
--- three indexes built from sorted input, the partition attached, and what
--- the parent's INSERT triggers would have done (audit row, notification;
--- their reference check is the incident locked in step one and the bound).
+-- Step two, after the COPY: the COPY grant revoked, then checked, indexed
+-- and attached by warroom_attach_partition (00012), which writes the audit
+-- row and notification of the parent's INSERT triggers (their reference
+-- check is the incident locked in step one, and the partition bound).
 -- Returns the number of merchants.
 CREATE FUNCTION warroom_attach_merchants(p_incident bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp SET work_mem = '128MB' SET maintenance_work_mem = '256MB' AS $$
 DECLARE
-    part   text := 'merchants_i' || p_incident;
-    alter_ text;
-    n      bigint;
-    dig    numeric;
-    body   jsonb;
+    part text := 'merchants_i' || p_incident;
 BEGIN
     IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
@@ -133,35 +128,7 @@ BEGIN
         RAISE EXCEPTION 'no staged merchants for incident %', p_incident USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
-    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
-    FROM pg_attribute a WHERE a.attrelid = 'public.merchants'::regclass AND a.attnum > 0
-      AND NOT a.attisdropped AND a.attnotnull;
-    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
-                                                   ', ' ORDER BY c.conname), '')
-    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'public.merchants'::regclass AND c.contype = 'c';
-    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (incident_id = %s)',
-                   part, alter_, part || '_incident', p_incident);
-    EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
-                   part, part || '_pkey', part || '_incident_id_merchant_id_key');
-    EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, industry)', part || '_incident_industry', part);
-    EXECUTE format('ALTER TABLE public.merchants ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
-    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
-
-    EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
-        INTO n, dig;
-    IF n = 0 THEN
-        RETURN 0;
-    END IF;
-    IF n <= warroom_audit_detail_rows() THEN
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM public.%I x', part) INTO body;
-    ELSE
-        body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
-    END IF;
-    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
-    VALUES ('merchants', 'INSERT', p_incident, n, NULL, body);
-    PERFORM pg_notify('warroom_changes', json_build_object(
-        't', 'merchants', 'op', 'I', 'i', p_incident, 'n', n, 'by', warroom_actor())::text);
-    RETURN n;
+    RETURN warroom_attach_partition('public.merchants', part, p_incident, 'industry');
 END $$;
 -- +goose StatementEnd
 REVOKE EXECUTE ON FUNCTION warroom_stage_merchants(bigint), warroom_attach_merchants(bigint) FROM PUBLIC;
