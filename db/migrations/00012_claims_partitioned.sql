@@ -67,15 +67,9 @@ CREATE INDEX claims_incident_state ON claims (incident_id, state);
 ALTER SEQUENCE claims_id_seq OWNED BY claims.id;
 ALTER TABLE claims ATTACH PARTITION claims_default DEFAULT;
 
-GRANT SELECT ON claims TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
-GRANT INSERT, UPDATE ON claims TO warroom_commander, warroom_finance;
+-- Grants, audit and no-delete triggers, as for every table (00004).
+SELECT warroom_protect_table('claims', ARRAY['commander', 'finance']);
 
-CREATE TRIGGER audit_insert AFTER INSERT ON claims
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_update AFTER UPDATE ON claims
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_delete AFTER DELETE ON claims
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
 CREATE TRIGGER bump_version BEFORE UPDATE ON claims FOR EACH ROW
     WHEN (NEW.version IS DISTINCT FROM OLD.version + 1) EXECUTE FUNCTION warroom_bump_version();
 CREATE TRIGGER check_refs AFTER INSERT ON claims
@@ -115,8 +109,6 @@ CREATE TRIGGER fund_counters_update AFTER UPDATE ON claims
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_claims_counters();
 CREATE TRIGGER fund_counters_delete AFTER DELETE ON claims
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_claims_counters();
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON claims
-    FOR EACH STATEMENT EXECUTE FUNCTION warroom_refuse_delete();
 CREATE TRIGGER notify_insert AFTER INSERT ON claims
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
 CREATE TRIGGER notify_update AFTER UPDATE ON claims
@@ -504,14 +496,7 @@ ALTER TABLE claims_default RENAME TO claims;
 ALTER TABLE claims ADD CONSTRAINT claims_pkey PRIMARY KEY (id),
     ADD CONSTRAINT claims_merchant_id_key UNIQUE (merchant_id);
 ALTER INDEX claims_default_incident_state RENAME TO claims_incident_state;
-GRANT SELECT ON claims TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
-GRANT INSERT, UPDATE ON claims TO warroom_commander, warroom_finance;
-CREATE TRIGGER audit_insert AFTER INSERT ON claims
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_update AFTER UPDATE ON claims
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_delete AFTER DELETE ON claims
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
+SELECT warroom_protect_table('claims', ARRAY['commander', 'finance']);
 CREATE TRIGGER bump_version BEFORE UPDATE ON claims FOR EACH ROW
     WHEN (NEW.version IS DISTINCT FROM OLD.version + 1) EXECUTE FUNCTION warroom_bump_version();
 CREATE TRIGGER check_refs AFTER INSERT ON claims
@@ -525,8 +510,6 @@ CREATE TRIGGER fund_counters_update AFTER UPDATE ON claims
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_claims_counters();
 CREATE TRIGGER fund_counters_delete AFTER DELETE ON claims
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_claims_counters();
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON claims
-    FOR EACH STATEMENT EXECUTE FUNCTION warroom_refuse_delete();
 CREATE TRIGGER notify_insert AFTER INSERT ON claims
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
 CREATE TRIGGER notify_update AFTER UPDATE ON claims

@@ -47,15 +47,9 @@ CREATE INDEX merchants_incident_industry ON merchants (incident_id, industry);
 ALTER SEQUENCE merchants_id_seq OWNED BY merchants.id;
 ALTER TABLE merchants ATTACH PARTITION merchants_default DEFAULT;
 
-GRANT SELECT ON merchants TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
-GRANT INSERT, UPDATE ON merchants TO warroom_commander, warroom_finance;
+-- Grants, audit and no-delete triggers, as for every table (00004).
+SELECT warroom_protect_table('merchants', ARRAY['commander', 'finance']);
 
-CREATE TRIGGER audit_insert AFTER INSERT ON merchants
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_update AFTER UPDATE ON merchants
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
-CREATE TRIGGER audit_delete AFTER DELETE ON merchants
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
 CREATE TRIGGER cascade_delete AFTER DELETE ON merchants
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_cascade_delete();
 CREATE TRIGGER check_refs AFTER INSERT ON merchants
@@ -69,8 +63,6 @@ CREATE TRIGGER key_change BEFORE UPDATE OF id, incident_id ON merchants FOR EACH
     EXECUTE FUNCTION warroom_refuse_key_change();
 CREATE TRIGGER lock_children BEFORE DELETE ON merchants
     FOR EACH STATEMENT EXECUTE FUNCTION warroom_lock_children();
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON merchants
-    FOR EACH STATEMENT EXECUTE FUNCTION warroom_refuse_delete();
 CREATE TRIGGER notify_insert AFTER INSERT ON merchants
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();
 CREATE TRIGGER notify_update AFTER UPDATE ON merchants
