@@ -95,6 +95,9 @@ func describeChange(c db.Change, snap *Snapshot) string {
 func changeSubject(c db.Change, snap *Snapshot) string {
 	noun := strings.TrimSuffix(strings.ReplaceAll(SanitizeLine(c.Table), "_", " "), "s")
 	if c.ID == 0 {
+		if c.Rows == 0 { // one row with no id of its own: the incident's fund
+			return noun
+		}
 		return fmt.Sprintf("%d %s", c.Rows, SanitizeLine(c.Table))
 	}
 	if snap != nil {

@@ -1,0 +1,28 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"warroom/db"
+)
+
+// The activity strip names what changed: a bulk statement by its row count,
+// a row by table and id, and the fund (one row per incident, no id) as
+// such, not as "0 funds".
+func TestDescribeChangeNamesTheRow(t *testing.T) {
+	at := time.Date(2020, 3, 1, 12, 3, 4, 0, time.UTC)
+	for _, c := range []struct {
+		change db.Change
+		want   string
+	}{
+		{db.Change{Table: "payouts", Op: "I", Rows: 1812, By: "alice", At: at}, "12:03:04 alice added 1812 payouts"},
+		{db.Change{Table: "contributors", Op: "U", ID: 7, By: "bob", At: at}, "12:03:04 bob updated contributor 7"},
+		{db.Change{Table: "funds", Op: "U", By: "carol", At: at}, "12:03:04 carol updated fund"},
+		{db.Change{Table: "funds", Op: "U", At: at}, "12:03:04 someone updated fund"},
+	} {
+		if got := describeChange(c.change, nil); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.change, got, c.want)
+		}
+	}
+}
