@@ -126,4 +126,17 @@ func TestClaimReferencesStillEnforced(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d claim, payout and plan change rows left after deleting their merchant", n)
 	}
+	// The fund's counters still say what the ledger and the claims say.
+	var counters, recount string
+	if err := conn.Get(&counters, `SELECT paid_fen || '/' || committed_fen || '/' || claims_count FROM funds WHERE incident_id = $1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Get(&recount, `SELECT (SELECT COALESCE(sum(amount_fen), 0) FROM payouts WHERE incident_id = $1) || '/' ||
+		(SELECT COALESCE(sum(amount_fen - paid_fen), 0) FROM claims WHERE incident_id = $1 AND state = 'approved') || '/' ||
+		(SELECT count(*) FROM claims WHERE incident_id = $1)`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if counters != recount {
+		t.Errorf("fund counters paid/committed/claims %s after the delete, ledger and claims say %s", counters, recount)
+	}
 }

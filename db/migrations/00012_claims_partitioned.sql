@@ -174,11 +174,19 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- Parent side, after a DELETE of claims: the cascade.
+-- Parent side, after a DELETE of claims: the cascade. The payouts take the
+-- fund's paid total down with them (the foreign key's cascade left it
+-- counting money whose ledger rows were gone); fund_counters_delete does
+-- the same for the claims' count and what they still owed.
 CREATE FUNCTION warroom_cascade_claims() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM plan_changes p USING old_rows o WHERE p.claim_id = o.id AND p.incident_id = o.incident_id;
-    DELETE FROM payouts p USING old_rows o WHERE p.claim_id = o.id AND p.incident_id = o.incident_id;
+    WITH gone AS (
+        DELETE FROM payouts p USING old_rows o WHERE p.claim_id = o.id AND p.incident_id = o.incident_id
+        RETURNING p.incident_id, p.amount_fen)
+    UPDATE funds f SET paid_fen = f.paid_fen - g.fen
+    FROM (SELECT incident_id, sum(amount_fen)::bigint AS fen FROM gone GROUP BY incident_id) g
+    WHERE f.incident_id = g.incident_id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
