@@ -310,3 +310,31 @@ func TestFirstImportBadRowLeavesNothing(t *testing.T) {
 		t.Fatalf("after a failed first import: %d merchants, partition %v", n, part)
 	}
 }
+
+// A table staged for a first import is attached only by the transaction
+// that staged it: after a commit its stager could have written to it
+// unaudited. A later import starts afresh.
+func TestStagedMerchantsAttachOnlyInTheirTransaction(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 0)
+	exec(t, conn, `SELECT warroom_stage_merchants($1)`, inc)
+	exec(t, conn, `INSERT INTO merchants_i`+strconv.FormatInt(inc, 10)+` (merchant_id, industry) VALUES ('SNEAK', 'x')`)
+	if _, err := conn.Exec(`SELECT warroom_attach_merchants($1)`, inc); err == nil {
+		t.Fatal("attached a table staged by an earlier transaction")
+	}
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		_, err := compensation.ImportMerchants(ctx, tx, inc, "m.csv", strings.NewReader(merchantsCSV), nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	if err := conn.Select(&ids, `SELECT merchant_id FROM merchants WHERE incident_id = $1 ORDER BY 1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "M1,M2,M3" {
+		t.Fatalf("merchants %v, want the import's M1,M2,M3 only", ids)
+	}
+}

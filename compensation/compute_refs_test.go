@@ -109,6 +109,8 @@ func TestClaimReferencesStillEnforced(t *testing.T) {
 		VALUES ($1, $2, 1, 'k-other')`, other, claim)
 	fk("plan change of a missing claim", `INSERT INTO plan_changes (incident_id, claim_id, from_plan, to_plan, reason)
 		VALUES ($1, 999999, 'cash', 'traffic', 'r')`, inc)
+	fk("claim of another incident's merchant", `INSERT INTO claims (incident_id, merchant_id)
+		SELECT $2, merchant_id FROM claims WHERE id = $1`, claim, other)
 	fk("claim id changed", `UPDATE claims SET id = id + 1000000 WHERE id = $1`, claim)
 	fk("claim moved to another incident", `UPDATE claims SET incident_id = $2 WHERE id = $1`, claim, other)
 

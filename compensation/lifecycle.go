@@ -22,7 +22,7 @@ func Approve(ctx context.Context, q db.Querier, incidentID int64, merchant strin
 	if c.State != "chosen" {
 		return c, db.Invalid("state", "merchant %s's claim is %s: only a chosen claim can be approved", merchant, c.State)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'approved', approved_at = now(), updated_at = now() WHERE id = $1`, c.ID)
+	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'approved', approved_at = now(), updated_at = now() WHERE id = $1 AND incident_id = $2`, c.ID, incidentID)
 	if err = fundError(err); err != nil {
 		return c, fmt.Errorf("approve %s (%s): %w", merchant, FormatFen(c.Amount), err)
 	}
@@ -89,7 +89,7 @@ func Pay(ctx context.Context, q db.Querier, incidentID int64, merchant, key stri
 	if err = fundError(err); err != nil {
 		return p, err
 	}
-	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'paid', paid_at = $2, updated_at = now() WHERE id = $1`, c.ID, p.PaidAt)
+	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'paid', paid_at = $2, updated_at = now() WHERE id = $1 AND incident_id = $3`, c.ID, p.PaidAt, incidentID)
 	return p, db.MapError(err)
 }
 
@@ -102,7 +102,7 @@ func Reject(ctx context.Context, q db.Querier, incidentID int64, merchant string
 	if c.State == "approved" || c.State == "paid" || c.State == "rejected" {
 		return c, db.Invalid("state", "merchant %s's claim is %s", merchant, c.State)
 	}
-	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'rejected', updated_at = now() WHERE id = $1`, c.ID)
+	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'rejected', updated_at = now() WHERE id = $1 AND incident_id = $2`, c.ID, incidentID)
 	c.State = "rejected"
 	return c, db.MapError(err)
 }

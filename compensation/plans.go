@@ -82,8 +82,8 @@ func Choose(ctx context.Context, q db.Querier, incidentID int64, merchant, plan 
 	err = q.GetContext(ctx, &c.Amount, `
 		UPDATE claims c SET plan = $2, state = 'chosen', chosen_at = now(), updated_at = now(),
 		    amount_fen = CASE WHEN $2 = 'traffic' THEN f.inkind_value_fen ELSE c.cash_fen END
-		FROM funds f WHERE c.id = $1 AND f.incident_id = c.incident_id
-		RETURNING c.amount_fen`, c.ID, plan)
+		FROM funds f WHERE c.id = $1 AND c.incident_id = $3 AND f.incident_id = $3
+		RETURNING c.amount_fen`, c.ID, plan, incidentID)
 	c.State, c.PlanText = "chosen", plan
 	return c, db.MapError(err)
 }
@@ -116,8 +116,8 @@ func ChangePlan(ctx context.Context, q db.Querier, incidentID int64, merchant, p
 	err = q.GetContext(ctx, &c.Amount, `
 		UPDATE claims c SET plan = $2, updated_at = now(),
 		    amount_fen = CASE WHEN $2 = 'traffic' THEN f.inkind_value_fen ELSE c.cash_fen END
-		FROM funds f WHERE c.id = $1 AND f.incident_id = c.incident_id
-		RETURNING c.amount_fen`, c.ID, plan)
+		FROM funds f WHERE c.id = $1 AND c.incident_id = $3 AND f.incident_id = $3
+		RETURNING c.amount_fen`, c.ID, plan, incidentID)
 	c.PlanText = plan
 	return c, db.MapError(err)
 }

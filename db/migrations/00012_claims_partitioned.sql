@@ -72,6 +72,66 @@ SELECT warroom_protect_table('claims', ARRAY['commander', 'finance']);
 
 CREATE TRIGGER bump_version BEFORE UPDATE ON claims FOR EACH ROW
     WHEN (NEW.version IS DISTINCT FROM OLD.version + 1) EXECUTE FUNCTION warroom_bump_version();
+-- +goose StatementBegin
+-- 00007's statement-level reference check, now also refusing a claim whose
+-- merchant belongs to another incident.
+CREATE OR REPLACE FUNCTION warroom_check_refs() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    bad  bigint;
+    want bigint;
+    got  bigint;
+    incs bigint[];
+BEGIN
+    -- The incidents named, locked as a foreign key locks its parent row.
+    SELECT count(*) INTO want FROM (SELECT DISTINCT incident_id FROM new_rows) d;
+    SELECT count(*) INTO got FROM (SELECT 1 FROM incidents i
+        WHERE i.id IN (SELECT DISTINCT incident_id FROM new_rows) FOR KEY SHARE) l;
+    IF got <> want THEN
+        SELECT n.incident_id INTO bad FROM new_rows n
+        WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = n.incident_id) LIMIT 1;
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key: incident % does not exist',
+            TG_TABLE_NAME, bad USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME,
+            CONSTRAINT = TG_TABLE_NAME || '_incident_id_fkey';
+    END IF;
+    IF TG_TABLE_NAME = 'claims' THEN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            PERFORM 1 FROM merchants m WHERE m.id IN (SELECT merchant_id FROM new_rows) FOR KEY SHARE;
+        END IF;
+        -- Fast path, scaled to the statement and not to the table: every
+        -- claim's merchant found among its own incident's merchants (ids
+        -- are unique, so the counts match only if all are). Otherwise the
+        -- exact check below decides.
+        -- The incidents go in as a literal so the plan reads only theirs.
+        SELECT count(*), array_agg(DISTINCT incident_id) INTO want, incs FROM new_rows;
+        EXECUTE format('SELECT count(*) FROM new_rows n JOIN merchants m
+            ON m.id = n.merchant_id AND m.incident_id = n.incident_id
+            WHERE m.incident_id = ANY (%L::bigint[])', incs) INTO got;
+        IF got = want THEN
+            RETURN NULL;
+        END IF;
+        -- Some claim's merchant is missing, or belongs to another incident
+        -- (which UNIQUE (merchant_id) used to stop from becoming a second
+        -- claim of one merchant; the key is (incident_id, merchant_id) now).
+        SELECT n.merchant_id INTO bad FROM new_rows n
+        WHERE NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id AND m.incident_id = n.incident_id) LIMIT 1;
+        RAISE EXCEPTION 'insert or update on table "claims" violates foreign key: merchant % does not exist in the claim''s incident', bad
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'claims', CONSTRAINT = 'claims_merchant_id_fkey';
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- 00007's key guard, naming the table its trigger's argument gives (a row
+-- trigger fires under the partition's name).
+CREATE OR REPLACE FUNCTION warroom_refuse_key_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%.id % cannot change: other rows refer to it', COALESCE(TG_ARGV[0], TG_TABLE_NAME), OLD.id
+        USING ERRCODE = 'foreign_key_violation', TABLE = COALESCE(TG_ARGV[0], TG_TABLE_NAME);
+END $$;
+-- +goose StatementEnd
+
 CREATE TRIGGER check_refs AFTER INSERT ON claims
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_check_refs();
 -- +goose StatementBegin
@@ -192,13 +252,17 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- 00003's payout counters, finding each claim by its whole key: the
--- incident prunes the claims to its partition.
+-- 00003's payout counters, finding each claim by its whole key.
 CREATE OR REPLACE FUNCTION warroom_payouts_counters() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    incs bigint[];
 BEGIN
-    UPDATE claims c SET paid_fen = c.paid_fen + p.fen
-    FROM (SELECT incident_id, claim_id, sum(amount_fen)::bigint AS fen FROM new_rows GROUP BY incident_id, claim_id) p
-    WHERE c.id = p.claim_id AND c.incident_id = p.incident_id;
+    -- The incidents as a literal: the UPDATE then plans, reads and locks
+    -- only their partitions.
+    SELECT array_agg(DISTINCT incident_id) INTO incs FROM new_rows;
+    EXECUTE format('UPDATE claims c SET paid_fen = c.paid_fen + p.fen
+        FROM (SELECT incident_id, claim_id, sum(amount_fen)::bigint AS fen FROM new_rows GROUP BY incident_id, claim_id) p
+        WHERE c.id = p.claim_id AND c.incident_id = p.incident_id AND c.incident_id = ANY (%L::bigint[])', incs);
     UPDATE funds f SET paid_fen = f.paid_fen + p.fen
     FROM (SELECT incident_id, sum(amount_fen)::bigint AS fen FROM new_rows GROUP BY incident_id) p
     WHERE f.incident_id = p.incident_id;
@@ -235,7 +299,7 @@ CREATE TRIGGER cascade_delete AFTER DELETE ON claims
 -- A claim's keys never change (payouts and plan changes name them).
 CREATE TRIGGER key_change BEFORE UPDATE OF id, incident_id ON claims FOR EACH ROW
     WHEN (NEW.id IS DISTINCT FROM OLD.id OR NEW.incident_id IS DISTINCT FROM OLD.incident_id)
-    EXECUTE FUNCTION warroom_refuse_key_change();
+    EXECUTE FUNCTION warroom_refuse_key_change('claims');
 REVOKE EXECUTE ON FUNCTION warroom_check_claim_refs(), warroom_lock_claim_children(), warroom_cascade_claims() FROM PUBLIC;
 
 -- +goose StatementBegin
@@ -293,10 +357,11 @@ GRANT EXECUTE ON FUNCTION warroom_analyze_import(regclass, bigint) TO warroom_co
 -- writes go through the parent); statistics now, not when autovacuum comes
 -- round (without them a merchant page read every claim of the incident per
 -- row). Then what the parent's audit_insert and notify_insert triggers
--- would have done for the same rows. Returns the number of rows.
+-- would have done for the same rows (in UTC and ISO, as audit_insert). Returns the number of rows.
 -- Runs with its caller's rights: the definer functions below.
 CREATE FUNCTION warroom_attach_partition(parent regclass, part text, p_incident bigint, extra text)
-RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+RETURNS bigint LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp
+SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres' AS $$
 DECLARE
     tname  text := (SELECT relname FROM pg_class WHERE oid = parent);
     alter_ text;
@@ -369,9 +434,21 @@ BEGIN
     IF NOT has_table_privilege(session_user, 'public.claims', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    -- One first computation per incident at a time; the second, once the
-    -- first has committed, finds its claims and falls back.
-    PERFORM pg_advisory_xact_lock(hashtext('warroom_compute_first_claims'), hashtext(p_incident::text));
+    -- Under REPEATABLE READ the merchants read below could be older than a
+    -- delete that its lock has waited for: the ordinary computation, whose
+    -- check_refs copes with that, does it then.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RETURN;
+    END IF;
+    -- One first computation at a time, whatever the incident, taken before
+    -- anything is read: two that both read claims_default and then both
+    -- waited to ATTACH deadlocked. The second, once the first has
+    -- committed, goes on (or, for the same incident, finds its claims and
+    -- falls back). ROW EXCLUSIVE on claims, as an INSERT takes, queues
+    -- behind a superuser's delete of merchants (warroom_lock_children), so
+    -- the merchants read below are the ones left after it.
+    PERFORM pg_advisory_xact_lock(hashtext('warroom_attach_partition'), hashtext('claims'));
+    LOCK TABLE claims IN ROW EXCLUSIVE MODE;
     PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
@@ -413,6 +490,59 @@ REVOKE EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric
 GRANT EXECUTE ON FUNCTION warroom_compute_first_claims(bigint, numeric, numeric) TO warroom_commander, warroom_finance;
 
 -- +goose Down
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION warroom_check_refs() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    bad  bigint;
+    want bigint;
+    got  bigint;
+    incs bigint[];
+BEGIN
+    -- The incidents named, locked as a foreign key locks its parent row.
+    SELECT count(*) INTO want FROM (SELECT DISTINCT incident_id FROM new_rows) d;
+    SELECT count(*) INTO got FROM (SELECT 1 FROM incidents i
+        WHERE i.id IN (SELECT DISTINCT incident_id FROM new_rows) FOR KEY SHARE) l;
+    IF got <> want THEN
+        SELECT n.incident_id INTO bad FROM new_rows n
+        WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = n.incident_id) LIMIT 1;
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key: incident % does not exist',
+            TG_TABLE_NAME, bad USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME,
+            CONSTRAINT = TG_TABLE_NAME || '_incident_id_fkey';
+    END IF;
+    IF TG_TABLE_NAME = 'claims' THEN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+            PERFORM 1 FROM merchants m WHERE m.id IN (SELECT merchant_id FROM new_rows) FOR KEY SHARE;
+        END IF;
+        -- Fast path, scaled to the statement and not to the table: every
+        -- claim's merchant found among its own incident's merchants (ids
+        -- are unique, so the counts match only if all are). Otherwise the
+        -- exact check below decides.
+        -- The incidents go in as a literal so the plan reads only theirs.
+        SELECT count(*), array_agg(DISTINCT incident_id) INTO want, incs FROM new_rows;
+        EXECUTE format('SELECT count(*) FROM new_rows n JOIN merchants m
+            ON m.id = n.merchant_id AND m.incident_id = n.incident_id
+            WHERE m.incident_id = ANY (%L::bigint[])', incs) INTO got;
+        IF got = want THEN
+            RETURN NULL;
+        END IF;
+        SELECT n.merchant_id INTO bad FROM new_rows n
+        WHERE NOT EXISTS (SELECT 1 FROM merchants m WHERE m.id = n.merchant_id) LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'insert or update on table "claims" violates foreign key: merchant % does not exist', bad
+                USING ERRCODE = 'foreign_key_violation', TABLE = 'claims', CONSTRAINT = 'claims_merchant_id_fkey';
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION warroom_refuse_key_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '%.id % cannot change: other rows refer to it', TG_TABLE_NAME, OLD.id
+        USING ERRCODE = 'foreign_key_violation', TABLE = TG_TABLE_NAME;
+END $$;
+-- +goose StatementEnd
 DROP FUNCTION warroom_analyze_import(regclass, bigint);
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION warroom_cascade_delete() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -60,7 +60,7 @@ CREATE TRIGGER check_refs AFTER INSERT ON merchants
 -- trigger sees, so it is refused before it happens.
 CREATE TRIGGER key_change BEFORE UPDATE OF id, incident_id ON merchants FOR EACH ROW
     WHEN (NEW.id IS DISTINCT FROM OLD.id OR NEW.incident_id IS DISTINCT FROM OLD.incident_id)
-    EXECUTE FUNCTION warroom_refuse_key_change();
+    EXECUTE FUNCTION warroom_refuse_key_change('merchants');
 CREATE TRIGGER lock_children BEFORE DELETE ON merchants
     FOR EACH STATEMENT EXECUTE FUNCTION warroom_lock_children();
 CREATE TRIGGER notify_insert AFTER INSERT ON merchants
@@ -83,11 +83,23 @@ BEGIN
     IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('warroom_stage_merchants'), hashtext(p_incident::text));
+    -- One first import at a time, whatever the incident, before anything
+    -- is read (see warroom_compute_first_claims, 00012); ROW EXCLUSIVE on
+    -- merchants, as a COPY into it takes, queues behind an incident's
+    -- deletion (warroom_lock_children).
+    PERFORM pg_advisory_xact_lock(hashtext('warroom_attach_partition'), hashtext('merchants'));
+    LOCK TABLE merchants IN ROW EXCLUSIVE MODE;
     PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'insert or update on table "merchants" violates foreign key: incident % does not exist', p_incident
             USING ERRCODE = 'foreign_key_violation', TABLE = 'merchants', CONSTRAINT = 'merchants_incident_id_fkey';
+    END IF;
+    -- A table staged by a transaction that committed without attaching it
+    -- (by hand: the importer attaches in the same transaction) is no
+    -- incident's merchants: it goes.
+    IF to_regclass(format('public.%I', part)) IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(format('public.%I', part))) THEN
+        EXECUTE format('DROP TABLE public.%I', part);
     END IF;
     IF to_regclass(format('public.%I', part)) IS NOT NULL
        OR EXISTS (SELECT 1 FROM merchants WHERE incident_id = p_incident) THEN
@@ -115,9 +127,13 @@ BEGIN
     IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- Only a table this transaction staged: one staged earlier could have
+    -- been written to, without audit, by its stager after that commit.
     IF to_regclass(format('public.%I', part)) IS NULL
-       OR EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = format('public.%I', part)::regclass) THEN
-        RAISE EXCEPTION 'no staged merchants for incident %', p_incident USING ERRCODE = 'object_not_in_prerequisite_state';
+       OR EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(format('public.%I', part)))
+       OR (SELECT xmin FROM pg_class WHERE oid = to_regclass(format('public.%I', part))) <> pg_current_xact_id()::xid THEN
+        RAISE EXCEPTION 'no merchants staged for incident % in this transaction', p_incident
+            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
     RETURN warroom_attach_partition('public.merchants', part, p_incident, 'industry');
