@@ -84,7 +84,7 @@ func (q *claimQueue) next(ctx context.Context) (runCandidate, bool, error) {
 		err := q.conn.SelectContext(ctx, &q.batch, `
 			SELECT c.id AS claim_id, m.merchant_id AS merchant, `+at+` AS at,
 			       c.amount_fen - c.paid_fen AS owed_fen
-			FROM claims c JOIN merchants m ON m.id = c.merchant_id
+			FROM claims c JOIN merchants m ON m.id = c.merchant_id AND m.incident_id = $1
 			WHERE c.incident_id = $1 AND c.state = $2
 			  AND (`+at+`, m.merchant_id) > ($3, $4)
 			  AND ($5::bigint IS NULL OR c.amount_fen - c.paid_fen <= $5)
@@ -366,7 +366,7 @@ claim in hand.`,
 				       (array_agg(c.id ORDER BY c.approved_at, m.merchant_id))[1],
 				       (array_agg(m.merchant_id ORDER BY c.approved_at, m.merchant_id))[1],
 				       (array_agg(c.amount_fen - c.paid_fen ORDER BY c.approved_at, m.merchant_id))[1]
-				FROM claims c JOIN merchants m ON m.id = c.merchant_id
+				FROM claims c JOIN merchants m ON m.id = c.merchant_id AND m.incident_id = $1
 				JOIN funds f ON f.incident_id = c.incident_id
 				WHERE c.incident_id = $1 AND c.state = 'approved' AND c.amount_fen - c.paid_fen > f.payout_approval_fen`,
 				w.inc.ID).Scan(&above.N, &above.Fen, &above.ID, &above.M, &above.Owe)

@@ -77,7 +77,7 @@ func PreviewRate(ctx context.Context, q db.Querier, incidentID int64, industry s
 	err = q.GetContext(ctx, &r, `
 		WITH s AS (
 		    SELECT t.merchant_id, sum(t.baseline_fen)::bigint AS fen FROM sales_totals t
-		    JOIN merchants m ON m.id = t.merchant_id
+		    JOIN merchants m ON m.id = t.merchant_id AND m.incident_id = $1
 		    WHERE t.incident_id = $1 AND m.industry = $2 GROUP BY t.merchant_id),
 		x AS (
 		    SELECT c.state, c.plan, c.cash_fen, c.amount_fen,
