@@ -95,3 +95,21 @@ func TestFirstImportByRole(t *testing.T) {
 		t.Fatalf("finance writing the partition directly: %v, want permission denied", err)
 	}
 }
+
+// Ids come from their sequences: with keys of (id, incident_id), an id
+// written by hand could repeat another incident's.
+func TestWritersCannotChooseIds(t *testing.T) {
+	f := newFixture(t)
+	fin, _ := f.login(t, access.Finance)
+	for _, q := range []string{
+		`INSERT INTO merchants (id, incident_id, merchant_id) SELECT id, $1, 'DUP' FROM merchants WHERE incident_id = $1 LIMIT 1`,
+		`INSERT INTO claims (id, incident_id, merchant_id) SELECT id, $1, merchant_id FROM claims WHERE incident_id = $1 LIMIT 1`,
+	} {
+		if _, err := fin.Exec(q, f.incident); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
+			t.Errorf("%s: %v, want permission denied", q, err)
+		}
+	}
+	if _, err := fin.Exec(`INSERT INTO merchants (incident_id, merchant_id) VALUES ($1, 'NEW')`, f.incident); err != nil {
+		t.Errorf("finance adding a merchant without an id: %v", err)
+	}
+}

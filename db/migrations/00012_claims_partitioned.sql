@@ -69,6 +69,14 @@ ALTER TABLE claims ATTACH PARTITION claims_default DEFAULT;
 
 -- Grants, audit and no-delete triggers, as for every table (00004).
 SELECT warroom_protect_table('claims', ARRAY['commander', 'finance']);
+-- Ids come from the sequence only. The key is (id, incident_id) now, so an
+-- id written by hand could repeat another incident's claim's id; the
+-- writers may insert every column but id. (Re-running
+-- warroom_protect_table on claims would grant INSERT on id again.)
+REVOKE INSERT ON claims FROM warroom_commander, warroom_finance;
+GRANT INSERT (incident_id, merchant_id, plan, state, amount_fen, computed_at, chosen_at, approved_at, paid_at,
+              updated_at, version, baseline_fen, margin_rate_id, margin_percent, cash_fen, paid_fen)
+    ON claims TO warroom_commander, warroom_finance;
 
 CREATE TRIGGER bump_version BEFORE UPDATE ON claims FOR EACH ROW
     WHEN (NEW.version IS DISTINCT FROM OLD.version + 1) EXECUTE FUNCTION warroom_bump_version();
@@ -330,7 +338,7 @@ BEGIN
     IF t NOT IN ('public.merchants'::regclass, 'public.sales_totals'::regclass) THEN
         RAISE EXCEPTION 'warroom_analyze_import: % is not an imported table', t USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF NOT has_table_privilege(session_user, t, 'INSERT') THEN
+    IF NOT has_any_column_privilege(session_user, t, 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table %', t USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- A partitioned table (merchants, 00013): the partition holding the
@@ -435,7 +443,7 @@ DECLARE
     part text := 'claims_i' || p_incident;
     n    bigint;
 BEGIN
-    IF NOT has_table_privilege(session_user, 'public.claims', 'INSERT') THEN
+    IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- Under REPEATABLE READ the merchants read below could be older than a

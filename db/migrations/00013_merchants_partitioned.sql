@@ -49,6 +49,9 @@ ALTER TABLE merchants ATTACH PARTITION merchants_default DEFAULT;
 
 -- Grants, audit and no-delete triggers, as for every table (00004).
 SELECT warroom_protect_table('merchants', ARRAY['commander', 'finance']);
+-- Ids come from the sequence only, as for claims (00012).
+REVOKE INSERT ON merchants FROM warroom_commander, warroom_finance;
+GRANT INSERT (incident_id, merchant_id, name, industry, created_at) ON merchants TO warroom_commander, warroom_finance;
 
 CREATE TRIGGER cascade_delete AFTER DELETE ON merchants
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_cascade_delete();
@@ -80,7 +83,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 DECLARE
     part text := 'merchants_i' || p_incident;
 BEGIN
-    IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
+    IF NOT has_any_column_privilege(session_user, 'public.merchants', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- One first import at a time, whatever the incident, before anything
@@ -124,7 +127,7 @@ SET search_path = pg_catalog, public, pg_temp SET work_mem = '128MB' SET mainten
 DECLARE
     part text := 'merchants_i' || p_incident;
 BEGIN
-    IF NOT has_table_privilege(session_user, 'public.merchants', 'INSERT') THEN
+    IF NOT has_any_column_privilege(session_user, 'public.merchants', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table merchants' USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- Only a table this transaction staged: one staged earlier could have
