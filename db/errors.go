@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
 )
 
 // Named errors for the PostgreSQL conditions callers act on. MapError wraps
@@ -37,7 +38,7 @@ var (
 // needsApprovalSuffix ends the message of warroom_refuse_unapproved (00005).
 const needsApprovalSuffix = "needs a second authorisation"
 
-var codeErrors = map[pq.ErrorCode]error{
+var codeErrors = map[pqerror.Code]error{
 	"23505": ErrUniqueViolation,
 	"23503": ErrForeignKey,
 	"23514": ErrCheckViolation,

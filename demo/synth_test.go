@@ -69,7 +69,7 @@ func TestGeneratedClaimsAreConsistent(t *testing.T) {
 		}
 		states[c.State]++
 		plans[c.Plan]++
-		want := c.AmountFen
+		var want int64
 		switch c.Plan {
 		case "traffic":
 			want = p.TrafficValueFen

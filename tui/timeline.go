@@ -32,10 +32,10 @@ var timelineKeys = struct{ Add, Edit, Detail key.Binding }{
 // tlEntry is an entry with its text already sanitised: sanitising is done
 // once per load, not once per frame.
 type tlEntry struct {
-	e                          incident.Entry
-	kind, title, body, author  string
-	when, state, window, label string
-	hist                       []incident.EntryVersion
+	e                         incident.Entry
+	kind, title, body, author string
+	when, state, window       string
+	hist                      []incident.EntryVersion
 }
 
 type timelineView struct {

@@ -157,11 +157,3 @@ func tail(b []byte, n int) string {
 	}
 	return string(bytes.Join(lines, []byte("\n")))
 }
-
-func logTail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	return tail(b, n)
-}
