@@ -79,6 +79,10 @@ type Model struct {
 	ticking bool
 	now     time.Time
 
+	// quitArmed: ctrl+c was pressed while a form held typed input; a
+	// second ctrl+c quits, any other key goes back to the form.
+	quitArmed bool
+
 	width, height int
 	header        *headerCache
 	body          *bodyCache
@@ -264,10 +268,15 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	v := m.views[m.active]
 	if key.Matches(msg, globalKeys.ForceQuit) {
+		if u, ok := v.(unsavedInput); ok && u.Unsaved() && !m.quitArmed {
+			m.quitArmed = true
+			return m, nil
+		}
 		return m, tea.Quit
 	}
-	v := m.views[m.active]
+	m.quitArmed = false // any other key answers no
 	if m.snap != nil && !m.showHelp && v.Capturing() {
 		return m, v.Update(msg)
 	}
@@ -376,7 +385,11 @@ func (m Model) render() string {
 	if !m.showHelp {
 		parts = append(parts, m.activity.render(m.st, m.snap, w))
 	}
-	parts = append(parts, m.help.short(m.views[m.active], w))
+	if m.quitArmed {
+		parts = append(parts, m.st.Warn.Render(fit(" ctrl+c again quits and loses what you typed · any other key goes back", w)))
+	} else {
+		parts = append(parts, m.help.short(m.views[m.active], w))
+	}
 	return strings.Join(parts, "\n")
 }
 

@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
@@ -532,6 +533,9 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 	return tea.Batch(v.side.start(v.read), reloadCmd)
 }
 
+// Unsaved is true while a typed rejection reason is open.
+func (v *approvalsView) Unsaved() bool { return v.prompt != nil && v.prompt.text != "" }
+
 func (v *approvalsView) Capturing() bool { return v.list.Capturing() || v.prompt != nil }
 
 func (v *approvalsView) ShortHelp() []key.Binding {
@@ -574,8 +578,12 @@ func (v *approvalsView) statusLine() string {
 	st, w := v.st, v.width
 	switch {
 	case v.prompt != nil && v.prompt.kind == apConfirmApprove:
-		return fit(" "+st.Warn.Render("Approve "+v.prompt.what+" and carry it out?")+
-			st.Muted.Render("  y approves · any other key cancels"), w)
+		// The request's description gives way first: the key to press
+		// must stay on screen at any width.
+		const keys = "  y approves · any other key cancels"
+		const head, tail = "Approve ", " and carry it out?"
+		room := w - 1 - lipgloss.Width(head+tail+keys)
+		return fit(" "+st.Warn.Render(head+ansi.Truncate(v.prompt.what, max(room, 1), ellipsis)+tail)+st.Muted.Render(keys), w)
 	case v.prompt != nil:
 		// The typed text comes first: the payload is in the detail pane.
 		head := fmt.Sprintf("Reject #%d", v.prompt.id)

@@ -113,7 +113,13 @@ type form struct {
 	note     string // form-level information, shown muted
 	conflict bool   // msg is a conflict: ctrl+r is offered
 	saving   bool
-	onChange func(f *form, field string) // a choice moved (e.g. done -> 100%)
+	// discarding: esc was pressed with typed input; the next key decides
+	// (y discards, anything else goes back to editing).
+	discarding bool
+	// errFocused: an error since the last ClearErrors has taken the focus,
+	// so the cursor lands on the first field that needs fixing.
+	errFocused bool
+	onChange   func(f *form, field string) // a choice moved (e.g. done -> 100%)
 }
 
 func newForm(st *Styles, title string) *form { return &form{st: st, title: title} }
@@ -210,13 +216,21 @@ func (f *form) ClearErrors() {
 		fld.err = ""
 	}
 	f.msg, f.note, f.conflict = "", "", false
+	f.errFocused = false
 }
 
 // SetFieldError puts reason beside the named field, or on the message line
 // when the form has no such field.
 func (f *form) SetFieldError(name, reason string) {
-	if fld := f.Field(name); fld != nil {
+	for i, fld := range f.fields {
+		if fld.name != name {
+			continue
+		}
 		fld.err = reason
+		if !f.errFocused {
+			f.errFocused = true
+			f.setFocus(i)
+		}
 		return
 	}
 	f.msg = name + ": " + reason
@@ -257,10 +271,21 @@ func (f *form) Fail(err error, aliases map[string]string) {
 
 // Update handles one key press and says what the owner should do.
 func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
+	if f.discarding {
+		f.discarding = false
+		if msg.String() == "y" {
+			return formCancel, nil
+		}
+		return formNone, nil // the key only answered the question
+	}
 	switch {
 	case key.Matches(msg, formKeys.Cancel):
 		if f.saving {
 			return formNone, nil // the write is on its way; its answer decides
+		}
+		if f.changed() {
+			f.discarding = true
+			return formNone, nil
 		}
 		return formCancel, nil
 	case key.Matches(msg, formKeys.Save):
@@ -376,6 +401,8 @@ func (f *form) Render(w, h int) []string {
 	}
 	lines = append(lines, "")
 	switch {
+	case f.discarding:
+		lines = append(lines, fit(" "+st.Warn.Render("Discard what you typed? y discards · any other key goes back to the form"), w))
 	case f.saving:
 		lines = append(lines, fit(" "+st.Muted.Render("saving…"), w))
 	case f.msg != "":

@@ -189,8 +189,12 @@ func TestMilestoneFormRefusesBadProgressBesideTheField(t *testing.T) {
 		t.Fatalf("blocked without a note: %q\n%s", got, screen(m))
 	}
 	m = act(t, m, "esc")
+	if openForm(m) == nil || !strings.Contains(screen(m), "Discard what you typed?") {
+		t.Fatal("esc with typed input should ask before discarding it")
+	}
+	m = act(t, m, "y")
 	if openForm(m) != nil || m.views[1].Capturing() {
-		t.Fatal("esc should close the form")
+		t.Fatal("esc then y should close the form")
 	}
 }
 

@@ -32,13 +32,18 @@ func newHelpBar(st *Styles) *helpBar {
 }
 
 // short is the footer: the view's own keys first, since they change with
-// the view, then the global ones.
+// the view, then the global ones. While the view takes text, q, ?, tab and
+// the digits type into it, so only ctrl+c is offered.
 func (h *helpBar) short(v view, width int) string {
 	var b []key.Binding
 	if v != nil {
 		b = append(b, v.ShortHelp()...)
 	}
-	b = append(b, globalShortHelp()...)
+	if v != nil && v.Capturing() {
+		b = append(b, globalKeys.ForceQuit)
+	} else {
+		b = append(b, globalShortHelp()...)
+	}
 	h.model.SetWidth(width - 1)
 	return fit(" "+h.model.ShortHelpView(b), width)
 }

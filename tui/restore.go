@@ -327,6 +327,9 @@ func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// Unsaved is true while an open form holds typed input.
+func (v *restoreView) Unsaved() bool { return v.edit != nil && v.edit.f.changed() }
+
 func (v *restoreView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *restoreView) ShortHelp() []key.Binding {

@@ -254,6 +254,9 @@ func (v *timelineView) Receive(msg tea.Msg) tea.Cmd {
 	return reloadCmd
 }
 
+// Unsaved is true while an open form holds typed input.
+func (v *timelineView) Unsaved() bool { return v.edit != nil && v.edit.f.changed() }
+
 func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *timelineView) ShortHelp() []key.Binding {

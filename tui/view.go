@@ -58,3 +58,9 @@ type view interface {
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
+
+// unsavedInput is a view that may hold typed input a quit would lose: the
+// root asks before ctrl+c throws it away.
+type unsavedInput interface {
+	Unsaved() bool
+}
