@@ -11,8 +11,9 @@ import (
 	"warroom/db"
 )
 
-// maxTitle keeps a title to one readable line; the body holds the rest.
-const maxTitle = 200
+// MaxTitle keeps a title (of an entry or a milestone) to one readable
+// line; the body or the notes hold the rest.
+const MaxTitle = 200
 
 // EntryInput is what a person writes for a timeline entry. Planned entries
 // set the planned time; entries that happened set the actual time.
@@ -33,8 +34,8 @@ func (in EntryInput) validate() error {
 	if strings.TrimSpace(in.Title) == "" {
 		return db.Invalid("title", "must not be empty")
 	}
-	if n := utf8.RuneCountInString(in.Title); n > maxTitle {
-		return db.Invalid("title", "%d characters; keep it under %d and put the rest in the body", n, maxTitle)
+	if n := utf8.RuneCountInString(in.Title); n > MaxTitle {
+		return db.Invalid("title", "%d characters; keep it under %d and put the rest in the body", n, MaxTitle)
 	}
 	if in.At.IsZero() {
 		return db.Invalid("at", "a time is required")

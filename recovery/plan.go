@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"warroom/db"
+	"warroom/incident"
 )
 
 var keyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
@@ -29,6 +31,9 @@ func Add(ctx context.Context, q db.Querier, incidentID int64, n NewMilestone) (M
 	}
 	if strings.TrimSpace(n.Title) == "" {
 		return m, db.Invalid("title", "must not be empty")
+	}
+	if l := utf8.RuneCountInString(strings.TrimSpace(n.Title)); l > incident.MaxTitle {
+		return m, db.Invalid("title", "%d characters; keep it under %d and put the rest in a note", l, incident.MaxTitle)
 	}
 	if n.PlannedStart != nil && n.PlannedEnd != nil && n.PlannedEnd.Before(*n.PlannedStart) {
 		return m, db.Invalid("planned_end", "is before the planned start")

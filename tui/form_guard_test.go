@@ -115,3 +115,20 @@ func TestValidationErrorTakesTheFocus(t *testing.T) {
 		t.Fatalf("focus stayed on %q; it should move to the field to fix", got)
 	}
 }
+
+func TestConsoleRefusesTheTitleTheCLIRefuses(t *testing.T) {
+	conn := demoDB(t)
+	m := newTestModel(t, conn, 120, 40)
+	before := countRowsSQL(t, conn, `SELECT count(*) FROM milestones`)
+	m = keys(t, m, "2", "a")
+	m = fill(t, m, "key", "long-title")
+	m = fill(t, m, "title", strings.Repeat("x", 517))
+	m = act(t, m, "enter")
+	f := openForm(m)
+	if f == nil || !strings.Contains(f.Field("title").err, "517 characters") {
+		t.Fatalf("a 517-character title should be refused beside the field:\n%s", screen(m))
+	}
+	if n := countRowsSQL(t, conn, `SELECT count(*) FROM milestones`); n != before {
+		t.Fatalf("milestone written despite the error: %d -> %d", before, n)
+	}
+}
