@@ -22,6 +22,7 @@ const (
 	rsWhenW     = 11         // "02-25 12:00"
 	rsNoteAt    = 110
 	rsMinTitle  = 16
+	rsMinNote   = 20 // narrower, a note says nothing: the column is left out
 	rsOverallW  = 30
 	rsDetailH   = 6
 	rsETAW      = 11  // "03-02 14:00"
@@ -373,8 +374,9 @@ func (v *restoreView) columns() (titleW, ownerW, noteW int) {
 		fixed += 1 + rsETAW
 	}
 	space := v.width - fixed
-	if v.width >= rsNoteAt {
-		titleW = min(max(v.titleMax, 9), space/2)
+	// Titles first: the note column shows only when every title fits
+	// whole beside a readable note (the detail pane has the note anyway).
+	if titleW = max(v.titleMax, 9); v.width >= rsNoteAt && space-titleW-1 >= rsMinNote {
 		return titleW, ownerW, space - titleW - 1
 	}
 	return max(space, rsMinTitle), ownerW, 0
