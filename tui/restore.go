@@ -66,6 +66,7 @@ type restoreView struct {
 	counts  string
 	// widest title and owner, for the column widths
 	titleMax, ownerMax int
+	whenW              int // the UPDATED column: wider once an update is dated outside the incident's year
 	list               listState
 	detail             bool
 
@@ -99,7 +100,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 	v.loc = s.Incident.Location()
 	v.incID, v.started = s.Incident.ID, s.Incident.StartedAt
 	v.rows = make([]rsMilestone, len(s.Milestones))
-	v.titleMax, v.ownerMax = 0, 0
+	v.titleMax, v.ownerMax, v.whenW = 0, 0, rsWhenW
 	hay := make([]string, len(s.Milestones))
 	count := map[string]int{}
 	for i, m := range s.Milestones {
@@ -120,6 +121,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 		count[m.Status]++
 		v.titleMax = max(v.titleMax, lipgloss.Width(r.title))
 		v.ownerMax = max(v.ownerMax, lipgloss.Width(r.owner))
+		v.whenW = max(v.whenW, lipgloss.Width(r.updWhen))
 		v.rows[i] = r
 		hay[i] = r.title + " " + m.Key + " " + r.owner + " " + r.label + " " + r.updWho + " " + r.updNote
 	}
@@ -182,13 +184,14 @@ func (v *restoreView) refreshForm(s *Snapshot) {
 	}
 }
 
-// shortWhen drops the year while it is the incident's year, and the time
-// once it is not, so a late update never passes for one from the incident.
+// shortWhen drops the year while it is the incident's year and names it
+// once it is not, so a late update never passes for one from the incident;
+// the time of day is always there (an update made today needs it most).
 func shortWhen(t, ref time.Time) string {
 	if t.Year() == ref.Year() {
 		return t.Format("01-02 15:04")
 	}
-	return t.Format("2006-01-02")
+	return t.Format("2006-01-02 15:04")
 }
 
 // statusLabel is a status as people say it: "in_progress" -> "in progress".
@@ -369,7 +372,7 @@ func (v *restoreView) columns() (titleW, ownerW, noteW int) {
 	if v.width < 100 {
 		ownerW = min(ownerW, 10)
 	}
-	fixed := 2 + 1 + rsStatusW + 1 + rsProgressW + 1 + ownerW + 1 + rsWhenW
+	fixed := 2 + 1 + rsStatusW + 1 + rsProgressW + 1 + ownerW + 1 + v.whenW
 	if v.width >= rsETAAt {
 		fixed += 1 + rsETAW
 	}
@@ -416,7 +419,7 @@ func (v *restoreView) render() string {
 		{text: "STATUS", w: rsStatusW, style: st.Muted},
 		{text: "PROGRESS", w: rsProgressW, style: st.Muted},
 		{text: "OWNER", w: ownerW, style: st.Muted},
-		{text: "UPDATED", w: rsWhenW, style: st.Muted},
+		{text: "UPDATED", w: v.whenW, style: st.Muted},
 	}
 	if w >= rsETAAt {
 		head = append(head, cell{text: "ETA", w: rsETAW, style: st.Muted})
@@ -449,7 +452,7 @@ func (v *restoreView) render() string {
 			{text: r.label, w: rsStatusW, style: statusSt},
 			{text: fs.Render(barF) + es.Render(barE) + ps.Render(" "+pct), w: rsProgressW, raw: true},
 			{text: r.owner, w: ownerW, style: st.Header},
-			{text: r.updWhen, w: rsWhenW, style: st.Muted},
+			{text: r.updWhen, w: v.whenW, style: st.Muted},
 		}
 		if w >= rsETAAt {
 			cells = append(cells, cell{text: r.eta, w: rsETAW, style: st.Info})

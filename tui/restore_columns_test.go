@@ -27,3 +27,25 @@ func TestRestoreTitlesBeforeNotes(t *testing.T) {
 		}
 	}
 }
+
+// An update made long after the incident (today, in a replayed 2020
+// incident) names its year and keeps its time of day.
+func TestRestoreLateUpdateShowsYearAndTime(t *testing.T) {
+	conn := demoDB(t)
+	mustExec(t, conn, `INSERT INTO milestone_updates (milestone_id, at, author, from_status, to_status, from_progress, to_progress, note)
+		SELECT id, '2026-12-06T15:04:00+08:00', 'alice', 'done', 'done', 100, 100, 'checked again'
+		FROM milestones WHERE key = 'core-env'`)
+	m := newTestModel(t, conn, 120, 40)
+	m = keys(t, m, "2")
+	s := screen(m)
+	var row string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "> Restore the core") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "2026-12-06 15:04") {
+		t.Fatalf("the late update's row should say 2026-12-06 15:04: %q\n%s", row, s)
+	}
+	checkFrame(t, s, 120, 40)
+}
