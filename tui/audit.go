@@ -12,6 +12,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/jmoiron/sqlx"
 
@@ -480,31 +481,52 @@ func (v *auditView) statusLine() string {
 	default:
 		info += ", more below"
 	}
-	right := st.Muted.Render(scope + " · " + info)
+	outcome := v.verifying || v.verified != nil || v.verifyErr != nil || v.err != nil
+	if outcome {
+		info = "" // the outcome matters more than the count; the scope stays
+	} else {
+		info = " · " + info
+	}
+	right := st.Muted.Render(scope + info)
+	// Outcomes are cut to their room before styling, so no colour runs on.
+	room := max(w-lipgloss.Width(right)-2, 1)
 	var left string
-	// Outcomes are cut to the width before styling, so no colour runs on.
 	switch {
 	case v.verifying:
-		left = st.Muted.Render(fit("verifying the audit chain…", w-1))
+		left = st.Muted.Render(fit("verifying the audit chain…", room))
 	case v.verifyErr != nil:
-		left = st.Bad.Render(fit("could not verify: "+SanitizeLine(v.verifyErr.Error()), w-1))
+		left = st.Bad.Render(fit("could not verify: "+SanitizeLine(v.verifyErr.Error()), room))
 	case v.verified != nil && v.verified.Broken != nil:
 		b := v.verified.Broken
-		left = st.Banner.Render(fit(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)), w-1))
+		left = st.Banner.Render(fit(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)), room))
 	case v.verified != nil:
-		left = st.Good.Render(fmt.Sprintf("chain intact (%d rows)", v.verified.Checked)) +
-			st.Muted.Render(fmt.Sprintf(" · head %d:%s… at %s", v.verified.HeadSeq, shortHash(v.verified.HeadHash), v.verifyAt.In(v.loc).Format("15:04:05")))
+		msg := fmt.Sprintf("chain intact (%d rows) · head %d:%s… at %s", v.verified.Checked,
+			v.verified.HeadSeq, shortHash(v.verified.HeadHash), v.verifyAt.In(v.loc).Format("15:04:05"))
+		style := st.Good
+		if n := v.newerThanVerified(); n > 0 {
+			// A verification says nothing of what was chained after it.
+			msg += fmt.Sprintf(" · %s since, not verified: v", plural(n, "newer row"))
+			style = st.Warn
+		}
+		left = style.Render(fit(msg, room))
 	case v.err != nil:
-		left = st.Bad.Render(fit("could not read the audit trail: "+SanitizeLine(v.err.Error()), w-1))
+		left = st.Bad.Render(fit("could not read the audit trail: "+SanitizeLine(v.err.Error()), room))
 	case !v.loaded:
 		left = st.Muted.Render("Loading…")
 	default:
 		left = st.Bold.Render("Audit trail") + st.Muted.Render(" newest first")
 	}
-	if v.verifying || v.verified != nil || v.verifyErr != nil || v.err != nil {
-		return fit(" "+left, w) // the outcome matters more than the count
-	}
 	return spread(left, right, w)
+}
+
+// newerThanVerified counts the loaded entries chained after the verified
+// head (the list is newest first).
+func (v *auditView) newerThanVerified() int {
+	n := 0
+	for n < len(v.rows) && v.rows[n].seq > v.verified.HeadSeq {
+		n++
+	}
+	return n
 }
 
 func shortHash(h string) string {
