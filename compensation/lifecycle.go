@@ -83,8 +83,11 @@ func Pay(ctx context.Context, q db.Querier, incidentID int64, merchant, key stri
 	if owed <= 0 {
 		return p, db.Invalid("state", "merchant %s's claim owes nothing", merchant)
 	}
+	// created_by names the transaction's actor: the column's default is the
+	// login, which for the embedded superuser is not who `--as` names.
 	err = q.GetContext(ctx, &p, `
-		INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, $3, $4)
+		INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key, created_by)
+		VALUES ($1, $2, $3, $4, warroom_actor())
 		RETURNING amount_fen, paid_at, idempotency_key`, incidentID, c.ID, owed, key)
 	if err = fundError(err); err != nil {
 		return p, err
