@@ -45,15 +45,17 @@ func drawdownChart(st *Styles, pts []compensation.DrawdownPoint, pledgedFen int6
 	first, last := series[0].Time, series[len(series)-1].Time
 
 	// One date label per ~10 columns: "03-01" is five cells and the chart
-	// skips a label that would touch the previous one.
+	// skips a label that would touch the previous one. A span over a new
+	// year labels months with their year, so the labels read in order.
+	layout, xStep := axisDateLayout(first.In(loc), last.In(loc))
 	c := timeserieslinechart.New(w, h,
 		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string {
-			return time.Unix(int64(v), 0).In(loc).Format("01-02")
+			return time.Unix(int64(v), 0).In(loc).Format(layout)
 		}),
 		timeserieslinechart.WithYLabelFormatter(func(_ int, v float64) string {
 			return compactYuan(v)
 		}),
-		timeserieslinechart.WithXYSteps(10, yStep),
+		timeserieslinechart.WithXYSteps(xStep, yStep),
 		timeserieslinechart.WithTimeRange(first, last),
 		timeserieslinechart.WithYRange(lo, hi),
 		timeserieslinechart.WithAxesStyles(st.Muted, st.Muted),
@@ -64,6 +66,26 @@ func drawdownChart(st *Styles, pts []compensation.DrawdownPoint, pledgedFen int6
 	}
 	c.DrawBraille()
 	return strings.TrimRight(c.View(), "\n")
+}
+
+// axisDateLayout is the X labels' date layout and spacing: month-day
+// within one year (the caption names it), year-month across years.
+func axisDateLayout(first, last time.Time) (layout string, step int) {
+	if first.Year() == last.Year() {
+		return "01-02", 10
+	}
+	return "2006-01", 12
+}
+
+// drawdownSpan names the chart's dates with their years, for its caption.
+func drawdownSpan(pts []compensation.DrawdownPoint, loc *time.Location) string {
+	if len(pts) == 0 {
+		return ""
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return pts[0].Day.In(loc).Format("2006-01-02") + " to " + pts[len(pts)-1].Day.In(loc).Format("2006-01-02")
 }
 
 // niceFloor picks the bottom of the Y axis so that the four label steps

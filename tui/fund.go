@@ -316,7 +316,7 @@ func (v *fundView) render() string {
 	case len(v.drawdown) == 0:
 		out = append(out, "", v.st.Muted.Render(fit("  No payouts yet: nothing to chart.", w)))
 	case chartH > 0:
-		out = append(out, "", v.st.Section.Render(fit("Drawdown: pledged less paid out, by day ("+f.Currency+")", w)))
+		out = append(out, "", v.st.Section.Render(fit("Drawdown: pledged less paid out, by day ("+f.Currency+", "+drawdownSpan(v.drawdown, v.loc)+")", w)))
 		out = append(out, strings.Split(v.drawdownChart(w, chartH), "\n")...)
 	default:
 		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
