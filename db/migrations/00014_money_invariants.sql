@@ -271,9 +271,11 @@ BEGIN
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER guard_lifecycle AFTER INSERT ON claims
+-- Named to fire before fund_counters_*: a refused change is refused as
+-- such, before the counters work on it.
+CREATE TRIGGER check_lifecycle AFTER INSERT ON claims
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_guard_claims();
-CREATE TRIGGER guard_lifecycle_update AFTER UPDATE ON claims
+CREATE TRIGGER check_lifecycle_update AFTER UPDATE ON claims
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION warroom_guard_claims();
 
 -- The locks a first import and a first computation take, one at a time
@@ -441,8 +443,8 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 -- +goose Down
-DROP TRIGGER guard_lifecycle_update ON claims;
-DROP TRIGGER guard_lifecycle ON claims;
+DROP TRIGGER check_lifecycle_update ON claims;
+DROP TRIGGER check_lifecycle ON claims;
 DROP FUNCTION warroom_guard_claims();
 DROP TRIGGER guard_money_insert ON funds;
 DROP TRIGGER guard_money_insert ON contributors;
