@@ -51,7 +51,7 @@ func claimFor(t *testing.T, f *fixture, incident int64, merchant, state string, 
 		t.Fatal(err)
 	}
 	plan := any(nil)
-	if state != "computed" && state != "rejected" {
+	if state != "computed" {
 		plan = "cash"
 	}
 	if err := f.admin.Get(&c, `INSERT INTO claims (incident_id, merchant_id, plan, state, amount_fen) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -146,7 +146,7 @@ func TestClaimsMoveOnlyAlongTheLifecycle(t *testing.T) {
 		{"reset paid_fen", fmt.Sprintf(`UPDATE claims SET paid_fen = 0 WHERE id = %d`, paid)},
 		{"approved amount", fmt.Sprintf(`UPDATE claims SET amount_fen = 999999999 WHERE id = %d`, f.claim)},
 		{"approved cash figure", fmt.Sprintf(`UPDATE claims SET cash_fen = 1 WHERE id = %d`, f.claim)},
-		{"rejected to approved", fmt.Sprintf(`UPDATE claims SET state = 'approved', plan = 'cash' WHERE id = %d`, rejected)},
+		{"rejected to approved", fmt.Sprintf(`UPDATE claims SET state = 'approved' WHERE id = %d`, rejected)},
 		{"paid back to approved", fmt.Sprintf(`UPDATE claims SET state = 'approved' WHERE id = %d`, paid)},
 		{"approved to paid unpaid", fmt.Sprintf(`UPDATE claims SET state = 'paid' WHERE id = %d`, f.claim)},
 		{"approved to rejected", fmt.Sprintf(`UPDATE claims SET state = 'rejected' WHERE id = %d`, f.claim)},
