@@ -289,7 +289,12 @@ func TestPayoutsOnlyForApprovedClaimsWithinThreshold(t *testing.T) {
 	small := claimFor(t, f, f.incident, "MS", "approved", 500000)
 	pay := `INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, $3, $4)`
 
+	var other int64
+	f.admin.Get(&other, `INSERT INTO incidents (slug, title, started_at) VALUES ('j', 'J', now()) RETURNING id`)
+	f.admin.MustExec(`INSERT INTO funds (incident_id) VALUES ($1)`, other)
 	for role, conn := range map[string]*sqlx.DB{"finance": fin, "commander": boss} {
+		refused(t, role+": payout of a claim of another incident", exec(t, conn, pay, other, f.claim, 1000, "k1"),
+			"23503", "payouts_claim_id_fkey", "")
 		refused(t, role+": payout of a rejected claim", exec(t, conn, pay, f.incident, rejected, 1000, "k1"),
 			"23514", "payouts_claim_approved", "")
 		refused(t, role+": beyond what the claim owes", exec(t, conn, pay, f.incident, small, 500001, "k1"),
