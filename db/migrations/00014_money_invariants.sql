@@ -1,5 +1,5 @@
 -- Money invariants held by the database against every login but the
--- schema owner (issue 10): see SECURITY.md, "Money".
+-- schema owner (issue 10): see SECURITY.md, "Money the database keeps".
 
 -- +goose Up
 
