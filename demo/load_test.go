@@ -3,10 +3,12 @@ package demo
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"warroom/compensation"
 	"warroom/db"
@@ -361,10 +363,10 @@ func TestLoadSameInTwoDatabases(t *testing.T) {
 	}
 }
 
-// A payout key is unique across incidents. Planting one of the demo's keys
-// under another incident makes the load's payouts (after merchants, sales,
-// rates and the computed claims) fail; the transaction must then leave
-// nothing of the demo behind.
+// A payout key is unique within its incident, so another incident may hold
+// one of the demo's keys. A CHECK planted against that key makes the load's
+// payouts (after merchants, sales, rates and the computed claims) fail; the
+// transaction must then leave nothing of the demo behind.
 func TestLoadFailureLeavesNothing(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
@@ -387,7 +389,10 @@ func TestLoadFailureLeavesNothing(t *testing.T) {
 		if err := tx.Get(&cl, `INSERT INTO claims (incident_id, merchant_id, plan, state, amount_fen) VALUES ($1, $2, 'cash', 'paid', 100) RETURNING id`, inc, mer); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 100, $3)`, inc, cl, key)
+		if _, err := tx.Exec(`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 100, $3)`, inc, cl, key); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`ALTER TABLE payouts ADD CONSTRAINT test_clash CHECK (idempotency_key <> ` + pq.QuoteLiteral(key) + `) NOT VALID`)
 		return err
 	})
 	if err != nil {
@@ -396,8 +401,8 @@ func TestLoadFailureLeavesNothing(t *testing.T) {
 	before := counts(t, conn)
 
 	_, err = Load(ctx, conn)
-	if !errors.Is(err, db.ErrUniqueViolation) {
-		t.Fatalf("Load: %v, want a unique violation on the payout key", err)
+	if !errors.Is(err, db.ErrCheckViolation) || !strings.Contains(err.Error(), "test_clash") {
+		t.Fatalf("Load: %v, want the planted check on the payout key", err)
 	}
 	if _, err := incident.BySlug(ctx, conn, Slug()); !db.IsNotFound(err) {
 		t.Errorf("demo incident after failed load: %v", err)
@@ -409,8 +414,9 @@ func TestLoadFailureLeavesNothing(t *testing.T) {
 		}
 	}
 
-	// Without the clash the same load goes through.
-	if _, err := conn.ExecContext(ctx, `DELETE FROM incidents WHERE slug = 'other'`); err != nil {
+	// Without the clash the same load goes through, the other incident's
+	// payout under the same key included.
+	if _, err := conn.ExecContext(ctx, `ALTER TABLE payouts DROP CONSTRAINT test_clash`); err != nil {
 		t.Fatal(err)
 	}
 	mustLoad(t, conn)
