@@ -110,8 +110,11 @@ func TestFirstComputationMatchesOrdinaryOne(t *testing.T) {
 		t.Fatalf("claims: %d and %d, want 3 each", len(fb), len(fp))
 	}
 	for i := range fb {
-		b, _ := json.Marshal(fb[i])
-		p, _ := json.Marshal(fp[i])
+		b, errB := json.Marshal(fb[i])
+		p, errP := json.Marshal(fp[i])
+		if errB != nil || errP != nil {
+			t.Fatal(errB, errP)
+		}
 		if string(b) != string(p) {
 			t.Errorf("merchant %s: first computation %s, ordinary %s", fb[i].Merchant, b, p)
 		}

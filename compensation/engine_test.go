@@ -101,24 +101,26 @@ func TestImportComputeWorkedExample(t *testing.T) {
 		t.Fatalf("choosing while awaiting rate: %v", err)
 	}
 	// A rerun writes nothing; a rate change recomputes only its industry.
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, ""); c.Written != 0 {
-		t.Fatalf("rerun wrote %d", c.Written)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 0 {
+		t.Fatalf("rerun wrote %d (%v)", c.Written, err)
 	}
 	imp, err := compensation.PreviewRate(ctx, conn, inc, "catering", mustMargin(t, "25"))
 	if err != nil || imp.Changing != 1 || imp.FundMoveFen != 2_145_833-1_716_667 {
 		t.Fatalf("impact %+v %v", imp, err)
 	}
-	compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "25"), "published")
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, "catering"); c.Written != 1 || c.CashFen != 2_145_833 {
-		t.Fatalf("industry recompute %+v", c)
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "25"), "published"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, "catering"); err != nil || c.Written != 1 || c.CashFen != 2_145_833 {
+		t.Fatalf("industry recompute %+v %v", c, err)
 	}
 	// Re-importing the same files changes nothing.
 	mi2, si2 := importBoth(t, conn, inc)
 	if !mi2.AlreadyImported || !si2.AlreadyImported {
 		t.Fatalf("re-import %+v %+v", mi2, si2)
 	}
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, ""); c.Written != 0 {
-		t.Fatalf("after re-import, rerun wrote %d", c.Written)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 0 {
+		t.Fatalf("after re-import, rerun wrote %d (%v)", c.Written, err)
 	}
 	var b strings.Builder
 	if n, err := compensation.ExportStatements(ctx, conn, inc, &b); err != nil || n != 3 ||
@@ -171,8 +173,10 @@ func TestImportBadRowsWriteNothing(t *testing.T) {
 		S int `db:"s"`
 		I int `db:"i"`
 	}
-	conn.Get(&n, `SELECT (SELECT count(*) FROM merchants) AS m, (SELECT count(*) FROM sales_totals) AS s,
-		(SELECT count(*) FROM sales_imports) + (SELECT count(*) FROM merchant_imports) AS i`)
+	if err := conn.Get(&n, `SELECT (SELECT count(*) FROM merchants) AS m, (SELECT count(*) FROM sales_totals) AS s,
+		(SELECT count(*) FROM sales_imports) + (SELECT count(*) FROM merchant_imports) AS i`); err != nil {
+		t.Fatal(err)
+	}
 	if n.M != 3 || n.S != 2 || n.I != 2 {
 		t.Fatalf("after refused imports: %+v, want only the first imports", n)
 	}
@@ -183,7 +187,9 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn, 1_000_000_00)
 	importBoth(t, conn, inc)
-	compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test")
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +216,10 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := compensation.Merchant(ctx, conn, inc, "M1")
+	d, err := compensation.Merchant(ctx, conn, inc, "M1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if *d.Plan != "cash" || len(d.PlanChanges) != 1 {
 		t.Fatalf("after change: %+v", d)
 	}
