@@ -45,8 +45,8 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	if err != nil || again != 0 {
 		t.Fatalf("re-run applied %d migrations, err %v; want 0, nil", again, err)
 	}
-	if v2, _ := db.SchemaVersion(ctx, conn.DB); v2 != v {
-		t.Fatalf("version moved from %d to %d on a no-op run", v, v2)
+	if v2, err := db.SchemaVersion(ctx, conn.DB); err != nil || v2 != v {
+		t.Fatalf("version moved from %d to %d on a no-op run (%v)", v, v2, err)
 	}
 }
 
