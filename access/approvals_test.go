@@ -38,9 +38,9 @@ func TestVoidNeedsADifferentCommander(t *testing.T) {
 	// by its own rule (self-approval by a role that may approve is in
 	// self_approval_test.go).
 	_, err = access.Approve(ctx, eng, id, "")
-	wantPG(t, err, "42501", engName+" requested")
+	dbtest.WantPG(t, err, "42501", engName+" requested")
 	_, err = access.Approve(ctx, eng2, id, "")
-	wantPG(t, err, "42501", "may not approve void_entry: needs one of the roles {commander}")
+	dbtest.WantPG(t, err, "42501", "may not approve void_entry: needs one of the roles {commander}")
 	if _, err := access.Approve(ctx, boss, id, "agreed"); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestEmbeddedActorsStillNeedTwoPeople(t *testing.T) {
 		_, err := access.Approve(ctx, tx, id, "")
 		return err
 	})
-	wantPG(t, err, "42501", "alice requested")
+	dbtest.WantPG(t, err, "42501", "alice requested")
 	err = db.Write(ctx, f.admin, "bob", func(tx *sqlx.Tx) error {
 		_, err := access.Approve(ctx, tx, id, "")
 		return err

@@ -157,7 +157,7 @@ func TestUserManagement(t *testing.T) {
 	}
 	// boss is a commander, the approver role: only the self-approval rule refuses.
 	_, err = access.Approve(ctx, boss, req, "")
-	wantPG(t, err, "42501", "cannot approve it: a different person must")
+	dbtest.WantPG(t, err, "42501", "cannot approve it: a different person must")
 	if _, err := access.Approve(ctx, boss2, req, "ok"); err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func TestCommanderCannotApproveOwnRequest(t *testing.T) {
 				t.Fatalf("request: %v", err)
 			}
 			_, err = boss.Exec(`SELECT warroom_approve($1)`, id)
-			wantPG(t, err, "42501", bossName+" requested "+strconv.FormatInt(id, 10)+" and cannot approve it")
+			dbtest.WantPG(t, err, "42501", bossName+" requested "+strconv.FormatInt(id, 10)+" and cannot approve it")
 
 			var state, result string
 			if err := f.admin.QueryRow(`SELECT state, COALESCE(result::text, '') FROM approvals WHERE id = $1`, id).
@@ -93,10 +93,10 @@ func TestApprovalsNotSelfConstraint(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.admin.Exec(`UPDATE approvals SET state = 'approved', decided_by = requested_by, decided_at = now() WHERE id = $1`, id)
-	wantConstraint(t, err, "23514", "approvals_not_self")
+	dbtest.WantConstraint(t, err, "23514", "approvals_not_self")
 	_, err = f.admin.Exec(`INSERT INTO approvals (incident_id, op, payload, reason, requested_by, expires_at, state, decided_by, decided_at)
 		VALUES ($1, 'void_entry', '{"entry_id": 1}', 'test', 'alice', now() + interval '1 hour', 'approved', 'alice', now())`, f.incident)
-	wantConstraint(t, err, "23514", "approvals_not_self")
+	dbtest.WantConstraint(t, err, "23514", "approvals_not_self")
 	if _, err := f.admin.Exec(`UPDATE approvals SET state = 'rejected', decided_by = requested_by, decided_at = now() WHERE id = $1`, id); err != nil {
 		t.Fatalf("withdrawing one's own request: %v", err)
 	}

@@ -200,13 +200,15 @@ func TestOnePlanPerMerchant(t *testing.T) {
 		t.Fatalf("second choice: %v", err)
 	}
 	// The database itself refuses a plan change without a recorded reason.
-	if _, err := conn.Exec(`UPDATE claims SET plan = 'cash'`); !errors.Is(db.MapError(err), db.ErrCheckViolation) {
-		t.Fatalf("raw plan change: %v", err)
-	}
+	// (Only M1's claim: M3 awaits a rate, and a plan there fails
+	// claims_awaiting_rate first, which is not the rule under test.)
+	_, err := conn.Exec(`UPDATE claims SET plan = 'cash' WHERE incident_id = $1
+		AND merchant_id = (SELECT id FROM merchants WHERE incident_id = $1 AND merchant_id = 'M1')`, inc)
+	dbtest.WantConstraint(t, err, "23514", "claims_plan_chosen_once")
 	if _, err := compensation.ChangePlan(ctx, conn, inc, "M1", "cash", " "); !errors.Is(err, db.ErrInvalidInput) {
 		t.Fatalf("no reason: %v", err)
 	}
-	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
 		c, err := compensation.ChangePlan(ctx, tx, inc, "M1", "cash", "merchant phoned: chose by mistake")
 		if err == nil && c.Amount != 1_716_667 {
 			t.Errorf("amount after change %d", c.Amount)

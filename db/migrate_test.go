@@ -107,10 +107,12 @@ func TestMapErrorNamesConstraintViolations(t *testing.T) {
 	if !errors.Is(db.MapError(err), db.ErrUniqueViolation) {
 		t.Fatalf("duplicate slug: %v", db.MapError(err))
 	}
+	dbtest.WantConstraint(t, err, "23505", "incidents_slug_key")
 	_, err = conn.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('Bad Slug', 'B', now())`)
 	if !errors.Is(db.MapError(err), db.ErrCheckViolation) {
 		t.Fatalf("bad slug: %v", db.MapError(err))
 	}
+	dbtest.WantConstraint(t, err, "23514", "incidents_slug_check")
 	err = conn.GetContext(ctx, new(int), `SELECT 1 WHERE false`)
 	if !db.IsNotFound(db.MapError(err)) {
 		t.Fatalf("no rows: %v", db.MapError(err))

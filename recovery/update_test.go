@@ -141,9 +141,7 @@ func TestAddAndMove(t *testing.T) {
 		_, err := recovery.Add(ctx, tx, inc, recovery.NewMilestone{Key: "merge", Title: "again"})
 		return err
 	})
-	if !errors.Is(err, db.ErrUniqueViolation) {
-		t.Fatalf("duplicate key: %v", err)
-	}
+	dbtest.WantConstraint(t, err, "23505", "milestones_incident_id_key_key")
 	err = write(func(tx *sqlx.Tx) error {
 		_, err := recovery.Add(ctx, tx, inc, recovery.NewMilestone{Key: "Bad Key", Title: "x"})
 		return err

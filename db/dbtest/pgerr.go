@@ -1,4 +1,4 @@
-package access_test
+package dbtest
 
 import (
 	"errors"
@@ -8,11 +8,11 @@ import (
 	"github.com/lib/pq"
 )
 
-// wantPG fails t unless err carries a PostgreSQL error with this SQLSTATE
-// whose message contains msg: two rules can share a code (the role check
-// and the self-approval check are both 42501), so the code alone does not
-// say which rule refused.
-func wantPG(t *testing.T, err error, code, msg string) *pq.Error {
+// WantPG fails t unless err carries a PostgreSQL error with this SQLSTATE
+// whose message contains msg. Two rules can share a code (the role check
+// and the self-approval check are both 42501), so a rule's test names the
+// rule, not only its class.
+func WantPG(t testing.TB, err error, code, msg string) *pq.Error {
 	t.Helper()
 	var pe *pq.Error
 	if !errors.As(err, &pe) {
@@ -24,9 +24,9 @@ func wantPG(t *testing.T, err error, code, msg string) *pq.Error {
 	return pe
 }
 
-// wantConstraint fails t unless err is a PostgreSQL error with this SQLSTATE
-// naming constraint.
-func wantConstraint(t *testing.T, err error, code, constraint string) {
+// WantConstraint fails t unless err is a PostgreSQL error with this
+// SQLSTATE naming constraint.
+func WantConstraint(t testing.TB, err error, code, constraint string) {
 	t.Helper()
 	var pe *pq.Error
 	if !errors.As(err, &pe) || string(pe.Code) != code || pe.Constraint != constraint {
