@@ -50,7 +50,10 @@ func TestCompensationCommands(t *testing.T) {
 		State      string  `json:"state"`
 	}
 	// Find a catering merchant among the generated ones.
-	b, _ := os.ReadFile(filepath.Join(dir, "merchants.csv"))
+	b, err := os.ReadFile(filepath.Join(dir, "merchants.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var id string
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasSuffix(line, ",catering") {
@@ -72,11 +75,13 @@ func TestCompensationCommands(t *testing.T) {
 		t.Fatalf("repeat payment: %s", out)
 	}
 	run(0, "claims", "export", filepath.Join(dir, "statements.csv"))
-	if b, _ := os.ReadFile(filepath.Join(dir, "statements.csv")); !strings.Contains(string(b), id+",") {
-		t.Fatal("statement missing the merchant")
+	if b, err := os.ReadFile(filepath.Join(dir, "statements.csv")); err != nil || !strings.Contains(string(b), id+",") {
+		t.Fatalf("statement missing the merchant (%v)", err)
 	}
 	bad := filepath.Join(dir, "bad.csv")
-	os.WriteFile(bad, []byte("merchant_id,at,amount\nNOPE,2020-02-20T10:00:00+08:00,1\n"), 0o644)
+	if err := os.WriteFile(bad, []byte("merchant_id,at,amount\nNOPE,2020-02-20T10:00:00+08:00,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if out := run(3, "sales", "import", bad); !strings.Contains(out, "bad.csv:2: merchant_id: unknown merchant") {
 		t.Fatalf("bad import: %s", out)
 	}

@@ -114,9 +114,8 @@ func TestEmptyDatabaseSaysHowToLoadDemo(t *testing.T) {
 func TestWriteCommandsValidateAndWriteNothingOnError(t *testing.T) {
 	url, conn := demoDB(t)
 	count := func() (updates, entries int) {
-		conn.Get(&updates, `SELECT count(*) FROM milestone_updates`)
-		conn.Get(&entries, `SELECT count(*) FROM timeline_entries`)
-		return
+		return dbtest.Get[int](t, conn, `SELECT count(*) FROM milestone_updates`),
+			dbtest.Get[int](t, conn, `SELECT count(*) FROM timeline_entries`)
 	}
 	u0, e0 := count()
 	bad := []struct {

@@ -5,18 +5,27 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
+
+	"warroom/db/dbtest"
 )
 
 // runRuns runs one command line like run() does, with the claim runs added
 // under `claims` if the tree does not have them yet.
 func runRuns(ctx context.Context, url string, args ...string) (code int, stdout, stderr string) {
+	var out bytes.Buffer
+	code, stderr = runRunsTo(ctx, url, &out, args...)
+	return code, out.String(), stderr
+}
+
+// runRunsTo is runRuns writing standard output to out as the command runs.
+func runRunsTo(ctx context.Context, url string, out io.Writer, args ...string) (code int, stderr string) {
 	root := newRootCmd()
 	var claims *cobra.Command
 	for _, c := range root.Commands() {
@@ -34,15 +43,31 @@ func runRuns(ctx context.Context, url string, args ...string) (code int, stdout,
 			claims.AddCommand(c)
 		}
 	}
-	var out, errb bytes.Buffer
+	var errb bytes.Buffer
 	root.SetArgs(append(args, "--db", url))
-	root.SetOut(&out)
+	root.SetOut(out)
 	root.SetErr(&errb)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(&errb, "warroom:", err)
-		return exitCode(err), out.String(), errb.String()
+		return exitCode(err), errb.String()
 	}
-	return exitOK, out.String(), errb.String()
+	return exitOK, errb.String()
+}
+
+// cancelAtFirstLine is a stdout that cancels the run's context when the
+// first line is written: Ctrl-C pressed just as the first claim is shown,
+// at the same point on every machine however slow.
+type cancelAtFirstLine struct {
+	buf    bytes.Buffer
+	cancel context.CancelFunc
+}
+
+func (w *cancelAtFirstLine) Write(p []byte) (int, error) {
+	n, err := w.buf.Write(p)
+	if bytes.IndexByte(p, '\n') >= 0 {
+		w.cancel()
+	}
+	return n, err
 }
 
 func mustRun(t *testing.T, url string, args ...string) string {
@@ -89,28 +114,28 @@ func runJSONOf(t *testing.T, url string, args ...string) runJSON {
 	return r
 }
 
-// checkLedger: the fund's counters, kept by triggers, agree with the claims
-// and the append-only ledger, and no claim was paid twice.
+// checkLedger: every fund's counters, kept by triggers, agree with the
+// claims and the append-only ledger (dbtest.CheckLedger), and a run paid
+// no claim twice.
 func checkLedger(t *testing.T, conn *sqlx.DB) {
 	t.Helper()
+	var incidents []int64
+	if err := conn.Select(&incidents, `SELECT incident_id FROM funds ORDER BY incident_id`); err != nil {
+		t.Fatal(err)
+	}
+	for _, inc := range incidents {
+		dbtest.CheckLedger(t, conn, inc)
+	}
 	var bad []string
 	err := conn.Select(&bad, `
-		SELECT 'fund ' || f.incident_id FROM funds f
-		WHERE f.paid_fen <> (SELECT COALESCE(sum(amount_fen), 0) FROM payouts p WHERE p.incident_id = f.incident_id)
-		   OR f.committed_fen <> (SELECT COALESCE(sum(amount_fen - paid_fen), 0) FROM claims c
-		                          WHERE c.incident_id = f.incident_id AND c.state = 'approved')
-		   OR f.paid_claims <> (SELECT count(*) FROM claims c WHERE c.incident_id = f.incident_id AND c.state = 'paid')
-		   OR f.committed_fen + f.paid_fen > f.pledged_fen
-		UNION ALL
 		SELECT 'claim ' || c.id FROM claims c
-		WHERE c.paid_fen <> (SELECT COALESCE(sum(amount_fen), 0) FROM payouts p WHERE p.claim_id = c.id)
-		   OR (SELECT count(*) FROM payouts p WHERE p.claim_id = c.id) > 1
+		WHERE (SELECT count(*) FROM payouts p WHERE p.claim_id = c.id) > 1
 		   OR (c.state = 'paid') <> (c.paid_fen > 0)`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bad) > 0 {
-		t.Errorf("ledger and counters disagree: %v", bad)
+		t.Errorf("claims paid twice, or paid_fen and state disagree: %v", bad)
 	}
 }
 
@@ -225,19 +250,24 @@ func TestPayRunProgressAndInterrupt(t *testing.T) {
 		}
 	}
 
-	// Ctrl-C (the context main cancels on SIGINT) stops after the claim in hand.
+	// Ctrl-C (the context main cancels on SIGINT) stops after the claim in
+	// hand: cancelled while the first claim's line is written, the run pays
+	// that claim and no other.
+	before := dbtest.Get[int](t, conn, `SELECT count(*) FROM payouts`)
+	withinBefore, _ := approvedWithin(t, conn)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(150*time.Millisecond, cancel)
-	code, out, errs := runRuns(ctx, url, "claims", "pay-run", "--every", "40ms")
-	cancel()
-	if code != 0 || !strings.Contains(out, "interrupted") {
+	defer cancel()
+	w := &cancelAtFirstLine{cancel: cancel}
+	code, errs := runRunsTo(ctx, url, w, "claims", "pay-run")
+	out = w.buf.String()
+	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "pay-run: paid 1 claims") {
 		t.Fatalf("interrupted run: exit %d\n%s%s", code, out, errs)
 	}
-	var n int
-	fmt.Sscanf(out[strings.Index(out, "pay-run: paid "):], "pay-run: paid %d", &n)
-	within, _ := approvedWithin(t, conn)
-	if n < 1 || within == 0 {
-		t.Errorf("interrupted run paid %d, %d left:\n%s", n, within, out)
+	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM payouts`) - before; n != 1 {
+		t.Errorf("interrupted run made %d payouts, want 1:\n%s", n, out)
+	}
+	if within, _ := approvedWithin(t, conn); within != withinBefore-1 || within == 0 {
+		t.Errorf("after the interrupted run %d claims within the threshold are left, want %d", within, withinBefore-1)
 	}
 	checkLedger(t, conn)
 }

@@ -12,6 +12,7 @@ import (
 
 	"warroom/access"
 	"warroom/db"
+	"warroom/db/dbtest"
 )
 
 // Every table in public carries the audit and no-delete triggers, including
@@ -60,14 +61,14 @@ func TestAuditRecordsWhoWhatBeforeAfter(t *testing.T) {
 	if err != nil || len(all) != 3 {
 		t.Fatalf("first page: %d entries, %v", len(all), err)
 	}
-	next, _ := access.Audit(ctx, f.admin, access.AuditFilter{Limit: 3, BeforeSeq: all[2].Seq})
-	if len(next) == 0 || next[0].Seq != all[2].Seq-1 {
+	next, err := access.Audit(ctx, f.admin, access.AuditFilter{Limit: 3, BeforeSeq: all[2].Seq})
+	if err != nil || len(next) == 0 || next[0].Seq != all[2].Seq-1 {
 		t.Fatalf("paging: %d then %d entries", len(all), len(next))
 	}
 	// A big statement keeps a count and a digest, not the rows.
 	f.admin.MustExec(`INSERT INTO merchants (incident_id, merchant_id) SELECT $1, 'B' || g FROM generate_series(1, 1500) g`, f.incident)
-	big, _ := access.Audit(ctx, f.admin, access.AuditFilter{Table: "merchants", Limit: 1})
-	if len(big) != 1 || big[0].Rows != 1500 || !strings.Contains(string(big[0].After), `"digest"`) {
+	big, err := access.Audit(ctx, f.admin, access.AuditFilter{Table: "merchants", Limit: 1})
+	if err != nil || len(big) != 1 || big[0].Rows != 1500 || !strings.Contains(string(big[0].After), `"digest"`) {
 		t.Fatalf("bulk entry %+v", big)
 	}
 	// The digest is of those rows: the order-free sum of each row's hash.
@@ -163,16 +164,16 @@ func TestVerifyAnchor(t *testing.T) {
 	f := newFixture(t)
 	v := verifyOK(t, f.admin)
 	a := access.Anchor{Seq: v.HeadSeq, Hash: v.HeadHash}
-	if v2, _ := access.Verify(ctx, f.admin, a); !v2.OK() {
-		t.Fatalf("own anchor: %v", v2.Broken)
+	if v2, err := access.Verify(ctx, f.admin, a); err != nil || !v2.OK() {
+		t.Fatalf("own anchor: %v %v", v2.Broken, err)
 	}
 	bad := access.Anchor{Seq: 2, Hash: strings.Repeat("0", 64)}
-	if v2, _ := access.Verify(ctx, f.admin, bad); v2.OK() || v2.Broken.Seq != 2 {
-		t.Fatalf("wrong anchor: %+v", v2.Broken)
+	if v2, err := access.Verify(ctx, f.admin, bad); err != nil || v2.OK() || v2.Broken.Seq != 2 {
+		t.Fatalf("wrong anchor: %+v %v", v2.Broken, err)
 	}
 	far := access.Anchor{Seq: v.HeadSeq + 10, Hash: v.HeadHash}
-	if v2, _ := access.Verify(ctx, f.admin, far); v2.OK() {
-		t.Fatal("anchor past the end of the chain accepted")
+	if v2, err := access.Verify(ctx, f.admin, far); err != nil || v2.OK() {
+		t.Fatalf("anchor past the end of the chain accepted (%v)", err)
 	}
 	if _, err := access.ParseAnchor("3:zz"); err == nil {
 		t.Fatal("bad anchor parsed")
@@ -205,8 +206,7 @@ func TestChainUnderConcurrentWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := verifyOK(t, f.admin)
-	var n int64
-	f.admin.Get(&n, `SELECT count(*) FROM audit_log`)
+	n := dbtest.Get[int64](t, f.admin, `SELECT count(*) FROM audit_log`)
 	if v.Checked != n {
 		t.Fatalf("chain has %d links for %d audit rows", v.Checked, n)
 	}

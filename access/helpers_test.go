@@ -63,7 +63,10 @@ func (f *fixture) login(t *testing.T, role string) (*sqlx.DB, string) {
 		t.Fatalf("add %s: %v (request %d)", name, err, req)
 	}
 	t.Cleanup(func() { dropRole(f.url, name) })
-	u, _ := url.Parse(f.url)
+	u, err := url.Parse(f.url)
+	if err != nil {
+		t.Fatal(err)
+	}
 	u.User = url.UserPassword(name, pw)
 	return dbtest.Open(t, u.String()), name
 }

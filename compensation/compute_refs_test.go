@@ -41,11 +41,10 @@ func TestReferencesStillEnforced(t *testing.T) {
 
 	// A plain UPDATE still bumps the version by one; the computation's own
 	// version = version + 1 too, once.
-	var v1, v2, v3 int
-	conn.Get(&v1, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	v1 := dbtest.Get[int](t, conn, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
 	exec(t, conn, `UPDATE claims SET updated_at = now() WHERE merchant_id = (SELECT id FROM merchants WHERE merchant_id = 'M1' AND incident_id = $1)`, inc)
 	exec(t, conn, `UPDATE claims SET version = version + 5 WHERE merchant_id = (SELECT id FROM merchants WHERE merchant_id = 'M1' AND incident_id = $1)`, inc)
-	conn.Get(&v2, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	v2 := dbtest.Get[int](t, conn, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
 	if v2 != v1+2 {
 		t.Errorf("two updates took version %d to %d, want %d", v1, v2, v1+2)
 	}
@@ -55,7 +54,7 @@ func TestReferencesStillEnforced(t *testing.T) {
 	if _, err := compensation.ComputeClaims(ctx, conn, inc, "catering"); err != nil {
 		t.Fatal(err)
 	}
-	conn.Get(&v3, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
+	v3 := dbtest.Get[int](t, conn, `SELECT version FROM claims c JOIN merchants m ON m.id = c.merchant_id WHERE m.merchant_id = 'M1' AND m.incident_id = $1`, inc)
 	if v3 != v2+1 {
 		t.Errorf("a recompute took version %d to %d, want %d", v2, v3, v2+1)
 	}
@@ -63,13 +62,12 @@ func TestReferencesStillEnforced(t *testing.T) {
 	// Deleting (superusers only) cascades: a merchant takes its claim, an
 	// incident its merchants and claims.
 	exec(t, conn, `DELETE FROM merchants WHERE incident_id = $1 AND merchant_id = 'M3'`, inc)
-	var n int
-	conn.Get(&n, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc)
+	n := dbtest.Get[int](t, conn, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc)
 	if n != 2 {
 		t.Errorf("%d claims after deleting merchant M3, want 2", n)
 	}
 	exec(t, conn, `DELETE FROM incidents WHERE id = $1`, inc)
-	conn.Get(&n, `SELECT (SELECT count(*) FROM claims WHERE incident_id = $1) + (SELECT count(*) FROM merchants WHERE incident_id = $1)`, inc)
+	n = dbtest.Get[int](t, conn, `SELECT (SELECT count(*) FROM claims WHERE incident_id = $1) + (SELECT count(*) FROM merchants WHERE incident_id = $1)`, inc)
 	if n != 0 {
 		t.Errorf("%d merchants and claims left after deleting their incident", n)
 	}

@@ -101,24 +101,26 @@ func TestImportComputeWorkedExample(t *testing.T) {
 		t.Fatalf("choosing while awaiting rate: %v", err)
 	}
 	// A rerun writes nothing; a rate change recomputes only its industry.
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, ""); c.Written != 0 {
-		t.Fatalf("rerun wrote %d", c.Written)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 0 {
+		t.Fatalf("rerun wrote %d (%v)", c.Written, err)
 	}
 	imp, err := compensation.PreviewRate(ctx, conn, inc, "catering", mustMargin(t, "25"))
 	if err != nil || imp.Changing != 1 || imp.FundMoveFen != 2_145_833-1_716_667 {
 		t.Fatalf("impact %+v %v", imp, err)
 	}
-	compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "25"), "published")
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, "catering"); c.Written != 1 || c.CashFen != 2_145_833 {
-		t.Fatalf("industry recompute %+v", c)
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "25"), "published"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, "catering"); err != nil || c.Written != 1 || c.CashFen != 2_145_833 {
+		t.Fatalf("industry recompute %+v %v", c, err)
 	}
 	// Re-importing the same files changes nothing.
 	mi2, si2 := importBoth(t, conn, inc)
 	if !mi2.AlreadyImported || !si2.AlreadyImported {
 		t.Fatalf("re-import %+v %+v", mi2, si2)
 	}
-	if c, _ := compensation.ComputeClaims(ctx, conn, inc, ""); c.Written != 0 {
-		t.Fatalf("after re-import, rerun wrote %d", c.Written)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 0 {
+		t.Fatalf("after re-import, rerun wrote %d (%v)", c.Written, err)
 	}
 	var b strings.Builder
 	if n, err := compensation.ExportStatements(ctx, conn, inc, &b); err != nil || n != 3 ||
@@ -171,8 +173,10 @@ func TestImportBadRowsWriteNothing(t *testing.T) {
 		S int `db:"s"`
 		I int `db:"i"`
 	}
-	conn.Get(&n, `SELECT (SELECT count(*) FROM merchants) AS m, (SELECT count(*) FROM sales_totals) AS s,
-		(SELECT count(*) FROM sales_imports) + (SELECT count(*) FROM merchant_imports) AS i`)
+	if err := conn.Get(&n, `SELECT (SELECT count(*) FROM merchants) AS m, (SELECT count(*) FROM sales_totals) AS s,
+		(SELECT count(*) FROM sales_imports) + (SELECT count(*) FROM merchant_imports) AS i`); err != nil {
+		t.Fatal(err)
+	}
 	if n.M != 3 || n.S != 2 || n.I != 2 {
 		t.Fatalf("after refused imports: %+v, want only the first imports", n)
 	}
@@ -183,7 +187,9 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn, 1_000_000_00)
 	importBoth(t, conn, inc)
-	compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test")
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -194,13 +200,15 @@ func TestOnePlanPerMerchant(t *testing.T) {
 		t.Fatalf("second choice: %v", err)
 	}
 	// The database itself refuses a plan change without a recorded reason.
-	if _, err := conn.Exec(`UPDATE claims SET plan = 'cash'`); !errors.Is(db.MapError(err), db.ErrCheckViolation) {
-		t.Fatalf("raw plan change: %v", err)
-	}
+	// (Only M1's claim: M3 awaits a rate, and a plan there fails
+	// claims_awaiting_rate first, which is not the rule under test.)
+	_, err := conn.Exec(`UPDATE claims SET plan = 'cash' WHERE incident_id = $1
+		AND merchant_id = (SELECT id FROM merchants WHERE incident_id = $1 AND merchant_id = 'M1')`, inc)
+	dbtest.WantConstraint(t, err, "23514", "claims_plan_chosen_once")
 	if _, err := compensation.ChangePlan(ctx, conn, inc, "M1", "cash", " "); !errors.Is(err, db.ErrInvalidInput) {
 		t.Fatalf("no reason: %v", err)
 	}
-	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
 		c, err := compensation.ChangePlan(ctx, tx, inc, "M1", "cash", "merchant phoned: chose by mistake")
 		if err == nil && c.Amount != 1_716_667 {
 			t.Errorf("amount after change %d", c.Amount)
@@ -210,7 +218,10 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := compensation.Merchant(ctx, conn, inc, "M1")
+	d, err := compensation.Merchant(ctx, conn, inc, "M1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if *d.Plan != "cash" || len(d.PlanChanges) != 1 {
 		t.Fatalf("after change: %+v", d)
 	}

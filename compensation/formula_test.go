@@ -47,8 +47,8 @@ func TestCashLeapYearOutage(t *testing.T) {
 		if outage != c.hours*time.Hour {
 			t.Errorf("%d: outage %v, want %dh", c.year, outage, c.hours)
 		}
-		got, _ := compensation.CashFen(6_000_000, mustMargin(t, "20"), outage, 6*24*time.Hour)
-		if got != c.want {
+		got, err := compensation.CashFen(6_000_000, mustMargin(t, "20"), outage, 6*24*time.Hour)
+		if err != nil || got != c.want {
 			t.Errorf("%d: cash %d, want %d", c.year, got, c.want)
 		}
 	}

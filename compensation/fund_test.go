@@ -2,10 +2,12 @@ package compensation_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"warroom/compensation"
 	"warroom/db"
@@ -112,27 +114,24 @@ func TestPledgeCutJudgedOnTheNewTotal(t *testing.T) {
 	exec(t, conn, `UPDATE contributors SET pledged_fen = 9500 WHERE incident_id = $1`, inc)
 	exec(t, conn, `UPDATE contributors SET pledged_fen = 9000 WHERE incident_id = $1`, inc)
 	_, err := conn.Exec(`UPDATE contributors SET pledged_fen = 8999 WHERE incident_id = $1`, inc)
-	if err == nil {
-		t.Fatal("a pledge below what is committed was accepted")
+	var pe *pq.Error
+	if !errors.As(err, &pe) || pe.Code != "23514" || pe.Constraint != "fund_not_overdrawn" {
+		t.Fatalf("a pledge below what is committed: %v, want fund_not_overdrawn", err)
 	}
-	var pledged int64
-	conn.Get(&pledged, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, inc)
-	if pledged != 9000 {
+	if pledged := dbtest.Get[int64](t, conn, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, inc); pledged != 9000 {
 		t.Fatalf("fund pledged %d, want 9000", pledged)
 	}
 }
 
 func TestMovingAContributorMovesItsPledge(t *testing.T) {
 	conn := dbtest.New(t)
-	var a, b int64
-	conn.Get(&a, `INSERT INTO incidents (slug, title, started_at) VALUES ('a', 'A', now()) RETURNING id`)
-	conn.Get(&b, `INSERT INTO incidents (slug, title, started_at) VALUES ('b', 'B', now()) RETURNING id`)
+	a := dbtest.Get[int64](t, conn, `INSERT INTO incidents (slug, title, started_at) VALUES ('a', 'A', now()) RETURNING id`)
+	b := dbtest.Get[int64](t, conn, `INSERT INTO incidents (slug, title, started_at) VALUES ('b', 'B', now()) RETURNING id`)
 	exec(t, conn, `INSERT INTO funds (incident_id) VALUES ($1), ($2)`, a, b)
 	exec(t, conn, `INSERT INTO contributors (incident_id, name, position, pledged_fen) VALUES ($1, 'Co', 1, 700)`, a)
 	exec(t, conn, `UPDATE contributors SET incident_id = $1`, b)
-	var pa, pb int64
-	conn.Get(&pa, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, a)
-	conn.Get(&pb, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, b)
+	pa := dbtest.Get[int64](t, conn, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, a)
+	pb := dbtest.Get[int64](t, conn, `SELECT pledged_fen FROM funds WHERE incident_id = $1`, b)
 	if pa != 0 || pb != 700 {
 		t.Fatalf("after the move: fund a %d, fund b %d; want 0 and 700", pa, pb)
 	}

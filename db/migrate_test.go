@@ -45,8 +45,8 @@ func TestMigrateFromEmptyThenNoOp(t *testing.T) {
 	if err != nil || again != 0 {
 		t.Fatalf("re-run applied %d migrations, err %v; want 0, nil", again, err)
 	}
-	if v2, _ := db.SchemaVersion(ctx, conn.DB); v2 != v {
-		t.Fatalf("version moved from %d to %d on a no-op run", v, v2)
+	if v2, err := db.SchemaVersion(ctx, conn.DB); err != nil || v2 != v {
+		t.Fatalf("version moved from %d to %d on a no-op run (%v)", v, v2, err)
 	}
 }
 
@@ -107,10 +107,12 @@ func TestMapErrorNamesConstraintViolations(t *testing.T) {
 	if !errors.Is(db.MapError(err), db.ErrUniqueViolation) {
 		t.Fatalf("duplicate slug: %v", db.MapError(err))
 	}
+	dbtest.WantConstraint(t, err, "23505", "incidents_slug_key")
 	_, err = conn.ExecContext(ctx, `INSERT INTO incidents (slug, title, started_at) VALUES ('Bad Slug', 'B', now())`)
 	if !errors.Is(db.MapError(err), db.ErrCheckViolation) {
 		t.Fatalf("bad slug: %v", db.MapError(err))
 	}
+	dbtest.WantConstraint(t, err, "23514", "incidents_slug_check")
 	err = conn.GetContext(ctx, new(int), `SELECT 1 WHERE false`)
 	if !db.IsNotFound(db.MapError(err)) {
 		t.Fatalf("no rows: %v", db.MapError(err))

@@ -140,7 +140,10 @@ func TestDemoWorkedExampleThroughEngine(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	s := mustLoad(t, conn)
-	d, _ := scenario()
+	d, err := scenario()
+	if err != nil {
+		t.Fatal(err)
+	}
 	industry := ""
 	for _, in := range d.Population.Industries {
 		if in.MarginBP == 2000 {
@@ -151,7 +154,7 @@ func TestDemoWorkedExampleThroughEngine(t *testing.T) {
 		t.Fatal("the demo has no 20% industry")
 	}
 	var fen int64
-	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
 		if _, err := compensation.ImportMerchants(ctx, tx, s.IncidentID, "example.csv",
 			strings.NewReader("merchant_id,name,industry\nEXAMPLE,Worked Example,"+industry+"\n"), nil); err != nil {
 			return err
@@ -259,7 +262,10 @@ func TestDemoMarginChangeRecomputes(t *testing.T) {
 	}
 	var res compensation.Computed
 	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
-		m, _ := compensation.ParseMargin("11") // half the demo's 22%
+		m, err := compensation.ParseMargin("11") // half the demo's 22%
+		if err != nil {
+			return err
+		}
 		if _, err := compensation.SetRate(ctx, tx, s.IncidentID, "catering", m, "test: revised"); err != nil {
 			return err
 		}

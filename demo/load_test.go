@@ -34,7 +34,10 @@ func TestLoadIncidentAndTimeline(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	s := mustLoad(t, conn)
-	d, _ := scenario()
+	d, err := scenario()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	inc, err := incident.BySlug(ctx, conn, Slug())
 	if err != nil {

@@ -63,8 +63,8 @@ func TestAddAndCorrectEntryKeepsHistory(t *testing.T) {
 	if !errors.As(err, &ce) || ce.By != "bob" {
 		t.Fatalf("stale edit: %v", err)
 	}
-	if got, _ := incident.Timeline(ctx, conn, inc); got[0].Title != "Core environment restored" {
-		t.Fatalf("stale edit overwrote: %q", got[0].Title)
+	if got, err := incident.Timeline(ctx, conn, inc); err != nil || len(got) == 0 || got[0].Title != "Core environment restored" {
+		t.Fatalf("stale edit overwrote: %+v %v", got, err)
 	}
 }
 
@@ -94,8 +94,8 @@ func TestAddEntryValidates(t *testing.T) {
 			t.Errorf("%+v: %v, want field %s", tc.in, err, tc.field)
 		}
 	}
-	if got, _ := incident.Timeline(ctx, conn, inc); len(got) != 0 {
-		t.Fatalf("%d entries written by refused input", len(got))
+	if got, err := incident.Timeline(ctx, conn, inc); err != nil || len(got) != 0 {
+		t.Fatalf("%d entries written by refused input (%v)", len(got), err)
 	}
 	err := write(t, conn, "", func(tx *sqlx.Tx) error {
 		e, err := incident.AddEntry(ctx, tx, inc, incident.EntryInput{Kind: "cutover", Title: "go-live", At: at, Planned: true})
@@ -110,7 +110,7 @@ func TestAddEntryValidates(t *testing.T) {
 }
 
 func TestParseTime(t *testing.T) {
-	loc, _ := time.LoadLocation("Asia/Shanghai")
+	loc := shanghai(t)
 	now := time.Date(2020, 3, 1, 12, 0, 0, 0, time.UTC)
 	cases := []struct {
 		in        string
@@ -139,10 +139,19 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestParseTimeRefusesImplausibleYears(t *testing.T) {
-	loc, _ := time.LoadLocation("Asia/Shanghai")
+	loc := shanghai(t)
 	for _, s := range []string{"0000-01-01", "1900-01-01 10:00", "1969-12-31T23:59:59Z"} {
 		if _, _, err := incident.ParseTime(s, loc, time.Now()); err == nil || !strings.Contains(err.Error(), "outside") {
 			t.Errorf("ParseTime(%q) = %v, want outside the range", s, err)
 		}
 	}
+}
+
+func shanghai(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

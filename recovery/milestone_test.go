@@ -2,10 +2,8 @@ package recovery_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
-	"warroom/db"
 	"warroom/db/dbtest"
 	"warroom/recovery"
 )
@@ -51,13 +49,9 @@ func TestMilestonesInPlanOrderWithHistory(t *testing.T) {
 	}
 	// The schema refuses a done milestone short of 100% and progress past 100.
 	_, err = conn.Exec(`UPDATE milestones SET status = 'done' WHERE key = 'merge'`)
-	if !errors.Is(db.MapError(err), db.ErrCheckViolation) {
-		t.Fatalf("done at 50%%: %v", err)
-	}
+	dbtest.WantConstraint(t, err, "23514", "milestones_check")
 	_, err = conn.Exec(`UPDATE milestones SET progress = 140 WHERE key = 'merge'`)
-	if !errors.Is(db.MapError(err), db.ErrCheckViolation) {
-		t.Fatalf("progress 140: %v", err)
-	}
+	dbtest.WantConstraint(t, err, "23514", "milestones_progress_check")
 }
 
 func TestOverallRoundsDown(t *testing.T) {

@@ -92,9 +92,8 @@ func TestSetRefusesBadInputAndWritesNothing(t *testing.T) {
 	if _, err := set(conn, "x", inc, recovery.Change{Key: "nope", Progress: ptr(1)}); !errors.Is(err, db.ErrNotFound) {
 		t.Errorf("unknown key: %v", err)
 	}
-	var updates, version int
-	conn.Get(&updates, `SELECT count(*) FROM milestone_updates`)
-	conn.Get(&version, `SELECT version FROM milestones WHERE key = 'core'`)
+	updates := dbtest.Get[int](t, conn, `SELECT count(*) FROM milestone_updates`)
+	version := dbtest.Get[int](t, conn, `SELECT version FROM milestones WHERE key = 'core'`)
 	if updates != 0 || version != 1 {
 		t.Fatalf("refused updates wrote: %d history rows, version %d", updates, version)
 	}
@@ -115,8 +114,7 @@ func TestSetRefusesStaleVersion(t *testing.T) {
 	if !errors.As(err, &ce) || !errors.Is(err, db.ErrConflict) || ce.By != "alice" || !strings.Contains(err.Error(), "reload?") {
 		t.Fatalf("stale save: %v", err)
 	}
-	var progress int
-	conn.Get(&progress, `SELECT progress FROM milestones WHERE key = 'core'`)
+	progress := dbtest.Get[int](t, conn, `SELECT progress FROM milestones WHERE key = 'core'`)
 	if progress != 30 {
 		t.Fatalf("progress %d after a refused save, want 30", progress)
 	}
@@ -143,9 +141,7 @@ func TestAddAndMove(t *testing.T) {
 		_, err := recovery.Add(ctx, tx, inc, recovery.NewMilestone{Key: "merge", Title: "again"})
 		return err
 	})
-	if !errors.Is(err, db.ErrUniqueViolation) {
-		t.Fatalf("duplicate key: %v", err)
-	}
+	dbtest.WantConstraint(t, err, "23505", "milestones_incident_id_key_key")
 	err = write(func(tx *sqlx.Tx) error {
 		_, err := recovery.Add(ctx, tx, inc, recovery.NewMilestone{Key: "Bad Key", Title: "x"})
 		return err
@@ -159,7 +155,10 @@ func TestAddAndMove(t *testing.T) {
 	if err := write(func(tx *sqlx.Tx) error { return recovery.Move(ctx, tx, inc, "core", -1, 0) }); err != nil {
 		t.Fatal(err) // already first: no-op
 	}
-	ms, _ := recovery.Milestones(ctx, conn, inc)
+	ms, err := recovery.Milestones(ctx, conn, inc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var keys []string
 	for _, m := range ms {
 		keys = append(keys, m.Key)

@@ -179,8 +179,8 @@ func TestApprovalsSelfApprovalRefusedPlainly(t *testing.T) {
 	if !strings.Contains(s, "not approved:") || !strings.Contains(s, "alice requested") {
 		t.Fatalf("self-approval should be refused by the database, plainly:\n%s", s)
 	}
-	if a, _ := access.GetApproval(context.Background(), conn, id); a.State != "pending" {
-		t.Fatalf("state %s", a.State)
+	if a, err := access.GetApproval(context.Background(), conn, id); err != nil || a.State != "pending" {
+		t.Fatalf("state %s, %v", a.State, err)
 	}
 	checkFrame(t, s, 80, 24)
 }

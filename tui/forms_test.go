@@ -21,9 +21,15 @@ func newActorModel(t *testing.T, conn *sqlx.DB, actor string, w, h int) Model {
 	return step(t, m, m.Init()())
 }
 
+// driveDeadline bounds one command. Clock commands answer within a second
+// (tea.Every, the side views' ticks) or five (a load retry); a write or a
+// read that takes longer is a failure to see, not a message to drop.
+const driveDeadline = 30 * time.Second
+
 // drive runs cmd and everything it leads to (write, answer, reload) the way
-// the program would, synchronously. Commands that do not answer within a
-// few seconds (clock ticks) are dropped.
+// the program would, synchronously. Every command must answer: one that
+// does not within driveDeadline fails the test. Clock messages are dropped
+// once they arrive, so the clock does not tick forever.
 func drive(t *testing.T, m Model, cmd tea.Cmd) Model {
 	t.Helper()
 	queue := []tea.Cmd{cmd}
@@ -41,8 +47,8 @@ func drive(t *testing.T, m Model, cmd tea.Cmd) Model {
 		var msg tea.Msg
 		select {
 		case msg = <-ch:
-		case <-time.After(3 * time.Second):
-			continue
+		case <-time.After(driveDeadline):
+			t.Fatalf("drive: command %d did not answer within %v", n, driveDeadline)
 		}
 		if b, ok := msg.(tea.BatchMsg); ok {
 			queue = append(queue, b...)

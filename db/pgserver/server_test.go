@@ -57,8 +57,8 @@ func TestServerLifecycle(t *testing.T) {
 	if created, err := s.Start(ctx); err != nil || created {
 		t.Fatalf("second Start = %v, %v; want false, nil", created, err)
 	}
-	if st, _ := s.Status(ctx); st.PID != pid || s.Port != port {
-		t.Errorf("second Start: pid %d port %d, want %d %d", st.PID, s.Port, pid, port)
+	if st, err := s.Status(ctx); err != nil || st.PID != pid || s.Port != port {
+		t.Errorf("second Start: pid %d port %d (%v), want %d %d", st.PID, s.Port, err, pid, port)
 	}
 
 	t0 = time.Now()
@@ -127,11 +127,14 @@ func assertKept(t *testing.T, url string) {
 func procUID(t *testing.T, pid int) int {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
-		t.Skipf("no /proc: %v", err)
+		t.Fatalf("reading the server's owner: %v", err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) > 1 && f[0] == "Uid:" {
-			uid, _ := strconv.Atoi(f[1])
+			uid, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("Uid line %q: %v", line, err)
+			}
 			return uid
 		}
 	}
@@ -191,8 +194,8 @@ func TestConcurrentStart(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if st, _ := servers[0].Status(ctx); st.Running {
-		t.Error("still running after concurrent stops")
+	if st, err := servers[0].Status(ctx); err != nil || st.Running {
+		t.Errorf("still running after concurrent stops (status %+v, %v)", st, err)
 	}
 }
 
@@ -281,7 +284,7 @@ func TestStartPastStalePidFileWithReusedPid(t *testing.T) {
 	if err := conn.Ping(); err != nil {
 		t.Fatalf("server after start: %v", err)
 	}
-	if st, _ := s.Status(ctx); !st.Running || st.PID == other.Process.Pid {
-		t.Fatalf("status after start = %+v", st)
+	if st, err := s.Status(ctx); err != nil || !st.Running || st.PID == other.Process.Pid {
+		t.Fatalf("status after start = %+v, %v", st, err)
 	}
 }
