@@ -22,7 +22,7 @@ func TestHighRiskGuardsRefuseACommanderByName(t *testing.T) {
 	cases := []struct{ name, sql, msg string }{
 		{"payout above threshold",
 			fmt.Sprintf(`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES (%d, %d, 2000000, 'k-big')`, f.incident, f.claim),
-			fmt.Sprintf("a payout of 2000000 fen on claim %d (above 1000000) needs a second authorisation", f.claim)},
+			fmt.Sprintf("paying 2000000 fen on claim %d without a request (above 1000000) needs a second authorisation", f.claim)},
 		{"margin rate change",
 			fmt.Sprintf(`INSERT INTO margin_rates (incident_id, industry, percent, source) VALUES (%d, 'retail', 90, 's')`, f.incident),
 			"changing the margin rate of retail needs a second authorisation"},
