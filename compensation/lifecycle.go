@@ -51,7 +51,8 @@ type Payment struct {
 
 // Pay pays what an approved claim still owes, as one append-only payout.
 // The idempotency key makes a retry (same key) return the first payment
-// instead of paying twice; a key already used for another claim is refused.
+// instead of paying twice; a key already used for another claim of the
+// incident is refused. Keys are unique per incident (migration 00014).
 func Pay(ctx context.Context, q db.Querier, incidentID int64, merchant, key string) (Payment, error) {
 	key = strings.TrimSpace(key)
 	if key == "" {
@@ -65,7 +66,8 @@ func Pay(ctx context.Context, q db.Querier, incidentID int64, merchant, key stri
 	}
 	p := Payment{Merchant: merchant}
 	var claimID int64
-	err = q.QueryRowxContext(ctx, `SELECT claim_id, amount_fen, paid_at, idempotency_key FROM payouts WHERE idempotency_key = $1`, key).
+	err = q.QueryRowxContext(ctx, `SELECT claim_id, amount_fen, paid_at, idempotency_key FROM payouts
+		WHERE incident_id = $1 AND idempotency_key = $2`, incidentID, key).
 		Scan(&claimID, &p.AmountFen, &p.PaidAt, &p.IdempotencyKey)
 	switch err = db.MapError(err); {
 	case err == nil && claimID == c.ID:
