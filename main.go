@@ -100,7 +100,7 @@ data directory and loads with the demo incident on first start.`,
 	})
 	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
 		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), benchCmd(),
-		newUserCmd(), newApprovalsCmd(), newAuditCmd())
+		newUserCmd(), newApprovalsCmd(), newAuditCmd(), newInitCmd())
 	markArgErrorsAsUsage(root)
 	return root
 }
