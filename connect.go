@@ -196,8 +196,8 @@ func checkLogin(ctx context.Context, q db.Querier, login string) error {
 		}
 		names = append(names, u.Name+" ("+u.Role+")")
 	}
-	return &codedError{code: exitUsage, err: fmt.Errorf("--as %s: not a login of the embedded database; its logins are %s",
-		tuiLine(login), strings.Join(names, ", "))}
+	return &codedError{code: exitUsage, err: fmt.Errorf("--as %q: not a login of the embedded database; its logins are %s",
+		login, strings.Join(names, ", "))}
 }
 
 // prepareDB applies pending migrations and gives an embedded database with
