@@ -71,11 +71,16 @@ func TestEmbeddedLaptopTwoPersonRule(t *testing.T) {
 	}
 
 	_, u, _ := cli("db", "url", "--as", "zhou")
-	conn, err := db.Open(context.Background(), strings.TrimSpace(u))
+	u = strings.TrimSpace(u)
+	conn, err := db.Open(context.Background(), u)
 	if err != nil {
 		t.Fatalf("db url --as zhou: %v", err)
 	}
 	defer conn.Close()
+	// The URL serves --db too, as that login.
+	if code, out, errs := cli("user", "whoami", "--db", u); code != 0 || !strings.HasPrefix(out, "zhou: [finance]") {
+		t.Fatalf("whoami --db \"$(warroom db url --as zhou)\": exit %d\n%s%s", code, out, errs)
+	}
 	var merchant string
 	err = conn.Get(&merchant, `
 		SELECT m.merchant_id FROM claims c
