@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"warroom/db"
 	"warroom/db/pgserver"
+	"warroom/demo"
 )
 
 func newDBCmd() *cobra.Command {
@@ -17,9 +17,11 @@ func newDBCmd() *cobra.Command {
 		Long: `With no --db, DATABASE_URL or PG* variables, warroom runs its own PostgreSQL
 server in $WARROOM_DATA_DIR, else $XDG_DATA_HOME/warroom (~/.local/share/warroom),
 else, as root when that is out of reach of the server's account, /var/lib/warroom.
-It uses the PostgreSQL binaries on this machine (15 or newer), listens on
-127.0.0.1 only with trust authentication, and keeps running between commands
-so several consoles share it.`,
+It uses the PostgreSQL binaries on this machine (15 or newer), listens on no
+TCP port, only on a Unix socket in a 0700 directory of your account (so other
+OS users cannot reach it), and keeps running between commands so several
+consoles of yours share it. A war room of several people uses a shared
+server instead (see README.md).`,
 		Args: cobra.NoArgs,
 	}
 	c.AddCommand(newDBStartCmd(), newDBStopCmd(), newDBStatusCmd(), newDBURLCmd())
@@ -50,19 +52,16 @@ func newDBStartCmd() *cobra.Command {
 			took := time.Since(t0).Round(time.Millisecond)
 			// The same first-start work as opening the console, so a script
 			// can start the server and hand `warroom db url` to consoles.
-			conn, err := db.Open(ctx, srv.URL(embeddedDatabase))
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			if err := prepareDB(ctx, conn, true, cmd.ErrOrStderr()); err != nil {
+			src := dbSource{embedded: true, login: demo.ConsoleLogin(), admin: srv.URL(embeddedDatabase)}
+			if err := prepareEmbedded(ctx, src, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			if created {
 				fmt.Fprintf(out, "Created a PostgreSQL %d cluster in %s\n", srv.Version, srv.DataDir)
 			}
-			fmt.Fprintf(out, "Running on 127.0.0.1:%d (ready in %v)\n%s\n", srv.Port, took, srv.URL(embeddedDatabase))
+			sock, _ := srv.Status(ctx)
+			fmt.Fprintf(out, "Running on the Unix socket in %s (ready in %v)\n%s\n", sock.Socket, took, embeddedURL(srv, ""))
 			return nil
 		},
 	}
@@ -118,7 +117,7 @@ func newDBStatusCmd() *cobra.Command {
 			}
 			s := dbStatus{Status: st}
 			if st.Running {
-				s.URL = srv.URL(embeddedDatabase)
+				s.URL = embeddedURL(srv, "")
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
@@ -134,6 +133,9 @@ func newDBStatusCmd() *cobra.Command {
 			rows := [][]string{
 				{"state", state},
 				{"port", portText(st.Port)},
+			}
+			if st.Socket != "" {
+				rows = append(rows, []string{"socket", st.Socket + " (no TCP)"})
 			}
 			if s.URL != "" {
 				rows = append(rows, []string{"url", s.URL})
@@ -165,11 +167,18 @@ func portText(p int) string {
 }
 
 func newDBURLCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "url",
+	var (
+		as    string
+		super bool
+	)
+	c := &cobra.Command{
+		Use:   "url [--as NAME | --superuser]",
 		Short: "Print the URL of the warroom database on the running embedded server",
 		Long: `url prints the connection URL of the warroom database in the embedded server,
-for another console or a script: warroom --db "$(warroom db url)".
+as a login (the demo's first commander unless --as names another), for psql
+or a script: psql "$(warroom db url --as zhou)". It is a Unix socket URL that
+only your OS account can use. --superuser prints the superuser's URL, for
+maintenance: the console never uses it.
 It starts nothing: when the server is not running it fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -184,8 +193,16 @@ It starts nothing: when the server is not running it fails.`,
 			if !st.Running {
 				return fmt.Errorf("%w (data dir %s); run `warroom db start`", pgserver.ErrNotRunning, st.DataDir)
 			}
-			_, err = fmt.Fprintln(cmd.OutOrStdout(), srv.URL(embeddedDatabase))
+			u := embeddedURL(srv, as)
+			if super {
+				u = srv.URL(embeddedDatabase)
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), u)
 			return err
 		},
 	}
+	c.Flags().StringVar(&as, "as", "", "the login `name` (default: the demo's first commander)")
+	c.Flags().BoolVar(&super, "superuser", false, "the superuser's URL instead")
+	c.MarkFlagsMutuallyExclusive("as", "superuser")
+	return c
 }

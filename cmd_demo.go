@@ -33,7 +33,7 @@ compensation fund and a few thousand synthetic merchants with claims and
 payouts, in one transaction. It refuses when the incident is already there.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			conn, err := openDB(cmd)
+			conn, err := openAdmin(cmd)
 			if err != nil {
 				return err
 			}
@@ -58,7 +58,7 @@ payouts, in one transaction. It refuses when the incident is already there.`,
 				{"contributors", fmt.Sprintf("%d (%d receipts)", s.Contributors, s.Contributions)},
 				{"merchants", fmt.Sprint(s.Merchants)},
 				{"claims", fmt.Sprint(s.Claims)},
-				{"payouts", fmt.Sprint(s.Payouts)},
+				{"payouts", fmt.Sprintf("%d (%d approved by a second person)", s.Payouts, s.ApprovedPayouts)},
 				{"pledged", compensation.FormatFen(s.PledgedFen)},
 				{"received", compensation.FormatFen(s.ReceivedFen)},
 				{"paid", compensation.FormatFen(s.PaidFen)},

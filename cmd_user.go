@@ -170,13 +170,26 @@ See SECURITY.md.`,
 			}
 			su := ""
 			if me.Superuser {
-				su = " (superuser: bypasses roles; single-user embedded mode)"
+				su = " (superuser: bypasses roles and guards)"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s%s: %v\n", tuiLine(me.Name), su, me.Roles)
 			return nil
 		},
 	}
 	whoami.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	// Read by openDBSource (asFlag): on the embedded database, the login
+	// to connect as; a shared database's login is the one in its URL.
+	c.PersistentFlags().String("as", "", "connect as login `name` (embedded database only)")
+	c.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if asFlag(cmd) == "" {
+			return nil
+		}
+		src, err := resolveDB(cmd.Context(), cmd)
+		if err != nil {
+			return err
+		}
+		return checkActor(asFlag(cmd), src)
+	}
 	c.AddCommand(add, list, revoke, change, whoami)
 	return c
 }

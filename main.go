@@ -94,13 +94,13 @@ data directory and loads with the demo incident on first start.`,
 	}
 	root.PersistentFlags().String("db", "", "PostgreSQL URL or key=value string (default: $DATABASE_URL, PG* variables, or the embedded server)")
 	root.PersistentFlags().String("incident", "", "incident `slug` (default: the most recent open incident, else the most recent)")
-	root.Flags().String("as", "", "author `name` of the console's writes (embedded database only)")
+	root.Flags().String("as", "", "connect as login `name` (embedded database only; default: the demo's first commander)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &codedError{code: exitUsage, err: err}
 	})
 	root.AddCommand(newFundCmd(), newTimelineCmd(), newMilestonesCmd(), newMilestoneCmd(),
 		newDBCmd(), newDemoCmd(), newMerchantsCmd(), newSalesCmd(), newMarginsCmd(), newClaimsCmd(), newMerchantCmd(), benchCmd(),
-		newUserCmd(), newApprovalsCmd(), newAuditCmd())
+		newUserCmd(), newApprovalsCmd(), newAuditCmd(), newInitCmd())
 	markArgErrorsAsUsage(root)
 	return root
 }

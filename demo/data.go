@@ -26,6 +26,7 @@ type dataSet struct {
 	People     []personData    `json:"people"`
 	Measures   []measureData   `json:"measures"`
 	Fund       fundData        `json:"fund"`
+	WarRoom    warRoomData     `json:"war_room"`
 	Population populationSpec  `json:"population"`
 }
 
@@ -141,6 +142,16 @@ func scenario() (dataSet, error) {
 	return parsedData, parsedError
 }
 
+// ConsoleLogin is the login the console connects as on the embedded
+// database when no --as is given: one of the demo's commanders.
+func ConsoleLogin() string {
+	d, err := scenario()
+	if err != nil {
+		return ""
+	}
+	return d.WarRoom.ConsoleLogin
+}
+
 // Slug is the demo incident's slug, as the embedded data names it.
 func Slug() string {
 	d, err := scenario()
@@ -225,6 +236,9 @@ func (d dataSet) validate() error {
 		for _, r := range c.Receipts {
 			check(r.AmountFen > 0, "contributor %q: receipt of %d fen", c.Name, r.AmountFen)
 		}
+	}
+	if err := d.WarRoom.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := d.Population.validate(); err != nil {
 		errs = append(errs, err)

@@ -38,9 +38,12 @@ type Summary struct {
 	Merchants     int    `json:"merchants"`
 	Claims        int    `json:"claims"`
 	Payouts       int    `json:"payouts"`
-	PledgedFen    int64  `json:"pledged_fen"`
-	ReceivedFen   int64  `json:"received_fen"`
-	PaidFen       int64  `json:"paid_fen"`
+	// ApprovedPayouts went through a request and a second person's
+	// approval: those above the fund's payout threshold.
+	ApprovedPayouts int   `json:"approved_payouts"`
+	PledgedFen      int64 `json:"pledged_fen"`
+	ReceivedFen     int64 `json:"received_fen"`
+	PaidFen         int64 `json:"paid_fen"`
 }
 
 // Load writes the demo incident, its restore plan, accountability, fund and

@@ -59,7 +59,7 @@ func insertPopulation(ctx context.Context, q db.Querier, incidentID int64, d dat
 			c.Written, c.Awaiting, c.CashFen, len(pop), wantCash)
 	}
 	s.Claims = int(c.Written)
-	return advanceClaims(ctx, q, incidentID, p, pop, merchantIDs, s)
+	return advanceClaims(ctx, q, incidentID, p, d.WarRoom, pop, merchantIDs, s)
 }
 
 // insertSales records the demo's sales as an import would: the import row
@@ -157,7 +157,7 @@ func insertRates(ctx context.Context, q db.Querier, incidentID int64, p populati
 // so the fund's statement-level triggers keep committed, paid and the
 // counts, and the database checks the fund is never overdrawn. The
 // timestamps are the drawn ones (March-April 2020), not the load's.
-func advanceClaims(ctx context.Context, q db.Querier, incidentID int64, p populationSpec, pop []merchant, ids map[string]int64, s *Summary) error {
+func advanceClaims(ctx context.Context, q db.Querier, incidentID int64, p populationSpec, w warRoomData, pop []merchant, ids map[string]int64, s *Summary) error {
 	_, err := q.ExecContext(ctx, `
 		CREATE TEMP TABLE demo_claims (
 		    merchant_id bigint PRIMARY KEY, plan text, state text NOT NULL,
@@ -210,13 +210,40 @@ func advanceClaims(ctx context.Context, q db.Querier, incidentID int64, p popula
 			WHERE c.incident_id = $1 AND c.merchant_id = d.merchant_id AND c.state IN ('computed', 'chosen')
 			  AND d.state = 'rejected'`, []any{incidentID}},
 		// compensation.Pay: what the claim owes, as one payout under a key.
+		// Above the fund's threshold the payout is the approved request's,
+		// as warroom_exec_payout makes it: requested by one finance login,
+		// approved by another, before the payout's time (never before the
+		// claim was approved), and named by payouts.approval_id.
 		{"pay", `
-			INSERT INTO payouts (incident_id, claim_id, amount_fen, paid_at, idempotency_key, created_by)
-			SELECT c.incident_id, c.id, c.amount_fen - c.paid_fen, d.paid_at, 'demo-' || d.merchant_code, '` + demoAuthor + `'
-			FROM claims c JOIN demo_claims d ON d.merchant_id = c.merchant_id
-			WHERE c.incident_id = $1 AND c.state = 'approved' AND d.paid_at IS NOT NULL
-			  AND c.amount_fen > c.paid_fen
-			ORDER BY d.paid_at, c.id`, []any{incidentID}},
+			WITH due AS (
+			    SELECT c.incident_id, c.id AS claim_id, c.amount_fen - c.paid_fen AS fen, d.paid_at,
+			           'demo-' || d.merchant_code AS key, c.amount_fen - c.paid_fen > f.payout_approval_fen AS big,
+			           GREATEST(c.approved_at, d.paid_at - make_interval(hours => $4)) AS requested_at
+			    FROM claims c JOIN demo_claims d ON d.merchant_id = c.merchant_id
+			    JOIN funds f ON f.incident_id = c.incident_id
+			    WHERE c.incident_id = $1 AND c.state = 'approved' AND d.paid_at IS NOT NULL
+			      AND c.amount_fen > c.paid_fen
+			), requested AS (
+			    INSERT INTO approvals (incident_id, op, payload, reason, requested_by, requested_at, expires_at,
+			        state, decided_by, decided_at)
+			    SELECT incident_id, 'payout',
+			           jsonb_build_object('claim_id', claim_id, 'amount_fen', fen, 'idempotency_key', key),
+			           $5, $2, requested_at, requested_at + interval '24 hours',
+			           'approved', $3, requested_at + (paid_at - requested_at) * 2 / 3
+			    FROM due WHERE big
+			    ORDER BY paid_at, claim_id
+			    RETURNING id, (payload ->> 'claim_id')::bigint AS claim_id
+			)
+			INSERT INTO payouts (incident_id, claim_id, amount_fen, paid_at, idempotency_key, created_by, approval_id)
+			SELECT d.incident_id, d.claim_id, d.fen, d.paid_at, d.key, CASE WHEN d.big THEN $2 ELSE '` + demoAuthor + `' END, r.id
+			FROM due d LEFT JOIN requested r ON r.claim_id = d.claim_id
+			ORDER BY d.paid_at, d.claim_id`, []any{incidentID, w.PayoutRequester, w.PayoutApprover, w.RequestHours, w.RequestReason}},
+		// What each approved request did, as warroom_approve records it.
+		{"approvals", `
+			UPDATE approvals a SET result = jsonb_build_object('payout_id', p.id, 'claim_id', p.claim_id)
+			FROM payouts p
+			WHERE p.approval_id = a.id AND a.incident_id = $1 AND p.incident_id = $1 AND a.result IS NULL`,
+			[]any{incidentID}},
 		{"paid", `
 			UPDATE claims c SET state = 'paid', paid_at = d.paid_at, updated_at = d.updated_at
 			FROM demo_claims d
@@ -232,6 +259,11 @@ func advanceClaims(ctx context.Context, q db.Querier, incidentID int64, p popula
 	err = q.QueryRowxContext(ctx, `
 		SELECT count(*), COALESCE(sum(amount_fen), 0)::bigint FROM payouts WHERE incident_id = $1`, incidentID).
 		Scan(&s.Payouts, &s.PaidFen)
+	if err != nil {
+		return fmt.Errorf("payouts: %w", db.MapError(err))
+	}
+	err = q.GetContext(ctx, &s.ApprovedPayouts, `
+		SELECT count(*) FROM payouts WHERE incident_id = $1 AND approval_id IS NOT NULL`, incidentID)
 	if err != nil {
 		return fmt.Errorf("payouts: %w", db.MapError(err))
 	}

@@ -312,8 +312,11 @@ func TestGoldenApprovals(t *testing.T) {
 			requestAs(t, conn, "alice", access.OpVoidEntry, map[string]int64{"entry_id": 3}, "entered twice; the later entry is the correct one")
 			requestAs(t, conn, "fiona", access.OpPayout,
 				map[string]any{"claim_id": 17, "amount_fen": 2500000000, "idempotency_key": "batch-7"}, "second payout batch for the retail merchants")
-			mustExec(t, conn, `UPDATE approvals SET requested_at = '2099-03-05 09:00+08'::timestamptz + id * interval '10 minutes',
-				expires_at = '2099-03-06 09:00+08'::timestamptz + id * interval '10 minutes'`)
+			// The two requests above, not the demo's approved payouts.
+			mustExec(t, conn, `UPDATE approvals a SET requested_at = '2099-03-05 09:00+08'::timestamptz + p.n * interval '10 minutes',
+				expires_at = '2099-03-06 09:00+08'::timestamptz + p.n * interval '10 minutes'
+				FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM approvals WHERE state = 'pending') p
+				WHERE a.id = p.id`)
 			now := time.Date(2099, 3, 5, 10, 0, 0, 0, time.UTC)
 			m := runSide(t, conn, func(m Model) { approvalsOf(m).now = func() time.Time { return now } },
 				func(m Model) bool { v := approvalsOf(m); return v.loaded && len(v.rows) == 2 },

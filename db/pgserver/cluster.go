@@ -53,10 +53,10 @@ func (s *Server) initdb(ctx context.Context) error {
 	return os.Rename(tmp, s.pgdata())
 }
 
-// socketDir returns the directory for the Unix socket of a server on port,
-// created and owned by the server's account: <data dir>/sock, or a short
-// per-data-directory one under /tmp when that path is too long for a socket.
-func (s *Server) socketDir(port int) (string, error) {
+// socketPath is the directory for the Unix socket of a server on port:
+// <data dir>/sock, or a short per-data-directory one under /tmp when that
+// path is too long for a socket.
+func (s *Server) socketPath(port int) (string, error) {
 	dir := filepath.Join(s.DataDir, "sock")
 	sock := func(d string) string { return filepath.Join(d, ".s.PGSQL."+strconv.Itoa(port)) }
 	if len(sock(dir)) > maxSocketPath {
@@ -66,7 +66,18 @@ func (s *Server) socketDir(port int) (string, error) {
 			return "", fmt.Errorf("no socket directory short enough for %s", s.DataDir)
 		}
 	}
-	err := os.Mkdir(dir, 0o700)
+	return dir, nil
+}
+
+// socketDir creates the socket directory of socketPath, 0700 and owned by
+// the server's account: the directory is what keeps other OS accounts from
+// the embedded server, whose socket trusts whoever reaches it.
+func (s *Server) socketDir(port int) (string, error) {
+	dir, err := s.socketPath(port)
+	if err != nil {
+		return "", err
+	}
+	err = os.Mkdir(dir, 0o700)
 	if err != nil && !errors.Is(err, os.ErrExist) {
 		return "", fmt.Errorf("create socket directory: %w", err)
 	}
@@ -86,14 +97,50 @@ func (s *Server) socketDir(port int) (string, error) {
 	if sys, ok := st.Sys().(*syscall.Stat_t); !st.IsDir() || !ok || (sys.Uid != owner && sys.Uid != uint32(os.Geteuid())) {
 		return "", fmt.Errorf("socket directory %s exists but is not ours", dir)
 	}
+	// One made by an older version, or opened up by hand, closes again.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", fmt.Errorf("close socket directory: %w", err)
+	}
 	return dir, s.acct.chown(dir)
 }
 
-// postgresArgs are the server options: loopback TCP on port plus a private
-// socket directory (Debian's default, /var/run/postgresql, is not writable
-// by an unprivileged account), then any extra settings.
+// hbaSocketOnly is the embedded server's pg_hba.conf: connections over the
+// Unix socket only, trusted, since reaching the socket already takes the
+// server's OS account (or root). Any login may be named: the OS user who
+// owns the data directory is the laptop's administrator anyway.
+const hbaSocketOnly = `# Written by warroom at every start: Unix socket only (listen_addresses is
+# empty). The socket directory is 0700, so only its owner and root get here.
+local all all trust
+`
+
+// writeHBA replaces pg_hba.conf of the embedded server (not of the throwaway
+// clusters, which keep initdb's trust for loopback TCP too).
+func (s *Server) writeHBA() error {
+	if s.tcp {
+		return nil
+	}
+	path := filepath.Join(s.pgdata(), "pg_hba.conf")
+	tmp := path + ".warroom"
+	if err := os.WriteFile(tmp, []byte(hbaSocketOnly), 0o600); err != nil {
+		return fmt.Errorf("write pg_hba.conf: %w", err)
+	}
+	if err := s.acct.chown(tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// postgresArgs are the server options: a private socket directory
+// (Debian's default, /var/run/postgresql, is not writable by an
+// unprivileged account) and no TCP at all, or loopback TCP too for a
+// throwaway cluster, then any extra settings.
 func (s *Server) postgresArgs(port int, sockDir string) []string {
-	args := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-k", sockDir}
+	listen := ""
+	if s.tcp {
+		listen = "127.0.0.1"
+	}
+	args := []string{"-h", listen, "-p", strconv.Itoa(port), "-k", sockDir,
+		"-c", "unix_socket_permissions=0700"}
 	for _, kv := range s.settings {
 		args = append(args, "-c", kv)
 	}

@@ -3,11 +3,12 @@
 // PostgreSQL binaries already on the machine, plus throwaway clusters for
 // tests.
 //
-// Security model: the cluster listens on 127.0.0.1 only and uses trust
-// authentication (any local account may connect as the superuser
-// "postgres"). That matches a single-user tool on a workstation or CI box;
-// a shared multi-user machine should run a real server and pass --db or
-// DATABASE_URL instead.
+// Security model: the embedded cluster listens on no TCP port at all, only
+// on a Unix socket in a 0700 directory owned by the server's account, and
+// trusts whoever reaches that socket: the OS account that runs warroom (and
+// root). Other accounts on the machine cannot connect. A war room of several
+// people uses a shared server (--db or DATABASE_URL) instead. The throwaway
+// clusters of tests also listen on 127.0.0.1 with trust: they hold no data.
 //
 // PostgreSQL refuses to run as root, so when warroom runs as root (as CI
 // does) initdb, pg_ctl and postgres run as an unprivileged account: the owner

@@ -47,7 +47,7 @@ func StartRestartable(ctx context.Context) (*Restartable, error) {
 		r.cleanup()
 		return nil, err
 	}
-	r.s.settings, r.s.noSync = restartableSettings, true
+	r.s.settings, r.s.noSync, r.s.tcp = restartableSettings, true, true
 	if r.s.acct != nil {
 		if err := os.Chmod(dir, 0o755); err != nil {
 			r.cleanup()

@@ -17,17 +17,24 @@ import (
 //	pgdata/      the cluster (owned by the server's account)
 //	port         the port last used, kept across restarts
 //	server.log   the server's log
-//	sock/        the Unix socket directory (if the path is short enough)
+//	sock/        the Unix socket directory, 0700 (if the path is short enough)
 //	lock         flock'd around start and stop
+//
+// The embedded server listens on that socket only (no TCP), so only the
+// account that owns the socket directory (and root) can reach it; the
+// throwaway clusters of tests listen on loopback TCP as well (see tcp).
 type Server struct {
 	DataDir string // absolute
 	BinDir  string // where initdb, pg_ctl and postgres live
 	Version int    // PostgreSQL major version of BinDir
-	Port    int    // the running or last used port; 0 before the first start
+	Port    int    // the running or last used port (names the socket); 0 before the first start
 
 	acct     *account // nil: run as ourselves
 	settings []string // extra name=value server settings
 	noSync   bool     // initdb --no-sync, for throwaway clusters
+	// tcp: also listen on 127.0.0.1 with trust for every local account.
+	// Only the throwaway clusters of tests do; they hold no one's data.
+	tcp bool
 }
 
 // Status describes a server for `warroom db status`.
@@ -35,6 +42,7 @@ type Status struct {
 	Running     bool   `json:"running"`
 	PID         int    `json:"pid,omitempty"`
 	Port        int    `json:"port,omitempty"`
+	Socket      string `json:"socket_dir,omitempty"`
 	DataDir     string `json:"data_dir"`
 	BinDir      string `json:"bin_dir"`
 	Version     int    `json:"version"`
@@ -88,15 +96,25 @@ func clusterVersion(pgdata string) int {
 	return v
 }
 
-// URL is the connection URL of database on this server (trust auth, no TLS).
-func (s *Server) URL(database string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.User("postgres"),
-		Host:     "127.0.0.1:" + strconv.Itoa(s.Port),
-		Path:     "/" + database,
-		RawQuery: "sslmode=disable",
+// URL is the connection URL of database on this server as the superuser
+// postgres (trust auth, no TLS).
+func (s *Server) URL(database string) string { return s.URLAs(database, "postgres") }
+
+// URLAs is the connection URL of database as login user. The embedded
+// server's is a Unix socket URL (postgres://user@/db?host=/dir&port=N),
+// which psql and lib/pq both read.
+func (s *Server) URLAs(database, user string) string {
+	u := url.URL{Scheme: "postgres", User: url.User(user), Path: "/" + database}
+	if s.tcp {
+		u.Host = "127.0.0.1:" + strconv.Itoa(s.Port)
+		u.RawQuery = "sslmode=disable"
+		return u.String()
 	}
+	dir, err := s.socketPath(s.Port)
+	if err != nil {
+		dir = filepath.Join(s.DataDir, "sock") // Start reports the real problem
+	}
+	u.RawQuery = url.Values{"host": {dir}, "port": {strconv.Itoa(s.Port)}, "sslmode": {"disable"}}.Encode()
 	return u.String()
 }
 
@@ -112,6 +130,9 @@ func (s *Server) Status(ctx context.Context) (Status, error) {
 	}
 	if s.acct != nil {
 		st.RunAs = s.acct.name
+	}
+	if !s.tcp && st.Port > 0 {
+		st.Socket, _ = s.socketPath(st.Port)
 	}
 	if p, ok := readPidFile(s.pgdata()); ok && p.alive && p.state != "stopping" {
 		st.Running, st.PID = true, p.pid
@@ -152,6 +173,10 @@ func (s *Server) Start(ctx context.Context) (created bool, err error) {
 			return false, err
 		}
 		created = true
+	}
+	// Every start, so a cluster made before the socket-only rule gets it too.
+	if err := s.writeHBA(); err != nil {
+		return created, err
 	}
 	// Keep the port of last time so saved URLs stay valid; take a new one
 	// only when something else holds it. A port taken between our check and

@@ -48,7 +48,7 @@ func StartThrowaway(ctx context.Context) (url string, stop func(), err error) {
 		cleanup()
 		return "", nil, err
 	}
-	s.settings, s.noSync = throwawaySettings, true
+	s.settings, s.noSync, s.tcp = throwawaySettings, true, true
 	if s.acct != nil {
 		// MkdirTemp makes it 0700; the server's account must get in.
 		if err := os.Chmod(dir, 0o755); err != nil {
