@@ -248,7 +248,7 @@ func TestDoneSetsProgressTo100(t *testing.T) {
 	if v := openForm(m).Value("progress"); v != "100" {
 		t.Fatalf("choosing done should set 100%%, got %q", v)
 	}
-	m = act(t, m, "enter")
+	act(t, m, "enter")
 	var end *time.Time
 	if err := conn.Get(&end, `SELECT actual_end FROM milestones WHERE key = 'cutover'`); err != nil || end == nil {
 		t.Fatalf("done should set the actual end: %v %v", end, err)
@@ -264,7 +264,7 @@ func TestConcurrentMilestoneEditIsRefused(t *testing.T) {
 	a = fill(t, a, "note", "from alice")
 	b = fill(t, b, "progress", "100")
 	b = fill(t, b, "note", "from bob")
-	a = act(t, a, "enter")
+	act(t, a, "enter")
 	b = act(t, b, "enter")
 
 	s := screen(b)
@@ -333,7 +333,7 @@ func TestAddAndMoveMilestones(t *testing.T) {
 	if s := screen(m); !strings.Contains(s, "> Billing database") {
 		t.Fatalf("selection should follow the moved milestone:\n%s", s)
 	}
-	m = act(t, m, "J")
+	act(t, m, "J")
 	if got := milestone(t, conn, "billing-db"); got.Position != 7 {
 		t.Fatalf("J should move it down: position %d", got.Position)
 	}
