@@ -276,7 +276,10 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Quit
 	}
-	m.quitArmed = false // any other key answers no
+	if m.quitArmed {
+		m.quitArmed = false
+		return m, nil // the key only answered the question: it types nothing
+	}
 	if m.snap != nil && !m.showHelp && v.Capturing() {
 		return m, v.Update(msg)
 	}

@@ -80,10 +80,14 @@ func TestCtrlCAsksBeforeLosingTypedInput(t *testing.T) {
 	if f := footer(m); !strings.Contains(f, "ctrl+c again quits and loses what you typed") {
 		t.Fatalf("no warning in the footer: %q", f)
 	}
-	// Another key disarms it: the next ctrl+c asks again.
+	// Another key disarms it, without typing into the field: the next
+	// ctrl+c asks again.
 	m = keys(t, m, "x")
 	if strings.Contains(footer(m), "ctrl+c again") {
 		t.Fatal("the warning outlived the next key")
+	}
+	if got := openForm(m).Value("title"); got != "draft statement" {
+		t.Fatalf("the answering key was typed into the form: %q", got)
 	}
 	nm, cmd = m.Update(press("ctrl+c"))
 	m = nm.(Model)
