@@ -2,7 +2,9 @@ package compensation
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -93,4 +95,84 @@ func TestNULRefusedAnywhereInAField(t *testing.T) {
 			}
 		}
 	}
+}
+
+// endlessRows is an io.Reader of sales rows that never ends. It calls
+// cancel once after cancelAt bytes, and fails once it has been read 64 MiB
+// past that: a reader that ignores the cancel fails the test, not hangs it.
+type endlessRows struct {
+	read, cancelAt int64
+	cancel         func()
+	row            int
+	pending        []byte
+}
+
+var errReadPastCancel = errors.New("read 64 MiB past the cancel")
+
+func (e *endlessRows) Read(p []byte) (int, error) {
+	if e.read > e.cancelAt+64<<20 {
+		return 0, errReadPastCancel
+	}
+	if e.read == 0 {
+		e.pending = append(e.pending, "merchant_id,at,amount\n"...)
+	}
+	for len(e.pending) < len(p) {
+		e.row++
+		e.pending = fmt.Appendf(e.pending, "M%d,2020-02-18 10:00,%d.50\n", e.row%9, e.row)
+	}
+	n := copy(p, e.pending)
+	e.pending = e.pending[n:]
+	before := e.read
+	e.read += int64(n)
+	if before < e.cancelAt && e.read >= e.cancelAt {
+		e.cancel()
+	}
+	return n, nil
+}
+
+// The reader stops when its context ends, whatever the chunk size and
+// whether the rows go anywhere: context.Canceled, and not much read after.
+func TestReaderStopsWhenCancelled(t *testing.T) {
+	for _, chunk := range []int{64, 4 << 10, chunkSize} {
+		ctx, cancel := context.WithCancel(context.Background())
+		r := &endlessRows{cancelAt: 3 << 20, cancel: cancel}
+		var rows int
+		err := readCSVChunks(ctx, "endless.csv", r, chunk, []string{"merchant_id", "at", "amount"}, nil,
+			func(rows []string, rec []string, line int) ([]string, error) { return append(rows, rec[0]), nil },
+			func(got []string) error { rows += len(got); return nil })
+		cancel()
+		if !errors.Is(err, context.Canceled) || err.Error() != "endless.csv: context canceled" {
+			t.Fatalf("chunk %d: got %v, want endless.csv: context canceled", chunk, err)
+		}
+		if past := r.read - r.cancelAt; past > 4<<20 {
+			t.Fatalf("chunk %d: read %d bytes after the cancel", chunk, past)
+		}
+		if rows == 0 {
+			t.Fatalf("chunk %d: no rows consumed before the cancel at %d bytes", chunk, r.cancelAt)
+		}
+	}
+}
+
+// A record that never ends (a quote left open, a file of NULs) is refused
+// once it passes MaxRecordBytes, not read into memory whole.
+func TestEndlessRecordRefused(t *testing.T) {
+	for _, body := range []string{"M1,\"open", "\x00"} {
+		r := io.MultiReader(strings.NewReader("merchant_id,at,amount\nM0,x,1\n"+body), endlessByte(body[len(body)-1]))
+		err := readCSVChunks(context.Background(), "f.csv", r, 4<<10, []string{"merchant_id", "at", "amount"}, nil, testParse,
+			func([]string) error { return nil })
+		want := fmt.Sprintf("f.csv:3: a record runs past %d bytes without ending", MaxRecordBytes)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("%q...: got %v, want %s", body, err, want)
+		}
+	}
+}
+
+// endlessByte is an io.Reader of one byte repeated for ever.
+type endlessByte byte
+
+func (b endlessByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
 }
