@@ -27,10 +27,10 @@ func newMerchantsCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
 			if res.AlreadyImported {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s was already imported at %s: nothing changed\n", res.File, res.ImportedAt.Format("2006-01-02 15:04"))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s was already imported at %s: nothing changed\n", cleanLine(res.File), res.ImportedAt.Format("2006-01-02 15:04"))
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "imported %d merchants from %s\n", res.Merchants, res.File)
+			fmt.Fprintf(cmd.OutOrStdout(), "imported %d merchants from %s\n", res.Merchants, cleanLine(res.File))
 			return nil
 		}))
 	return c
