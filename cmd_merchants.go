@@ -48,7 +48,8 @@ func importCmd(use, short string, run func(cmd *cobra.Command, w *writeTarget, f
 		Short: short,
 		Long: short + `.
 The import is one transaction: a bad row stops it with file:line: field: reason
-and nothing is written. Importing the same file again changes nothing.`,
+and nothing is written, and so does Ctrl-C. A field holds at most 64 KiB.
+Importing the same file again changes nothing.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
