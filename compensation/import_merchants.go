@@ -140,10 +140,10 @@ func parseMerchant(rows []merchantRow, rec []string, line int) ([]merchantRow, e
 	return append(rows, merchantRow{id: id, name: strings.TrimSpace(rec[1]), industry: industry, line: line}), nil
 }
 
-// claimImport hashes the file (stopping when ctx ends), then records it in table (merchant_imports
-// or sales_imports) before any row is loaded: a second import of the same
-// file, even a concurrent one, meets the unique key and is reported as done
-// (when it was imported). The reader is rewound for the real pass.
+// claimImport hashes the file (hashFile), then records it in table
+// (merchant_imports or sales_imports) before any row is loaded: a second
+// import of the same file, even a concurrent one, meets the unique key and
+// is reported as done (when it was imported). The reader is rewound for the real pass.
 //
 // meanwhile (if not nil) runs on the calling goroutine while the file is
 // hashed on another: the importers load what they need from the database.
@@ -195,6 +195,8 @@ func claimImport(ctx context.Context, q db.Querier, table string, incidentID int
 // refused at its first mebibyte instead of being hashed to the end.
 func hashFile(ctx context.Context, name string, r io.Reader) (string, error) {
 	h := sha256.New()
+	// Smaller than MaxRecordBytes, so a line too long always reaches past
+	// the end of a read: only the first and last line of each need a look.
 	buf := make([]byte, 256<<10)
 	line, lineLen := 1, 0 // the current line and its length so far
 	for {
@@ -204,17 +206,11 @@ func hashFile(ctx context.Context, name string, r io.Reader) (string, error) {
 		n, err := r.Read(buf)
 		b := buf[:n]
 		h.Write(b)
-		for len(b) > 0 {
-			i := bytes.IndexByte(b, '\n')
-			if i < 0 {
-				lineLen += len(b)
-				break
-			}
-			lineLen += i
-			if lineLen > MaxRecordBytes {
-				break
-			}
-			line, lineLen, b = line+1, 0, b[i+1:]
+		if i := bytes.IndexByte(b, '\n'); i < 0 {
+			lineLen += len(b)
+		} else if lineLen += i; lineLen <= MaxRecordBytes {
+			line += bytes.Count(b, []byte{'\n'})
+			lineLen = len(b) - bytes.LastIndexByte(b, '\n') - 1
 		}
 		if lineLen > MaxRecordBytes {
 			return "", &ImportError{File: name, Line: line,
