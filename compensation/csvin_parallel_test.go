@@ -44,6 +44,9 @@ func TestParallelCSVMatchesRowByRow(t *testing.T) {
 	files := []string{
 		"", "\uFEFF", "merchant_id,at,amount", "merchant_id,at,amount\n", "\uFEFFmerchant_id,at,amount\r\nM1,x,1\r\n",
 		"a,b,c\nM1,x,1\n", "merchant_id,at,amount\n\nM1,x,1\n\n", "merchant_id,at,amount\nM1,x\n",
+		// Blank lines before the header (found by FuzzReadCSV: a first
+		// chunk of blank lines only was taken for an empty file).
+		"\n0000000", "\r\n\n\nmerchant_id,at,amount\nM1,x,1\n", "\n\n", "\n\r\nM1\n",
 	}
 	for range 400 {
 		var b strings.Builder
