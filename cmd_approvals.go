@@ -13,11 +13,7 @@ import (
 	"warroom/compensation"
 	"warroom/db"
 	"warroom/incident"
-	"warroom/tui"
 )
-
-// tuiLine sanitises one line of database text for the terminal.
-func tuiLine(s string) string { return tui.SanitizeLine(s) }
 
 func approvalID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
@@ -122,7 +118,7 @@ this; requests expire (24 hours by default).`,
 	approve := decide("approve ID", "Approve a request and carry it out (not your own)",
 		func(cmd *cobra.Command, tx *sqlx.Tx, id int64) (string, error) {
 			res, err := compensation.ApproveRequest(cmd.Context(), tx, id, note)
-			return fmt.Sprintf("approved %d: %s", id, tuiLine(string(res))), err
+			return fmt.Sprintf("approved %d: %s", id, cleanLine(string(res))), err
 		})
 	reject := decide("reject ID", "Reject a request (or withdraw your own)",
 		func(cmd *cobra.Command, tx *sqlx.Tx, id int64) (string, error) {

@@ -53,12 +53,12 @@ func newMerchantCmd() *cobra.Command {
 			if err := writeTable(out, []column{{title: ""}, {title: ""}}, rows); err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "\n%s\n", tuiLine(d.Formula))
+			fmt.Fprintf(out, "\n%s\n", cleanLine(d.Formula))
 			for _, p := range d.Payouts {
-				fmt.Fprintf(out, "payout %s at %s (key %s)\n", compensation.FormatFen(p.AmountFen), p.PaidAt.In(inc.Location()).Format("2006-01-02 15:04"), tuiLine(p.IdempotencyKey))
+				fmt.Fprintf(out, "payout %s at %s (key %s)\n", compensation.FormatFen(p.AmountFen), p.PaidAt.In(inc.Location()).Format("2006-01-02 15:04"), cleanLine(p.IdempotencyKey))
 			}
 			for _, ch := range d.PlanChanges {
-				fmt.Fprintln(out, "plan change", tuiLine(ch))
+				fmt.Fprintln(out, "plan change", cleanLine(ch))
 			}
 			return nil
 		},

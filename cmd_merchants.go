@@ -27,10 +27,10 @@ func newMerchantsCmd() *cobra.Command {
 				return writeJSON(cmd.OutOrStdout(), res)
 			}
 			if res.AlreadyImported {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s was already imported at %s: nothing changed\n", res.File, res.ImportedAt.Format("2006-01-02 15:04"))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s was already imported at %s: nothing changed\n", cleanLine(res.File), res.ImportedAt.Format("2006-01-02 15:04"))
 				return nil
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "imported %d merchants from %s\n", res.Merchants, res.File)
+			fmt.Fprintf(cmd.OutOrStdout(), "imported %d merchants from %s\n", res.Merchants, cleanLine(res.File))
 			return nil
 		}))
 	return c
@@ -48,7 +48,8 @@ func importCmd(use, short string, run func(cmd *cobra.Command, w *writeTarget, f
 		Short: short,
 		Long: short + `.
 The import is one transaction: a bad row stops it with file:line: field: reason
-and nothing is written. Importing the same file again changes nothing.`,
+and nothing is written, and so does Ctrl-C. A field holds at most 64 KiB.
+Importing the same file again changes nothing.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])

@@ -216,7 +216,7 @@ func (r *claimRun) run(cmd *cobra.Command, w *writeTarget) (runSummary, error) {
 			// jump the queue.
 			stop = true
 			s.Stopped = fmt.Sprintf("the fund cannot cover %s's %s: the database refused the approval%s",
-				tuiLine(c.Merchant), compensation.FormatFen(c.OwedFen), constraintOf(err))
+				cleanLine(c.Merchant), compensation.FormatFen(c.OwedFen), constraintOf(err))
 			s.Steps = append(s.Steps, runStep{Merchant: c.Merchant, Fen: c.OwedFen, Outcome: "refused: the fund cannot cover it"})
 		case err == nil && step.Outcome == "already paid":
 			s.Repeated++
@@ -266,7 +266,7 @@ func progress(out io.Writer, r *claimRun, s runSummary, step runStep, w *writeTa
 	if r.flags.limit > 0 {
 		n += fmt.Sprintf("/%d", r.flags.limit)
 	}
-	line := fmt.Sprintf("%-6s %s %-12s %14s", n, tuiLine(step.Merchant), step.Outcome, compensation.FormatFen(step.Fen))
+	line := fmt.Sprintf("%-6s %s %-12s %14s", n, cleanLine(step.Merchant), step.Outcome, compensation.FormatFen(step.Fen))
 	if step.Key != "" {
 		line += "  key " + step.Key
 	}
@@ -377,7 +377,7 @@ claim in hand.`,
 			if above.ID != nil {
 				payload, _ := json.Marshal(map[string]any{"claim_id": *above.ID, "amount_fen": *above.Owe, "idempotency_key": payRunKey(*above.M)})
 				s.AboveExample = fmt.Sprintf("warroom approvals request payout --payload %s --reason %s",
-					shellQuote(string(payload)), shellQuote(fmt.Sprintf("pay-run: %s owes %s", tuiLine(*above.M), compensation.FormatFen(*above.Owe))))
+					shellQuote(string(payload)), shellQuote(fmt.Sprintf("pay-run: %s owes %s", cleanLine(*above.M), compensation.FormatFen(*above.Owe))))
 			}
 			return r.finish(cmd, w, s)
 		},

@@ -12,6 +12,9 @@ import (
 // progressBar draws "[#####.....] 42% 12.0/28.5 MB" on stderr when stderr is
 // a terminal, and nothing otherwise (scripts and --json get no noise).
 func progressBar(w io.Writer, total int64, enabled bool) (compensation.Progress, func()) {
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap() // the bar draws only digits and #: it needs no sanitising
+	}
 	f, ok := w.(*os.File)
 	if !enabled || !ok || total <= 0 {
 		return nil, func() {}

@@ -29,11 +29,11 @@ func newSalesCmd() *cobra.Command {
 				return writeJSON(out, res)
 			}
 			if res.AlreadyImported {
-				fmt.Fprintf(out, "%s was already imported at %s: nothing changed\n", res.File, res.ImportedAt.Format("2006-01-02 15:04"))
+				fmt.Fprintf(out, "%s was already imported at %s: nothing changed\n", cleanLine(res.File), res.ImportedAt.Format("2006-01-02 15:04"))
 				return nil
 			}
 			fmt.Fprintf(out, "imported %s: %d rows, %d in the baseline window (%s yuan, %d merchants), %d outside it (not counted)\n",
-				res.File, res.Rows, res.InWindow, compensation.FormatFen(res.InWindowFen), res.Merchants, res.Outside)
+				cleanLine(res.File), res.Rows, res.InWindow, compensation.FormatFen(res.InWindowFen), res.Merchants, res.Outside)
 			return nil
 		}))
 	return c

@@ -172,7 +172,7 @@ See SECURITY.md.`,
 			if me.Superuser {
 				su = " (superuser: bypasses roles and guards)"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s%s: %v\n", tuiLine(me.Name), su, me.Roles)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s%s: %v\n", cleanLine(me.Name), su, me.Roles)
 			return nil
 		},
 	}

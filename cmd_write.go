@@ -87,7 +87,7 @@ milestone's history, and every open console shows it at once.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %d%% (version %d, by %s)\n", m.Key, m.Status, m.Progress, m.Version, tuiLine(m.UpdatedBy))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s %d%% (version %d, by %s)\n", m.Key, m.Status, m.Progress, m.Version, cleanLine(m.UpdatedBy))
 			return nil
 		},
 	}

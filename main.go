@@ -17,6 +17,7 @@ import (
 
 	"warroom/db"
 	"warroom/incident"
+	"warroom/textsafe"
 	"warroom/tui"
 )
 
@@ -40,7 +41,11 @@ func main() {
 }
 
 // run executes one command line and returns the process exit code.
+// Everything it prints passes through textsafe.Writer: messages quote
+// database and file text, and none of it may reach the terminal as an
+// escape sequence.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = textsafe.NewWriter(stdout), textsafe.NewWriter(stderr)
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -49,8 +54,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "warroom:", err)
+	printError(stderr, err)
 	return exitCode(err)
+}
+
+// printError prints a command's error. Errors quote what they refused (a
+// CSV field, an approval's payload, a database message), so the text is
+// sanitised like any other from the database: newlines kept, escape
+// sequences, controls and bidi overrides removed.
+func printError(w io.Writer, err error) {
+	fmt.Fprintln(w, "warroom: "+textsafe.Sanitize(err.Error()))
 }
 
 func exitCode(err error) int {

@@ -1,14 +1,16 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
-	"warroom/tui"
+	"warroom/textsafe"
 )
+
+// cleanLine sanitises one line of database or file text for the terminal.
+func cleanLine(s string) string { return textsafe.SanitizeLine(s) }
 
 // column of a plain-text table.
 type column struct {
@@ -28,7 +30,7 @@ func writeTable(w io.Writer, cols []column, rows [][]string) error {
 		clean[r] = make([]string, len(cols))
 		for i := range cols {
 			if i < len(row) {
-				clean[r][i] = tui.SanitizeLine(row[i])
+				clean[r][i] = cleanLine(row[i])
 			}
 			widths[i] = max(widths[i], ansi.StringWidth(clean[r][i]))
 		}
@@ -63,9 +65,6 @@ func writeTable(w io.Writer, cols []column, rows [][]string) error {
 	return err
 }
 
-// writeJSON prints v indented, for scripts (`--json`).
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+// writeJSON prints v indented, for scripts (`--json`), with C1 and bidi
+// controls escaped like the C0 ones (textsafe.WriteJSON).
+func writeJSON(w io.Writer, v any) error { return textsafe.WriteJSON(w, v) }

@@ -3,6 +3,7 @@ package compensation
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -16,8 +17,9 @@ import (
 // Parallel CSV reading for million-row imports: one goroutine reads the
 // file in chunks of whole records, workers parse and check the chunks (on
 // every core), and the caller's consume sees each chunk's rows in file
-// order. Results are the same as reading the file with csvIn, row by row:
-// the same records, the same first error (file:line: field: reason).
+// order. Results are the same as reading the file row by row (the oracle
+// in the tests): the same records, the same first error (file:line:
+// field: reason), however the file is cut into chunks.
 //
 // A chunk ends at a line break outside quotes: RFC 4180 quotes come in
 // pairs inside a quoted field, so a line break is a record boundary when
@@ -25,10 +27,22 @@ import (
 // encoding/csv fail on its own line, and every chunk up to that one was
 // cut at true boundaries, so the first error reported is the same.
 
-// chunkSize is a variable so tests can cut small files into many chunks.
-// A chunk grows past it until it holds a whole record: a quote left open
-// makes the rest of the file one chunk, parsed as a row-by-row reader would.
-var chunkSize = 1 << 20
+// chunkSize is how much a chunk holds before it is cut at a record
+// boundary. A chunk grows past it until it holds a whole record, up to
+// MaxRecordBytes.
+const chunkSize = 1 << 20
+
+// MaxFieldBytes is the longest field an import accepts (64 KiB): longer is
+// refused with file:line: field: reason. A name or id is a few dozen bytes;
+// a field of megabytes is a broken or hostile file, and would be drawn on
+// every screen that shows it.
+const MaxFieldBytes = 64 << 10
+
+// MaxRecordBytes bounds what is read of one record (or one line) while
+// looking for its end: a file with no line break for a mebibyte (/dev/zero,
+// a quote never closed) is refused there, not read into memory whole.
+// Three fields of MaxFieldBytes, quotes doubled, fit well inside it.
+const MaxRecordBytes = 1 << 20
 
 type csvChunk struct {
 	seq  int
@@ -51,8 +65,16 @@ type parseFunc[T any] func(rows []T, rec []string, line int) ([]T, error)
 
 // readCSVParallel reads r (a CSV file whose header must be cols) and calls
 // consume with each chunk's rows, in file order, on the calling goroutine.
-// The first error (from the file, parse or consume) stops everything.
-func readCSVParallel[T any](name string, r io.Reader, cols []string, progress Progress, parse parseFunc[T], consume func([]T) error) error {
+// The first error (from the file, parse or consume) stops everything, and
+// so does ctx: its error is returned as soon as the reader or the caller
+// notices (between reads, and before each chunk is consumed).
+func readCSVParallel[T any](ctx context.Context, name string, r io.Reader, cols []string, progress Progress, parse parseFunc[T], consume func([]T) error) error {
+	return readCSVChunks(ctx, name, r, chunkSize, cols, progress, parse, consume)
+}
+
+// readCSVChunks is readCSVParallel with the chunk size given: tests cut
+// small files into many chunks.
+func readCSVChunks[T any](ctx context.Context, name string, r io.Reader, chunk int, cols []string, progress Progress, parse parseFunc[T], consume func([]T) error) error {
 	workers := max(runtime.GOMAXPROCS(0), 1)
 	work := make(chan csvChunk, workers)
 	order := make(chan chan any, 2*workers)
@@ -69,7 +91,7 @@ func readCSVParallel[T any](name string, r io.Reader, cols []string, progress Pr
 		defer wg.Done()
 		defer close(order)
 		defer close(work)
-		readChunks(name, r, progress, func(c csvChunk) bool {
+		readChunks(ctx, name, r, chunk, progress, func(c csvChunk) bool {
 			c.out = make(chan any, 1)
 			select {
 			case order <- c.out:
@@ -99,11 +121,20 @@ func readCSVParallel[T any](name string, r io.Reader, cols []string, progress Pr
 	}
 	sawHeader := false
 	for out := range order {
-		switch v := (<-out).(type) {
+		var got any
+		select {
+		case got = <-out:
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", name, ctx.Err())
+		}
+		switch v := got.(type) {
 		case error: // from the reader
 			return v
 		case chunkResult[T]:
 			sawHeader = true
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
 			if len(v.rows) > 0 {
 				if err := consume(v.rows); err != nil {
 					return err
@@ -121,8 +152,9 @@ func readCSVParallel[T any](name string, r io.Reader, cols []string, progress Pr
 }
 
 // readChunks cuts r into chunks of whole records and hands them to emit
-// (false: stop). A read error is handed on as a chunk whose out gets it.
-func readChunks(name string, r io.Reader, progress Progress, emit func(csvChunk) bool) {
+// (false: stop). A read error, a record longer than MaxRecordBytes or ctx
+// ending is handed on as a chunk whose out gets the error.
+func readChunks(ctx context.Context, name string, r io.Reader, size int, progress Progress, emit func(csvChunk) bool) {
 	br := bufio.NewReaderSize(&countingReader{r: r, progress: progress}, 64<<10)
 	// An Excel-style byte-order mark is not part of the first column name.
 	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
@@ -135,10 +167,14 @@ func readChunks(name string, r io.Reader, progress Progress, emit func(csvChunk)
 		eof  bool
 	)
 	for !eof {
-		next := make([]byte, len(buf), max(chunkSize, 2*len(buf)))
+		next := make([]byte, len(buf), max(size, 2*len(buf)))
 		copy(next, buf)
 		buf = next
 		for len(buf) < cap(buf) && !eof {
+			if err := ctx.Err(); err != nil {
+				emit(csvChunk{seq: seq, err: fmt.Errorf("%s: %w", name, err)})
+				return
+			}
 			n, err := br.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
 			if err == io.EOF {
@@ -151,8 +187,20 @@ func readChunks(name string, r io.Reader, progress Progress, emit func(csvChunk)
 		cut := len(buf)
 		if !eof {
 			if cut = recordBoundary(buf); cut < 0 {
+				if len(buf) > MaxRecordBytes {
+					emit(csvChunk{seq: seq, err: &ImportError{File: name, Line: line,
+						Reason: fmt.Sprintf("a record runs past %d bytes without ending (a quote left open, or not a CSV file)", MaxRecordBytes)}})
+					return
+				}
 				continue // no whole record yet: read more
 			}
+		}
+		if seq == 0 && cut > 0 && !eof && blankLines(buf[:cut]) {
+			// encoding/csv skips blank lines: the first chunk must hold the
+			// header, so blank lines before it are counted and dropped.
+			line += bytes.Count(buf[:cut], []byte{'\n'})
+			buf = buf[cut:]
+			continue
 		}
 		if cut > 0 {
 			data := buf[:cut]
@@ -164,6 +212,22 @@ func readChunks(name string, r io.Reader, progress Progress, emit func(csvChunk)
 		}
 		buf = buf[cut:]
 	}
+}
+
+// blankLines reports whether b is only empty lines ("\n" or "\r\n"), which
+// encoding/csv skips.
+func blankLines(b []byte) bool {
+	for len(b) > 0 {
+		switch {
+		case b[0] == '\n':
+			b = b[1:]
+		case len(b) > 1 && b[0] == '\r' && b[1] == '\n':
+			b = b[2:]
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // recordBoundary is the end (just past the line break) of the last whole
@@ -228,6 +292,9 @@ func parseChunk[T any](name string, c csvChunk, cols []string, parse parseFunc[T
 			}
 			if strings.IndexByte(f, 0) >= 0 {
 				return fail(line, colName(cols, i), "contains a NUL byte")
+			}
+			if len(f) > MaxFieldBytes {
+				return fail(line, colName(cols, i), "%d bytes long: a field holds at most %d", len(f), MaxFieldBytes)
 			}
 		}
 		if header {

@@ -1,6 +1,7 @@
 package compensation
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -79,7 +80,7 @@ func ImportMerchants(ctx context.Context, q db.Querier, incidentID int64, name s
 		return res, db.MapError(err)
 	}
 	defer stmt.Close()
-	err = readCSVParallel(name, r, MerchantColumns, progress, parseMerchant, func(rows []merchantRow) error {
+	err = readCSVParallel(ctx, name, r, MerchantColumns, progress, parseMerchant, func(rows []merchantRow) error {
 		for _, m := range rows {
 			if first, dup := seen[m.id]; dup {
 				return &ImportError{File: name, Line: m.line, Field: "merchant_id", Reason: fmt.Sprintf("%s is already on line %d", m.id, first)}
@@ -139,18 +140,19 @@ func parseMerchant(rows []merchantRow, rec []string, line int) ([]merchantRow, e
 	return append(rows, merchantRow{id: id, name: strings.TrimSpace(rec[1]), industry: industry, line: line}), nil
 }
 
-// claimImport hashes the file, then records it in table (merchant_imports
-// or sales_imports) before any row is loaded: a second import of the same
-// file, even a concurrent one, meets the unique key and is reported as done
-// (when it was imported). The reader is rewound for the real pass.
+// claimImport hashes the file (hashFile), then records it in table
+// (merchant_imports or sales_imports) before any row is loaded: a second
+// import of the same file, even a concurrent one, meets the unique key and
+// is reported as done (when it was imported). The reader is rewound for the real pass.
 //
 // meanwhile (if not nil) runs on the calling goroutine while the file is
 // hashed on another: the importers load what they need from the database.
 func claimImport(ctx context.Context, q db.Querier, table string, incidentID int64, name string, r io.ReadSeeker, meanwhile func() error) (sum string, done *time.Time, err error) {
 	hashed := make(chan error, 1)
-	h := sha256.New()
+	var hsum string
 	go func() {
-		_, err := io.Copy(h, r)
+		var err error
+		hsum, err = hashFile(ctx, name, r)
 		hashed <- err
 	}()
 	var merr error
@@ -158,7 +160,7 @@ func claimImport(ctx context.Context, q db.Querier, table string, incidentID int
 		merr = meanwhile()
 	}
 	if err := <-hashed; err != nil {
-		return "", nil, fmt.Errorf("%s: %w", name, err)
+		return "", nil, err
 	}
 	if merr != nil {
 		return "", nil, merr
@@ -166,7 +168,7 @@ func claimImport(ctx context.Context, q db.Querier, table string, incidentID int
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return "", nil, fmt.Errorf("%s: %w", name, err)
 	}
-	sum = hex.EncodeToString(h.Sum(nil))
+	sum = hsum
 	var at time.Time
 	// table is one of two constants, never user input.
 	err = q.GetContext(ctx, &at, `SELECT imported_at FROM `+table+` WHERE incident_id = $1 AND sha256 = $2`, incidentID, sum)
@@ -186,6 +188,41 @@ func claimImport(ctx context.Context, q db.Querier, table string, incidentID int
 		return sum, nil, fmt.Errorf("%s is being imported by someone else right now: %w", name, db.ErrConflict)
 	}
 	return sum, nil, err
+}
+
+// hashFile is the hex SHA-256 of r. It stops when ctx ends, and at a line
+// longer than MaxRecordBytes: a file without line breaks (/dev/zero) is
+// refused at its first mebibyte instead of being hashed to the end.
+func hashFile(ctx context.Context, name string, r io.Reader) (string, error) {
+	h := sha256.New()
+	// Smaller than MaxRecordBytes, so a line too long always reaches past
+	// the end of a read: only the first and last line of each need a look.
+	buf := make([]byte, 256<<10)
+	line, lineLen := 1, 0 // the current line and its length so far
+	for {
+		if err := ctx.Err(); err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+		n, err := r.Read(buf)
+		b := buf[:n]
+		h.Write(b)
+		if i := bytes.IndexByte(b, '\n'); i < 0 {
+			lineLen += len(b)
+		} else if lineLen += i; lineLen <= MaxRecordBytes {
+			line += bytes.Count(b, []byte{'\n'})
+			lineLen = len(b) - bytes.LastIndexByte(b, '\n') - 1
+		}
+		if lineLen > MaxRecordBytes {
+			return "", &ImportError{File: name, Line: line,
+				Reason: fmt.Sprintf("a line runs past %d bytes (not a CSV file, or a field far too long)", MaxRecordBytes)}
+		}
+		if err == io.EOF {
+			return hex.EncodeToString(h.Sum(nil)), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+	}
 }
 
 // merchantCodes is the set of merchant ids already in the incident.

@@ -66,7 +66,7 @@ func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name strin
 	parse := func(rows []saleRow, rec []string, line int) ([]saleRow, error) {
 		return parseSale(rows, rec, line, ids, w)
 	}
-	err = readCSVParallel(name, r, SalesColumns, progress, parse, func(rows []saleRow) error {
+	err = readCSVParallel(ctx, name, r, SalesColumns, progress, parse, func(rows []saleRow) error {
 		for _, s := range rows {
 			res.Rows++
 			if s.merchant < 0 {

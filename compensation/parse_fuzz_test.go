@@ -2,7 +2,6 @@ package compensation
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 )
@@ -64,59 +63,4 @@ func FuzzParseSaleTime(f *testing.F) {
 			t.Fatalf("%q -> %v does not read back: %v %v", s, got, back, err)
 		}
 	})
-}
-
-// The CSV reader takes untrusted files: it must never panic, every record
-// it hands on has the header's width, valid UTF-8 and no NUL, every refusal
-// is an ImportError naming a line, and the hash covers every byte read.
-func FuzzCSVIn(f *testing.F) {
-	cols := []string{"merchant_id", "at", "amount"}
-	for _, s := range []string{
-		"merchant_id,at,amount\nM1,2020-02-18 10:00,12.50\n",
-		"\uFEFFmerchant_id,at,amount\r\nM1,2020-02-18 10:00,1\r\n",
-		"merchant_id,at,amount\n\"M,1\",x,\"1\"\"2\"\n",
-		"merchant_id,at,amount\nM1,x\n",
-		"merchant_id,at,amount\nM1,x,\"unterminated\n",
-		"merchant_id,at,amount\n\xff\xfe,x,1\n",
-		"merchant_id,at,amount\nM\x00,x,1\n",
-		"", "a,b,c\n",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := newCSVIn("f.csv", strings.NewReader(string(data)), cols, nil)
-		if err != nil {
-			checkImportError(t, err)
-			return
-		}
-		for range 10000 {
-			rec, err := c.next()
-			if err != nil {
-				if err.Error() == "EOF" {
-					return
-				}
-				checkImportError(t, err)
-				return
-			}
-			if len(rec) != len(cols) {
-				t.Fatalf("record %q has %d fields", rec, len(rec))
-			}
-			for _, field := range rec {
-				if strings.ContainsRune(field, 0) || !strings.EqualFold(strings.ToValidUTF8(field, "?"), field) {
-					t.Fatalf("field %q passed through", field)
-				}
-			}
-		}
-	})
-}
-
-func checkImportError(t *testing.T, err error) {
-	t.Helper()
-	ie, ok := err.(*ImportError)
-	if !ok {
-		t.Fatalf("refusal %T %v is not an ImportError", err, err)
-	}
-	if ie.Line < 1 || ie.File != "f.csv" {
-		t.Fatalf("refusal names no line: %v", ie)
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"warroom/db"
+	"warroom/textsafe"
 )
 
 // Stage is one cell of the claims pipeline: a state and plan.
@@ -98,7 +99,8 @@ func Project(ctx context.Context, q db.Querier, incidentID int64) (Projection, e
 
 // ExportStatements writes one CSV line per merchant: the formula's inputs,
 // its result, the plan, the state and what was paid. Amounts in yuan with
-// two decimals (exact: fen / 100).
+// two decimals (exact: fen / 100). Text cells that a spreadsheet would read
+// as a formula get a leading quote (textsafe.CSVCell).
 func ExportStatements(ctx context.Context, q db.Querier, incidentID int64, out io.Writer) (int64, error) {
 	w, err := LoadWindows(ctx, q, incidentID)
 	if err != nil {
@@ -134,8 +136,12 @@ func ExportStatements(ctx context.Context, q db.Querier, incidentID int64, out i
 		} else if state == "not computed" {
 			cashText = ""
 		}
-		if err := cw.Write([]string{id, name, industry, yuan(base), days, yuan(DailyRevenueFen(base, w.Baseline())),
-			trimDecimal(pct), hours, cashText, plan, state, yuan(amount), yuan(paid)}); err != nil {
+		// Text cells come from imported files: a name like =HYPERLINK(...)
+		// must open as text, not as a formula. Amounts are written here
+		// from non-negative integers and are left as numbers.
+		cell := textsafe.CSVCell
+		if err := cw.Write([]string{cell(id), cell(name), cell(industry), yuan(base), days, yuan(DailyRevenueFen(base, w.Baseline())),
+			trimDecimal(pct), hours, cashText, cell(plan), cell(state), yuan(amount), yuan(paid)}); err != nil {
 			return n, err
 		}
 		n++

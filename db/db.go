@@ -42,9 +42,16 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 }
 
 // InTx runs fn in one transaction: committed when fn returns nil, rolled
-// back otherwise, so a write either lands whole or not at all.
+// back otherwise, so a write either lands whole or not at all. When ctx
+// ends, fn's statements fail (they run with ctx) and nothing is committed.
+//
+// The transaction itself is begun without ctx's cancellation: database/sql
+// would roll it back from another goroutine the moment ctx ends, while fn
+// may still have a COPY open on the connection, and lib/pq then hangs in
+// that rollback (lib/pq issue 892). Here the rollback runs after fn
+// returns, its COPY closed.
 func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := conn.BeginTxx(ctx, nil)
+	tx, err := conn.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return MapError(err)
 	}
@@ -59,6 +66,9 @@ func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) (err e
 	}()
 	if err = fn(tx); err != nil {
 		return err
+	}
+	if err = ctx.Err(); err != nil {
+		return err // ended while fn ran: roll back
 	}
 	return MapError(tx.Commit())
 }
