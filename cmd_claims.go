@@ -200,7 +200,11 @@ func newInKindCmd() *cobra.Command {
 				return err
 			})
 			if err != nil {
-				return err
+				// The value prices every chosen traffic claim: a second
+				// person approves a change (00018).
+				return requestInstead(cmd, w, err, access.OpInKindValue,
+					"in-kind plan valued at "+compensation.FormatFen(fen),
+					func(*sqlx.Tx) (any, error) { return map[string]int64{"inkind_value_fen": fen}, nil })
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "in-kind plan valued at %s; %d chosen traffic claims updated\n", compensation.FormatFen(fen), n)
 			return nil

@@ -111,4 +111,22 @@ func TestClaimsRejectInKindAndPledgeCommands(t *testing.T) {
 	if l.Pledged != before.Pledged+100 {
 		t.Fatalf("fund pledged %d after the approved change, want %d", l.Pledged, before.Pledged+100)
 	}
+
+	// claims inkind-value by a login: filed for approval (exit 7), nothing
+	// repriced until a second person approves.
+	out = run(fin, exitPendingApproval, "claims", "inkind-value", "9000")
+	if !strings.Contains(out, "filed approval request") || !strings.Contains(out, "(inkind_value)") {
+		t.Fatalf("inkind-value by finance: %s", out)
+	}
+	if tr := trafficNow(900000); tr.ChosenAtNew != 0 {
+		t.Fatalf("repriced before approval: %+v", tr)
+	}
+	id = dbtest.Get[int64](t, conn, `SELECT id FROM approvals WHERE op = 'inkind_value' AND state = 'pending'`)
+	run(boss, 0, "approvals", "approve", strconv.FormatInt(id, 10))
+	if tr := trafficNow(900000); tr.ChosenAtNew != tr0.Chosen || tr.ApprovedFen != tr0.ApprovedFen {
+		t.Fatalf("after the approved in-kind value: %+v, was %+v", tr, tr0)
+	}
+	if l2 := dbtest.CheckLedger(t, conn, inc); l2 != l {
+		t.Fatalf("repricing chosen claims moved the fund: %+v, was %+v", l2, l)
+	}
 }

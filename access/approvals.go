@@ -23,6 +23,7 @@ const (
 	OpPayoutThreshold Op = "payout_threshold" // {"threshold_fen"}
 	OpMarginRate      Op = "margin_rate"      // {"industry","percent","source"}
 	OpRoleGrant       Op = "role_grant"       // {"user","role"}
+	OpInKindValue     Op = "inkind_value"     // {"inkind_value_fen"}
 )
 
 // DefaultTTL is how long a request waits for its approval.

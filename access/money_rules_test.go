@@ -83,9 +83,20 @@ func TestFundCountersOnlyFromLedger(t *testing.T) {
 		if err := exec(t, conn, `INSERT INTO funds (incident_id) VALUES ($1)`, other); err != nil {
 			t.Errorf("%s: a new fund: %v", role, err)
 		}
-		// The columns that are no counter stay the writers'.
-		if err := exec(t, conn, `UPDATE funds SET inkind_value_fen = 5 WHERE incident_id = $1`, f.incident); err != nil {
-			t.Errorf("%s: in-kind value: %v", role, err)
+		// The fund's terms price every claim: a change needs a second
+		// person (00018), whatever column carries it.
+		for _, q := range []string{
+			`UPDATE funds SET inkind_value_fen = 5 WHERE incident_id = $1`,
+			`UPDATE funds SET outage_end = '2030-01-01' WHERE incident_id = $1`,
+			`UPDATE funds SET outage_start = '2019-01-01' WHERE incident_id = $1`,
+			`UPDATE funds SET baseline_start = '2019-01-01' WHERE incident_id = $1`,
+			`UPDATE funds SET baseline_end = '2030-01-01' WHERE incident_id = $1`,
+		} {
+			refused(t, role+": "+q, exec(t, conn, q, f.incident), "42501", "", "windows or the in-kind value of the fund")
+		}
+		// The columns that price nothing stay the writers'.
+		if err := exec(t, conn, `UPDATE funds SET currency = currency WHERE incident_id = $1`, f.incident); err != nil {
+			t.Errorf("%s: currency: %v", role, err)
 		}
 	}
 }
@@ -243,10 +254,26 @@ func TestLifecycleThroughEngineAsFinance(t *testing.T) {
 		_, err := compensation.ComputeClaims(ctx, tx, inc, "food")
 		return err
 	})
-	step("in-kind value", func(tx *sqlx.Tx) error {
-		_, err := compensation.SetInKindValue(ctx, tx, inc, 1300000)
-		return err
-	})
+	// The in-kind value is refused to one person, and carried out when a
+	// second approves (00018).
+	inkTx := fin.MustBegin()
+	_, err = compensation.SetInKindValue(ctx, inkTx, inc, 1300000)
+	inkTx.Rollback()
+	if !errors.Is(err, db.ErrNeedsApproval) {
+		t.Fatalf("in-kind value by one person: want ErrNeedsApproval, got %v", err)
+	}
+	req, err = access.Request(ctx, fin, access.OpInKindValue, inc, map[string]int64{"inkind_value_fen": 1300000}, "new price list", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := access.Approve(ctx, fin2, req, ""); err != nil {
+		t.Fatal(err)
+	}
+	var traffic int64
+	if err := f.admin.Get(&traffic, `SELECT amount_fen FROM claims c JOIN merchants m ON m.id = c.merchant_id
+		WHERE c.incident_id = $1 AND m.merchant_id = 'B'`, inc); err != nil || traffic != 1300000 {
+		t.Fatalf("the approved in-kind value should reprice chosen traffic claim B: %d %v", traffic, err)
+	}
 	tx := boss.MustBegin()
 	if _, err := compensation.ChangePlan(ctx, tx, inc, "D", "traffic", "asked by phone"); err != nil {
 		t.Fatal(err)

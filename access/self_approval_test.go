@@ -31,6 +31,7 @@ func TestCommanderCannotApproveOwnRequest(t *testing.T) {
 		{access.OpPayoutThreshold, map[string]any{"threshold_fen": 500}},
 		{access.OpMarginRate, map[string]any{"industry": "catering", "percent": "21", "source": "self test"}},
 		{access.OpRoleGrant, map[string]any{"user": grantee, "role": access.Engineer}},
+		{access.OpInKindValue, map[string]any{"inkind_value_fen": 1300000}},
 	}
 	// Every operation warroom_operations registers is covered, and a
 	// commander may request and approve each.

@@ -136,8 +136,8 @@ func SetInKindValue(ctx context.Context, q db.Querier, incidentID int64, fen int
 	if err != nil {
 		return 0, db.MapError(err)
 	}
-	n, _ := res.RowsAffected()
-	return n, nil
+	n, err := res.RowsAffected()
+	return n, db.MapError(err)
 }
 
 func deref(t *time.Time) time.Time {
