@@ -168,8 +168,9 @@ DECLARE
     tname  text := (SELECT relname FROM pg_class WHERE oid = parent);
     alter_ text;
     n      bigint;
-    dig    numeric;
     body   jsonb;
+    lo     bigint;
+    hi     bigint;
 BEGIN
     SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
     FROM pg_attribute a WHERE a.attrelid = parent AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
@@ -185,20 +186,13 @@ BEGIN
     PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
     EXECUTE format('ANALYZE public.%I', part);
 
-    EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)) FROM public.%I x', part)
-        INTO n, dig;
+    -- The incident is the partition's bound: no need to read it per row.
+    EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO n, lo, hi, body;
     IF n = 0 THEN
         RETURN 0;
     END IF;
-    IF n <= warroom_audit_detail_rows() THEN
-        EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM public.%I x', part) INTO body;
-    ELSE
-        body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
-    END IF;
-    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
-    VALUES (tname, 'INSERT', p_incident, n, NULL, body);
-    PERFORM pg_notify('warroom_changes', json_build_object(
-        't', tname, 'op', 'I', 'i', p_incident, 'n', n, 'by', warroom_actor())::text);
+    PERFORM warroom_audit_entry(tname, 'INSERT', p_incident, n, NULL, body);
+    PERFORM warroom_notify_rows(tname, 'INSERT', p_incident, n);
     RETURN n;
 END $$;
 
@@ -271,6 +265,38 @@ CREATE FUNCTION public.warroom_audit_detail_rows() RETURNS integer
 
 
 --
+-- Name: warroom_audit_entry(text, text, bigint, bigint, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_audit_entry(p_table text, p_op text, p_incident bigint, p_rows bigint, p_before jsonb, p_after jsonb) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    INSERT INTO public.audit_log (table_name, op, incident_id, rows, before, after)
+    VALUES (p_table, p_op, p_incident, p_rows, p_before, p_after)
+$$;
+
+
+--
+-- Name: warroom_audit_rows_sql(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_audit_rows_sql(rel text, inc text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+    SELECT format($q$
+        SELECT a.n, a.lo, a.hi,
+               CASE WHEN a.n <= public.warroom_audit_detail_rows()
+                    THEN (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(x)) FROM %1$s x)
+                    ELSE pg_catalog.jsonb_build_object('rows', a.n, 'digest', 'sum-hash64:' || a.dig::text) END
+        FROM (SELECT count(*) AS n, sum(pg_catalog.hash_record_extended(x, 0::bigint)) AS dig,
+                     min(%2$s) AS lo, max(%2$s) AS hi
+              FROM %1$s x) a$q$, rel, inc)
+$_$;
+
+
+--
 -- Name: warroom_audit_statement(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -285,7 +311,6 @@ DECLARE
     rel   text;
     n     bigint;
     body  jsonb;
-    dig   numeric;
     lo    bigint;
     hi    bigint;
     imin  bigint;
@@ -300,22 +325,15 @@ BEGIN
     FOREACH rel IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
                                     WHEN 'DELETE' THEN ARRAY['old_rows']
                                     ELSE ARRAY['old_rows', 'new_rows'] END LOOP
-        EXECUTE format('SELECT count(*), sum(pg_catalog.hash_record_extended(x, 0::bigint)), min(%s), max(%s) FROM %I x',
-                       inc, inc, rel) INTO n, dig, lo, hi;
+        EXECUTE warroom_audit_rows_sql(rel, inc) INTO n, lo, hi, body;
         IF n = 0 THEN
             RETURN NULL; -- the statement changed nothing
-        END IF;
-        IF n <= warroom_audit_detail_rows() THEN
-            EXECUTE format('SELECT jsonb_agg(to_jsonb(x)) FROM %I x', rel) INTO body;
-        ELSE
-            body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
         END IF;
         IF rel = 'old_rows' THEN bef := body; ELSE aft := body; END IF;
         imin := LEAST(imin, lo);
         imax := GREATEST(imax, hi);
     END LOOP;
-    INSERT INTO audit_log (table_name, op, incident_id, rows, before, after)
-    VALUES (TG_TABLE_NAME, TG_OP, CASE WHEN imin = imax THEN imin END, n, bef, aft);
+    PERFORM warroom_audit_entry(TG_TABLE_NAME, TG_OP, CASE WHEN imin = imax THEN imin END, n, bef, aft);
     RETURN NULL;
 END $$;
 
@@ -576,24 +594,17 @@ CREATE FUNCTION public.warroom_claims_counters() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        UPDATE funds f SET committed_fen = f.committed_fen + d.committed,
-                           claims_count = f.claims_count + d.n, paid_claims = f.paid_claims + d.paid
-        FROM (SELECT incident_id,
-                     COALESCE(sum(GREATEST(amount_fen - paid_fen, 0)) FILTER (WHERE state = 'approved'), 0) AS committed,
-                     count(*) AS n, count(*) FILTER (WHERE state = 'paid') AS paid
-              FROM new_rows GROUP BY incident_id) d
-        WHERE f.incident_id = d.incident_id;
+        PERFORM warroom_fund_claims_add(incident_id, count(*),
+            COALESCE(sum(GREATEST(amount_fen - paid_fen, 0)) FILTER (WHERE state = 'approved'), 0)::bigint,
+            count(*) FILTER (WHERE state = 'paid'))
+        FROM new_rows GROUP BY incident_id;
     ELSIF TG_OP = 'DELETE' THEN
-        UPDATE funds f SET committed_fen = f.committed_fen - d.committed,
-                           claims_count = f.claims_count - d.n, paid_claims = f.paid_claims - d.paid
-        FROM (SELECT incident_id,
-                     COALESCE(sum(GREATEST(amount_fen - paid_fen, 0)) FILTER (WHERE state = 'approved'), 0) AS committed,
-                     count(*) AS n, count(*) FILTER (WHERE state = 'paid') AS paid
-              FROM old_rows GROUP BY incident_id) d
-        WHERE f.incident_id = d.incident_id;
+        PERFORM warroom_fund_claims_add(incident_id, -count(*),
+            -COALESCE(sum(GREATEST(amount_fen - paid_fen, 0)) FILTER (WHERE state = 'approved'), 0)::bigint,
+            -count(*) FILTER (WHERE state = 'paid'))
+        FROM old_rows GROUP BY incident_id;
     ELSE
-        UPDATE funds f SET committed_fen = f.committed_fen + d.committed,
-                           paid_claims = f.paid_claims + d.paid
+        PERFORM warroom_fund_claims_add(d.incident_id, 0, d.committed, d.paid)
         FROM (SELECT incident_id, sum(committed)::bigint AS committed, sum(paid)::bigint AS paid
               FROM (SELECT incident_id,
                            CASE WHEN state = 'approved' THEN GREATEST(amount_fen - paid_fen, 0) ELSE 0 END AS committed,
@@ -605,7 +616,7 @@ BEGIN
                            CASE WHEN state = 'paid' THEN -1 ELSE 0 END
                     FROM old_rows) x
               GROUP BY incident_id) d
-        WHERE f.incident_id = d.incident_id AND (d.committed <> 0 OR d.paid <> 0);
+        WHERE d.committed <> 0 OR d.paid <> 0;
     END IF;
     RETURN NULL;
 END $$;
@@ -671,8 +682,12 @@ BEGIN
     EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
                     FROM public.%I', part) INTO awaiting, cash_fen;
     written := n;
-    -- What fund_counters_insert would do (after audit_insert, as there).
-    UPDATE funds SET claims_count = claims_count + n WHERE incident_id = p_incident AND n > 0;
+    -- What fund_counters_insert would do (after audit_insert, as there),
+    -- through the function it calls. The new claims are computed or
+    -- awaiting a rate (the CASE above): none approved or paid.
+    IF n > 0 THEN
+        PERFORM warroom_fund_claims_add(p_incident, n, 0, 0);
+    END IF;
     RETURN NEXT;
 END $_$;
 
@@ -885,6 +900,20 @@ BEGIN
     END IF;
     RETURN jsonb_build_object('milestone_id', mid);
 END $$;
+
+
+--
+-- Name: warroom_fund_claims_add(bigint, bigint, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_fund_claims_add(p_incident bigint, p_claims bigint, p_committed bigint, p_paid bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    UPDATE public.funds SET claims_count = claims_count + p_claims, committed_fen = committed_fen + p_committed,
+                            paid_claims = paid_claims + p_paid
+    WHERE incident_id = p_incident
+$$;
 
 
 --
@@ -1275,14 +1304,8 @@ CREATE FUNCTION public.warroom_notify_bulk() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-DECLARE
-    c record;
 BEGIN
-    FOR c IN SELECT incident_id, count(*) AS n FROM changed GROUP BY incident_id LOOP
-        PERFORM pg_notify('warroom_changes', json_build_object(
-            't', TG_TABLE_NAME, 'op', left(TG_OP, 1), 'i', c.incident_id,
-            'n', c.n, 'by', warroom_actor())::text);
-    END LOOP;
+    PERFORM warroom_notify_rows(TG_TABLE_NAME, TG_OP, incident_id, count(*)) FROM changed GROUP BY incident_id;
     RETURN NULL;
 END $$;
 
@@ -1328,6 +1351,19 @@ BEGIN
         'id', (r ->> 'id')::bigint, 'v', (r ->> 'version')::int, 'by', actor)::text));
     RETURN NULL;
 END $$;
+
+
+--
+-- Name: warroom_notify_rows(text, text, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_notify_rows(p_table text, p_op text, p_incident bigint, p_rows bigint) RETURNS void
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT pg_notify('warroom_changes', json_build_object(
+        't', p_table, 'op', left(p_op, 1), 'i', p_incident, 'n', p_rows, 'by', public.warroom_actor())::text)
+$$;
 
 
 --
@@ -4871,6 +4907,20 @@ REVOKE ALL ON FUNCTION public.warroom_audit_chain() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION warroom_audit_entry(p_table text, p_op text, p_incident bigint, p_rows bigint, p_before jsonb, p_after jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_audit_entry(p_table text, p_op text, p_incident bigint, p_rows bigint, p_before jsonb, p_after jsonb) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_audit_rows_sql(rel text, inc text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_audit_rows_sql(rel text, inc text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_audit_statement(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5003,6 +5053,13 @@ REVOKE ALL ON FUNCTION public.warroom_exec_void_entry(r public.approvals) FROM P
 --
 
 REVOKE ALL ON FUNCTION public.warroom_exec_void_milestone(r public.approvals) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_fund_claims_add(p_incident bigint, p_claims bigint, p_committed bigint, p_paid bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_fund_claims_add(p_incident bigint, p_claims bigint, p_committed bigint, p_paid bigint) FROM PUBLIC;
 
 
 --
