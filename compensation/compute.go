@@ -22,8 +22,8 @@ type Computed struct {
 // theirs. No INSERT ... ON CONFLICT: its speculative insertion cost a third
 // more per row, and a rerun touched every row's conflict path.
 //
-// The function is inlined into this statement, so the planner sees its
-// joins as if they were written here. $2 names one industry, or is NULL for
+// The function (its current body: db/schema.sql) is inlined into this
+// statement, so the planner sees its joins as if they were written here. $2 names one industry, or is NULL for
 // all: a rate change recomputes only that industry's merchants and sums
 // only their sales.
 //
