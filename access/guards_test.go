@@ -14,7 +14,8 @@ import (
 
 // Each high-risk write done directly is refused by its own guard, not by a
 // missing privilege: a commander may write every one of these tables, so
-// only the guard's "needs a second authorisation" can refuse it.
+// only the guard can refuse it, with "needs a second authorisation" under
+// its own SQLSTATE, WR001 (migration 00017), which db.MapError names.
 func TestHighRiskGuardsRefuseACommanderByName(t *testing.T) {
 	f := newFixture(t)
 	f.admin.MustExec(`INSERT INTO margin_rates (incident_id, industry, percent, source) VALUES ($1, 'retail', 20, 'x')`, f.incident)
@@ -45,7 +46,7 @@ func TestHighRiskGuardsRefuseACommanderByName(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := asTx(t, boss, func(tx *sqlx.Tx) error { _, err := tx.Exec(tc.sql); return err })
-			dbtest.WantPG(t, err, "42501", tc.msg)
+			dbtest.WantPG(t, err, "WR001", tc.msg)
 			if !errors.Is(db.MapError(err), db.ErrNeedsApproval) {
 				t.Fatalf("%v does not map to db.ErrNeedsApproval", err)
 			}

@@ -79,7 +79,7 @@ func TestFundCountersOnlyFromLedger(t *testing.T) {
 			"42501", "funds_counters_from_ledger", "")
 		refused(t, role+": a new fund with its own threshold", exec(t, conn,
 			`INSERT INTO funds (incident_id, payout_approval_fen) VALUES ($1, 999999999999)`, other),
-			"42501", "", "needs a second authorisation")
+			"WR001", "", "needs a second authorisation")
 		if err := exec(t, conn, `INSERT INTO funds (incident_id) VALUES ($1)`, other); err != nil {
 			t.Errorf("%s: a new fund: %v", role, err)
 		}
@@ -112,16 +112,16 @@ func TestPledgesOnlyThroughApprovedRequest(t *testing.T) {
 
 	refused(t, "new contributor with a pledge", exec(t, fin,
 		`INSERT INTO contributors (incident_id, name, position, pledged_fen) VALUES ($1, 'rich', 2, 9500000000)`, f.incident),
-		"42501", "", "needs a second authorisation")
+		"WR001", "", "needs a second authorisation")
 	refused(t, "moving a pledge", exec(t, fin, `UPDATE contributors SET incident_id = $1 WHERE id = $2`, other, f.contributor),
-		"42501", "", "needs a second authorisation")
+		"WR001", "", "needs a second authorisation")
 
 	var id int64
 	if err := fin.Get(&id, `INSERT INTO contributors (incident_id, name, position, pledged_fen) VALUES ($1, 'new', 2, 0) RETURNING id`, f.incident); err != nil {
 		t.Fatalf("new contributor without a pledge: %v", err)
 	}
 	refused(t, "raising it directly", exec(t, fin, `UPDATE contributors SET pledged_fen = 1000 WHERE id = $1`, id),
-		"42501", "", "needs a second authorisation")
+		"WR001", "", "needs a second authorisation")
 	req, err := access.Request(ctx, fin, access.Op("contribution"), f.incident,
 		map[string]any{"contributor_id": id, "pledged_fen": 700000}, "signed pledge", 0)
 	if err != nil {
@@ -334,13 +334,13 @@ func TestPayoutsOnlyForApprovedClaimsWithinThreshold(t *testing.T) {
 			_, err := tx.Exec(pay, f.incident, f.claim, 900000, "k-b")
 			return err
 		})
-		refused(t, role+": split payment", err, "42501", "", "needs a second authorisation")
+		refused(t, role+": split payment", err, "WR001", "", "needs a second authorisation")
 		if !errors.Is(db.MapError(err), db.ErrNeedsApproval) {
 			t.Errorf("%s: split payment maps to %v", role, db.MapError(err))
 		}
 		refused(t, role+": split in one statement", exec(t, conn,
 			`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 600000, 'k-c'), ($1, $2, 600000, 'k-d')`,
-			f.incident, f.claim), "42501", "", "needs a second authorisation")
+			f.incident, f.claim), "WR001", "", "needs a second authorisation")
 	}
 	// approval_id names an approved request: only warroom_exec_payout sets it.
 	var appr int64
@@ -408,7 +408,7 @@ func TestConcurrentSplitPaymentRefused(t *testing.T) {
 	if err := tx1.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	refused(t, "second concurrent part", <-done, "42501", "", "needs a second authorisation")
+	refused(t, "second concurrent part", <-done, "WR001", "", "needs a second authorisation")
 	var paid int64
 	f.admin.Get(&paid, `SELECT paid_fen FROM claims WHERE id = $1`, f.claim)
 	if paid != 600000 {
@@ -433,7 +433,7 @@ func TestTempTablesCannotShadowMoneyGuards(t *testing.T) {
 	f.admin.Get(&before, `SELECT paid_fen FROM funds WHERE incident_id = $1`, f.incident)
 	refused(t, "payout above the threshold behind a temp funds", exec(t, fin,
 		`INSERT INTO public.payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 4000000, 'k-t')`,
-		f.incident, f.claim), "42501", "", "needs a second authorisation")
+		f.incident, f.claim), "WR001", "", "needs a second authorisation")
 	if _, err := fin.Exec(`INSERT INTO public.payouts (incident_id, claim_id, amount_fen, idempotency_key) VALUES ($1, $2, 100, 'k-s')`,
 		f.incident, f.claim); err != nil {
 		t.Fatal(err)
@@ -542,15 +542,18 @@ func TestStagedMerchantsTakeIdsFromSequence(t *testing.T) {
 	refused(t, "COPY with ids into the staged table", err, "42501", "", "permission denied")
 }
 
-// Every warroom function runs with a pinned search_path; warroom_cash_fen
-// alone is left unpinned so the planner can inline it (it names no table,
-// only pg_catalog's operators: see migration 00014).
+// Every warroom function runs with a pinned search_path but two SQL
+// functions left unpinned so the planner can inline them: warroom_cash_fen
+// (it names no table, only pg_catalog's operators: see migration 00014) and
+// warroom_claim_figures (it names every table and function with its schema:
+// migration 00017).
 func TestWarroomFunctionsPinSearchPath(t *testing.T) {
 	f := newFixture(t)
 	var unpinned []string
 	if err := f.admin.Select(&unpinned, `SELECT p.oid::regprocedure::text FROM pg_proc p
 		JOIN pg_namespace n ON n.oid = p.pronamespace
-		WHERE n.nspname = 'public' AND p.proname LIKE 'warroom\_%' AND p.proname <> 'warroom_cash_fen'
+		WHERE n.nspname = 'public' AND p.proname LIKE 'warroom\_%'
+		  AND p.proname NOT IN ('warroom_cash_fen', 'warroom_claim_figures')
 		  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c = 'search_path=pg_catalog, public, pg_temp')
 		ORDER BY 1`); err != nil {
 		t.Fatal(err)

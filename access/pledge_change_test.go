@@ -27,7 +27,7 @@ func TestPledgeChangeThroughApproval(t *testing.T) {
 
 	// Directly, in plain SQL, it is refused by name.
 	_, err := fin.Exec(`UPDATE contributors SET pledged_fen = 1 WHERE id = $1`, f.contributor)
-	dbtest.WantPG(t, err, "42501", "changing the pledge of co needs a second authorisation")
+	dbtest.WantPG(t, err, "WR001", "changing the pledge of co needs a second authorisation")
 
 	var id int64
 	if err := fin.Get(&id, `SELECT warroom_request('contribution', $1, jsonb_build_object('contributor_id', $2::bigint, 'pledged_fen', 120000000), 'pledge raised')`,

@@ -2,7 +2,6 @@ package compensation
 
 import (
 	"context"
-	"strings"
 
 	"warroom/db"
 )
@@ -14,15 +13,19 @@ type Computed struct {
 	CashFen  int64 `db:"cash_fen" json:"cash_fen"`
 }
 
-// computeSQL is the whole computation in one statement: each merchant's
-// baseline sales (summed per merchant first: aggregating before the join
-// keeps a million-merchant run in memory), its industry's current rate and
-// warroom_cash_fen, the formula's one implementation. Merchants without a
-// claim get one by a plain INSERT; existing claims still open (awaiting
-// rate, computed, chosen) take the new figures by an UPDATE of only those
-// whose figures changed; approved, paid and rejected claims keep theirs.
-// No INSERT ... ON CONFLICT: its speculative insertion cost a third more
-// per row, and a rerun touched every row's conflict path.
+// computeSQL writes the figures of warroom_claim_figures (migration 00017:
+// the computation's one definition, which the first computation,
+// warroom_compute_first_claims, reads too) into the claims. Merchants
+// without a claim get one by a plain INSERT; existing claims still open
+// (awaiting rate, computed, chosen) take the new figures by an UPDATE of
+// only those whose figures changed; approved, paid and rejected claims keep
+// theirs. No INSERT ... ON CONFLICT: its speculative insertion cost a third
+// more per row, and a rerun touched every row's conflict path.
+//
+// The function (its current body: db/schema.sql) is inlined into this
+// statement, so the planner sees its joins as if they were written here. $2 names one industry, or is NULL for
+// all: a rate change recomputes only that industry's merchants and sums
+// only their sales.
 //
 // n is sorted by merchant: the hash joins hand rows over in hash order, and
 // new claims written in that order land at random places in the
@@ -30,23 +33,12 @@ type Computed struct {
 // the index, the heap and the ids all grow at their ends. At 1M merchants
 // the sort saved about 3.5 s of 13 (measured: README, Measured).
 //
-// {{scope}} limits it to one industry ($2): a rate change recomputes only
-// that industry's merchants and sums only their sales. The UPDATE sets
-// version itself so the bump_version trigger (00006) skips its per-row call.
+// The UPDATE sets version itself so the bump_version trigger (00006) skips
+// its per-row call.
 const computeSQL = `
-WITH mm AS (
-    SELECT id, industry FROM merchants WHERE incident_id = $1 {{scope}}),
-s AS (
-    SELECT t.merchant_id, sum(t.baseline_fen)::bigint AS fen FROM sales_totals t {{sales_join}}
-    WHERE t.incident_id = $1 GROUP BY t.merchant_id),
-r AS (
-    SELECT id, industry, percent FROM current_margin_rates WHERE incident_id = $1),
-f AS (
-    SELECT mm.id AS merchant_id, COALESCE(s.fen, 0) AS baseline_fen, r.id AS rate_id, r.percent,
-           warroom_cash_fen(COALESCE(s.fen, 0), r.percent, $3::numeric, $4::numeric) AS cash
-    FROM mm
-    LEFT JOIN s ON s.merchant_id = mm.id
-    LEFT JOIN r ON r.industry = mm.industry),
+WITH f AS (
+    SELECT merchant_id, baseline_fen, rate_id, percent, cash_fen AS cash
+    FROM warroom_claim_figures($1, $2, $3::numeric, $4::numeric)),
 n AS MATERIALIZED (
     SELECT f.*, c.id AS claim_id
     FROM f LEFT JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = $1
@@ -84,12 +76,6 @@ SELECT count(*) AS written, count(*) FILTER (WHERE state = 'awaiting_rate') AS a
        COALESCE(sum(cash_fen), 0)::bigint AS cash_fen
 FROM w`
 
-var (
-	computeAll = strings.NewReplacer("{{scope}}", "AND $2::text IS NULL", "{{sales_join}}", "").Replace(computeSQL)
-	computeOne = strings.NewReplacer("{{scope}}", "AND industry = $2",
-		"{{sales_join}}", "JOIN mm ON mm.id = t.merchant_id").Replace(computeSQL)
-)
-
 // ComputeClaims computes (or recomputes) the claims of every merchant of
 // the incident, or of one industry when industry is not empty.
 func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry string) (Computed, error) {
@@ -97,9 +83,9 @@ func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry
 	if err != nil {
 		return Computed{}, err
 	}
-	query, args := computeAll, []any{incidentID, nil, int64(w.Outage()), int64(w.Baseline())}
+	args := []any{incidentID, nil, int64(w.Outage()), int64(w.Baseline())}
 	if industry != "" {
-		query, args[1] = computeOne, NormalizeIndustry(industry)
+		args[1] = NormalizeIndustry(industry)
 	} else {
 		// An incident's first computation builds its claims in bulk as a
 		// partition of their own (migration 00012); it returns no row when
@@ -126,7 +112,7 @@ func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry
 		return Computed{}, err
 	}
 	var c Computed
-	err = q.GetContext(ctx, &c, query, args...)
+	err = q.GetContext(ctx, &c, computeSQL, args...)
 	return c, db.MapError(err)
 }
 

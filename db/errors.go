@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
@@ -30,13 +29,11 @@ var (
 	// approval request already decided or expired).
 	ErrWrongState = errors.New("not possible in its current state")
 	// ErrNeedsApproval: a high-risk operation done directly; it must be
-	// requested and approved by a second person. It is a permission
-	// error too (errors.Is(err, ErrPermissionDenied) holds).
+	// requested and approved by a second person. The database says so with
+	// its own SQLSTATE, WR001. It is a permission error too
+	// (errors.Is(err, ErrPermissionDenied) holds).
 	ErrNeedsApproval = fmt.Errorf("%w: needs a second authorisation", ErrPermissionDenied)
 )
-
-// needsApprovalSuffix ends the message of warroom_refuse_unapproved (00005).
-const needsApprovalSuffix = "needs a second authorisation"
 
 var codeErrors = map[pqerror.Code]error{
 	"23505": ErrUniqueViolation,
@@ -55,6 +52,7 @@ var codeErrors = map[pqerror.Code]error{
 	"22023": ErrInvalidInput,    // invalid_parameter_value
 	"42710": ErrUniqueViolation, // duplicate_object (a role name taken)
 	"55000": ErrWrongState,      // object_not_in_prerequisite_state
+	"WR001": ErrNeedsApproval,   // warroom_refuse_unapproved (migration 00017)
 }
 
 // MappedError keeps the named error and the server's own error together.
@@ -87,9 +85,6 @@ func MapError(err error) error {
 	}
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
-		if pqErr.Code == "42501" && strings.HasSuffix(pqErr.Message, needsApprovalSuffix) {
-			return &MappedError{Kind: ErrNeedsApproval, PG: pqErr}
-		}
 		if kind, ok := codeErrors[pqErr.Code]; ok {
 			return &MappedError{Kind: kind, PG: pqErr}
 		}

@@ -132,8 +132,8 @@ func TestEnsureLoginsAndTheTwoPersonRule(t *testing.T) {
 
 	_, err = zhou.Exec(`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key, created_by)
 		VALUES ($1, $2, $3, 'laptop-1', $4)`, s.IncidentID, claim, fen, d.WarRoom.PayoutRequester)
-	if pqCode(err) != "42501" || !strings.Contains(err.Error(), "second authorisation") {
-		t.Fatalf("finance paying %d fen alone: %v; want 42501 needs a second authorisation", fen, err)
+	if pqCode(err) != "WR001" || !strings.Contains(err.Error(), "second authorisation") {
+		t.Fatalf("finance paying %d fen alone: %v; want WR001 needs a second authorisation", fen, err)
 	}
 	_, err = gao.Exec(`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key, created_by)
 		VALUES ($1, $2, 1, 'laptop-2', 'gao')`, s.IncidentID, claim)
