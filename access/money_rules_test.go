@@ -92,7 +92,7 @@ func TestFundCountersOnlyFromLedger(t *testing.T) {
 			`UPDATE funds SET baseline_start = '2019-01-01' WHERE incident_id = $1`,
 			`UPDATE funds SET baseline_end = '2030-01-01' WHERE incident_id = $1`,
 		} {
-			refused(t, role+": "+q, exec(t, conn, q, f.incident), "42501", "", "windows or the in-kind value of the fund")
+			refused(t, role+": "+q, exec(t, conn, q, f.incident), "WR001", "", "windows or the in-kind value of the fund")
 		}
 		// The columns that price nothing stay the writers'.
 		if err := exec(t, conn, `UPDATE funds SET currency = currency WHERE incident_id = $1`, f.incident); err != nil {

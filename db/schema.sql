@@ -765,6 +765,32 @@ END $$;
 
 
 --
+-- Name: warroom_exec_inkind_value(public.approvals); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_exec_inkind_value(r public.approvals) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    v bigint := warroom_payload_id(r, 'inkind_value_fen');
+    n bigint;
+BEGIN
+    IF v < 0 THEN
+        RAISE EXCEPTION 'an in-kind value of % fen is negative', v USING ERRCODE = 'check_violation';
+    END IF;
+    UPDATE funds SET inkind_value_fen = v WHERE incident_id = r.incident_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % has no fund', r.incident_id USING ERRCODE = 'no_data_found';
+    END IF;
+    UPDATE claims SET amount_fen = v, updated_at = now()
+    WHERE incident_id = r.incident_id AND plan = 'traffic' AND state = 'chosen' AND amount_fen <> v;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN r.payload || jsonb_build_object('claims_repriced', n);
+END $$;
+
+
+--
 -- Name: warroom_exec_margin_rate(public.approvals); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1025,6 +1051,26 @@ BEGIN
     END IF;
     RETURN NULL;
 END $_$;
+
+
+--
+-- Name: warroom_guard_fund_terms(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_guard_fund_terms() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT warroom_privileged()
+       AND (NEW.incident_id, NEW.baseline_start, NEW.baseline_end, NEW.outage_start, NEW.outage_end, NEW.inkind_value_fen)
+           IS DISTINCT FROM
+           (OLD.incident_id, OLD.baseline_start, OLD.baseline_end, OLD.outage_start, OLD.outage_end, OLD.inkind_value_fen) THEN
+        PERFORM warroom_refuse_unapproved(format('changing the windows or the in-kind value of the fund of incident %s',
+            OLD.incident_id));
+    END IF;
+    RETURN NEW;
+END $$;
 
 
 --
@@ -4084,6 +4130,13 @@ CREATE TRIGGER guard_change AFTER INSERT ON public.margin_rates REFERENCING NEW 
 
 
 --
+-- Name: funds guard_fund_terms; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER guard_fund_terms BEFORE UPDATE ON public.funds FOR EACH ROW EXECUTE FUNCTION public.warroom_guard_fund_terms();
+
+
+--
 -- Name: contributions guard_money; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5011,6 +5064,13 @@ GRANT SELECT ON TABLE public.approvals TO warroom_viewer;
 --
 
 REVOKE ALL ON FUNCTION public.warroom_exec_contribution(r public.approvals) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_exec_inkind_value(r public.approvals); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_exec_inkind_value(r public.approvals) FROM PUBLIC;
 
 
 --
