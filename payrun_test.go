@@ -4,20 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/spf13/cobra"
 
 	"warroom/db/dbtest"
+	"warroom/internal/cli/cmdutil"
+	"warroom/internal/cli/root"
 )
 
-// runRuns runs one command line like run() does, with the claim runs added
-// under `claims` if the tree does not have them yet.
+// runRuns runs one command line like run() does, with --db url.
 func runRuns(ctx context.Context, url string, args ...string) (code int, stdout, stderr string) {
 	var out bytes.Buffer
 	code, stderr = runRunsTo(ctx, url, &out, args...)
@@ -26,32 +25,10 @@ func runRuns(ctx context.Context, url string, args ...string) (code int, stdout,
 
 // runRunsTo is runRuns writing standard output to out as the command runs.
 func runRunsTo(ctx context.Context, url string, out io.Writer, args ...string) (code int, stderr string) {
-	root := newRootCmd()
-	var claims *cobra.Command
-	for _, c := range root.Commands() {
-		if c.Name() == "claims" {
-			claims = c
-		}
-	}
-	have := map[string]bool{}
-	for _, c := range claims.Commands() {
-		have[c.Name()] = true
-	}
-	for _, c := range newClaimsRunCmds() {
-		if !have[c.Name()] {
-			markArgErrorsAsUsage(c)
-			claims.AddCommand(c)
-		}
-	}
 	var errb bytes.Buffer
-	root.SetArgs(append(args, "--db", url))
-	root.SetOut(out)
-	root.SetErr(&errb)
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(&errb, "warroom:", err)
-		return exitCode(err), errb.String()
-	}
-	return exitOK, errb.String()
+	f := &cmdutil.Factory{Out: out, ErrOut: &errb}
+	code = root.Execute(ctx, f, append(args, "--db", url))
+	return code, errb.String()
 }
 
 // cancelAtFirstLine is a stdout that cancels the run's context when the

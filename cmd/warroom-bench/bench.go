@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/demo"
+	"warroom/internal/cli/cmdutil"
+	democmd "warroom/internal/cli/demo"
+)
+
+// BenchOptions are `warroom-bench`'s: the compensation engine at scale.
+type BenchOptions struct {
+	Factory   *cmdutil.Factory
+	Merchants int
+	Dir       string
+	Keep      bool
+}
+
+// newCmdBench measures the compensation engine at scale against baselines
+// run in the same process and database: psql \copy of the same files, and
+// the claims computation as one plain CREATE TABLE AS.
+func newCmdBench(f *cmdutil.Factory, runF func(*BenchOptions) error) *cobra.Command {
+	opts := &BenchOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "warroom-bench [--merchants N] [--dir DIR] [--keep]",
+		Short: "Measure imports, claims computation, a rate change and the fund read at scale",
+		Long: `Generates N merchants (default 1,000,000) with six days of sales into DIR,
+loads them into a new incident named bench-<time> in the database (--db, else
+DATABASE_URL, PG* variables or the embedded server, as for warroom), and
+prints rows/s for the imports beside psql \copy of the same files, the claims
+computation beside a single CREATE TABLE AS, a one-industry rate change, and
+the fund read. The incident is created resolved, so no console opens it by
+default, and removed at the end unless --keep.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			ctx := cmd.Context()
+			conn, src, err := f.OpenOwner(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			return runBench(ctx, f.Out, conn, src.URL, opts)
+		},
+	}
+	c.Flags().IntVar(&opts.Merchants, "merchants", 1_000_000, "merchants to generate")
+	c.Flags().StringVar(&opts.Dir, "dir", os.TempDir(), "where the generated files go")
+	keepFlag(c, &opts.Keep)
+	return silence(c)
+}
+
+func runBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url string, opts *BenchOptions) (err error) {
+	dir := opts.Dir
+	t0 := time.Now()
+	st, err := democmd.GenerateFiles(dir, opts.Merchants)
+	if err != nil {
+		return err
+	}
+	mPath, sPath := filepath.Join(dir, "merchants.csv"), filepath.Join(dir, "sales.csv")
+	fmt.Fprintf(out, "generated %d merchants, %d sales rows in %v\n", st.Merchants, st.SalesRows, time.Since(t0).Round(time.Millisecond))
+
+	// The bench incident: the demo windows, a fund large enough for all.
+	slug := "bench-" + time.Now().Format("20060102-150405")
+	inc, err := createIncident(ctx, conn, slug, "Benchmark", "Asia/Shanghai")
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, cleanup(ctx, out, conn, inc, slug, opts.Keep)) }()
+	if _, err := conn.ExecContext(ctx, `INSERT INTO funds (incident_id, baseline_start, baseline_end, outage_start, outage_end)
+		VALUES ($1, '2020-02-17T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-03-03T09:00:00+08:00')`, inc); err != nil {
+		return db.MapError(err)
+	}
+	fmt.Fprintf(out, "incident %s\n\n", slug)
+
+	// Baselines: psql \copy of the same files into bare staging tables (no
+	// key, index, constraint or trigger: what the issue compares against),
+	// and, to show what the constraints themselves cost, into a table with
+	// merchants' own columns, defaults, checks, indexes and statement
+	// triggers (audit, reference check, notify).
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`
+		DROP TABLE IF EXISTS bench_copy_merchants, bench_copy_sales, bench_copy_merchants_full;
+		CREATE TABLE bench_copy_merchants (merchant_id text, name text, industry text);
+		CREATE TABLE bench_copy_sales (merchant_id text, at timestamptz, amount numeric(14, 2));
+		CREATE TABLE bench_copy_merchants_full (LIKE merchants INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+		ALTER TABLE bench_copy_merchants_full ALTER incident_id SET DEFAULT %d;
+		CREATE TRIGGER audit_insert AFTER INSERT ON bench_copy_merchants_full REFERENCING NEW TABLE AS new_rows
+		    FOR EACH STATEMENT EXECUTE FUNCTION warroom_audit_statement();
+		CREATE TRIGGER check_refs AFTER INSERT ON bench_copy_merchants_full REFERENCING NEW TABLE AS new_rows
+		    FOR EACH STATEMENT EXECUTE FUNCTION warroom_check_refs();
+		CREATE TRIGGER notify_insert AFTER INSERT ON bench_copy_merchants_full REFERENCING NEW TABLE AS changed
+		    FOR EACH STATEMENT EXECUTE FUNCTION warroom_notify_bulk();`, inc)); err != nil {
+		return db.MapError(err)
+	}
+	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS bench_copy_merchants, bench_copy_sales, bench_copy_merchants_full`)
+	psqlM, err := psqlCopy(ctx, url, "bench_copy_merchants", mPath)
+	if err != nil {
+		return err
+	}
+	psqlMFull, err := psqlCopy(ctx, url, "bench_copy_merchants_full (merchant_id, name, industry)", mPath)
+	if err != nil {
+		return err
+	}
+	psqlS, err := psqlCopy(ctx, url, "bench_copy_sales", sPath)
+	if err != nil {
+		return err
+	}
+
+	var mi compensation.MerchantImport
+	tm := time.Now()
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		f, err := os.Open(mPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		mi, err = compensation.ImportMerchants(ctx, tx, inc, mPath, f, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	dm := time.Since(tm)
+	var si compensation.SalesImport
+	ts := time.Now()
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		f, err := os.Open(sPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		si, err = compensation.ImportSales(ctx, tx, inc, sPath, f, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ds := time.Since(ts)
+	rate := func(rows int64, d time.Duration) float64 { return float64(rows) / d.Seconds() }
+	fmt.Fprintf(out, "merchants import: %d rows in %v = %.0f rows/s; psql \\copy into a bare staging table %v = %.0f rows/s; ratio %.2fx\n",
+		mi.Merchants, dm.Round(time.Millisecond), rate(mi.Merchants, dm), psqlM.Round(time.Millisecond), rate(mi.Merchants, psqlM), psqlM.Seconds()/dm.Seconds())
+	fmt.Fprintf(out, "                  psql \\copy into a table with merchants' indexes, checks and triggers %v = %.0f rows/s; ratio %.2fx\n",
+		psqlMFull.Round(time.Millisecond), rate(mi.Merchants, psqlMFull), psqlMFull.Seconds()/dm.Seconds())
+	fmt.Fprintf(out, "sales import:     %d rows in %v = %.0f rows/s; psql \\copy into a bare staging table %v = %.0f rows/s; ratio %.2fx\n",
+		si.Rows, ds.Round(time.Millisecond), rate(si.Rows, ds), psqlS.Round(time.Millisecond), rate(si.Rows, psqlS), psqlS.Seconds()/ds.Seconds())
+
+	inds, err := demo.Industries()
+	if err != nil {
+		return err
+	}
+	for _, in := range inds {
+		if _, err := compensation.SetRate(ctx, conn, inc, in.Name, in.Margin, "bench: demo rates"); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `ANALYZE merchants, sales_totals, claims`); err != nil {
+		return db.MapError(err)
+	}
+
+	// Baseline: the same computation as one CREATE TABLE AS (may run in parallel).
+	tb := time.Now()
+	if _, err := conn.ExecContext(ctx, `
+		CREATE TEMP TABLE bench_claims AS
+		SELECT m.id, warroom_cash_fen(COALESCE(s.fen, 0), r.percent, 741600, 518400) AS cash
+		FROM merchants m
+		LEFT JOIN (SELECT merchant_id, sum(baseline_fen)::bigint AS fen FROM sales_totals WHERE incident_id = $1 GROUP BY 1) s ON s.merchant_id = m.id
+		LEFT JOIN current_margin_rates r ON r.incident_id = $1 AND r.industry = m.industry
+		WHERE m.incident_id = $1`, inc); err != nil {
+		return db.MapError(err)
+	}
+	dbase := time.Since(tb)
+	conn.ExecContext(ctx, `DROP TABLE IF EXISTS bench_claims`)
+	var comp compensation.Computed
+	tc := time.Now()
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) (err error) {
+		comp, err = compensation.ComputeClaims(ctx, tx, inc, "")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	dc := time.Since(tc)
+	fmt.Fprintf(out, "claims compute:   %d claims in %v; best single statement (CREATE TEMP TABLE AS, parallel, no index/trigger/audit) %v; ratio %.2fx\n",
+		comp.Written, dc.Round(time.Millisecond), dbase.Round(time.Millisecond), dbase.Seconds()/dc.Seconds())
+
+	tr := time.Now()
+	var one compensation.Computed
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) (err error) {
+		if _, err = compensation.SetRate(ctx, tx, inc, inds[0].Name, inds[0].Margin+10000, "bench: +1 point"); err != nil {
+			return err
+		}
+		one, err = compensation.ComputeClaims(ctx, tx, inc, inds[0].Name)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "rate change:      industry %q: %d claims recomputed in %v\n", inds[0].Name, one.Written, time.Since(tr).Round(time.Millisecond))
+
+	// A million payouts: fund everything, choose, approve and pay in bulk.
+	tp := time.Now()
+	for _, q := range []string{
+		`INSERT INTO contributors (incident_id, name, position, pledged_fen)
+		    SELECT $1, 'bench', 1, sum(cash_fen) + 1 FROM claims WHERE incident_id = $1`,
+		`UPDATE claims SET plan = 'cash', state = 'approved', chosen_at = now(), approved_at = now()
+		    WHERE incident_id = $1 AND cash_fen > 0`,
+		`INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key)
+		    SELECT $1, id, amount_fen, 'bench-' || id FROM claims WHERE incident_id = $1 AND state = 'approved'`,
+		`UPDATE claims SET state = 'paid', paid_at = now() WHERE incident_id = $1 AND state = 'approved'`,
+	} {
+		if _, err := conn.ExecContext(ctx, q, inc); err != nil {
+			return db.MapError(err)
+		}
+	}
+	var payouts int64
+	conn.GetContext(ctx, &payouts, `SELECT count(*) FROM payouts WHERE incident_id = $1`, inc)
+	fmt.Fprintf(out, "paid:             %d payouts in bulk in %v\n", payouts, time.Since(tp).Round(time.Millisecond))
+	const reads = 200
+	var worst time.Duration
+	tf := time.Now()
+	for range reads {
+		t := time.Now()
+		if _, err := compensation.LoadFund(ctx, conn, inc, slug); err != nil {
+			return err
+		}
+		worst = max(worst, time.Since(t))
+	}
+	fmt.Fprintf(out, "fund read:        %v mean, %v worst over %d reads (LoadFund, as 'warroom fund --json')\n",
+		(time.Since(tf) / reads).Round(time.Microsecond), worst.Round(time.Microsecond), reads)
+	return nil
+}
+
+// psqlCopy times `psql -c "\copy table FROM file CSV HEADER"`.
+func psqlCopy(ctx context.Context, url, table, path string) (time.Duration, error) {
+	args := []string{"-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", fmt.Sprintf(`\copy %s FROM '%s' WITH (FORMAT csv, HEADER true)`, table, path)}
+	if url != "" {
+		args = append([]string{"-d", db.WithLibpqDefaults(url)}, args...)
+	}
+	t := time.Now()
+	out, err := exec.CommandContext(ctx, "psql", args...).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("psql \\copy %s: %v: %s", table, err, out)
+	}
+	return time.Since(t), nil
+}

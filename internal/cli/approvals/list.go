@@ -1,0 +1,81 @@
+package approvals
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"warroom/access"
+	"warroom/incident"
+	"warroom/internal/cli/cmdutil"
+)
+
+// ListOptions are `warroom approvals list`'s.
+type ListOptions struct {
+	Factory *cmdutil.Factory
+	All     bool
+	JSON    bool
+}
+
+// NewCmdList parses `warroom approvals list`; runF replaces the run in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "Pending requests (--all: every request, newest first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd, opts)
+		},
+	}
+	c.Flags().BoolVar(&opts.All, "all", false, "every request, not only pending ones")
+	cmdutil.AddJSONFlag(c, &opts.JSON)
+	return c
+}
+
+func listRun(cmd *cobra.Command, opts *ListOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	conn, _, err := f.Open(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var incID int64
+	if f.Incident != "" {
+		inc, err := incident.BySlug(ctx, conn, f.Incident)
+		if err != nil {
+			return err
+		}
+		incID = inc.ID
+	}
+	var as []access.Approval
+	if opts.All {
+		as, err = access.Approvals(ctx, conn, incID, 200)
+	} else {
+		as, err = access.Pending(ctx, conn, incID)
+	}
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return cmdutil.WriteJSON(f.Out, as)
+	}
+	loc := f.DisplayZone(ctx, conn)
+	rows := make([][]string, 0, len(as))
+	for _, a := range as {
+		decided := ""
+		if a.DecidedBy != nil {
+			decided = *a.DecidedBy
+		}
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), string(a.Payload), a.Reason,
+			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided,
+			time.Until(a.ExpiresAt).Round(time.Minute).String()})
+	}
+	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},
+		{Title: "PAYLOAD"}, {Title: "REASON"}, {Title: "BY"}, {Title: "AT"}, {Title: "STATE"},
+		{Title: "DECIDED BY"}, {Title: "EXPIRES IN"}}, rows)
+}

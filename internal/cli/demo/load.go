@@ -1,0 +1,72 @@
+package democmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"warroom/compensation"
+	"warroom/demo"
+	"warroom/internal/cli/cmdutil"
+)
+
+// LoadOptions are `warroom demo load`'s.
+type LoadOptions struct {
+	Factory *cmdutil.Factory
+	JSON    bool
+}
+
+// NewCmdLoad parses `warroom demo load`; runF replaces the run in tests.
+func NewCmdLoad(f *cmdutil.Factory, runF func(*LoadOptions) error) *cobra.Command {
+	opts := &LoadOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "load",
+		Short: "Load the demo incident, its fund and a synthetic merchant population",
+		Long: `Load writes the demo incident, its timeline, restore plan, accountability,
+compensation fund and a few thousand synthetic merchants with claims and
+payouts, in one transaction. It refuses when the incident is already there.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return loadRun(cmd, opts)
+		},
+	}
+	cmdutil.AddJSONFlag(c, &opts.JSON)
+	return c
+}
+
+func loadRun(cmd *cobra.Command, opts *LoadOptions) error {
+	conn, err := opts.Factory.OpenAdmin(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	s, err := demo.Load(cmd.Context(), conn)
+	if errors.Is(err, demo.ErrAlreadyLoaded) {
+		return fmt.Errorf("%w; nothing changed (open it with `warroom --incident %s`)", err, demo.Slug())
+	}
+	if err != nil {
+		return err
+	}
+	out := opts.Factory.Out
+	if opts.JSON {
+		return cmdutil.WriteJSON(out, s)
+	}
+	fmt.Fprintf(out, "Loaded demo incident %s\n\n", s.Slug)
+	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "LOADED"}, {Title: "", Right: true}}, [][]string{
+		{"timeline entries", fmt.Sprint(s.Entries)},
+		{"milestones", fmt.Sprintf("%d (%d updates)", s.Milestones, s.Updates)},
+		{"people", fmt.Sprintf("%d (%d findings)", s.People, s.Findings)},
+		{"remediation measures", fmt.Sprintf("%d (%d action items)", s.Measures, s.ActionItems)},
+		{"contributors", fmt.Sprintf("%d (%d receipts)", s.Contributors, s.Contributions)},
+		{"merchants", fmt.Sprint(s.Merchants)},
+		{"claims", fmt.Sprint(s.Claims)},
+		{"payouts", fmt.Sprintf("%d (%d approved by a second person)", s.Payouts, s.ApprovedPayouts)},
+		{"pledged", compensation.FormatFen(s.PledgedFen)},
+		{"received", compensation.FormatFen(s.ReceivedFen)},
+		{"paid", compensation.FormatFen(s.PaidFen)},
+	})
+}

@@ -1,0 +1,65 @@
+package merchants
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/incident"
+	"warroom/internal/cli/cmdutil"
+)
+
+// ImportOptions are `warroom merchants import`'s.
+type ImportOptions struct {
+	Factory *cmdutil.Factory
+	File    string
+	JSON    bool
+}
+
+// NewCmdImport parses `warroom merchants import`; runF replaces the run in tests.
+func NewCmdImport(f *cmdutil.Factory, runF func(*ImportOptions) error) *cobra.Command {
+	opts := &ImportOptions{Factory: f}
+	const short = "Import merchants: header merchant_id,name,industry"
+	c := &cobra.Command{
+		Use:   "import FILE.csv",
+		Short: short,
+		Long:  short + cmdutil.ImportLong,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return importRun(cmd, opts)
+		},
+	}
+	cmdutil.AddJSONFlag(c, &opts.JSON)
+	return c
+}
+
+func importRun(cmd *cobra.Command, opts *ImportOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	var res compensation.MerchantImport
+	err := f.ImportFile(ctx, opts.File, opts.JSON, func(conn *sqlx.DB, inc incident.Incident, file *os.File, progress compensation.Progress) error {
+		return db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) (err error) {
+			res, err = compensation.ImportMerchants(ctx, tx, inc.ID, file.Name(), file, progress)
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return cmdutil.WriteJSON(f.Out, res)
+	}
+	if res.AlreadyImported {
+		fmt.Fprintf(f.Out, "%s was already imported at %s: nothing changed\n", cmdutil.CleanLine(res.File), res.ImportedAt.Format("2006-01-02 15:04"))
+		return nil
+	}
+	fmt.Fprintf(f.Out, "imported %d merchants from %s\n", res.Merchants, cmdutil.CleanLine(res.File))
+	return nil
+}

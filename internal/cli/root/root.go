@@ -1,0 +1,78 @@
+// Package root is the warroom command tree: the root command (the
+// console) and every noun under it, each in a package of its own under
+// internal/cli/<noun>.
+package root
+
+import (
+	"context"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"warroom/internal/cli/approvals"
+	"warroom/internal/cli/audit"
+	"warroom/internal/cli/claims"
+	"warroom/internal/cli/cmdutil"
+	dbcmd "warroom/internal/cli/db"
+	democmd "warroom/internal/cli/demo"
+	"warroom/internal/cli/fund"
+	initcmd "warroom/internal/cli/init"
+	"warroom/internal/cli/margins"
+	"warroom/internal/cli/merchant"
+	"warroom/internal/cli/merchants"
+	"warroom/internal/cli/milestone"
+	"warroom/internal/cli/milestones"
+	"warroom/internal/cli/sales"
+	"warroom/internal/cli/timeline"
+	"warroom/internal/cli/user"
+	"warroom/textsafe"
+)
+
+// Run executes one command line and returns the process exit code.
+// Everything it prints passes through textsafe.Writer: messages quote
+// database and file text, and none of it may reach the terminal as an
+// escape sequence.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := &cmdutil.Factory{Out: textsafe.NewWriter(stdout), ErrOut: textsafe.NewWriter(stderr)}
+	return Execute(ctx, f, args)
+}
+
+// Execute runs args on the tree built for f, printing the error, if any,
+// on f.ErrOut, and returns the exit code.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewCmdRoot(f)
+	root.SetArgs(args)
+	root.SetOut(f.Out)
+	root.SetErr(f.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	cmdutil.PrintError(f.ErrOut, err)
+	return cmdutil.ExitCode(err)
+}
+
+// NewCmdRoot is `warroom`: the console, with every command under it.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	root := newCmdConsole(f, nil)
+	f.Bind(root)
+	root.AddCommand(
+		fund.NewCmdFund(f, nil),
+		timeline.NewCmdTimeline(f),
+		milestones.NewCmdMilestones(f, nil),
+		milestone.NewCmdMilestone(f),
+		dbcmd.NewCmdDB(f),
+		democmd.NewCmdDemo(f),
+		merchants.NewCmdMerchants(f),
+		sales.NewCmdSales(f),
+		margins.NewCmdMargins(f),
+		claims.NewCmdClaims(f),
+		merchant.NewCmdMerchant(f),
+		user.NewCmdUser(f),
+		approvals.NewCmdApprovals(f),
+		audit.NewCmdAudit(f),
+		initcmd.NewCmdInit(f, nil),
+	)
+	cmdutil.MarkArgErrorsAsUsage(root)
+	return root
+}
