@@ -63,6 +63,10 @@ func GenerateFiles(dir string, n int) (demo.GenerateStats, error) {
 	if n <= 0 || n > demo.MaxGenerated {
 		return demo.GenerateStats{}, &db.FieldError{Field: "--merchants", Reason: fmt.Sprintf("%d: want 1 to %d", n, demo.MaxGenerated)}
 	}
+	// The directory is made as `mkdir -p` would: a new user names one.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return demo.GenerateStats{}, err
+	}
 	mf, err := os.Create(filepath.Join(dir, "merchants.csv"))
 	if err != nil {
 		return demo.GenerateStats{}, err
