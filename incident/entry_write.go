@@ -66,7 +66,7 @@ func (in EntryInput) precision() string {
 }
 
 const entryColumns = `id, incident_id, kind, title, body, precision, planned_start, planned_end,
-	actual_start, actual_end, author, created_at, updated_at, version`
+	actual_start, actual_end, author, audience, next_update_at, created_at, updated_at, version`
 
 // AddEntry writes a new timeline entry, authored by the transaction's actor.
 func AddEntry(ctx context.Context, q db.Querier, incidentID int64, in EntryInput) (Entry, error) {
