@@ -28,7 +28,9 @@ type EntryInput struct {
 }
 
 func (in EntryInput) validate() error {
-	if !slices.Contains(Kinds, in.Kind) {
+	// An update is corrected like any entry (its audience and promise stay);
+	// a new one is posted with PostUpdate, which asks for them.
+	if !slices.Contains(Kinds, in.Kind) && in.Kind != "update" {
 		return db.Invalid("kind", "%q is not one of %s", in.Kind, strings.Join(Kinds, ", "))
 	}
 	if strings.TrimSpace(in.Title) == "" {
@@ -74,6 +76,9 @@ func AddEntry(ctx context.Context, q db.Querier, incidentID int64, in EntryInput
 	if err := in.validate(); err != nil {
 		return e, err
 	}
+	if in.Kind == "update" {
+		return e, db.Invalid("kind", "post a stakeholder update with its audience (PostUpdate)")
+	}
 	ps, pe, as, ae := in.columns()
 	err := q.GetContext(ctx, &e, `
 		INSERT INTO timeline_entries (incident_id, kind, title, body, precision,
@@ -101,6 +106,12 @@ func EditEntry(ctx context.Context, q db.Querier, id int64, expectVersion int, i
 			return e, fmt.Errorf("timeline entry %d: %w", id, db.ErrNotFound)
 		}
 		return e, err
+	}
+	if slices.Contains(LifecycleKinds, cur.Kind) {
+		return e, db.Invalid("kind", "a %s entry records a decision and is not edited", cur.Kind)
+	}
+	if (cur.Kind == "update") != (in.Kind == "update") {
+		return e, db.Invalid("kind", "an update stays an update, and another entry does not become one")
 	}
 	if expectVersion != 0 && cur.Version != expectVersion {
 		var by string

@@ -337,3 +337,40 @@ func TestListShowsCommanderAndDurations(t *testing.T) {
 		t.Fatalf("resolved one: %+v", got)
 	}
 }
+
+func TestUpdatesAreCorrectedButLifecycleEntriesAreNot(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := declare(t, conn, "alice", incident.Declaration{Title: "Checkout down", Severity: "sev1"})
+	var up incident.Entry
+	err := as(t, conn, "alice", func(tx *sqlx.Tx) (err error) {
+		up, err = incident.PostUpdate(ctx, tx, inc.ID, incident.UpdateInput{Audience: "executives", Text: "Checkout fails", NextIn: time.Hour})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(id int64, in incident.EntryInput) (incident.Entry, error) {
+		var e incident.Entry
+		err := as(t, conn, "alice", func(tx *sqlx.Tx) (err error) {
+			e, err = incident.EditEntry(ctx, tx, id, 0, in)
+			return err
+		})
+		return e, err
+	}
+	fixed, err := edit(up.ID, incident.EntryInput{Kind: "update", Title: "Checkout fails for cards", At: *up.ActualStart})
+	if err != nil || fixed.Title != "Checkout fails for cards" || fixed.Audience == nil || *fixed.Audience != "executives" ||
+		fixed.NextUpdateAt == nil || !fixed.NextUpdateAt.Equal(*up.NextUpdateAt) {
+		t.Fatalf("corrected update %+v, %v", fixed, err)
+	}
+	_, err = edit(up.ID, incident.EntryInput{Kind: "note", Title: "x", At: *up.ActualStart})
+	wantField(t, err, "kind")
+	declared := entriesOfKind(t, conn, inc.ID, "declared")[0]
+	_, err = edit(declared.ID, incident.EntryInput{Kind: "note", Title: "x", At: declared.At()})
+	wantField(t, err, "kind")
+	err = as(t, conn, "alice", func(tx *sqlx.Tx) error {
+		_, err := incident.AddEntry(ctx, tx, inc.ID, incident.EntryInput{Kind: "update", Title: "x", At: time.Now()})
+		return err
+	})
+	wantField(t, err, "kind")
+}
