@@ -43,7 +43,11 @@ type ActionItem struct {
 	Owner     string     `db:"owner" json:"owner"`
 	Status    string     `db:"status" json:"status"`
 	Due       *time.Time `db:"due" json:"due"`
-	Version   int        `db:"version" json:"version"`
+	// Reason says why an item is won't do (required then).
+	Reason    string    `db:"reason" json:"reason,omitempty"`
+	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	UpdatedBy string    `db:"updated_by" json:"updated_by"`
+	Version   int       `db:"version" json:"version"`
 }
 
 // Accountability is who answered for what, and the plan to fix it.
@@ -90,7 +94,7 @@ func LoadAccountability(ctx context.Context, q db.Querier, incidentID int64) (Ac
 	}
 	var items []ActionItem
 	err = q.SelectContext(ctx, &items, `
-		SELECT a.id, a.measure_id, a.title, a.owner, a.status, a.due, a.version
+		SELECT `+actionColumnsOf("a")+`
 		FROM action_items a JOIN remediation_measures m ON m.id = a.measure_id
 		WHERE m.incident_id = $1 ORDER BY m.position, a.position`, incidentID)
 	if err != nil {

@@ -28,7 +28,9 @@ type EntryInput struct {
 }
 
 func (in EntryInput) validate() error {
-	if !slices.Contains(Kinds, in.Kind) {
+	// An update is corrected like any entry (its audience and promise stay);
+	// a new one is posted with PostUpdate, which asks for them.
+	if !slices.Contains(Kinds, in.Kind) && in.Kind != "update" {
 		return db.Invalid("kind", "%q is not one of %s", in.Kind, strings.Join(Kinds, ", "))
 	}
 	if strings.TrimSpace(in.Title) == "" {
@@ -66,13 +68,16 @@ func (in EntryInput) precision() string {
 }
 
 const entryColumns = `id, incident_id, kind, title, body, precision, planned_start, planned_end,
-	actual_start, actual_end, author, created_at, updated_at, version`
+	actual_start, actual_end, author, audience, next_update_at, created_at, updated_at, version`
 
 // AddEntry writes a new timeline entry, authored by the transaction's actor.
 func AddEntry(ctx context.Context, q db.Querier, incidentID int64, in EntryInput) (Entry, error) {
 	var e Entry
 	if err := in.validate(); err != nil {
 		return e, err
+	}
+	if in.Kind == "update" {
+		return e, db.Invalid("kind", "post a stakeholder update with its audience (PostUpdate)")
 	}
 	ps, pe, as, ae := in.columns()
 	err := q.GetContext(ctx, &e, `
@@ -101,6 +106,12 @@ func EditEntry(ctx context.Context, q db.Querier, id int64, expectVersion int, i
 			return e, fmt.Errorf("timeline entry %d: %w", id, db.ErrNotFound)
 		}
 		return e, err
+	}
+	if slices.Contains(LifecycleKinds, cur.Kind) {
+		return e, db.Invalid("kind", "a %s entry records a decision and is not edited", cur.Kind)
+	}
+	if (cur.Kind == "update") != (in.Kind == "update") {
+		return e, db.Invalid("kind", "an update stays an update, and another entry does not become one")
 	}
 	if expectVersion != 0 && cur.Version != expectVersion {
 		var by string

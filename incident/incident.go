@@ -23,6 +23,8 @@ type Incident struct {
 	StartedAt  time.Time  `db:"started_at" json:"started_at"`
 	ResolvedAt *time.Time `db:"resolved_at" json:"resolved_at"`
 	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt  time.Time  `db:"updated_at" json:"updated_at"`
+	UpdatedBy  string     `db:"updated_by" json:"updated_by"`
 	Version    int        `db:"version" json:"version"`
 }
 
@@ -39,7 +41,7 @@ func (i Incident) Location() *time.Location {
 func (i Incident) Open() bool { return i.ResolvedAt == nil }
 
 const incidentColumns = `id, slug, title, summary, time_zone, status, severity,
-	started_at, resolved_at, created_at, version`
+	started_at, resolved_at, created_at, updated_at, updated_by, version`
 
 // Current is the incident a console opens by default: the most recently
 // started open one, or the most recently started of all when none is open.
@@ -76,12 +78,4 @@ func Resolve(ctx context.Context, q db.Querier, slug string) (Incident, error) {
 		return Current(ctx, q)
 	}
 	return BySlug(ctx, q, slug)
-}
-
-// List returns every incident, newest first.
-func List(ctx context.Context, q db.Querier) ([]Incident, error) {
-	var out []Incident
-	err := q.SelectContext(ctx, &out, `SELECT `+incidentColumns+` FROM incidents
-		ORDER BY started_at DESC, id DESC`)
-	return out, db.MapError(err)
 }

@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 func addIncident(t *testing.T, conn *sqlx.DB, slug, started string, resolved any) int64 {
 	t.Helper()
-	status := "open"
+	status := "investigating"
 	if resolved != nil {
 		status = "resolved"
 	}

@@ -21,13 +21,22 @@ type Entry struct {
 	ActualStart  *time.Time `db:"actual_start" json:"actual_start"`
 	ActualEnd    *time.Time `db:"actual_end" json:"actual_end"`
 	Author       string     `db:"author" json:"author"`
+	// Audience and NextUpdateAt are set on stakeholder updates (kind "update").
+	Audience     *string    `db:"audience" json:"audience,omitempty"`
+	NextUpdateAt *time.Time `db:"next_update_at" json:"next_update_at,omitempty"`
 	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
 	UpdatedAt    time.Time  `db:"updated_at" json:"updated_at"`
 	Version      int        `db:"version" json:"version"`
 }
 
-// Kinds are the entry kinds the schema accepts, in the order a legend shows them.
+// Kinds are the entry kinds a person writes as an entry, in the order a
+// legend shows them.
 var Kinds = []string{"window", "outage", "restore", "recovery", "rehearsal", "cutover", "comms", "note"}
+
+// LifecycleKinds are written by the database when the incident is declared
+// or its status, severity or people on duty change; nobody writes or edits
+// them directly. A stakeholder update is kind "update" (PostUpdate).
+var LifecycleKinds = []string{"declared", "status", "severity", "role"}
 
 // At is when the entry happened, or is planned to when it has not happened.
 func (e Entry) At() time.Time {
@@ -56,8 +65,7 @@ func (e Entry) Planned() bool { return e.ActualStart == nil }
 func Timeline(ctx context.Context, q db.Querier, incidentID int64) ([]Entry, error) {
 	var out []Entry
 	err := q.SelectContext(ctx, &out, `
-		SELECT id, incident_id, kind, title, body, precision, planned_start, planned_end,
-		       actual_start, actual_end, author, created_at, updated_at, version
+		SELECT `+entryColumns+`
 		FROM timeline_entries
 		WHERE incident_id = $1 AND voided_at IS NULL
 		ORDER BY COALESCE(actual_start, planned_start), id`, incidentID)

@@ -12,6 +12,21 @@ type ETA struct {
 	Reason string // why there is no projection ("too little history")
 }
 
+// Reasons an ETA gives instead of a time, for the rules below.
+const (
+	// ReasonBlocked: a blocked milestone waits on something its rate of
+	// progress says nothing about; it shows "blocked", never a time.
+	ReasonBlocked = "blocked"
+	// ReasonNoEstimate: the projection lies beyond Horizon, which only a
+	// rate near zero produces; such a date is noise, not a plan.
+	ReasonNoEstimate = "no estimate"
+)
+
+// Horizon is the furthest a projection may reach past its latest reading
+// and still be shown as a time. A restore is planned in hours and days; a
+// projection a month out says the work has all but stopped.
+const Horizon = 30 * 24 * time.Hour
+
 // recentPoints is how many of the latest progress readings the rate is
 // taken over: enough to smooth one lucky jump, few enough to follow a change
 // of pace.
@@ -44,8 +59,12 @@ func projectPoints(pts []point) ETA {
 		return ETA{Reason: "no progress recently"}
 	}
 	span := last.at.Sub(first.at)
-	remaining := time.Duration(float64(span) * float64(100-last.progress) / float64(gained))
-	return ETA{At: last.at.Add(remaining), OK: true}
+	// Compared as a float first: a near-zero rate must not overflow a Duration.
+	remaining := float64(span) * float64(100-last.progress) / float64(gained)
+	if remaining > float64(Horizon) {
+		return ETA{Reason: ReasonNoEstimate}
+	}
+	return ETA{At: last.at.Add(time.Duration(remaining)), OK: true}
 }
 
 // Project is a milestone's ETA from its recent rate of progress.
@@ -56,6 +75,9 @@ func Project(m Milestone, history []Update) ETA {
 			at = *m.ActualEnd
 		}
 		return ETA{At: at, OK: true, Reason: "done"}
+	}
+	if m.Status == "blocked" {
+		return ETA{Reason: ReasonBlocked}
 	}
 	// Only the latest readings count: a long history costs no more.
 	history = history[max(0, len(history)-recentPoints):]

@@ -117,3 +117,39 @@ func TestProjectIgnoresOldHistory(t *testing.T) {
 		t.Fatalf("recent only %+v, with older readings %+v", a, b)
 	}
 }
+
+func TestBlockedMilestoneHasNoETA(t *testing.T) {
+	// A steady rate that would project a time if the milestone were running.
+	hist := []Update{upd(1, 0, 10), upd(1, 10, 50)}
+	m := Milestone{ID: 1, Status: "blocked", Progress: 50, UpdatedAt: t0.Add(10 * time.Hour)}
+	if eta := Project(m, hist); eta.OK || eta.Reason != ReasonBlocked {
+		t.Fatalf("blocked: %+v, want no ETA with reason %q", eta, ReasonBlocked)
+	}
+	m.Status = "in_progress"
+	if eta := Project(m, hist); !eta.OK {
+		t.Fatalf("the same history in progress projects: %+v", eta)
+	}
+}
+
+func TestETABeyondHorizonIsNoEstimate(t *testing.T) {
+	// 1% in 10h with 89% left: 890h, past the 30-day horizon (720h).
+	m := Milestone{ID: 1, Status: "in_progress", Progress: 11, UpdatedAt: t0.Add(10 * time.Hour)}
+	if eta := Project(m, []Update{upd(1, 0, 10), upd(1, 10, 11)}); eta.OK || eta.Reason != ReasonNoEstimate {
+		t.Fatalf("crawling: %+v, want %q", eta, ReasonNoEstimate)
+	}
+	// 1% in 5h with 89% left: 445h, inside the horizon.
+	m.UpdatedAt = t0.Add(5 * time.Hour)
+	if eta := Project(m, []Update{upd(1, 0, 10), upd(1, 5, 11)}); !eta.OK || !eta.At.Equal(t0.Add(450*time.Hour)) {
+		t.Fatalf("slow but sane: %+v", eta)
+	}
+	// The whole restore follows the same rule: 1% over 100h for the plan.
+	ms := []Milestone{{ID: 1, Status: "in_progress", Progress: 11}}
+	if eta := ProjectOverall(ms, map[int64][]Update{1: {upd(1, 0, 10), upd(1, 100, 11)}}); eta.OK || eta.Reason != ReasonNoEstimate {
+		t.Fatalf("overall crawling: %+v", eta)
+	}
+	// A rate so small a Duration would overflow still says no estimate.
+	slow := []point{{t0, 0}, {t0.Add(200 * 365 * 24 * time.Hour), 1}}
+	if eta := projectPoints(slow); eta.OK || eta.Reason != ReasonNoEstimate {
+		t.Fatalf("overflowing rate: %+v", eta)
+	}
+}
