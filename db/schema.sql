@@ -125,6 +125,49 @@ END $_$;
 
 
 --
+-- Name: warroom_assign_role(bigint, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    inc    incidents;
+    v_role text := lower(btrim(COALESCE(p_role, '')));
+    v_person text := btrim(COALESCE(p_person, ''));
+    prev   text;
+    id     bigint;
+BEGIN
+    PERFORM warroom_require_incident_command(p_incident, 'assign roles');
+    inc := warroom_lock_incident(p_incident, 0);
+    IF v_role !~ '^[a-z][a-z0-9_-]{0,39}$' THEN
+        RAISE EXCEPTION 'role %: a word of lower-case letters, digits, - or _ (commander, deputy, scribe, comms-lead...)', p_role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_person = '' THEN
+        RAISE EXCEPTION 'who holds the role must be named' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT r.person INTO prev FROM incident_roles r
+    WHERE r.incident_id = p_incident AND r.role = v_role AND r.ended_at IS NULL FOR UPDATE;
+    IF prev = v_person THEN
+        RAISE EXCEPTION '% is already % of incident %', v_person, v_role, inc.slug USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE incident_roles r SET ended_at = now()
+    WHERE r.incident_id = p_incident AND r.role = v_role AND r.ended_at IS NULL;
+    INSERT INTO incident_roles (incident_id, role, person, assigned_by)
+    VALUES (p_incident, v_role, v_person, warroom_actor()) RETURNING incident_roles.id INTO id;
+    INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
+    VALUES (p_incident, 'role',
+            CASE WHEN v_role = 'commander' AND prev IS NOT NULL THEN format('Command handed from %s to %s', prev, v_person)
+                 WHEN prev IS NOT NULL THEN format('%s takes over as %s from %s', v_person, v_role, prev)
+                 ELSE format('%s is %s', v_person, v_role) END,
+            '', GREATEST(now(), inc.started_at), warroom_actor());
+    RETURN id;
+END $_$;
+
+
+--
 -- Name: warroom_attach_merchants(bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -693,6 +736,51 @@ END $_$;
 
 
 --
+-- Name: warroom_declare_incident(text, text, text, timestamp with time zone, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    me    text := warroom_actor();
+    v_at  timestamptz := COALESCE(p_started_at, now());
+    base  text;
+    v_slug text := NULLIF(btrim(COALESCE(p_slug, '')), '');
+    n     integer := 1;
+    inc   bigint;
+BEGIN
+    IF NOT warroom_has_any_role(ARRAY['commander', 'engineer']) THEN
+        RAISE EXCEPTION '% may not declare an incident: needs the commander or engineer role', me
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF v_at > now() + interval '5 minutes' THEN
+        RAISE EXCEPTION 'started_at % is in the future', v_at USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_slug IS NULL THEN
+        base := left(btrim(regexp_replace(lower(COALESCE(p_title, '')), '[^a-z0-9]+', '-', 'g'), '-'), 40);
+        base := btrim(base, '-');
+        base := CASE WHEN base = '' THEN 'incident' ELSE base END || '-' || to_char(v_at AT TIME ZONE 'UTC', 'YYYYMMDD');
+        v_slug := base;
+        WHILE EXISTS (SELECT 1 FROM incidents i WHERE i.slug = v_slug) LOOP
+            n := n + 1;
+            v_slug := base || '-' || n;
+        END LOOP;
+    END IF;
+    INSERT INTO incidents (slug, title, summary, time_zone, status, severity, started_at, updated_by)
+    VALUES (v_slug, btrim(COALESCE(p_title, '')), btrim(COALESCE(p_summary, '')), COALESCE(NULLIF(p_zone, ''), 'UTC'),
+            'investigating', p_severity, v_at, me)
+    RETURNING id INTO inc;
+    INSERT INTO incident_roles (incident_id, role, person, assigned_by) VALUES (inc, 'commander', me, me);
+    INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
+    VALUES (inc, 'declared', format('Declared %s: %s', p_severity, btrim(p_title)),
+            format('Commander: %s', me), v_at, me);
+    RETURN inc;
+END $$;
+
+
+--
 -- Name: warroom_drop_sales_totals(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1074,6 +1162,29 @@ END $$;
 
 
 --
+-- Name: warroom_guard_lifecycle_entry(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_guard_lifecycle_entry() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF warroom_privileged() THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.kind IN ('declared', 'status', 'severity', 'role')
+       OR (TG_OP = 'UPDATE' AND OLD.kind IN ('declared', 'status', 'severity', 'role')) THEN
+        RAISE EXCEPTION 'timeline entries of kind % are written by the database when the incident changes',
+            CASE WHEN TG_OP = 'UPDATE' AND OLD.kind IN ('declared', 'status', 'severity', 'role') THEN OLD.kind ELSE NEW.kind END
+            USING ERRCODE = 'insufficient_privilege', TABLE = 'timeline_entries', COLUMN = 'kind',
+                  HINT = 'declare, change status or severity, or assign a role instead';
+    END IF;
+    RETURN NEW;
+END $$;
+
+
+--
 -- Name: warroom_guard_margin_rates(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1266,6 +1377,18 @@ $$;
 
 
 --
+-- Name: warroom_incident_commander(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_incident_commander(p_incident bigint) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT person FROM incident_roles WHERE incident_id = p_incident AND role = 'commander' AND ended_at IS NULL
+$$;
+
+
+--
 -- Name: warroom_insert_only(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1340,6 +1463,72 @@ BEGIN
     LOCK TABLE payouts, plan_changes IN SHARE ROW EXCLUSIVE MODE;
     RETURN NULL;
 END $$;
+
+
+--
+-- Name: incidents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.incidents (
+    id bigint NOT NULL,
+    slug text NOT NULL,
+    title text NOT NULL,
+    summary text DEFAULT ''::text NOT NULL,
+    time_zone text DEFAULT 'UTC'::text NOT NULL,
+    status text DEFAULT 'investigating'::text NOT NULL,
+    severity text DEFAULT 'sev2'::text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    resolved_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text DEFAULT public.warroom_actor() NOT NULL,
+    CONSTRAINT incidents_check CHECK (((resolved_at IS NULL) OR (resolved_at >= started_at))),
+    CONSTRAINT incidents_check1 CHECK (((status = 'resolved'::text) = (resolved_at IS NOT NULL))),
+    CONSTRAINT incidents_severity_check CHECK ((severity = ANY (ARRAY['sev1'::text, 'sev2'::text, 'sev3'::text, 'sev4'::text]))),
+    CONSTRAINT incidents_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT incidents_status_check CHECK ((status = ANY (ARRAY['investigating'::text, 'identified'::text, 'monitoring'::text, 'resolved'::text]))),
+    CONSTRAINT incidents_time_zone_check CHECK ((('2000-01-01 00:00:00+00'::timestamp with time zone AT TIME ZONE time_zone) IS NOT NULL)),
+    CONSTRAINT incidents_title_check CHECK ((btrim(title) <> ''::text))
+);
+
+
+--
+-- Name: warroom_lock_incident(bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_lock_incident(p_incident bigint, p_version integer) RETURNS public.incidents
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    inc incidents;
+BEGIN
+    SELECT * INTO inc FROM incidents WHERE id = p_incident FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no incident %', p_incident USING ERRCODE = 'no_data_found';
+    END IF;
+    IF COALESCE(p_version, 0) <> 0 AND inc.version <> p_version THEN
+        RAISE EXCEPTION 'incident % was changed by % (version %, not %)', inc.slug, inc.updated_by, inc.version, p_version
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+    RETURN inc;
+END $$;
+
+
+--
+-- Name: warroom_next_update_due(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_next_update_due(p_incident bigint) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN (SELECT status FROM incidents WHERE id = p_incident) = 'resolved' THEN NULL
+                ELSE (SELECT next_update_at FROM timeline_entries
+                      WHERE incident_id = p_incident AND kind = 'update' AND voided_at IS NULL
+                      ORDER BY actual_start DESC, id DESC LIMIT 1) END
+$$;
 
 
 --
@@ -1693,6 +1882,99 @@ END $$;
 
 
 --
+-- Name: warroom_require_incident_command(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_require_incident_command(p_incident bigint, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    cmd text := warroom_incident_commander(p_incident);
+BEGIN
+    IF warroom_has_role('commander') OR (warroom_has_role('engineer') AND cmd = warroom_actor()) THEN
+        RETURN;
+    END IF;
+    RAISE EXCEPTION '% may not % of incident %: only its commander (%) or a warroom commander may',
+        warroom_actor(), what, p_incident, COALESCE(cmd, 'none named')
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+
+--
+-- Name: warroom_set_incident_severity(bigint, text, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    inc  incidents;
+    note text := btrim(COALESCE(p_note, ''));
+    v    integer;
+BEGIN
+    PERFORM warroom_require_incident_command(p_incident, 'change the severity');
+    inc := warroom_lock_incident(p_incident, p_version);
+    IF p_severity IS NULL OR p_severity NOT IN ('sev1', 'sev2', 'sev3', 'sev4') THEN
+        RAISE EXCEPTION 'severity %: use sev1, sev2, sev3 or sev4', p_severity USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_severity = inc.severity THEN
+        RAISE EXCEPTION 'incident % is already %', inc.slug, p_severity USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF note = '' THEN
+        RAISE EXCEPTION 'a severity change needs a note saying why' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE incidents SET severity = p_severity, updated_at = now(), updated_by = warroom_actor()
+    WHERE id = p_incident RETURNING version INTO v;
+    INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
+    VALUES (p_incident, 'severity', format('Severity: %s -> %s', inc.severity, p_severity),
+            note, GREATEST(now(), inc.started_at), warroom_actor());
+    RETURN v;
+END $$;
+
+
+--
+-- Name: warroom_set_incident_status(bigint, text, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    inc  incidents;
+    note text := btrim(COALESCE(p_note, ''));
+    v    integer;
+BEGIN
+    PERFORM warroom_require_incident_command(p_incident, 'change the status');
+    inc := warroom_lock_incident(p_incident, p_version);
+    IF p_status IS NULL OR p_status NOT IN ('investigating', 'identified', 'monitoring', 'resolved') THEN
+        RAISE EXCEPTION 'status %: use investigating, identified, monitoring or resolved', p_status
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_status = inc.status THEN
+        RAISE EXCEPTION 'incident % is already %', inc.slug, p_status USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF inc.status = 'resolved' AND note = '' THEN
+        RAISE EXCEPTION 'reopening incident % needs a note saying why', inc.slug
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE incidents SET status = p_status,
+        resolved_at = CASE WHEN p_status = 'resolved' THEN GREATEST(now(), started_at) END,
+        updated_at = now(), updated_by = warroom_actor()
+    WHERE id = p_incident RETURNING version INTO v;
+    INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
+    VALUES (p_incident, 'status',
+            CASE WHEN inc.status = 'resolved' THEN format('Reopened: %s', p_status)
+                 WHEN p_status = 'resolved' THEN 'Resolved'
+                 ELSE format('Status: %s -> %s', inc.status, p_status) END,
+            note, GREATEST(now(), inc.started_at), warroom_actor());
+    RETURN v;
+END $$;
+
+
+--
 -- Name: warroom_stage_merchants(bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1859,8 +2141,11 @@ CREATE TABLE public.action_items (
     due date,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
-    CONSTRAINT action_items_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'done'::text, 'dropped'::text]))),
-    CONSTRAINT action_items_title_check CHECK ((btrim(title) <> ''::text))
+    reason text DEFAULT ''::text NOT NULL,
+    updated_by text DEFAULT public.warroom_actor() NOT NULL,
+    CONSTRAINT action_items_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'done'::text, 'wont_do'::text]))),
+    CONSTRAINT action_items_title_check CHECK ((btrim(title) <> ''::text)),
+    CONSTRAINT action_items_wont_do_reason CHECK (((status <> 'wont_do'::text) OR (btrim(reason) <> ''::text)))
 );
 
 
@@ -2209,29 +2494,40 @@ COMMENT ON COLUMN public.funds.inkind_value_fen IS 'Internal cost to the fund of
 
 
 --
--- Name: incidents; Type: TABLE; Schema: public; Owner: -
+-- Name: incident_roles; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.incidents (
+CREATE TABLE public.incident_roles (
     id bigint NOT NULL,
-    slug text NOT NULL,
-    title text NOT NULL,
-    summary text DEFAULT ''::text NOT NULL,
-    time_zone text DEFAULT 'UTC'::text NOT NULL,
-    status text DEFAULT 'open'::text NOT NULL,
-    severity text DEFAULT 'sev2'::text NOT NULL,
-    started_at timestamp with time zone NOT NULL,
-    resolved_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    version integer DEFAULT 1 NOT NULL,
-    CONSTRAINT incidents_check CHECK (((resolved_at IS NULL) OR (resolved_at >= started_at))),
-    CONSTRAINT incidents_check1 CHECK (((status = 'resolved'::text) = (resolved_at IS NOT NULL))),
-    CONSTRAINT incidents_severity_check CHECK ((severity = ANY (ARRAY['sev1'::text, 'sev2'::text, 'sev3'::text, 'sev4'::text]))),
-    CONSTRAINT incidents_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
-    CONSTRAINT incidents_status_check CHECK ((status = ANY (ARRAY['open'::text, 'monitoring'::text, 'resolved'::text]))),
-    CONSTRAINT incidents_time_zone_check CHECK ((('2000-01-01 00:00:00+00'::timestamp with time zone AT TIME ZONE time_zone) IS NOT NULL)),
-    CONSTRAINT incidents_title_check CHECK ((btrim(title) <> ''::text))
+    incident_id bigint NOT NULL,
+    role text NOT NULL,
+    person text NOT NULL,
+    assigned_by text DEFAULT public.warroom_actor() NOT NULL,
+    assigned_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    CONSTRAINT incident_roles_check CHECK (((ended_at IS NULL) OR (ended_at >= assigned_at))),
+    CONSTRAINT incident_roles_person_check CHECK (((btrim(person) <> ''::text) AND (length(person) <= 100))),
+    CONSTRAINT incident_roles_role_check CHECK ((role ~ '^[a-z][a-z0-9_-]{0,39}$'::text))
 );
+
+
+--
+-- Name: incident_roles_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.incident_roles_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: incident_roles_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.incident_roles_id_seq OWNED BY public.incident_roles.id;
 
 
 --
@@ -2671,12 +2967,17 @@ CREATE TABLE public.timeline_entries (
     voided_by text,
     void_reason text,
     void_approval bigint,
+    audience text,
+    next_update_at timestamp with time zone,
+    CONSTRAINT timeline_entries_audience_check CHECK ((audience = ANY (ARRAY['internal'::text, 'executives'::text, 'customers'::text]))),
     CONSTRAINT timeline_entries_check CHECK (((planned_start IS NOT NULL) OR (actual_start IS NOT NULL))),
     CONSTRAINT timeline_entries_check1 CHECK (((planned_end IS NULL) OR (planned_start IS NULL) OR (planned_end >= planned_start))),
     CONSTRAINT timeline_entries_check2 CHECK (((actual_end IS NULL) OR (actual_start IS NULL) OR (actual_end >= actual_start))),
-    CONSTRAINT timeline_entries_kind_check CHECK ((kind = ANY (ARRAY['window'::text, 'outage'::text, 'restore'::text, 'recovery'::text, 'rehearsal'::text, 'cutover'::text, 'comms'::text, 'note'::text]))),
+    CONSTRAINT timeline_entries_kind_check CHECK ((kind = ANY (ARRAY['window'::text, 'outage'::text, 'restore'::text, 'recovery'::text, 'rehearsal'::text, 'cutover'::text, 'comms'::text, 'note'::text, 'update'::text, 'declared'::text, 'status'::text, 'severity'::text, 'role'::text]))),
     CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text]))),
     CONSTRAINT timeline_entries_title_check CHECK ((btrim(title) <> ''::text)),
+    CONSTRAINT timeline_entries_update_audience CHECK (((kind = 'update'::text) = (audience IS NOT NULL))),
+    CONSTRAINT timeline_entries_update_next CHECK (((next_update_at IS NULL) OR ((kind = 'update'::text) AND (next_update_at > COALESCE(actual_start, planned_start))))),
     CONSTRAINT timeline_entries_void CHECK (((voided_at IS NULL) = (voided_by IS NULL)))
 );
 
@@ -2825,6 +3126,13 @@ ALTER TABLE ONLY public.contributors ALTER COLUMN id SET DEFAULT nextval('public
 --
 
 ALTER TABLE ONLY public.findings ALTER COLUMN id SET DEFAULT nextval('public.findings_id_seq'::regclass);
+
+
+--
+-- Name: incident_roles id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.incident_roles ALTER COLUMN id SET DEFAULT nextval('public.incident_roles_id_seq'::regclass);
 
 
 --
@@ -3037,6 +3345,14 @@ ALTER TABLE ONLY public.findings
 
 ALTER TABLE ONLY public.funds
     ADD CONSTRAINT funds_pkey PRIMARY KEY (incident_id);
+
+
+--
+-- Name: incident_roles incident_roles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.incident_roles
+    ADD CONSTRAINT incident_roles_pkey PRIMARY KEY (id);
 
 
 --
@@ -3283,6 +3599,20 @@ CREATE INDEX claims_default_incident_state ON public.claims_default USING btree 
 
 
 --
+-- Name: incident_roles_one_commander; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX incident_roles_one_commander ON public.incident_roles USING btree (incident_id) WHERE ((role = 'commander'::text) AND (ended_at IS NULL));
+
+
+--
+-- Name: incident_roles_one_holder; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX incident_roles_one_holder ON public.incident_roles USING btree (incident_id, role) WHERE (ended_at IS NULL);
+
+
+--
 -- Name: margin_rates_current; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -3357,6 +3687,13 @@ CREATE INDEX sales_totals_merchant ON public.sales_totals USING btree (merchant_
 --
 
 CREATE INDEX timeline_entries_incident_at ON public.timeline_entries USING btree (incident_id, COALESCE(actual_start, planned_start), id);
+
+
+--
+-- Name: timeline_entries_updates; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX timeline_entries_updates ON public.timeline_entries USING btree (incident_id, actual_start DESC, id DESC) WHERE ((kind = 'update'::text) AND (voided_at IS NULL));
 
 
 --
@@ -3483,6 +3820,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.findings REFERENCING OLD TABL
 --
 
 CREATE TRIGGER audit_delete AFTER DELETE ON public.funds REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: incident_roles audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.incident_roles REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -3668,6 +4012,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.funds REFERENCING NEW TABLE A
 
 
 --
+-- Name: incident_roles audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.incident_roles REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: incidents audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -3847,6 +4198,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.findings REFERENCING OLD TABL
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.funds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: incident_roles audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.incident_roles REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4137,6 +4495,13 @@ CREATE TRIGGER guard_fund_terms BEFORE UPDATE ON public.funds FOR EACH ROW EXECU
 
 
 --
+-- Name: timeline_entries guard_lifecycle_entry; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER guard_lifecycle_entry BEFORE INSERT OR UPDATE ON public.timeline_entries FOR EACH ROW EXECUTE FUNCTION public.warroom_guard_lifecycle_entry();
+
+
+--
 -- Name: contributions guard_money; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4200,6 +4565,20 @@ CREATE TRIGGER identity AFTER INSERT ON public.payouts REFERENCING NEW TABLE AS 
 
 
 --
+-- Name: action_items identity_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER identity_insert BEFORE INSERT ON public.action_items FOR EACH ROW EXECUTE FUNCTION public.warroom_stamp_identity('updated_by', 'editor');
+
+
+--
+-- Name: incident_roles identity_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER identity_insert BEFORE INSERT ON public.incident_roles FOR EACH ROW EXECUTE FUNCTION public.warroom_stamp_identity('assigned_by', 'creator');
+
+
+--
 -- Name: margin_rates identity_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4246,6 +4625,27 @@ CREATE TRIGGER identity_insert BEFORE INSERT ON public.sales_imports FOR EACH RO
 --
 
 CREATE TRIGGER identity_insert BEFORE INSERT ON public.timeline_entries FOR EACH ROW EXECUTE FUNCTION public.warroom_stamp_identity('author', 'creator');
+
+
+--
+-- Name: action_items identity_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER identity_update BEFORE UPDATE ON public.action_items FOR EACH ROW WHEN ((new.updated_by IS DISTINCT FROM old.updated_by)) EXECUTE FUNCTION public.warroom_stamp_identity('updated_by', 'editor');
+
+
+--
+-- Name: incident_roles identity_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER identity_update BEFORE UPDATE ON public.incident_roles FOR EACH ROW WHEN ((new.assigned_by IS DISTINCT FROM old.assigned_by)) EXECUTE FUNCTION public.warroom_stamp_identity('assigned_by', 'creator');
+
+
+--
+-- Name: incidents identity_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER identity_update BEFORE UPDATE ON public.incidents FOR EACH ROW WHEN ((new.updated_by IS DISTINCT FROM old.updated_by)) EXECUTE FUNCTION public.warroom_stamp_identity('updated_by', 'editor');
 
 
 --
@@ -4431,6 +4831,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.funds FOR EACH STAT
 
 
 --
+-- Name: incident_roles no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.incident_roles FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
 -- Name: incidents no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4596,6 +5003,13 @@ CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE ON public.findings
 --
 
 CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE ON public.funds FOR EACH ROW EXECUTE FUNCTION public.warroom_notify_row();
+
+
+--
+-- Name: incident_roles notify_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER notify_change AFTER INSERT OR DELETE OR UPDATE ON public.incident_roles FOR EACH ROW EXECUTE FUNCTION public.warroom_notify_row();
 
 
 --
@@ -4819,6 +5233,14 @@ ALTER TABLE ONLY public.funds
 
 
 --
+-- Name: incident_roles incident_roles_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.incident_roles
+    ADD CONSTRAINT incident_roles_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.incidents(id) ON DELETE CASCADE;
+
+
+--
 -- Name: margin_rates margin_rates_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4924,6 +5346,17 @@ GRANT ALL ON FUNCTION public.warroom_approve(p_id bigint, p_note text) TO warroo
 GRANT ALL ON FUNCTION public.warroom_approve(p_id bigint, p_note text) TO warroom_engineer;
 GRANT ALL ON FUNCTION public.warroom_approve(p_id bigint, p_note text) TO warroom_finance;
 GRANT ALL ON FUNCTION public.warroom_approve(p_id bigint, p_note text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_assign_role(p_incident bigint, p_role text, p_person text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_assign_role(p_incident bigint, p_role text, p_person text) TO warroom_viewer;
 
 
 --
@@ -5050,6 +5483,17 @@ GRANT ALL ON FUNCTION public.warroom_compute_first_claims(p_incident bigint, p_o
 
 
 --
+-- Name: FUNCTION warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_declare_incident(p_title text, p_severity text, p_zone text, p_started_at timestamp with time zone, p_slug text, p_summary text) TO warroom_viewer;
+
+
+--
 -- Name: TABLE approvals; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5123,6 +5567,13 @@ REVOKE ALL ON FUNCTION public.warroom_fund_claims_add(p_incident bigint, p_claim
 
 
 --
+-- Name: FUNCTION warroom_guard_lifecycle_entry(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_guard_lifecycle_entry() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_insert_only(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5148,6 +5599,51 @@ REVOKE ALL ON FUNCTION public.warroom_lock_children() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.warroom_lock_claim_children() FROM PUBLIC;
+
+
+--
+-- Name: TABLE incidents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.incidents TO warroom_commander;
+GRANT SELECT ON TABLE public.incidents TO warroom_engineer;
+GRANT SELECT ON TABLE public.incidents TO warroom_finance;
+GRANT SELECT ON TABLE public.incidents TO warroom_viewer;
+
+
+--
+-- Name: COLUMN incidents.title; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(title) ON TABLE public.incidents TO warroom_commander;
+
+
+--
+-- Name: COLUMN incidents.summary; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(summary) ON TABLE public.incidents TO warroom_commander;
+
+
+--
+-- Name: COLUMN incidents.time_zone; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(time_zone) ON TABLE public.incidents TO warroom_commander;
+
+
+--
+-- Name: COLUMN incidents.updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_at) ON TABLE public.incidents TO warroom_commander;
+
+
+--
+-- Name: COLUMN incidents.updated_by; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(updated_by) ON TABLE public.incidents TO warroom_commander;
 
 
 --
@@ -5208,6 +5704,28 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 
 
 --
+-- Name: FUNCTION warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_set_incident_status(p_incident bigint, p_status text, p_note text, p_version integer) TO warroom_viewer;
+
+
+--
 -- Name: FUNCTION warroom_stage_merchants(p_incident bigint); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5250,7 +5768,7 @@ GRANT ALL ON FUNCTION public.warroom_user_revoke(p_name text) TO warroom_viewer;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.action_items TO warroom_commander;
-GRANT SELECT ON TABLE public.action_items TO warroom_engineer;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.action_items TO warroom_engineer;
 GRANT SELECT ON TABLE public.action_items TO warroom_finance;
 GRANT SELECT ON TABLE public.action_items TO warroom_viewer;
 
@@ -5260,6 +5778,7 @@ GRANT SELECT ON TABLE public.action_items TO warroom_viewer;
 --
 
 GRANT USAGE ON SEQUENCE public.action_items_id_seq TO warroom_commander;
+GRANT USAGE ON SEQUENCE public.action_items_id_seq TO warroom_engineer;
 
 
 --
@@ -5522,13 +6041,13 @@ GRANT SELECT ON TABLE public.funds TO warroom_viewer;
 
 
 --
--- Name: TABLE incidents; Type: ACL; Schema: public; Owner: -
+-- Name: TABLE incident_roles; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE public.incidents TO warroom_commander;
-GRANT SELECT ON TABLE public.incidents TO warroom_engineer;
-GRANT SELECT ON TABLE public.incidents TO warroom_finance;
-GRANT SELECT ON TABLE public.incidents TO warroom_viewer;
+GRANT SELECT ON TABLE public.incident_roles TO warroom_commander;
+GRANT SELECT ON TABLE public.incident_roles TO warroom_engineer;
+GRANT SELECT ON TABLE public.incident_roles TO warroom_finance;
+GRANT SELECT ON TABLE public.incident_roles TO warroom_viewer;
 
 
 --
@@ -5725,7 +6244,7 @@ GRANT USAGE ON SEQUENCE public.plan_changes_id_seq TO warroom_commander;
 --
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.remediation_measures TO warroom_commander;
-GRANT SELECT ON TABLE public.remediation_measures TO warroom_engineer;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.remediation_measures TO warroom_engineer;
 GRANT SELECT ON TABLE public.remediation_measures TO warroom_finance;
 GRANT SELECT ON TABLE public.remediation_measures TO warroom_viewer;
 
@@ -5735,6 +6254,7 @@ GRANT SELECT ON TABLE public.remediation_measures TO warroom_viewer;
 --
 
 GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_commander;
+GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_engineer;
 
 
 --

@@ -30,7 +30,7 @@ func TestHeaderShowsResolvedClock(t *testing.T) {
 
 func TestClockTicksWhileOpen(t *testing.T) {
 	conn := demoDB(t)
-	mustExec(t, conn, `UPDATE incidents SET status = 'open', resolved_at = NULL`)
+	mustExec(t, conn, `UPDATE incidents SET status = 'investigating', resolved_at = NULL`)
 	now := time.Date(2020, 2, 25, 14, 3, 0, 0, time.UTC) // 22:03 in Shanghai
 	m := New(conn, Options{Now: func() time.Time { return now }})
 	m = step(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})

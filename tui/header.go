@@ -134,7 +134,7 @@ func severityStyle(st *Styles, sev string) lipgloss.Style {
 
 func incidentStatusStyle(st *Styles, status string) lipgloss.Style {
 	switch status {
-	case "open":
+	case "investigating", "identified":
 		return st.Bad.Bold(true)
 	case "monitoring":
 		return st.Warn.Bold(true)

@@ -72,6 +72,10 @@ func etaText(e recovery.ETA, loc *time.Location, ref time.Time) (short, long str
 		return "stalled", "ETA: no progress recently"
 	case e.Reason == "no history yet":
 		return "no history", "ETA: no history yet"
+	case e.Reason == recovery.ReasonBlocked:
+		return "blocked", "no ETA while blocked"
+	case e.Reason == recovery.ReasonNoEstimate:
+		return "no estimate", "ETA: no estimate (at this rate, beyond " + duration(recovery.Horizon) + ")"
 	}
 	return "too little", "ETA: " + e.Reason
 }
