@@ -49,12 +49,12 @@ default, and removed at the end unless --keep.`,
 				return runF(opts)
 			}
 			ctx := cmd.Context()
-			conn, src, err := f.OpenOwner(ctx)
+			conn, url, err := openOwner(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			return runBench(ctx, f.Out, conn, src.URL, opts)
+			return runBench(ctx, f.Out, conn, url, opts)
 		},
 	}
 	c.Flags().IntVar(&opts.Merchants, "merchants", 1_000_000, "merchants to generate")

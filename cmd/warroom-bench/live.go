@@ -73,12 +73,12 @@ console opens it by default) and removed at the end unless --keep.`,
 				return runF(opts)
 			}
 			ctx := cmd.Context()
-			conn, src, err := f.OpenOwner(ctx)
+			conn, url, err := openOwner(ctx, f)
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
-			return runBenchLive(ctx, f.Out, conn, db.WithLibpqDefaults(src.URL), opts)
+			return runBenchLive(ctx, f.Out, conn, db.WithLibpqDefaults(url), opts)
 		},
 	}
 	c.Flags().StringVar(&consoles, "consoles", "1,10,50", "comma-separated console counts")
