@@ -14,31 +14,11 @@ import (
 )
 
 // ImportOptions are `warroom merchants import`'s.
-type ImportOptions struct {
-	Factory *cmdutil.Factory
-	File    string
-	JSON    bool
-}
+type ImportOptions = cmdutil.ImportOptions
 
 // NewCmdImport parses `warroom merchants import`; runF replaces the run in tests.
 func NewCmdImport(f *cmdutil.Factory, runF func(*ImportOptions) error) *cobra.Command {
-	opts := &ImportOptions{Factory: f}
-	const short = "Import merchants: header merchant_id,name,industry"
-	c := &cobra.Command{
-		Use:   "import FILE.csv",
-		Short: short,
-		Long:  short + cmdutil.ImportLong,
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return importRun(cmd, opts)
-		},
-	}
-	cmdutil.AddJSONFlag(c, &opts.JSON)
-	return c
+	return cmdutil.NewCmdImport(f, "Import merchants: header merchant_id,name,industry", runF, importRun)
 }
 
 func importRun(cmd *cobra.Command, opts *ImportOptions) error {

@@ -14,31 +14,11 @@ import (
 )
 
 // ImportOptions are `warroom sales import`'s.
-type ImportOptions struct {
-	Factory *cmdutil.Factory
-	File    string
-	JSON    bool
-}
+type ImportOptions = cmdutil.ImportOptions
 
 // NewCmdImport parses `warroom sales import`; runF replaces the run in tests.
 func NewCmdImport(f *cmdutil.Factory, runF func(*ImportOptions) error) *cobra.Command {
-	opts := &ImportOptions{Factory: f}
-	const short = "Import sales: header merchant_id,at,amount (at: RFC 3339 or local time in the incident's zone; amount: tax-excluded yuan, up to two decimals)"
-	c := &cobra.Command{
-		Use:   "import FILE.csv",
-		Short: short,
-		Long:  short + cmdutil.ImportLong,
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
-			if runF != nil {
-				return runF(opts)
-			}
-			return importRun(cmd, opts)
-		},
-	}
-	cmdutil.AddJSONFlag(c, &opts.JSON)
-	return c
+	return cmdutil.NewCmdImport(f, "Import sales: header merchant_id,at,amount (at: RFC 3339 or local time in the incident's zone; amount: tax-excluded yuan, up to two decimals)", runF, importRun)
 }
 
 func importRun(cmd *cobra.Command, opts *ImportOptions) error {
