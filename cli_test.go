@@ -11,6 +11,7 @@ const (
 	exitError           = cmdutil.ExitError
 	exitUsage           = cmdutil.ExitUsage
 	exitInvalid         = cmdutil.ExitInvalid
+	exitConflict        = cmdutil.ExitConflict
 	exitNotFound        = cmdutil.ExitNotFound
 	exitPendingApproval = cmdutil.ExitPendingApproval
 )

@@ -44,7 +44,8 @@ func TestVoidNeedsADifferentCommander(t *testing.T) {
 	if _, err := access.Approve(ctx, boss, id, "agreed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.Approve(ctx, boss, id, ""); !errors.Is(err, db.ErrWrongState) {
+	// Someone decided it first: a conflict (exit 4), not a wrong state.
+	if _, err := access.Approve(ctx, boss, id, ""); !errors.Is(err, db.ErrConflict) {
 		t.Fatalf("second approval: %v", err)
 	}
 	// The row stays, with who, when and why.
@@ -102,8 +103,11 @@ func TestExpiredAndRejectedRequests(t *testing.T) {
 	if err := access.Reject(ctx, fin2, id, "check the bank details"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.Approve(ctx, boss, id, ""); !errors.Is(err, db.ErrWrongState) {
+	if _, err := access.Approve(ctx, boss, id, ""); !errors.Is(err, db.ErrConflict) {
 		t.Fatalf("approving a rejected request: %v", err)
+	}
+	if err := access.Reject(ctx, boss, id, ""); !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("rejecting a rejected request: %v", err)
 	}
 
 	// The payout goes through on a different person's approval, once.

@@ -53,6 +53,7 @@ var codeErrors = map[pqerror.Code]error{
 	"42710": ErrUniqueViolation, // duplicate_object (a role name taken)
 	"55000": ErrWrongState,      // object_not_in_prerequisite_state
 	"WR001": ErrNeedsApproval,   // warroom_refuse_unapproved (migration 00017)
+	"WR002": ErrConflict,        // an approval request someone decided first (migration 00020)
 }
 
 // MappedError keeps the named error and the server's own error together.

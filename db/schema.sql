@@ -101,7 +101,7 @@ BEGIN
     END IF;
     IF r.state <> 'pending' THEN
         RAISE EXCEPTION 'approval request % is already %', p_id, r.state
-            USING ERRCODE = 'object_not_in_prerequisite_state';
+            USING ERRCODE = 'WR002';
     END IF;
     IF r.expires_at <= now() THEN
         RAISE EXCEPTION 'approval request % expired at %', p_id, r.expires_at
@@ -1829,7 +1829,7 @@ BEGIN
     END IF;
     IF r.state <> 'pending' THEN
         RAISE EXCEPTION 'approval request % is already %', p_id, r.state
-            USING ERRCODE = 'object_not_in_prerequisite_state';
+            USING ERRCODE = 'WR002';
     END IF;
     IF me <> r.requested_by AND NOT warroom_has_any_role(
             (SELECT approvers FROM warroom_operations WHERE op = r.op)) THEN
