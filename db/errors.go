@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
@@ -70,7 +71,12 @@ func (e *MappedError) Error() string {
 	if e.PG.Constraint != "" {
 		msg += fmt.Sprintf(" [constraint %s]", e.PG.Constraint)
 	}
-	return e.Kind.Error() + ": " + msg
+	// "permission denied: permission denied for table x" says it twice:
+	// the server's message is enough when it already starts with the kind.
+	if kind := e.Kind.Error(); !strings.HasPrefix(msg, kind) {
+		msg = kind + ": " + msg
+	}
+	return msg
 }
 
 func (e *MappedError) Unwrap() []error { return []error{e.Kind, e.PG} }

@@ -31,3 +31,17 @@ func TestNeedsApprovalIsItsSQLSTATE(t *testing.T) {
 		t.Fatalf("WR001 worded otherwise maps to %v; want ErrNeedsApproval", db.MapError(err))
 	}
 }
+
+// A refusal reads once: the kind prefixes the server's message unless the
+// message already starts with it.
+func TestMappedErrorSaysItOnce(t *testing.T) {
+	conn := dbtest.New(t)
+	_, err := conn.Exec(`DO $$ BEGIN RAISE EXCEPTION 'permission denied for table margin_rates' USING ERRCODE = 'insufficient_privilege'; END $$`)
+	if got := db.MapError(err).Error(); got != "permission denied for table margin_rates" {
+		t.Fatalf("got %q", got)
+	}
+	_, err = conn.Exec(`DO $$ BEGIN RAISE EXCEPTION 'only the owner may' USING ERRCODE = 'insufficient_privilege'; END $$`)
+	if got := db.MapError(err).Error(); got != "permission denied: only the owner may" {
+		t.Fatalf("got %q", got)
+	}
+}
