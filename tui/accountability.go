@@ -154,6 +154,20 @@ func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// Paste types into the filter prompt.
+func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
+	before := v.list.Filter()
+	if !v.list.Paste(msg) {
+		return nil
+	}
+	if v.list.Filter() != before {
+		v.lines = nil
+		v.top = 0
+	}
+	v.cacheValid = false
+	return nil
+}
+
 func (v *accountabilityView) Render() string {
 	if v.cacheValid {
 		return v.cache

@@ -176,6 +176,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.PasteMsg:
+		return m.paste(msg)
 	case ReloadMsg:
 		return m, m.reload(partAll)
 	case liveMsg:
@@ -311,6 +313,21 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, v.Update(msg)
+}
+
+// paste hands a bracketed paste to the view taking text; with no input
+// open there is nothing to type into, and it is dropped (a paste is text,
+// never a command).
+func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.quitArmed {
+		m.quitArmed = false
+		return m, nil // as any key: it answers the ctrl+c question
+	}
+	v := m.views[m.active]
+	if m.snap == nil || m.showHelp || !v.Capturing() {
+		return m, nil
+	}
+	return m, v.Paste(msg)
 }
 
 // bannerH is 1 while a load error or a lost connection is on screen.

@@ -210,10 +210,10 @@ const (
 
 // apPrompt is the open confirmation (approve) or reason prompt (reject).
 type apPrompt struct {
-	kind apPromptKind
-	id   int64
-	what string // "#12 void_entry entry_id=3"
-	text string
+	kind  apPromptKind
+	id    int64
+	what  string    // "#12 void_entry entry_id=3"
+	input lineInput // the reason (reject only)
 }
 
 type approvalsView struct {
@@ -440,6 +440,8 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		if key.Matches(msg, approvalsKeys.Reject) {
 			p.kind = apRejectReason
+			p.input = newLineInput(apReasonMax)
+			p.input.Open("")
 		}
 		v.prompt, v.flash = p, ""
 	}
@@ -463,29 +465,29 @@ func (v *approvalsView) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		v.prompt = nil
 		return v.decide(p)
-	case "backspace":
-		if r := []rune(p.text); len(r) > 0 {
-			p.text = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		p.text = ""
-	case "space":
-		p.text += " "
 	default:
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return nil
-		}
-		if len([]rune(p.text))+len([]rune(t)) <= apReasonMax {
-			p.text += t
-		}
+		p.input.Update(msg)
 	}
+	return nil
+}
+
+// Paste types a bracketed paste into the open reason prompt.
+func (v *approvalsView) Paste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case v.prompt != nil && v.prompt.kind == apRejectReason:
+		v.prompt.input.Update(msg)
+	case v.prompt == nil && v.list.Paste(msg):
+		v.layout()
+	default:
+		return nil
+	}
+	v.cacheOK = false
 	return nil
 }
 
 // decide sends the approval or rejection to the root as a write.
 func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
-	id, note := p.id, strings.TrimSpace(p.text)
+	id, note := p.id, strings.TrimSpace(p.input.Value())
 	res := new(json.RawMessage)
 	v.result = res
 	if p.kind == apConfirmApprove {
@@ -534,7 +536,7 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 }
 
 // Unsaved is true while a typed rejection reason is open.
-func (v *approvalsView) Unsaved() bool { return v.prompt != nil && v.prompt.text != "" }
+func (v *approvalsView) Unsaved() bool { return v.prompt != nil && v.prompt.input.Value() != "" }
 
 func (v *approvalsView) Capturing() bool { return v.list.Capturing() || v.prompt != nil }
 
@@ -588,7 +590,7 @@ func (v *approvalsView) statusLine() string {
 		// The typed text comes first: the payload is in the detail pane.
 		head := fmt.Sprintf("Reject #%d", v.prompt.id)
 		return fit(" "+st.Warn.Render(head)+st.Muted.Render(" reason (optional): ")+
-			v.prompt.text+st.Bold.Render("▏")+st.Muted.Render(" enter rejects · esc cancels"), w)
+			v.prompt.input.View(st)+st.Muted.Render(" enter rejects · esc cancels"), w)
 	case v.busyTag != "":
 		return " " + st.Muted.Render(fit(v.busyWhat+"…", w-1))
 	case v.flash != "" && v.flashBad:

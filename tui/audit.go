@@ -444,6 +444,9 @@ func wrapKeep(s string, w int) []string {
 
 func (v *auditView) Capturing() bool { return false }
 
+// Paste does nothing: the audit view takes no text.
+func (v *auditView) Paste(tea.PasteMsg) tea.Cmd { return nil }
+
 func (v *auditView) ShortHelp() []key.Binding {
 	if v.detail != nil {
 		return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Close, auditKeys.Verify}

@@ -43,13 +43,13 @@ func listFullHelp() []key.Binding {
 // Positions (cursor, offset, Visible) count matching rows; Item maps a
 // position back to the index in the view's own slice.
 type listState struct {
-	haystack []string // lower-cased search text per item
-	matches  []int    // item indices passing the filter, in order
-	cursor   int      // position in matches
-	offset   int      // first visible position
-	height   int      // rows available
-	filter   string
-	editing  bool // filter prompt open: keys are text
+	haystack []string  // lower-cased search text per item
+	matches  []int     // item indices passing the filter, in order
+	cursor   int       // position in matches
+	offset   int       // first visible position
+	height   int       // rows available
+	filter   string    // the filter in force: the prompt's text while it is open
+	input    lineInput // the / prompt; focused while it takes keys as text
 }
 
 // SetItems replaces the searchable text of every item (call it from SetData).
@@ -104,15 +104,15 @@ func (l *listState) Visible() (from, to int) {
 
 // Filter is the current filter text; Filtering reports one is active.
 func (l *listState) Filter() string  { return l.filter }
-func (l *listState) Filtering() bool { return l.filter != "" || l.editing }
+func (l *listState) Filtering() bool { return l.filter != "" || l.input.Editing() }
 
 // Capturing is true while the filter prompt takes keys as text.
-func (l *listState) Capturing() bool { return l.editing }
+func (l *listState) Capturing() bool { return l.input.Editing() }
 
 // Update handles navigation and filter keys. It reports whether the key was
 // used, so the view knows to drop its cached rendering.
 func (l *listState) Update(msg tea.KeyPressMsg) bool {
-	if l.editing {
+	if l.input.Editing() {
 		return l.edit(msg)
 	}
 	page := max(l.height-1, 1)
@@ -134,7 +134,7 @@ func (l *listState) Update(msg tea.KeyPressMsg) bool {
 		l.offset += page
 		l.move(page)
 	case key.Matches(msg, listKeys.Filter):
-		l.editing = true
+		l.input.Open(l.filter)
 	case key.Matches(msg, listKeys.Clear) && l.filter != "":
 		l.setFilter("")
 	default:
@@ -143,36 +143,41 @@ func (l *listState) Update(msg tea.KeyPressMsg) bool {
 	return true
 }
 
-// edit handles a key while the filter prompt is open. The list narrows as
-// the user types; enter keeps the filter, esc drops it.
-func (l *listState) edit(msg tea.KeyPressMsg) bool {
-	switch msg.String() {
-	case "esc":
-		l.editing = false
-		l.setFilter("")
-	case "enter":
-		l.editing = false
-	case "backspace":
-		if r := []rune(l.filter); len(r) > 0 {
-			l.setFilter(string(r[:len(r)-1]))
-		}
-	case "ctrl+u":
-		l.setFilter("")
-	case "up":
-		l.move(-1)
-	case "down":
-		l.move(1)
-	case "space":
-		l.setFilter(l.filter + " ")
-	default:
-		// Text is empty for non-printing keys; it carries pasted IME input too.
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return true // swallow: the prompt owns the keyboard
-		}
-		l.setFilter(l.filter + t)
+// Paste types a bracketed paste into the open prompt; it reports whether
+// the prompt was open to take it.
+func (l *listState) Paste(msg tea.PasteMsg) bool {
+	if !l.input.Editing() {
+		return false
 	}
-	return true
+	return l.edit(msg)
+}
+
+// edit handles a key or a paste while the filter prompt is open. The list
+// narrows as the user types; enter keeps the filter, esc drops it, up and
+// down move the cursor; everything else edits the text.
+func (l *listState) edit(msg tea.Msg) bool {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "esc":
+			l.input.Close()
+			l.setFilter("")
+			return true
+		case "enter":
+			l.input.Close()
+			return true
+		case "up":
+			l.move(-1)
+			return true
+		case "down":
+			l.move(1)
+			return true
+		}
+	}
+	l.input.Update(msg)
+	if f := l.input.Value(); f != l.filter {
+		l.setFilter(f)
+	}
+	return true // the prompt owns the keyboard
 }
 
 func (l *listState) setFilter(f string) {
@@ -238,8 +243,8 @@ func (l *listState) FilterLine(st *Styles, width int) string {
 	}
 	count := st.Muted.Render(" " + strconv.Itoa(len(l.matches)) + "/" + strconv.Itoa(len(l.haystack)))
 	var s string
-	if l.editing {
-		s = st.Section.Render("/") + l.filter + st.Bold.Render("▏") + count
+	if l.input.Editing() {
+		s = st.Section.Render("/") + l.input.View(st) + count
 	} else {
 		s = st.Muted.Render("filter: ") + l.filter + count + st.Muted.Render("  (esc clears)")
 	}

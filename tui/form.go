@@ -125,11 +125,9 @@ type form struct {
 func newForm(st *Styles, title string) *form { return &form{st: st, title: title} }
 
 func (f *form) addText(name, label, value, placeholder string) *formField {
-	ti := textinput.New()
-	ti.Prompt = ""
+	ti := newTextInput()
 	ti.Placeholder = placeholder
-	s := textinput.DefaultDarkStyles()
-	s.Cursor.Blink = false // no blink messages: the views cache their rendering
+	s := ti.Styles()
 	s.Focused.Text = f.st.Header
 	ti.SetStyles(s)
 	fld := &formField{name: name, label: label, kind: fieldText, text: ti}
@@ -144,6 +142,7 @@ func (f *form) addArea(name, label, value string) *formField {
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
 	ta.KeyMap.InsertNewline = formKeys.Newline
+	ta.KeyMap.Paste.SetEnabled(false) // as in newTextInput: terminals paste with a bracketed paste
 	s := textarea.DefaultDarkStyles()
 	s.Cursor.Blink = false
 	s.Focused.CursorLine = lipgloss.NewStyle()
@@ -350,6 +349,27 @@ func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 		}
 	}
 	return formNone, cmd
+}
+
+// Paste types a bracketed paste into the focused text field; a choice
+// field takes none.
+func (f *form) Paste(msg tea.PasteMsg) tea.Cmd {
+	if f.discarding || f.saving {
+		return nil
+	}
+	fld := f.fields[f.focus]
+	var cmd tea.Cmd
+	switch fld.kind {
+	case fieldArea:
+		fld.area, cmd = fld.area.Update(msg)
+	case fieldText:
+		before := fld.text.Value()
+		fld.text, cmd = fld.text.Update(msg)
+		if fld.text.Value() != before {
+			fld.err = "" // the user is fixing it
+		}
+	}
+	return cmd
 }
 
 // formLabelW is the label column; inputs get the rest of the width.

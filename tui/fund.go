@@ -119,9 +119,25 @@ func (v *fundView) Capturing() bool {
 	case pageOverview:
 		return v.list.Capturing()
 	case pageMerchants:
-		return v.ml.editing
+		return v.ml.input.Editing()
 	}
 	return false
+}
+
+// Paste types a bracketed paste into the open filter or search prompt.
+func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
+	switch v.page {
+	case pageOverview:
+		if v.list.Paste(msg) {
+			v.cacheValid = false
+		}
+	case pageMerchants:
+		if v.ml.input.Editing() {
+			v.cacheValid = false
+			return v.searchEdit(msg)
+		}
+	}
+	return nil
 }
 
 func (v *fundView) ShortHelp() []key.Binding {
@@ -174,7 +190,8 @@ func (v *fundView) SetData(s *Snapshot) {
 	if s != nil && s.Incident.ID != v.incID {
 		// Another incident: its merchants are not these.
 		v.incID = s.Incident.ID
-		v.ml.opened, v.ml.rows, v.ml.find, v.ml.prompt = false, nil, "", ""
+		v.ml.opened, v.ml.rows, v.ml.find = false, nil, ""
+		v.ml.input.Close()
 		v.ml.gen++
 		v.pipeline, v.projection, v.detail = nil, nil, nil
 		if v.page != pageOverview {

@@ -79,12 +79,11 @@ type merchantList struct {
 	atStart, atEnd bool // rows[0] is the first match; the last row is the last
 	cursor, offset int
 	height         int
-	find           string // the search in force
-	prompt         string // the search being typed
-	editing        bool
-	gen            int  // bumped when the window starts over; older answers are dropped
-	fwd, back      bool // a page is on its way at that end
-	loading        bool // starting over: nothing to show yet
+	find           string    // the search in force
+	input          lineInput // the search being typed; focused while it takes keys
+	gen            int       // bumped when the window starts over; older answers are dropped
+	fwd, back      bool      // a page is on its way at that end
+	loading        bool      // starting over: nothing to show yet
 	total          int64
 	totalKnown     bool
 	err            error
@@ -329,7 +328,7 @@ func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
 // merchantsKey handles a key on the merchant list.
 func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
-	if ml.editing {
+	if ml.input.Editing() {
 		return v.searchKey(msg)
 	}
 	page := max(ml.height-1, 1)
@@ -357,7 +356,7 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		ml.cursor = len(ml.rows) - 1
 	case "/":
-		ml.editing, ml.prompt = true, ml.find
+		ml.input.Open(ml.find)
 	case "enter":
 		if r, ok := ml.selected(); ok {
 			return v.openDetail(r.MerchantID)
@@ -365,7 +364,6 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case "esc":
 		if ml.find != "" {
-			ml.prompt = ""
 			return v.search("")
 		}
 		v.page = pageOverview
@@ -384,31 +382,30 @@ func (v *fundView) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
 	switch msg.String() {
 	case "esc":
-		ml.editing, ml.prompt = false, ""
+		ml.input.Close()
 		return v.search("")
 	case "enter":
-		ml.editing = false
-		return v.search(strings.TrimSpace(ml.prompt))
-	case "backspace":
-		if r := []rune(ml.prompt); len(r) > 0 {
-			ml.prompt = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		ml.prompt = ""
-	case "space":
-		ml.prompt += " "
-	default:
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return nil // the prompt owns the keyboard
-		}
-		ml.prompt += t
+		find := strings.TrimSpace(ml.input.Value())
+		ml.input.Close()
+		return v.search(find)
+	}
+	return v.searchEdit(msg)
+}
+
+// searchEdit types a key or a paste into the search and, when the text
+// changed, runs it after the pause.
+func (v *fundView) searchEdit(msg tea.Msg) tea.Cmd {
+	ml := &v.ml
+	before := ml.input.Value()
+	ml.input.Update(msg)
+	if ml.input.Value() == before {
+		return nil
 	}
 	ml.searchSeq++
-	seq, find := ml.searchSeq, strings.TrimSpace(ml.prompt)
+	seq, find := ml.searchSeq, strings.TrimSpace(ml.input.Value())
 	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg {
 		return fundReadMsg{apply: func(v *fundView) tea.Cmd {
-			if seq != v.ml.searchSeq || !v.ml.editing {
+			if seq != v.ml.searchSeq || !v.ml.input.Editing() {
 				return nil // more typing came, or the prompt closed
 			}
 			return v.search(find)
@@ -600,8 +597,8 @@ func (v *fundView) renderMerchants() []string {
 	out := []string{titleWithHint(st, title, "enter statement · esc back", w)}
 	out = append(out, tableRow(st, v.merchantRowCells("id", "name", "industry", "state", "plan", "amount", true), false))
 	bottom := ""
-	if ml.editing {
-		bottom = fit(st.Section.Render("/")+ml.prompt+st.Bold.Render("▏")+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
+	if ml.input.Editing() {
+		bottom = fit(st.Section.Render("/")+ml.input.View(st)+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
 	} else if ml.find != "" {
 		bottom = fit(st.Muted.Render("search: ")+ml.find+st.Muted.Render("  (esc clears, / edits)"), w)
 	}

@@ -203,7 +203,7 @@ func TestMerchantSearchOnServer(t *testing.T) {
 	for _, r := range "M00299" {
 		drain(t, v, v.Update(press(string(r))))
 	}
-	drain(t, v, v.search(strings.TrimSpace(v.ml.prompt))) // what the pause does
+	drain(t, v, v.search(strings.TrimSpace(v.ml.input.Value()))) // what the pause does
 	keyDrain(t, v, "enter")
 	if len(v.ml.rows) != 10 || v.ml.rows[0].MerchantID != "M002990" {
 		t.Fatalf("id prefix: %d rows from %q", len(v.ml.rows), selectedID(v))

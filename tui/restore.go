@@ -262,6 +262,19 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
+// Paste goes to the open form, or else to the filter prompt.
+func (v *restoreView) Paste(msg tea.PasteMsg) tea.Cmd {
+	if v.edit != nil {
+		v.cacheOK = false
+		return v.edit.f.Paste(msg)
+	}
+	if v.list.Paste(msg) {
+		v.layout()
+		v.cacheOK = false
+	}
+	return nil
+}
+
 // formKey passes a key to the open form and acts on what it asks for.
 func (v *restoreView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	act, cmd := v.edit.f.Update(msg)

@@ -210,6 +210,20 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// Paste goes to the open form, or else to the filter prompt.
+func (v *timelineView) Paste(msg tea.PasteMsg) tea.Cmd {
+	if v.edit != nil {
+		v.cacheOK = false
+		return v.edit.f.Paste(msg)
+	}
+	if v.list.Paste(msg) {
+		v.flash = ""
+		v.layout()
+		v.cacheOK = false
+	}
+	return nil
+}
+
 // formKey passes a key to the open form and acts on what it asks for.
 func (v *timelineView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	e := v.edit

@@ -48,6 +48,9 @@ type view interface {
 	SetSize(width, height int)
 	// Update handles a key press meant for this view.
 	Update(msg tea.KeyPressMsg) tea.Cmd
+	// Paste takes a bracketed paste while the view captures text: it goes
+	// to the input that has the focus (a form field, a prompt).
+	Paste(msg tea.PasteMsg) tea.Cmd
 	// Render draws exactly the visible part; callers may cache it.
 	Render() string
 	// Capturing is true while the view takes raw text (its filter prompt is
