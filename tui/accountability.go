@@ -88,9 +88,9 @@ func (v *accountabilityView) Name() string { return "Accountability" }
 
 func (v *accountabilityView) Capturing() bool { return v.list.Capturing() }
 
-func (v *accountabilityView) ShortHelp() []key.Binding { return listShortHelp() }
+func (v *accountabilityView) ShortHelp() []key.Binding { return v.list.ShortHelp() }
 
-func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{listFullHelp()} }
+func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{v.list.FullHelp()} }
 
 func (v *accountabilityView) SetSize(width, height int) {
 	if width == v.width && height == v.height {

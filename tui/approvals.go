@@ -176,7 +176,7 @@ var approvalsKeys = struct{ Approve, Reject, All, Yes key.Binding }{
 var (
 	apPromptDo     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "reject"))
 	apPromptCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	apConfirmNo    = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("any other key", "cancel"))
+	apConfirmNo    = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp(anyOtherKey, "cancel"))
 )
 
 // Approval queue column widths.
@@ -546,13 +546,18 @@ func (v *approvalsView) ShortHelp() []key.Binding {
 		return []key.Binding{approvalsKeys.Yes, apConfirmNo}
 	case v.prompt != nil:
 		return []key.Binding{apPromptDo, apPromptCancel}
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
-	return append(listShortHelp(), approvalsKeys.Approve, approvalsKeys.Reject)
+	return append(v.list.ShortHelp(), approvalsKeys.Approve, approvalsKeys.Reject)
 }
 
 func (v *approvalsView) FullHelp() [][]key.Binding {
+	if v.prompt != nil || v.list.Capturing() {
+		return [][]key.Binding{v.ShortHelp()}
+	}
 	k := approvalsKeys
-	return [][]key.Binding{listFullHelp(), {k.Approve, k.Reject, k.All, k.Yes}}
+	return [][]key.Binding{v.list.FullHelp(), {k.Approve, k.Reject, k.All}}
 }
 
 func (v *approvalsView) Render() string {

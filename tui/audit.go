@@ -35,13 +35,6 @@ var auditKeys = struct{ Open, Close, Verify, Incident key.Binding }{
 	Incident: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "this incident/all")),
 }
 
-// auNavKeys are the list keys the audit view uses (no filter: it holds only
-// part of the trail, and a filter over that part would mislead).
-func auNavKeys() []key.Binding {
-	k := listKeys
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
-}
-
 const (
 	auVerifyTimeout = 5 * time.Minute
 	auMaxPage       = 500
@@ -359,7 +352,7 @@ func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		d.off++
 	case key.Matches(msg, listKeys.PageUp):
 		d.off -= page
-	case key.Matches(msg, listKeys.PageDown), msg.String() == "space":
+	case key.Matches(msg, listKeys.PageDown):
 		d.off += page
 	case key.Matches(msg, listKeys.Top):
 		d.off = 0
@@ -454,9 +447,14 @@ func (v *auditView) ShortHelp() []key.Binding {
 	return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Open, auditKeys.Verify}
 }
 
+// FullHelp has no filter: the view holds only part of the trail, and a
+// filter over that part would mislead.
 func (v *auditView) FullHelp() [][]key.Binding {
 	k := auditKeys
-	return [][]key.Binding{auNavKeys(), {k.Open, k.Close, k.Verify, k.Incident}}
+	if v.detail != nil {
+		return [][]key.Binding{listNavKeys(), {k.Close, k.Verify}}
+	}
+	return [][]key.Binding{listNavKeys(), {k.Open, k.Verify, k.Incident}}
 }
 
 func (v *auditView) Render() string {

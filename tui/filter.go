@@ -25,15 +25,41 @@ var listKeys = struct {
 	Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 }
 
-// listShortHelp is the list keys worth a place in the one-line help bar.
-func listShortHelp() []key.Binding {
+// promptKeys are the keys of an open / prompt besides typing: the list
+// narrows as the user types, and the arrows still move the cursor.
+var promptKeys = struct{ Keep, Drop, Up, Down key.Binding }{
+	Keep: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+	Drop: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop filter")),
+	Up:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+	Down: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+}
+
+// listNavKeys are the keys that move the cursor, as one column.
+func listNavKeys() []key.Binding {
+	k := listKeys
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
+}
+
+// ShortHelp is the list keys worth a place in the one-line help bar, for
+// the state the list is in (the prompt open or not).
+func (l *listState) ShortHelp() []key.Binding {
+	if l.Capturing() {
+		return []key.Binding{promptKeys.Keep, promptKeys.Drop, promptKeys.Down, promptKeys.Up}
+	}
 	return []key.Binding{listKeys.Down, listKeys.Up, listKeys.Filter}
 }
 
-// listFullHelp is the list keys as one column of the ? screen.
-func listFullHelp() []key.Binding {
-	return []key.Binding{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom,
-		listKeys.PageUp, listKeys.PageDown, listKeys.Filter, listKeys.Clear}
+// FullHelp is the list keys as one column of the ? screen; esc is offered
+// only while there is a filter for it to clear.
+func (l *listState) FullHelp() []key.Binding {
+	if l.Capturing() {
+		return []key.Binding{promptKeys.Keep, promptKeys.Drop, promptKeys.Up, promptKeys.Down}
+	}
+	b := append(listNavKeys(), listKeys.Filter)
+	if l.filter != "" {
+		b = append(b, listKeys.Clear)
+	}
+	return b
 }
 
 // listState is a cursor over a filterable list that only ever exposes the
@@ -157,18 +183,18 @@ func (l *listState) Paste(msg tea.PasteMsg) bool {
 // down move the cursor; everything else edits the text.
 func (l *listState) edit(msg tea.Msg) bool {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch k.String() {
-		case "esc":
+		switch {
+		case key.Matches(k, promptKeys.Drop):
 			l.input.Close()
 			l.setFilter("")
 			return true
-		case "enter":
+		case key.Matches(k, promptKeys.Keep):
 			l.input.Close()
 			return true
-		case "up":
+		case key.Matches(k, promptKeys.Up):
 			l.move(-1)
 			return true
-		case "down":
+		case key.Matches(k, promptKeys.Down):
 			l.move(1)
 			return true
 		}

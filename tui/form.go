@@ -33,14 +33,49 @@ var (
 	formShortChoice = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose"))
 )
 
-func formShortHelp() []key.Binding {
-	return []key.Binding{formKeys.Save, formKeys.Cancel, formShortNext, formShortChoice, formKeys.Reload}
+// The discard question: y discards, any other key goes back to the form.
+var (
+	formDiscardYes = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard"))
+	formDiscardNo  = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp(anyOtherKey, "back to the form"))
+)
+
+// anyOtherKey is the help line of a question any key answers.
+const anyOtherKey = "any other key"
+
+// ShortHelp is the form's keys in the footer: what works in the field
+// that has the focus, reload only where the form can reload.
+func (f *form) ShortHelp() []key.Binding {
+	if f.discarding {
+		return []key.Binding{formDiscardYes, formDiscardNo}
+	}
+	b := []key.Binding{formKeys.Save, formKeys.Cancel, formShortNext}
+	if f.fields[f.focus].kind == fieldChoice {
+		b = append(b, formShortChoice)
+	}
+	if f.reload {
+		b = append(b, formKeys.Reload)
+	}
+	return b
 }
 
-func formFullHelp() [][]key.Binding {
-	// One column, so the ? screen still fits at 80x24.
-	return [][]key.Binding{{formKeys.Save, formKeys.Cancel, formKeys.Reload,
-		formKeys.Next, formKeys.Prev, formKeys.Choice, formKeys.Newline}}
+// FullHelp is the form's keys on the ? screen, by the same rules: one
+// column, so the ? screen still fits at 80x24.
+func (f *form) FullHelp() [][]key.Binding {
+	if f.discarding {
+		return [][]key.Binding{{formDiscardYes, formDiscardNo}}
+	}
+	b := []key.Binding{formKeys.Save, formKeys.Cancel}
+	if f.reload {
+		b = append(b, formKeys.Reload)
+	}
+	b = append(b, formKeys.Next, formKeys.Prev)
+	switch f.fields[f.focus].kind {
+	case fieldChoice:
+		b = append(b, formKeys.Choice)
+	case fieldArea:
+		b = append(b, formKeys.Newline)
+	}
+	return [][]key.Binding{b}
 }
 
 type fieldKind int
@@ -119,6 +154,7 @@ type form struct {
 	// errFocused: an error since the last ClearErrors has taken the focus,
 	// so the cursor lands on the first field that needs fixing.
 	errFocused bool
+	reload     bool                        // an edit form: ctrl+r reads the current values again
 	onChange   func(f *form, field string) // a choice moved (e.g. done -> 100%)
 }
 
@@ -272,7 +308,7 @@ func (f *form) Fail(err error, aliases map[string]string) {
 func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 	if f.discarding {
 		f.discarding = false
-		if msg.String() == "y" {
+		if key.Matches(msg, formDiscardYes) {
 			return formCancel, nil
 		}
 		return formNone, nil // the key only answered the question
@@ -292,7 +328,7 @@ func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 			return formNone, nil
 		}
 		return formSave, nil
-	case key.Matches(msg, formKeys.Reload):
+	case key.Matches(msg, formKeys.Reload) && f.reload:
 		return formReload, nil
 	case msg.String() == "tab" || msg.String() == "shift+tab":
 		d := 1

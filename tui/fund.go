@@ -97,14 +97,13 @@ const (
 )
 
 var fundKeys = struct {
-	Claims, Merchants, Back, Open, Search, Scroll key.Binding
+	Claims, Merchants, Back, Open, Search key.Binding
 }{
 	Claims:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "claims")),
 	Merchants: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "merchants")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "statement")),
 	Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find id or name")),
-	Scroll:    key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll")),
 }
 
 // newFundView builds the fund view; conn runs its own paging queries.
@@ -140,29 +139,57 @@ func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
 	return nil
 }
 
+// searchKeys are the merchant search prompt's keys besides typing.
+var searchKeys = struct{ Run, Clear key.Binding }{
+	Run:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+	Clear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+}
+
 func (v *fundView) ShortHelp() []key.Binding {
+	k, l := fundKeys, listKeys
 	switch v.page {
 	case pageClaims:
-		return []key.Binding{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}
+		return append(scrollHelp(v.claimsMaxScroll(), l.Down, l.Up), k.Merchants, k.Back)
 	case pageMerchants:
-		return []key.Binding{listKeys.Down, listKeys.Up, fundKeys.Open, fundKeys.Search, fundKeys.Back}
+		if v.ml.input.Editing() {
+			return []key.Binding{searchKeys.Run, searchKeys.Clear}
+		}
+		return []key.Binding{l.Down, l.Up, k.Open, k.Search, k.Back}
 	case pageDetail:
-		return []key.Binding{fundKeys.Scroll, fundKeys.Back}
+		return append(scrollHelp(v.detailMaxScroll(), l.Down, l.Up), k.Back)
 	}
-	return append(listShortHelp(), fundKeys.Claims, fundKeys.Merchants)
+	if v.list.Capturing() {
+		return v.list.ShortHelp()
+	}
+	return append(v.list.ShortHelp(), k.Claims, k.Merchants)
+}
+
+// scrollHelp is the scroll keys of a sub-page, offered only when it has
+// more lines than fit.
+func scrollHelp(maxScroll int, keys ...key.Binding) []key.Binding {
+	if maxScroll == 0 {
+		return nil
+	}
+	return keys
 }
 
 func (v *fundView) FullHelp() [][]key.Binding {
+	k, l := fundKeys, listKeys
 	switch v.page {
 	case pageClaims:
-		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}}
+		return [][]key.Binding{scrollHelp(v.claimsMaxScroll(), l.Up, l.Down, l.Top, l.Bottom), {k.Merchants, k.Back}}
 	case pageMerchants:
-		return [][]key.Binding{{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom, listKeys.PageUp, listKeys.PageDown},
-			{fundKeys.Open, fundKeys.Search, fundKeys.Claims, fundKeys.Back}}
+		if v.ml.input.Editing() {
+			return [][]key.Binding{{searchKeys.Run, searchKeys.Clear}}
+		}
+		return [][]key.Binding{listNavKeys(), {k.Open, k.Search, k.Claims, k.Back}}
 	case pageDetail:
-		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Back}}
+		return [][]key.Binding{scrollHelp(v.detailMaxScroll(), l.Up, l.Down, l.Top), {k.Back}}
 	}
-	return [][]key.Binding{listFullHelp(), {fundKeys.Claims, fundKeys.Merchants}}
+	if v.list.Capturing() {
+		return [][]key.Binding{v.list.FullHelp()}
+	}
+	return [][]key.Binding{v.list.FullHelp(), {k.Claims, k.Merchants}}
 }
 
 func (v *fundView) SetSize(width, height int) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -332,42 +333,42 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 		return v.searchKey(msg)
 	}
 	page := max(ml.height-1, 1)
-	switch msg.String() {
-	case "j", "down":
+	switch {
+	case key.Matches(msg, listKeys.Down):
 		ml.moveBy(1)
-	case "k", "up":
+	case key.Matches(msg, listKeys.Up):
 		ml.moveBy(-1)
-	case "pgdown", "ctrl+f", "space":
+	case key.Matches(msg, listKeys.PageDown):
 		ml.offset += page
 		ml.moveBy(page)
-	case "pgup", "ctrl+b":
+	case key.Matches(msg, listKeys.PageUp):
 		ml.offset -= page
 		ml.moveBy(-page)
-	case "g", "home":
+	case key.Matches(msg, listKeys.Top):
 		ml.owed = 0
 		if !ml.atStart {
 			return v.restart(pageFirst)
 		}
 		ml.cursor = 0
-	case "G", "end":
+	case key.Matches(msg, listKeys.Bottom):
 		ml.owed = 0
 		if !ml.atEnd {
 			return v.restart(pageLast)
 		}
 		ml.cursor = len(ml.rows) - 1
-	case "/":
+	case key.Matches(msg, fundKeys.Search):
 		ml.input.Open(ml.find)
-	case "enter":
+	case key.Matches(msg, fundKeys.Open):
 		if r, ok := ml.selected(); ok {
 			return v.openDetail(r.MerchantID)
 		}
 		return nil
-	case "esc":
+	case key.Matches(msg, fundKeys.Back):
 		if ml.find != "" {
 			return v.search("")
 		}
 		v.page = pageOverview
-	case "c":
+	case key.Matches(msg, fundKeys.Claims):
 		return v.openClaims()
 	default:
 		return nil
@@ -380,11 +381,11 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 // or enter at once.
 func (v *fundView) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, searchKeys.Clear):
 		ml.input.Close()
 		return v.search("")
-	case "enter":
+	case key.Matches(msg, searchKeys.Run):
 		find := strings.TrimSpace(ml.input.Value())
 		ml.input.Close()
 		return v.search(find)
@@ -664,6 +665,23 @@ func (v *fundView) renderDetail() []string {
 	case v.detail == nil:
 		return append(out, st.Muted.Render(fit("  Loading…", w)))
 	}
+	lines := v.detailLines()
+	scroll := min(max(v.detailScroll, 0), max(len(lines)-(v.height-len(out)), 0))
+	return append(out, lines[scroll:]...)
+}
+
+// detailMaxScroll is how far the statement scrolls: 0 when it fits.
+func (v *fundView) detailMaxScroll() int {
+	if v.detailErr != nil || v.detail == nil {
+		return 0
+	}
+	return max(len(v.detailLines())-(v.height-1), 0)
+}
+
+// detailLines is the statement below its title.
+func (v *fundView) detailLines() []string {
+	w := v.width
+	st := v.st
 	d := v.detail
 	label := func(l string) string { return st.Muted.Render(fit("  "+l, 17)) }
 	days := trimNum(strconv.FormatFloat(d.BaselineHours/24, 'f', 4, 64))
@@ -706,9 +724,7 @@ func (v *fundView) renderDetail() []string {
 			lines = append(lines, "  "+SanitizeLine(c))
 		}
 	}
-	body := v.height - len(out)
-	v.detailScroll = min(max(v.detailScroll, 0), max(len(lines)-body, 0))
-	return append(out, lines[v.detailScroll:]...)
+	return lines
 }
 
 // planLong names a plan in full: the in-kind plan is not cash.
@@ -731,15 +747,16 @@ func trimNum(s string) string {
 }
 
 func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc", "backspace":
+	switch {
+	case key.Matches(msg, fundKeys.Back):
 		v.page = pageMerchants
-	case "j", "down":
+	case key.Matches(msg, listKeys.Down):
 		v.detailScroll++
-	case "k", "up":
+	case key.Matches(msg, listKeys.Up):
 		v.detailScroll--
-	case "g", "home":
+	case key.Matches(msg, listKeys.Top):
 		v.detailScroll = 0
 	}
+	v.detailScroll = min(max(v.detailScroll, 0), v.detailMaxScroll())
 	return nil
 }

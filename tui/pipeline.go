@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/jmoiron/sqlx"
@@ -68,20 +69,21 @@ func readClaims(ctx context.Context, conn *sqlx.DB, inc int64) ([]compensation.S
 }
 
 func (v *fundView) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc", "o":
+	switch {
+	case key.Matches(msg, fundKeys.Back):
 		v.page = pageOverview
-	case "m":
+	case key.Matches(msg, fundKeys.Merchants):
 		return v.openMerchants()
-	case "j", "down":
+	case key.Matches(msg, listKeys.Down):
 		v.claimsScroll++
-	case "k", "up":
+	case key.Matches(msg, listKeys.Up):
 		v.claimsScroll--
-	case "g", "home":
+	case key.Matches(msg, listKeys.Top):
 		v.claimsScroll = 0
-	case "G", "end":
-		v.claimsScroll = 1 << 30
+	case key.Matches(msg, listKeys.Bottom):
+		v.claimsScroll = v.claimsMaxScroll()
 	}
+	v.claimsScroll = min(max(v.claimsScroll, 0), v.claimsMaxScroll())
 	return nil
 }
 
@@ -107,6 +109,26 @@ func (v *fundView) renderClaims() []string {
 	case v.projection == nil:
 		return append(out, st.Muted.Render(fit("  Loading…", w)))
 	}
+	lines := v.claimsLines()
+	scroll := min(max(v.claimsScroll, 0), max(len(lines)-(v.height-len(out)), 0))
+	if scroll > 0 {
+		out[0] = titleWithHint(st, "Claims pipeline"+cur+" (scrolled, k up)", "m merchants · esc back", w)
+	}
+	return append(out, lines[scroll:]...)
+}
+
+// claimsMaxScroll is how far the claims page scrolls: 0 when it fits.
+func (v *fundView) claimsMaxScroll() int {
+	if v.claimsErr != nil || v.projection == nil {
+		return 0
+	}
+	return max(len(v.claimsLines())-(v.height-1), 0)
+}
+
+// claimsLines is the claims page below its title.
+func (v *fundView) claimsLines() []string {
+	w := v.width
+	st := v.st
 	row := func(state, plan, claims, amount, paid string, style lipgloss.Style) string {
 		return style.Render("  " + fit(state, pStateW) + " " + fit(plan, pPlanW) + " " + fitRight(claims, pClaimsW) +
 			" " + fitRight(amount, pMoneyW) + " " + fitRight(paid, pMoneyW))
@@ -169,12 +191,7 @@ func (v *fundView) renderClaims() []string {
 		lines = append(lines, label("Not counted")+st.Warn.Render(groupInt(p.AwaitingRate)+" claims await a margin rate")+
 			st.Muted.Render(" (not in the total)"))
 	}
-	body := v.height - len(out)
-	v.claimsScroll = min(max(v.claimsScroll, 0), max(len(lines)-body, 0))
-	if v.claimsScroll > 0 {
-		out[0] = titleWithHint(st, "Claims pipeline"+cur+" (scrolled, k up)", "m merchants · esc back", w)
-	}
-	return append(out, lines[v.claimsScroll:]...)
+	return lines
 }
 
 // titleWithHint is a section title with the sub-page keys right-aligned on

@@ -350,16 +350,25 @@ func (v *restoreView) Unsaved() bool { return v.edit != nil && v.edit.f.changed(
 func (v *restoreView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *restoreView) ShortHelp() []key.Binding {
-	if v.edit != nil {
-		return formShortHelp()
+	switch {
+	case v.edit != nil:
+		return v.edit.f.ShortHelp()
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
 	// d (detail) is on the ? screen: the footer must keep room for ?.
-	return append(listShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
+	return append(v.list.ShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
 }
 
 func (v *restoreView) FullHelp() [][]key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.FullHelp()
+	case v.list.Capturing():
+		return [][]key.Binding{v.list.FullHelp()}
+	}
 	k := restoreKeys
-	return append([][]key.Binding{listFullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}, formFullHelp()...)
+	return [][]key.Binding{v.list.FullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}
 }
 
 func (v *restoreView) Render() string {

@@ -274,16 +274,25 @@ func (v *timelineView) Unsaved() bool { return v.edit != nil && v.edit.f.changed
 func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *timelineView) ShortHelp() []key.Binding {
-	if v.edit != nil {
-		return formShortHelp()
+	switch {
+	case v.edit != nil:
+		return v.edit.f.ShortHelp()
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
 	// enter (detail) is on the ? screen: the footer must keep room for ?.
-	return append(listShortHelp(), timelineKeys.Add, timelineKeys.Edit)
+	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
 func (v *timelineView) FullHelp() [][]key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.FullHelp()
+	case v.list.Capturing():
+		return [][]key.Binding{v.list.FullHelp()}
+	}
 	k := timelineKeys
-	return append([][]key.Binding{listFullHelp(), {k.Add, k.Edit, k.Detail}}, formFullHelp()...)
+	return [][]key.Binding{v.list.FullHelp(), {k.Add, k.Edit, k.Detail}}
 }
 
 func (v *timelineView) Render() string {
