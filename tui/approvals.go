@@ -22,25 +22,13 @@ import (
 )
 
 // The approvals and audit views read tables the snapshot does not hold
-// (the approval queue, the audit trail): their queries are their own, like
-// the fund view's merchant list. A view asks with viewReadMsg; the root
-// runs the query on its connection in a tea.Cmd and hands the answer back
-// as viewReadDoneMsg, whose apply runs on the UI goroutine. The root also
-// tells these views when data may have changed (sideRefresh): after every
-// snapshot load and on every change the feed reports.
-
-// viewReadMsg asks the root to run a view's read. run must not touch the
-// view: it runs off the UI goroutine and returns what to do on it.
-type viewReadMsg struct {
-	timeout time.Duration // 0: sideReadTimeout
-	run     func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd
-}
-
-// viewReadDoneMsg is the answer (or a view's own timer firing).
-type viewReadDoneMsg struct{ apply func() tea.Cmd }
+// (the approval queue, the audit trail): their reads are their own, like
+// the fund view's merchant list, and go through the root (read.go). The
+// root also tells these views when data may have changed (sideRefresh):
+// after every snapshot load and on every change the feed reports.
 
 const (
-	sideReadTimeout = 15 * time.Second
+	sideReadTimeout = readTimeout
 	// sideTickEvery is how often a side view checks whether it is on
 	// screen with stale data.
 	sideTickEvery = time.Second
@@ -50,24 +38,6 @@ const (
 	approvalsPollEvery = 5 * time.Second
 	auditPollEvery     = 10 * time.Second
 )
-
-func requestRead(timeout time.Duration, run func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd) tea.Cmd {
-	return func() tea.Msg { return viewReadMsg{timeout: timeout, run: run} }
-}
-
-// viewRead runs a view's read off the UI goroutine (the root's one line).
-func (m Model) viewRead(msg viewReadMsg) tea.Cmd {
-	ctx, conn, actor := m.ctx, m.conn, m.opts.Actor
-	d := msg.timeout
-	if d == 0 {
-		d = sideReadTimeout
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, d)
-		defer cancel()
-		return viewReadDoneMsg{apply: msg.run(ctx, conn, actor)}
-	}
-}
 
 // readTx runs fn in a read-only transaction attributed to actor, so
 // access.WhoAmI answers for the name the console acts as.
@@ -122,25 +92,42 @@ func (m Model) sideLive(ev liveMsg) tea.Cmd {
 	return m.sideRefresh()
 }
 
-// sideState is the bookkeeping a side view shares: whether it was drawn
-// since the last tick (so it is on screen), whether its data is stale, and
-// its timer.
+// sideState is the bookkeeping a side view shares: whether it was on
+// screen since the last tick (the root says so, shown), whether its data is
+// stale, and its timer.
 type sideState struct {
+	view                          string // the view's Name: its ticks are addressed to it
 	seen, stale, ticking, reading bool
 	last                          time.Time // when the last read started
 	tick                          func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	now                           func() time.Time
 }
 
-func newSideState() sideState { return sideState{tick: tea.Tick, now: time.Now} }
+// sideTickMsg is a side view's timer.
+type sideTickMsg struct{ view string }
+
+func (sideTickMsg) forViews() {}
+
+// shower is a view that wants to know it is on screen (the root says so
+// after every message while it is the active view).
+type shower interface{ Shown() }
+
+func (s *sideState) Shown() { s.seen = true }
+
+func newSideState(view string) sideState { return sideState{view: view, tick: tea.Tick, now: time.Now} }
+
+func (s *sideState) next() tea.Cmd {
+	t := sideTickMsg{view: s.view}
+	return s.tick(sideTickEvery, func(time.Time) tea.Msg { return t })
+}
 
 // refresh marks the data stale and reads now if the view is on screen.
-func (s *sideState) refresh(read func() tea.Cmd, onTick func() tea.Cmd) tea.Cmd {
+func (s *sideState) refresh(read func() tea.Cmd) tea.Cmd {
 	s.stale = true
 	var cmds []tea.Cmd
 	if !s.ticking && s.tick != nil {
 		s.ticking = true
-		cmds = append(cmds, s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} }))
+		cmds = append(cmds, s.next())
 	}
 	if (s.seen || s.last.IsZero()) && !s.reading {
 		cmds = append(cmds, s.start(read))
@@ -154,15 +141,14 @@ func (s *sideState) start(read func() tea.Cmd) tea.Cmd {
 }
 
 // onTick reads when the view is on screen and stale or due for a poll.
-func (s *sideState) onTick(read func() tea.Cmd, onTick func() tea.Cmd, poll time.Duration) tea.Cmd {
+func (s *sideState) onTick(read func() tea.Cmd, poll time.Duration) tea.Cmd {
 	seen := s.seen
 	s.seen = false
 	var cmd tea.Cmd
 	if seen && !s.reading && (s.stale || s.now().Sub(s.last) >= poll) {
 		cmd = s.start(read)
 	}
-	next := s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} })
-	return tea.Batch(cmd, next)
+	return tea.Batch(cmd, s.next())
 }
 
 // approvalsKeys are the approval queue's own keys.
@@ -244,7 +230,9 @@ type approvalsView struct {
 }
 
 func newApprovalsView(st *Styles) *approvalsView {
-	return &approvalsView{st: st, loc: time.UTC, now: time.Now, side: newSideState()}
+	v := &approvalsView{st: st, loc: time.UTC, now: time.Now}
+	v.side = newSideState(v.Name())
+	return v
 }
 
 func (v *approvalsView) Name() string { return "Approvals" }
@@ -263,32 +251,51 @@ func (v *approvalsView) SetSize(w, h int) {
 	v.cacheOK = false
 }
 
-func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read, v.tick) }
+func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read) }
 
-func (v *approvalsView) tick() tea.Cmd { return v.side.onTick(v.read, v.tick, approvalsPollEvery) }
+func (v *approvalsView) Shown() { v.side.Shown() }
+
+func (v *approvalsView) tick() tea.Cmd { return v.side.onTick(v.read, approvalsPollEvery) }
 
 // read asks for the queue (or every request, newest first) and who we are.
 func (v *approvalsView) read() tea.Cmd {
 	v.gen++
-	gen, inc, all := v.gen, v.incID, v.showAll
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd {
-		var as []access.Approval
-		var me access.Me
-		err := readTx(ctx, conn, actor, func(q db.Querier) error {
-			var err error
-			if all {
-				as, err = access.Approvals(ctx, q, inc, 200)
-			} else {
-				as, err = access.Pending(ctx, q, inc)
-			}
-			if err != nil {
-				return err
-			}
-			me, err = access.WhoAmI(ctx, q)
+	return requestRead(approvalsQuery{gen: v.gen, inc: v.incID, all: v.showAll})
+}
+
+// approvalsQuery reads the queue and who the console acts as.
+type approvalsQuery struct {
+	gen int
+	inc int64
+	all bool
+}
+
+type approvalsMsg struct {
+	gen int
+	as  []access.Approval
+	me  access.Me
+	err error
+}
+
+func (approvalsMsg) forViews() {}
+
+func (q approvalsQuery) run(ctx context.Context, conn *sqlx.DB, actor string) tea.Msg {
+	var as []access.Approval
+	var me access.Me
+	err := readTx(ctx, conn, actor, func(tx db.Querier) error {
+		var err error
+		if q.all {
+			as, err = access.Approvals(ctx, tx, q.inc, 200)
+		} else {
+			as, err = access.Pending(ctx, tx, q.inc)
+		}
+		if err != nil {
 			return err
-		})
-		return func() tea.Cmd { return v.got(gen, as, me, err) }
+		}
+		me, err = access.WhoAmI(ctx, tx)
+		return err
 	})
+	return approvalsMsg{gen: q.gen, as: as, me: me, err: err}
 }
 
 func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err error) tea.Cmd {
@@ -504,8 +511,18 @@ func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
 	})
 }
 
-// Receive takes the answer to a decision.
+// Receive takes the answers to its reads, its timer and the answer to a
+// decision.
 func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case approvalsMsg:
+		return v.got(msg.gen, msg.as, msg.me, msg.err)
+	case sideTickMsg:
+		if msg.view == v.side.view {
+			return v.tick()
+		}
+		return nil
+	}
 	done, ok := msg.(writeDoneMsg)
 	if !ok || done.tag == "" || done.tag != v.busyTag {
 		return nil
@@ -561,7 +578,6 @@ func (v *approvalsView) FullHelp() [][]key.Binding {
 }
 
 func (v *approvalsView) Render() string {
-	v.side.seen = true
 	if v.cacheOK {
 		return v.cache
 	}

@@ -90,7 +90,9 @@ type auditView struct {
 }
 
 func newAuditView(st *Styles) *auditView {
-	return &auditView{st: st, loc: time.UTC, side: newSideState()}
+	v := &auditView{st: st, loc: time.UTC}
+	v.side = newSideState(v.Name())
+	return v
 }
 
 func (v *auditView) Name() string { return "Audit" }
@@ -127,19 +129,16 @@ func (v *auditView) filter(before int64, limit int) access.AuditFilter {
 	return f
 }
 
-func (v *auditView) Refresh() tea.Cmd { return v.side.refresh(v.readNewest, v.tick) }
+func (v *auditView) Refresh() tea.Cmd { return v.side.refresh(v.readNewest) }
 
-func (v *auditView) tick() tea.Cmd { return v.side.onTick(v.readNewest, v.tick, auditPollEvery) }
+func (v *auditView) Shown() { v.side.Shown() }
+
+func (v *auditView) tick() tea.Cmd { return v.side.onTick(v.readNewest, auditPollEvery) }
 
 // readNewest reads the newest page; gotNewest puts what is new above the rows held.
 func (v *auditView) readNewest() tea.Cmd {
-	gen, limit := v.gen, v.pageSize()
-	f := v.filter(0, limit)
 	v.fetches++
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, f)
-		return func() tea.Cmd { return v.gotNewest(gen, es, err, limit) }
-	})
+	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(0, v.pageSize())})
 }
 
 // readOlder asks for the page after the last row held, once at a time.
@@ -149,12 +148,88 @@ func (v *auditView) readOlder() tea.Cmd {
 	}
 	v.olderInFlight = true
 	v.fetches++
-	gen, limit, tail := v.gen, v.pageSize(), v.rows[len(v.rows)-1].seq
-	f := v.filter(tail, limit)
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, f)
-		return func() tea.Cmd { return v.gotOlder(gen, tail, es, err, limit) }
-	})
+	tail := v.rows[len(v.rows)-1].seq
+	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(tail, v.pageSize()), older: true})
+}
+
+// auditPageQuery reads one page of the trail: the newest, or the one
+// older than f.BeforeSeq.
+type auditPageQuery struct {
+	gen   int
+	f     access.AuditFilter
+	older bool
+}
+
+type auditPageMsg struct {
+	q   auditPageQuery
+	es  []access.AuditEntry
+	err error
+}
+
+func (q auditPageQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	es, err := auditPage(ctx, conn, q.f)
+	return auditPageMsg{q: q, es: es, err: err}
+}
+
+// auditEntryQuery reads one entry whole (before and after).
+type auditEntryQuery struct{ seq int64 }
+
+type auditEntryMsg struct {
+	seq int64
+	e   access.AuditEntry
+	err error
+}
+
+func (q auditEntryQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	es, err := auditPage(ctx, conn, access.AuditFilter{BeforeSeq: q.seq + 1, Limit: 1})
+	if err == nil && (len(es) == 0 || es[0].Seq != q.seq) {
+		err = fmt.Errorf("audit entry %d: %w", q.seq, db.ErrNotFound)
+	}
+	a := auditEntryMsg{seq: q.seq, err: err}
+	if err == nil {
+		a.e = es[0]
+	}
+	return a
+}
+
+// verifyQuery walks the whole chain.
+type verifyQuery struct{}
+
+type verifyMsg struct {
+	res access.Verification
+	err error
+}
+
+func (verifyQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	if conn == nil {
+		return verifyMsg{err: errNoConnection}
+	}
+	res, err := access.Verify(ctx, conn)
+	return verifyMsg{res: res, err: err}
+}
+
+func (auditPageMsg) forViews()  {}
+func (auditEntryMsg) forViews() {}
+func (verifyMsg) forViews()     {}
+
+// Receive takes the answers to the view's reads and its timer.
+func (v *auditView) Receive(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case auditPageMsg:
+		if msg.q.older {
+			return v.gotOlder(msg.q.gen, msg.q.f.BeforeSeq, msg.es, msg.err, msg.q.f.Limit)
+		}
+		return v.gotNewest(msg.q.gen, msg.es, msg.err, msg.q.f.Limit)
+	case auditEntryMsg:
+		return v.gotEntry(msg)
+	case verifyMsg:
+		return v.gotVerify(msg)
+	case sideTickMsg:
+		if msg.view == v.side.view {
+			return v.tick()
+		}
+	}
+	return nil
 }
 
 func auditPage(ctx context.Context, conn *sqlx.DB, f access.AuditFilter) ([]access.AuditEntry, error) {
@@ -319,25 +394,20 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 // open reads the entry's before and after (the list keeps only its columns).
 func (v *auditView) open(r auRow) tea.Cmd {
 	v.detail = &auDetail{row: r, loading: true}
-	seq := r.seq
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, access.AuditFilter{BeforeSeq: seq + 1, Limit: 1})
-		if err == nil && (len(es) == 0 || es[0].Seq != seq) {
-			err = fmt.Errorf("audit entry %d: %w", seq, db.ErrNotFound)
-		}
-		return func() tea.Cmd {
-			d := v.detail
-			if d == nil || d.row.seq != seq {
-				return nil
-			}
-			v.cacheOK = false
-			d.loading, d.err = false, err
-			if err == nil {
-				d.head, d.body = auditHead(es[0], v.loc), auditBody(es[0])
-			}
-			return nil
-		}
-	})
+	return requestRead(auditEntryQuery{seq: r.seq})
+}
+
+func (v *auditView) gotEntry(a auditEntryMsg) tea.Cmd {
+	d := v.detail
+	if d == nil || d.row.seq != a.seq {
+		return nil
+	}
+	v.cacheOK = false
+	d.loading, d.err = false, a.err
+	if a.err == nil {
+		d.head, d.body = auditHead(a.e, v.loc), auditBody(a.e)
+	}
+	return nil
 }
 
 func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -368,23 +438,18 @@ func (v *auditView) verify() tea.Cmd {
 		return nil
 	}
 	v.verifying, v.verified, v.verifyErr = true, nil, nil
-	return requestRead(auVerifyTimeout, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		var res access.Verification
-		err := error(errNoConnection)
-		if conn != nil {
-			res, err = access.Verify(ctx, conn)
-		}
-		return func() tea.Cmd {
-			v.verifying, v.cacheOK = false, false
-			v.verifyAt = time.Now()
-			if err != nil {
-				v.verifyErr = err
-				return nil
-			}
-			v.verified = &res
-			return nil
-		}
-	})
+	return func() tea.Msg { return readRequestMsg{q: verifyQuery{}, timeout: auVerifyTimeout} }
+}
+
+func (v *auditView) gotVerify(a verifyMsg) tea.Cmd {
+	v.verifying, v.cacheOK = false, false
+	v.verifyAt = time.Now()
+	if a.err != nil {
+		v.verifyErr = a.err
+		return nil
+	}
+	v.verified = &a.res
+	return nil
 }
 
 // auditHead is the opened entry's metadata, one fact a line.
@@ -458,7 +523,6 @@ func (v *auditView) FullHelp() [][]key.Binding {
 }
 
 func (v *auditView) Render() string {
-	v.side.seen = true
 	if v.cacheOK {
 		return v.cache
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
 )
@@ -28,10 +26,8 @@ const (
 type fundView struct {
 	st *Styles
 
-	// The view's own queries (claims page, merchant list and statement)
-	// run on conn in commands; nil conn shows those pages as unavailable.
-	conn  *sqlx.DB
-	ctx   context.Context
+	// The view's own reads (claims page, merchant list and statement) go
+	// through the root (read.go); their answers arrive in Receive.
 	incID int64
 	page  fundPage
 
@@ -106,9 +102,9 @@ var fundKeys = struct {
 	Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find id or name")),
 }
 
-// newFundView builds the fund view; conn runs its own paging queries.
-func newFundView(st *Styles, conn *sqlx.DB) view {
-	return &fundView{st: st, conn: conn, ctx: context.Background(), tick: tea.Tick, moneyW: fundMoneyW, chartKey: [3]int{-1, -1, -1}}
+// newFundView builds the fund view.
+func newFundView(st *Styles) view {
+	return &fundView{st: st, tick: tea.Tick, moneyW: fundMoneyW, chartKey: [3]int{-1, -1, -1}}
 }
 
 func (v *fundView) Name() string { return "Fund" }

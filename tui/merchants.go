@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -22,43 +21,16 @@ import (
 // statement.
 //
 // Its queries are the view's own, not the snapshot's (a million rows do not
-// belong in it): commands run them off the UI goroutine and answer with a
-// fundReadMsg, which the root hands back to the fund view.
-
-// fundReadMsg is the answer to one of the fund view's queries: apply runs
-// on the UI goroutine and may ask for more.
-type fundReadMsg struct {
-	apply func(v *fundView) tea.Cmd
-}
-
-// fundRead hands a fundReadMsg to the fund view (the root's one line for it).
-func (m Model) fundRead(msg fundReadMsg) tea.Cmd {
-	for _, v := range m.views {
-		if f, ok := v.(*fundView); ok {
-			return msg.apply(f)
-		}
-	}
-	return nil
-}
+// belong in it): it asks the root for them (read.go) and takes the typed
+// answers in Receive (fund_read.go).
 
 const (
-	fundReadTimeout     = 15 * time.Second
 	merchantBufPages    = 3
 	merchantSearchDelay = 300 * time.Millisecond
 	// fundPollEvery is how often an open sub-page checks whether a reload
 	// of the snapshot has made its own rows stale.
 	fundPollEvery = time.Second
 )
-
-// readCmd runs fn off the UI goroutine with a bounded context; what fn
-// returns is applied to the view on the UI goroutine.
-func readCmd(ctx context.Context, fn func(ctx context.Context) func(*fundView) tea.Cmd) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, fundReadTimeout)
-		defer cancel()
-		return fundReadMsg{apply: fn(ctx)}
-	}
-}
 
 // What a page answer does to the window.
 type pageKind int
@@ -89,9 +61,7 @@ type merchantList struct {
 	totalKnown     bool
 	err            error
 	searchSeq      int
-	ctx            context.Context
-	cancel         context.CancelFunc // ends the queries of the previous generation
-	fetches        int                // pages asked for (tests check paging is lazy)
+	fetches        int // pages asked for (tests check paging is lazy)
 	opened         bool
 	maxRows        int // the most rows ever held at once (tests)
 	owed           int // rows the cursor still has to move once they arrive
@@ -104,11 +74,7 @@ func (v *fundView) pageSize() int { return min(max(2*v.ml.height, 20), 1000) }
 // whatever the previous window still had on its way.
 func (v *fundView) restart(kind pageKind) tea.Cmd {
 	ml := &v.ml
-	ml.gen++
-	if ml.cancel != nil {
-		ml.cancel()
-	}
-	ml.ctx, ml.cancel = context.WithCancel(v.ctx)
+	ml.gen++ // the root cancels what the previous window still has on its way
 	ml.rows, ml.cursor, ml.offset, ml.owed = nil, 0, 0, 0
 	ml.fwd, ml.back, ml.loading, ml.err = false, false, true, nil
 	ml.totalKnown = false
@@ -118,53 +84,38 @@ func (v *fundView) restart(kind pageKind) tea.Cmd {
 
 func (v *fundView) fetchPage(key string, dir compensation.PageDir, kind pageKind) tea.Cmd {
 	ml := &v.ml
-	if v.conn == nil {
-		ml.loading, ml.err = false, errNoConnection
-		return nil
-	}
 	ml.fetches++
-	gen, conn, inc, find, limit := ml.gen, v.conn, v.incID, ml.find, v.pageSize()
+	limit := v.pageSize()
 	if kind == pageRefresh {
 		limit = min(max(len(ml.rows), limit), 1000)
 	}
-	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		rows, err := compensation.MerchantsPage(ctx, conn, inc, key, dir, find, limit)
-		return func(v *fundView) tea.Cmd { return v.gotPage(gen, kind, rows, err, limit) }
-	})
+	q := merchantPageQuery{gen: ml.gen, kind: kind, inc: v.incID, key: key, dir: dir, find: ml.find, limit: limit}
+	return requestReadIn("merchants", ml.gen, q)
 }
 
 func (v *fundView) countCmd() tea.Cmd {
-	if v.conn == nil {
-		return nil
-	}
 	ml := &v.ml
-	gen, conn, inc, find := ml.gen, v.conn, v.incID, ml.find
-	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		n, err := compensation.MerchantCount(ctx, conn, inc, find)
-		return func(v *fundView) tea.Cmd {
-			if gen != v.ml.gen || err != nil {
-				return nil // a failed count only costs the position figure
-			}
-			v.ml.total, v.ml.totalKnown = n, true
-			if v.ml.base < 0 && v.ml.atEnd {
-				v.ml.base = int(n) - len(v.ml.rows)
-			}
-			v.cacheValid = false
-			return nil
-		}
-	})
+	return requestReadIn("merchants", ml.gen, merchantCountQuery{gen: ml.gen, inc: v.incID, find: ml.find})
 }
 
-type errString string
-
-func (e errString) Error() string { return string(e) }
-
-const errNoConnection = errString("no database connection")
+// gotCount applies the number of matching merchants.
+func (v *fundView) gotCount(a merchantCountMsg) tea.Cmd {
+	if a.gen != v.ml.gen || a.err != nil {
+		return nil // a failed count only costs the position figure
+	}
+	v.ml.total, v.ml.totalKnown = a.n, true
+	if v.ml.base < 0 && v.ml.atEnd {
+		v.ml.base = int(a.n) - len(v.ml.rows)
+	}
+	v.cacheValid = false
+	return nil
+}
 
 // gotPage applies one page to the window.
-func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantRow, err error, limit int) tea.Cmd {
+func (v *fundView) gotPage(a merchantPageMsg) tea.Cmd {
 	ml := &v.ml
-	if gen != ml.gen {
+	kind, rows, err, limit := a.q.kind, a.rows, a.err, a.q.limit
+	if a.q.gen != ml.gen {
 		return nil
 	}
 	v.cacheValid = false
@@ -175,7 +126,7 @@ func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantR
 		ml.back = false
 	}
 	if err != nil {
-		if ml.ctx != nil && ml.ctx.Err() != nil {
+		if cancelled(err) {
 			return nil
 		}
 		ml.err, ml.loading = err, false
@@ -403,15 +354,17 @@ func (v *fundView) searchEdit(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	ml.searchSeq++
-	seq, find := ml.searchSeq, strings.TrimSpace(ml.input.Value())
-	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg {
-		return fundReadMsg{apply: func(v *fundView) tea.Cmd {
-			if seq != v.ml.searchSeq || !v.ml.input.Editing() {
-				return nil // more typing came, or the prompt closed
-			}
-			return v.search(find)
-		}}
-	})
+	due := searchDueMsg{seq: ml.searchSeq, find: strings.TrimSpace(ml.input.Value())}
+	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg { return due })
+}
+
+// searchDue runs the search typed before the pause, unless more typing
+// came or the prompt closed.
+func (v *fundView) searchDue(d searchDueMsg) tea.Cmd {
+	if d.seq != v.ml.searchSeq || !v.ml.input.Editing() {
+		return nil
+	}
+	return v.search(d.find)
 }
 
 // search starts the list over with find in force.
@@ -445,27 +398,21 @@ func (v *fundView) openDetail(merchant string) tea.Cmd {
 }
 
 func (v *fundView) fetchDetail() tea.Cmd {
-	if v.conn == nil {
-		v.detailErr = errNoConnection
+	v.detailSeq++
+	return requestRead(merchantQuery{seq: v.detailSeq, inc: v.incID, id: v.detailID})
+}
+
+func (v *fundView) gotDetail(a merchantMsg) tea.Cmd {
+	if a.seq != v.detailSeq {
 		return nil
 	}
-	v.detailSeq++
-	seq, conn, inc, id := v.detailSeq, v.conn, v.incID, v.detailID
-	return readCmd(v.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		d, err := compensation.Merchant(ctx, conn, inc, id)
-		return func(v *fundView) tea.Cmd {
-			if seq != v.detailSeq {
-				return nil
-			}
-			v.cacheValid = false
-			if err != nil {
-				v.detailErr = err
-				return nil
-			}
-			v.detail, v.detailErr = &d, nil
-			return nil
-		}
-	})
+	v.cacheValid = false
+	if a.err != nil {
+		v.detailErr = a.err
+		return nil
+	}
+	v.detail, v.detailErr = &a.d, nil
+	return nil
 }
 
 // startPoll starts the check for stale rows while a sub-page is open.
@@ -478,9 +425,7 @@ func (v *fundView) startPoll() tea.Cmd {
 }
 
 func (v *fundView) pollCmd() tea.Cmd {
-	return v.tick(fundPollEvery, func(time.Time) tea.Msg {
-		return fundReadMsg{apply: (*fundView).poll}
-	})
+	return v.tick(fundPollEvery, func(time.Time) tea.Msg { return fundPollMsg{} })
 }
 
 // poll re-reads what the open sub-page shows when a reload marked it stale,

@@ -28,33 +28,30 @@ func (v *fundView) openClaims() tea.Cmd {
 }
 
 func (v *fundView) fetchClaims() tea.Cmd {
-	if v.conn == nil {
-		v.claimsErr = errNoConnection
-		return nil
-	}
 	v.claimsSeq++
 	v.claimsLoading = true
-	seq, conn, inc := v.claimsSeq, v.conn, v.incID
-	return readCmd(v.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		stages, proj, err := readClaims(ctx, conn, inc)
-		return func(v *fundView) tea.Cmd {
-			if seq != v.claimsSeq {
-				return nil
-			}
-			v.cacheValid, v.claimsLoading = false, false
-			if err != nil {
-				v.claimsErr = err
-				return nil
-			}
-			v.pipeline, v.projection, v.claimsErr = stages, &proj, nil
-			return nil
-		}
-	})
+	return requestRead(claimsQuery{seq: v.claimsSeq, inc: v.incID})
+}
+
+func (v *fundView) gotClaims(a claimsMsg) tea.Cmd {
+	if a.seq != v.claimsSeq {
+		return nil
+	}
+	v.cacheValid, v.claimsLoading = false, false
+	if a.err != nil {
+		v.claimsErr = a.err
+		return nil
+	}
+	v.pipeline, v.projection, v.claimsErr = a.stages, &a.proj, nil
+	return nil
 }
 
 // readClaims reads pipeline and projection in one read-only snapshot, so
 // their totals agree.
 func readClaims(ctx context.Context, conn *sqlx.DB, inc int64) ([]compensation.Stage, compensation.Projection, error) {
+	if conn == nil {
+		return nil, compensation.Projection{}, errNoConnection
+	}
 	tx, err := conn.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, compensation.Projection{}, err
