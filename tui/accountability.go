@@ -99,6 +99,28 @@ func (v *accountabilityView) SetSize(width, height int) {
 	v.width, v.height = width, height
 	v.lines = nil
 	v.cacheValid = false
+	v.layout()
+}
+
+// listH is the rows the entries get: the body less the filter line.
+func (v *accountabilityView) listH() int {
+	if v.list.Filtering() {
+		return max(v.height-1, 0)
+	}
+	return max(v.height, 0)
+}
+
+// layout lays the entries out as lines and moves the window to the
+// cursor. Whatever changes size, data, filter or cursor calls it, so
+// Render only draws.
+func (v *accountabilityView) layout() {
+	if v.width <= 0 || v.height <= 0 {
+		return
+	}
+	v.build()
+	rows := v.listH()
+	v.list.SetHeight(max(rows, 1))
+	v.scrollToCursor(rows)
 }
 
 func (v *accountabilityView) SetData(s *Snapshot) {
@@ -131,6 +153,7 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 	v.list.SetItems(texts)
 	v.lines = nil
 	v.cacheValid = false
+	v.layout()
 }
 
 func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
@@ -148,9 +171,10 @@ func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, listKeys.Top):
 			v.top = 0
 		case key.Matches(msg, listKeys.Bottom):
-			v.top = len(v.lines) // clamped in Render
+			v.top = len(v.lines) // clamped by layout
 		}
 	}
+	v.layout()
 	return nil
 }
 
@@ -165,6 +189,7 @@ func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
 		v.top = 0
 	}
 	v.cacheValid = false
+	v.layout()
 	return nil
 }
 
@@ -177,15 +202,8 @@ func (v *accountabilityView) Render() string {
 		v.cache, v.cacheValid = "", true
 		return ""
 	}
-	v.build()
 	filterLine := v.list.FilterLine(v.st, v.width)
-	rows := v.height
-	if filterLine != "" {
-		rows--
-	}
-	rows = max(rows, 0)
-	v.list.SetHeight(max(rows, 1))
-	v.scrollToCursor(rows)
+	rows := v.listH()
 
 	sel := -1
 	if e, ok := v.list.Selected(); ok {

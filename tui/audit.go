@@ -112,7 +112,21 @@ func (v *auditView) SetData(s *Snapshot) {
 func (v *auditView) SetSize(w, h int) {
 	v.width, v.height = w, h
 	v.clamp()
+	v.layoutDetail()
 	v.cacheOK = false
+}
+
+// layoutDetail wraps the opened entry for the width and keeps its scroll
+// inside it; whatever changes either calls it, so Render only draws.
+func (v *auditView) layoutDetail() {
+	d := v.detail
+	if d == nil || d.loading || d.err != nil || v.width <= 0 {
+		return
+	}
+	if d.wrapW != v.width-2 {
+		d.lines, d.wrapW = wrapKeep(d.body, v.width-2), v.width-2
+	}
+	d.off = min(max(d.off, 0), max(len(d.lines)-v.bodyRows(), 0))
 }
 
 // listRows is the rows the list shows: the body less the status line and
@@ -406,6 +420,8 @@ func (v *auditView) gotEntry(a auditEntryMsg) tea.Cmd {
 	d.loading, d.err = false, a.err
 	if a.err == nil {
 		d.head, d.body = auditHead(a.e, v.loc), auditBody(a.e)
+		d.wrapW = 0
+		v.layoutDetail()
 	}
 	return nil
 }
@@ -429,6 +445,7 @@ func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, listKeys.Bottom):
 		d.off = len(d.lines)
 	}
+	v.layoutDetail()
 	return nil
 }
 
@@ -678,11 +695,7 @@ func (v *auditView) renderDetail() []string {
 	for _, h := range d.head {
 		out = append(out, fit(" "+st.Muted.Render(h), w))
 	}
-	if d.wrapW != w-2 {
-		d.lines, d.wrapW = wrapKeep(d.body, w-2), w-2
-	}
 	n := v.bodyRows()
-	d.off = min(max(d.off, 0), max(len(d.lines)-n, 0))
 	end := min(d.off+n, len(d.lines))
 	for _, l := range d.lines[d.off:end] {
 		s := l

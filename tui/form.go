@@ -411,10 +411,27 @@ func (f *form) Paste(msg tea.PasteMsg) tea.Cmd {
 // formLabelW is the label column; inputs get the rest of the width.
 const formLabelW = 14
 
+// SetWidth sizes the inputs for a form w cells wide; the view calls it
+// when the form opens and when the terminal is resized, so Render only
+// draws.
+func (f *form) SetWidth(w int) {
+	inputW := formInputW(w)
+	for _, fld := range f.fields {
+		switch fld.kind {
+		case fieldArea:
+			fld.area.SetWidth(inputW)
+		case fieldText:
+			fld.text.SetWidth(inputW - 1)
+		}
+	}
+}
+
+func formInputW(w int) int { return max(w-formLabelW-4, 10) }
+
 // Render draws the form in w x h cells (lines are not padded to h).
 func (f *form) Render(w, h int) []string {
 	st := f.st
-	inputW := max(w-formLabelW-4, 10)
+	inputW := formInputW(w)
 	lines := []string{fit(" "+st.Section.Render(f.title), w)}
 	if f.context != "" {
 		lines = append(lines, fit(" "+st.Muted.Render(f.context), w))
@@ -432,10 +449,8 @@ func (f *form) Render(w, h int) []string {
 		case fieldChoice:
 			in = []string{f.choiceLine(fld, inputW)}
 		case fieldArea:
-			fld.area.SetWidth(inputW)
 			in = strings.Split(fld.area.View(), "\n")
 		default:
-			fld.text.SetWidth(inputW - 1)
 			in = []string{fld.text.View()}
 		}
 		for j, l := range in {

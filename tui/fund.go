@@ -121,6 +121,7 @@ func (v *fundView) Capturing() bool {
 
 // Paste types a bracketed paste into the open filter or search prompt.
 func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
+	defer v.layout()
 	switch v.page {
 	case pageOverview:
 		if v.list.Paste(msg) {
@@ -193,12 +194,52 @@ func (v *fundView) SetSize(width, height int) {
 		return
 	}
 	v.width, v.height = width, height
-	v.ml.height = max(height-3, 1) // title, column names, search line
-	v.ml.clamp()
 	v.cacheValid = false
+	v.layout()
+}
+
+// layout sizes the contributors list and the merchant list for the
+// current size, data and prompts. Everything that changes those calls it
+// (SetSize, SetData, Update, Paste, Receive), so Render only draws.
+func (v *fundView) layout() {
+	if v.width <= 0 || v.height <= 0 {
+		return
+	}
+	if v.fund != nil {
+		rows, _ := v.overviewLayout()
+		v.list.SetHeight(rows)
+	}
+	if h := v.merchantRows(); v.ml.height != h {
+		v.ml.height = h
+		v.ml.clamp()
+	}
+}
+
+// overviewLayout is the rows of the contributors table and the height of
+// the chart under it (0: no room for one).
+func (v *fundView) overviewLayout() (rows, chartH int) {
+	reserved := 0
+	if v.list.Filtering() {
+		reserved = 1 // the filter line
+	}
+	// Rows left for the table body and the chart block (blank + title + chart).
+	avail := v.height - len(v.summary()) - 1 - 2 - reserved
+	want := max(v.list.Len(), 1)
+	rows = want
+	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
+		chartH = min(avail-want-2, fundMaxChartHeight)
+	} else {
+		rows = max(min(want, avail), 1)
+	}
+	return rows, chartH
 }
 
 func (v *fundView) SetData(s *Snapshot) {
+	v.setData(s)
+	v.layout()
+}
+
+func (v *fundView) setData(s *Snapshot) {
 	v.cacheValid = false
 	old, oldDrawdown, oldLoc := v.fund, v.drawdown, v.loc
 	v.fund, v.drawdown, v.loc = nil, nil, time.UTC
@@ -257,6 +298,12 @@ func (v *fundView) SetData(s *Snapshot) {
 }
 
 func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	cmd := v.update(msg)
+	v.layout()
+	return cmd
+}
+
+func (v *fundView) update(msg tea.KeyPressMsg) tea.Cmd {
 	v.cacheValid = false
 	switch v.page {
 	case pageClaims:
@@ -309,20 +356,7 @@ func (v *fundView) render() string {
 	out = append(out, "")
 
 	filterLine := v.list.FilterLine(v.st, w)
-	reserved := 0
-	if filterLine != "" {
-		reserved = 1
-	}
-	// Rows left for the table body and the chart block (blank + title + chart).
-	avail := h - len(out) - 2 - reserved
-	want := max(v.list.Len(), 1)
-	rows, chartH := want, 0
-	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
-		chartH = min(avail-want-2, fundMaxChartHeight)
-	} else {
-		rows = max(min(want, avail), 1)
-	}
-	v.list.SetHeight(rows)
+	_, chartH := v.overviewLayout()
 
 	count := strconv.Itoa(len(f.Contributors))
 	if v.list.Filter() != "" {
@@ -362,7 +396,7 @@ func (v *fundView) render() string {
 		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
 	}
 
-	out = fundPadLines(out, w, h-reserved)
+	out = fundPadLines(out, w, h-btoi(filterLine != ""))
 	if filterLine != "" {
 		out = append(out, filterLine)
 	}

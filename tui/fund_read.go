@@ -114,6 +114,7 @@ func (fundPollMsg) forViews()      {}
 
 // Receive takes the answers to the fund view's reads and its timers.
 func (v *fundView) Receive(msg tea.Msg) tea.Cmd {
+	defer v.layout()
 	switch msg := msg.(type) {
 	case merchantPageMsg:
 		return v.gotPage(msg)

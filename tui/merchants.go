@@ -521,6 +521,16 @@ func planText(p *string) string {
 	return *p
 }
 
+// merchantRows is the rows the merchant list gets: the body less its
+// title, column names and the search line when there is one.
+func (v *fundView) merchantRows() int {
+	h := v.height - 2
+	if v.ml.input.Editing() || v.ml.find != "" {
+		h--
+	}
+	return max(h, 1)
+}
+
 func (v *fundView) renderMerchants() []string {
 	ml := &v.ml
 	w := v.width
@@ -547,15 +557,6 @@ func (v *fundView) renderMerchants() []string {
 		bottom = fit(st.Section.Render("/")+ml.input.View(st)+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
 	} else if ml.find != "" {
 		bottom = fit(st.Muted.Render("search: ")+ml.find+st.Muted.Render("  (esc clears, / edits)"), w)
-	}
-	rowsH := v.height - len(out)
-	if bottom != "" {
-		rowsH--
-	}
-	rowsH = max(rowsH, 1)
-	if ml.height != rowsH {
-		ml.height = rowsH
-		ml.clamp()
 	}
 	switch {
 	case ml.err != nil:

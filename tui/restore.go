@@ -200,7 +200,15 @@ func statusLabel(s string) string { return strings.ReplaceAll(s, "_", " ") }
 func (v *restoreView) SetSize(w, h int) {
 	v.width, v.height = w, h
 	v.layout()
+	v.sizeForm()
 	v.cacheOK = false
+}
+
+// sizeForm fits the open form to the view's width.
+func (v *restoreView) sizeForm() {
+	if v.edit != nil {
+		v.edit.f.SetWidth(v.width)
+	}
 }
 
 // chrome is the overall line, a blank line, the column titles and the
@@ -227,6 +235,8 @@ func (v *restoreView) layout() {
 }
 
 func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	defer v.sizeForm() // a key may have opened one
+
 	if v.edit != nil {
 		v.cacheOK = false
 		return v.formKey(msg)

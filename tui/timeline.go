@@ -146,7 +146,15 @@ func tlWindow(e incident.Entry, loc *time.Location) string {
 func (v *timelineView) SetSize(w, h int) {
 	v.width, v.height = w, h
 	v.layout()
+	v.sizeForm()
 	v.cacheOK = false
+}
+
+// sizeForm fits the open form to the view's width.
+func (v *timelineView) sizeForm() {
+	if v.edit != nil {
+		v.edit.f.SetWidth(v.width)
+	}
 }
 
 // layout gives the list the rows it needs, leaving the rest to the detail
@@ -176,6 +184,8 @@ func (v *timelineView) showDetail() bool {
 }
 
 func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	defer v.sizeForm() // a key may have opened one
+
 	if v.edit != nil {
 		v.cacheOK = false
 		return v.formKey(msg)
