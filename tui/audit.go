@@ -66,15 +66,17 @@ type auditView struct {
 	incID   int64
 	incSlug string
 
-	rows           []auRow
-	cursor, offset int
-	atEnd          bool // the oldest entry is held
-	onlyIncident   bool
-	loaded         bool
-	olderInFlight  bool
-	err            error
-	gen            int
-	fetches        int // pages asked for (tests check paging is lazy)
+	rows []auRow
+	// The cursor over rows. Its height is the list's rows (listRows); the
+	// view's own height shadows it, so it is set through cursorWindow.
+	cursorWindow
+	atEnd         bool // the oldest entry is held
+	onlyIncident  bool
+	loaded        bool
+	olderInFlight bool
+	err           error
+	gen           int
+	fetches       int // pages asked for (tests check paging is lazy)
 
 	detail *auDetail
 
@@ -350,16 +352,8 @@ func (v *auditView) maybeOlder() tea.Cmd {
 }
 
 func (v *auditView) clamp() {
-	h := v.listRows()
-	n := len(v.rows)
-	v.cursor = min(max(v.cursor, 0), max(n-1, 0))
-	if v.cursor < v.offset {
-		v.offset = v.cursor
-	}
-	if v.cursor >= v.offset+h {
-		v.offset = v.cursor - h + 1
-	}
-	v.offset = min(max(v.offset, 0), max(n-h, 0))
+	v.cursorWindow.height = v.listRows()
+	v.keepIn(len(v.rows))
 }
 
 func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
@@ -370,22 +364,12 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	if v.detail != nil {
 		return v.detailKey(msg)
 	}
-	page := max(v.listRows()-1, 1)
+	if s, ok := v.navKey(msg); ok {
+		v.clamp() // the window's height follows the view's
+		v.step(s, len(v.rows))
+		return v.maybeOlder()
+	}
 	switch {
-	case key.Matches(msg, listKeys.Up):
-		v.cursor--
-	case key.Matches(msg, listKeys.Down):
-		v.cursor++
-	case key.Matches(msg, listKeys.Top):
-		v.cursor = 0
-	case key.Matches(msg, listKeys.Bottom):
-		v.cursor = len(v.rows) - 1
-	case key.Matches(msg, listKeys.PageUp):
-		v.cursor -= page
-		v.offset -= page
-	case key.Matches(msg, listKeys.PageDown):
-		v.cursor += page
-		v.offset += page
 	case key.Matches(msg, auditKeys.Open):
 		if v.cursor < len(v.rows) {
 			return v.open(v.rows[v.cursor])
@@ -398,11 +382,8 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		v.cursor, v.offset = 0, 0
 		v.side.reading = false
 		return v.side.start(v.readNewest)
-	default:
-		return nil
 	}
-	v.clamp()
-	return v.maybeOlder()
+	return nil
 }
 
 // open reads the entry's before and after (the list keeps only its columns).
@@ -650,8 +631,8 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	end := min(v.offset+v.listRows(), len(v.rows))
-	for i := v.offset; i < end; i++ {
+	from, end := v.visible(len(v.rows))
+	for i := from; i < end; i++ {
 		r := &v.rows[i]
 		t := r.short
 		if timeW >= 19 {

@@ -69,13 +69,11 @@ func (l *listState) FullHelp() []key.Binding {
 // Positions (cursor, offset, Visible) count matching rows; Item maps a
 // position back to the index in the view's own slice.
 type listState struct {
-	haystack []string  // lower-cased search text per item
-	matches  []int     // item indices passing the filter, in order
-	cursor   int       // position in matches
-	offset   int       // first visible position
-	height   int       // rows available
-	filter   string    // the filter in force: the prompt's text while it is open
-	input    lineInput // the / prompt; focused while it takes keys as text
+	cursorWindow           // over positions in matches
+	haystack     []string  // lower-cased search text per item
+	matches      []int     // item indices passing the filter, in order
+	filter       string    // the filter in force: the prompt's text while it is open
+	input        lineInput // the / prompt; focused while it takes keys as text
 }
 
 // SetItems replaces the searchable text of every item (call it from SetData).
@@ -124,9 +122,7 @@ func (l *listState) Selected() (int, bool) {
 }
 
 // Visible is the half-open range of positions on screen.
-func (l *listState) Visible() (from, to int) {
-	return l.offset, min(l.offset+max(l.height, 1), len(l.matches))
-}
+func (l *listState) Visible() (from, to int) { return l.visible(len(l.matches)) }
 
 // Filter is the current filter text; Filtering reports one is active.
 func (l *listState) Filter() string  { return l.filter }
@@ -141,24 +137,11 @@ func (l *listState) Update(msg tea.KeyPressMsg) bool {
 	if l.input.Editing() {
 		return l.edit(msg)
 	}
-	page := max(l.height-1, 1)
+	if s, ok := l.navKey(msg); ok {
+		l.step(s, len(l.matches))
+		return true
+	}
 	switch {
-	case key.Matches(msg, listKeys.Up):
-		l.move(-1)
-	case key.Matches(msg, listKeys.Down):
-		l.move(1)
-	case key.Matches(msg, listKeys.Top):
-		l.cursor = 0
-		l.clamp()
-	case key.Matches(msg, listKeys.Bottom):
-		l.cursor = len(l.matches) - 1
-		l.clamp()
-	case key.Matches(msg, listKeys.PageUp):
-		l.offset -= page
-		l.move(-page)
-	case key.Matches(msg, listKeys.PageDown):
-		l.offset += page
-		l.move(page)
 	case key.Matches(msg, listKeys.Filter):
 		l.input.Open(l.filter)
 	case key.Matches(msg, listKeys.Clear) && l.filter != "":
@@ -248,18 +231,7 @@ func (l *listState) move(d int) {
 }
 
 // clamp keeps cursor inside the list and the window around the cursor.
-func (l *listState) clamp() {
-	n := len(l.matches)
-	h := max(l.height, 1)
-	l.cursor = min(max(l.cursor, 0), max(n-1, 0))
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+h {
-		l.offset = l.cursor - h + 1
-	}
-	l.offset = min(max(l.offset, 0), max(n-h, 0))
-}
+func (l *listState) clamp() { l.keepIn(len(l.matches)) }
 
 // FilterLine is the prompt or the active filter with its match count, or ""
 // when no filter is in play (so the view can give that row to the list).

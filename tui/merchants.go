@@ -47,11 +47,10 @@ const (
 // rows; base is the position of rows[0] among all matching merchants, or
 // -1 while unknown (after a jump to the end before the count is in).
 type merchantList struct {
+	cursorWindow   // over rows
 	rows           []compensation.MerchantRow
 	base           int
-	atStart, atEnd bool // rows[0] is the first match; the last row is the last
-	cursor, offset int
-	height         int
+	atStart, atEnd bool      // rows[0] is the first match; the last row is the last
 	find           string    // the search in force
 	input          lineInput // the search being typed; focused while it takes keys
 	gen            int       // bumped when the window starts over; older answers are dropped
@@ -256,18 +255,7 @@ func (ml *merchantList) payOwed() {
 	ml.moveBy(0)
 }
 
-func (ml *merchantList) clamp() {
-	n := len(ml.rows)
-	h := max(ml.height, 1)
-	ml.cursor = min(max(ml.cursor, 0), max(n-1, 0))
-	if ml.cursor < ml.offset {
-		ml.offset = ml.cursor
-	}
-	if ml.cursor >= ml.offset+h {
-		ml.offset = ml.cursor - h + 1
-	}
-	ml.offset = min(max(ml.offset, 0), max(n-h, 0))
-}
+func (ml *merchantList) clamp() { ml.keepIn(len(ml.rows)) }
 
 // selected is the row under the cursor.
 func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
@@ -283,30 +271,27 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 	if ml.input.Editing() {
 		return v.searchKey(msg)
 	}
-	page := max(ml.height-1, 1)
+	if s, ok := ml.navKey(msg); ok {
+		switch {
+		case s.top || s.bottom:
+			// An end the window does not hold is read afresh.
+			ml.owed = 0
+			if s.top && !ml.atStart {
+				return v.restart(pageFirst)
+			}
+			if s.bottom && !ml.atEnd {
+				return v.restart(pageLast)
+			}
+			ml.step(s, len(ml.rows))
+		default:
+			if s.page {
+				ml.offset += s.delta
+			}
+			ml.moveBy(s.delta)
+		}
+		return v.prefetch()
+	}
 	switch {
-	case key.Matches(msg, listKeys.Down):
-		ml.moveBy(1)
-	case key.Matches(msg, listKeys.Up):
-		ml.moveBy(-1)
-	case key.Matches(msg, listKeys.PageDown):
-		ml.offset += page
-		ml.moveBy(page)
-	case key.Matches(msg, listKeys.PageUp):
-		ml.offset -= page
-		ml.moveBy(-page)
-	case key.Matches(msg, listKeys.Top):
-		ml.owed = 0
-		if !ml.atStart {
-			return v.restart(pageFirst)
-		}
-		ml.cursor = 0
-	case key.Matches(msg, listKeys.Bottom):
-		ml.owed = 0
-		if !ml.atEnd {
-			return v.restart(pageLast)
-		}
-		ml.cursor = len(ml.rows) - 1
 	case key.Matches(msg, fundKeys.Search):
 		ml.input.Open(ml.find)
 	case key.Matches(msg, fundKeys.Open):
@@ -568,8 +553,8 @@ func (v *fundView) renderMerchants() []string {
 	case len(ml.rows) == 0:
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
-	end := min(ml.offset+ml.height, len(ml.rows))
-	for i := ml.offset; i < end && !ml.loading; i++ {
+	from, end := ml.visible(len(ml.rows))
+	for i := from; i < end && !ml.loading; i++ {
 		r := ml.rows[i]
 		amount := ""
 		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
