@@ -67,17 +67,15 @@ type accountabilityView struct {
 	width, height int
 
 	// Built from data, filter and width; rebuilt when any of them changes.
-	lines      []accLine
-	entryLine  []int // entries index -> first line in lines, -1 when filtered out
-	linesFor   string
-	nameW      int
-	nativeW    int
-	pledgeW    int
-	ownerW     int
-	top        int // first visible line
-	cache      string
-	cacheValid bool
-	renders    int // how often Render really drew (tests check the cache)
+	lines     []accLine
+	entryLine []int // entries index -> first line in lines, -1 when filtered out
+	linesFor  string
+	nameW     int
+	nativeW   int
+	pledgeW   int
+	ownerW    int
+	top       int // first visible line
+	drawCache
 }
 
 func newAccountabilityView(st *Styles) view {
@@ -93,12 +91,12 @@ func (v *accountabilityView) ShortHelp() []key.Binding { return v.list.ShortHelp
 func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{v.list.FullHelp()} }
 
 func (v *accountabilityView) SetSize(width, height int) {
+	v.drop()
 	if width == v.width && height == v.height {
 		return
 	}
 	v.width, v.height = width, height
 	v.lines = nil
-	v.cacheValid = false
 	v.layout()
 }
 
@@ -124,6 +122,7 @@ func (v *accountabilityView) layout() {
 }
 
 func (v *accountabilityView) SetData(s *Snapshot) {
+	v.drop()
 	v.people, v.measures = nil, nil
 	if s != nil {
 		v.people = sanitizePeople(s.Accountability.People)
@@ -152,20 +151,19 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 	}
 	v.list.SetItems(texts)
 	v.lines = nil
-	v.cacheValid = false
 	v.layout()
 }
 
 func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	before := v.list.Filter()
 	if !v.list.Update(msg) {
-		return nil
+		return nil // a key the view does not use keeps the drawing
 	}
+	v.drop()
 	if v.list.Filter() != before {
 		v.lines = nil
 		v.top = 0
 	}
-	v.cacheValid = false
 	if !v.list.Capturing() {
 		switch {
 		case key.Matches(msg, listKeys.Top):
@@ -180,6 +178,7 @@ func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 
 // Paste types into the filter prompt.
 func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
 	before := v.list.Filter()
 	if !v.list.Paste(msg) {
 		return nil
@@ -188,18 +187,14 @@ func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
 		v.lines = nil
 		v.top = 0
 	}
-	v.cacheValid = false
 	v.layout()
 	return nil
 }
 
-func (v *accountabilityView) Render() string {
-	if v.cacheValid {
-		return v.cache
-	}
-	v.renders++
+func (v *accountabilityView) Render() string { return v.draw(v.render) }
+
+func (v *accountabilityView) render() string {
 	if v.width <= 0 || v.height <= 0 {
-		v.cache, v.cacheValid = "", true
 		return ""
 	}
 	filterLine := v.list.FilterLine(v.st, v.width)
@@ -219,9 +214,7 @@ func (v *accountabilityView) Render() string {
 	if filterLine != "" {
 		out = append(out, filterLine)
 	}
-	v.cache = strings.Join(out, "\n")
-	v.cacheValid = true
-	return v.cache
+	return strings.Join(out, "\n")
 }
 
 // scrollToCursor moves the window so the selected entry is on screen,

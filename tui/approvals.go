@@ -225,8 +225,7 @@ type approvalsView struct {
 
 	side          sideState
 	width, height int
-	cache         string
-	cacheOK       bool
+	drawCache
 }
 
 func newApprovalsView(st *Styles) *approvalsView {
@@ -238,17 +237,17 @@ func newApprovalsView(st *Styles) *approvalsView {
 func (v *approvalsView) Name() string { return "Approvals" }
 
 func (v *approvalsView) SetData(s *Snapshot) {
+	v.drop()
 	if v.incID != s.Incident.ID {
 		v.side.stale = true
 	}
 	v.incID, v.loc = s.Incident.ID, s.Incident.Location()
-	v.cacheOK = false
 }
 
 func (v *approvalsView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.layout()
-	v.cacheOK = false
 }
 
 func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read) }
@@ -303,7 +302,6 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 		return nil // a newer read is on its way
 	}
 	v.side.reading = false
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -410,7 +408,7 @@ func (v *approvalsView) listRows() int {
 }
 
 func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheOK = false
+	v.drop()
 	if v.prompt != nil {
 		return v.promptKey(msg)
 	}
@@ -480,6 +478,7 @@ func (v *approvalsView) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // Paste types a bracketed paste into the open reason prompt.
 func (v *approvalsView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
 	switch {
 	case v.prompt != nil && v.prompt.kind == apRejectReason:
 		v.prompt.input.Update(msg)
@@ -488,7 +487,6 @@ func (v *approvalsView) Paste(msg tea.PasteMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	v.cacheOK = false
 	return nil
 }
 
@@ -516,8 +514,9 @@ func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
 func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case approvalsMsg:
+		v.drop()
 		return v.got(msg.gen, msg.as, msg.me, msg.err)
-	case sideTickMsg:
+	case sideTickMsg: // the timer changes nothing on screen; the read it starts will
 		if msg.view == v.side.view {
 			return v.tick()
 		}
@@ -527,7 +526,7 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 	if !ok || done.tag == "" || done.tag != v.busyTag {
 		return nil
 	}
-	v.cacheOK = false
+	v.drop()
 	what := v.busyWhat
 	approve := strings.HasPrefix(done.tag, "approvals:approve")
 	v.busyTag, v.busyWhat = "", ""
@@ -577,13 +576,7 @@ func (v *approvalsView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.list.FullHelp(), {k.Approve, k.Reject, k.All}}
 }
 
-func (v *approvalsView) Render() string {
-	if v.cacheOK {
-		return v.cache
-	}
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *approvalsView) Render() string { return v.draw(v.render) }
 
 func (v *approvalsView) columns() (reasonW, payloadW int) {
 	fixed := 2 + apIDW + 1 + apOpW + 1 + apByW + 1 + apWhenW + 1 + apExpW + 1

@@ -87,8 +87,7 @@ type auditView struct {
 
 	side          sideState
 	width, height int
-	cache         string
-	cacheOK       bool
+	drawCache
 }
 
 func newAuditView(st *Styles) *auditView {
@@ -100,6 +99,7 @@ func newAuditView(st *Styles) *auditView {
 func (v *auditView) Name() string { return "Audit" }
 
 func (v *auditView) SetData(s *Snapshot) {
+	v.drop()
 	if v.loc != s.Incident.Location() || v.incID != s.Incident.ID {
 		v.loc = s.Incident.Location()
 		for i := range v.rows {
@@ -108,14 +108,13 @@ func (v *auditView) SetData(s *Snapshot) {
 		}
 	}
 	v.incID, v.incSlug = s.Incident.ID, SanitizeLine(s.Incident.Slug)
-	v.cacheOK = false
 }
 
 func (v *auditView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.clamp()
 	v.layoutDetail()
-	v.cacheOK = false
 }
 
 // layoutDetail wraps the opened entry for the width and keeps its scroll
@@ -231,6 +230,14 @@ func (verifyMsg) forViews()     {}
 // Receive takes the answers to the view's reads and its timer.
 func (v *auditView) Receive(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case sideTickMsg: // the timer changes nothing on screen; the read it starts will
+		if msg.view == v.side.view {
+			return v.tick()
+		}
+		return nil
+	}
+	v.drop()
+	switch msg := msg.(type) {
 	case auditPageMsg:
 		if msg.q.older {
 			return v.gotOlder(msg.q.gen, msg.q.f.BeforeSeq, msg.es, msg.err, msg.q.f.Limit)
@@ -240,10 +247,6 @@ func (v *auditView) Receive(msg tea.Msg) tea.Cmd {
 		return v.gotEntry(msg)
 	case verifyMsg:
 		return v.gotVerify(msg)
-	case sideTickMsg:
-		if msg.view == v.side.view {
-			return v.tick()
-		}
 	}
 	return nil
 }
@@ -285,7 +288,6 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 		return nil
 	}
 	v.side.reading = false
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -326,7 +328,6 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 		// would leave a gap after the new tail. Read from the new tail.
 		return v.maybeOlder()
 	}
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -357,7 +358,7 @@ func (v *auditView) clamp() {
 }
 
 func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheOK = false
+	v.drop()
 	if key.Matches(msg, auditKeys.Verify) {
 		return v.verify()
 	}
@@ -397,7 +398,6 @@ func (v *auditView) gotEntry(a auditEntryMsg) tea.Cmd {
 	if d == nil || d.row.seq != a.seq {
 		return nil
 	}
-	v.cacheOK = false
 	d.loading, d.err = false, a.err
 	if a.err == nil {
 		d.head, d.body = auditHead(a.e, v.loc), auditBody(a.e)
@@ -440,7 +440,7 @@ func (v *auditView) verify() tea.Cmd {
 }
 
 func (v *auditView) gotVerify(a verifyMsg) tea.Cmd {
-	v.verifying, v.cacheOK = false, false
+	v.verifying = false
 	v.verifyAt = time.Now()
 	if a.err != nil {
 		v.verifyErr = a.err
@@ -520,13 +520,7 @@ func (v *auditView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{listNavKeys(), {k.Open, k.Verify, k.Incident}}
 }
 
-func (v *auditView) Render() string {
-	if v.cacheOK {
-		return v.cache
-	}
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *auditView) Render() string { return v.draw(v.render) }
 
 // statusLine is the verification's outcome, or what the list holds.
 func (v *auditView) statusLine() string {

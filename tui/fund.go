@@ -62,13 +62,11 @@ type fundView struct {
 	nativeW       int
 	moneyW        int // money columns: fundMoneyW, or wider for a larger fund
 
-	dataGen    int // bumped by SetData so the chart cache knows
-	chart      string
-	chartKey   [3]int // dataGen, width, height the chart was drawn for
-	cache      string
-	cacheValid bool
-	renders    int // how often Render really drew (tests check the cache)
-	charts     int // how often the chart was built
+	dataGen  int // bumped by SetData so the chart cache knows
+	chart    string
+	chartKey [3]int // dataGen, width, height the chart was drawn for
+	drawCache
+	charts int // how often the chart was built
 }
 
 // fundPage is what the fund view shows: the overview, or one of its
@@ -121,15 +119,14 @@ func (v *fundView) Capturing() bool {
 
 // Paste types a bracketed paste into the open filter or search prompt.
 func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
 	defer v.layout()
 	switch v.page {
 	case pageOverview:
 		if v.list.Paste(msg) {
-			v.cacheValid = false
 		}
 	case pageMerchants:
 		if v.ml.input.Editing() {
-			v.cacheValid = false
 			return v.searchEdit(msg)
 		}
 	}
@@ -190,11 +187,11 @@ func (v *fundView) FullHelp() [][]key.Binding {
 }
 
 func (v *fundView) SetSize(width, height int) {
+	v.drop()
 	if width == v.width && height == v.height {
 		return
 	}
 	v.width, v.height = width, height
-	v.cacheValid = false
 	v.layout()
 }
 
@@ -235,12 +232,12 @@ func (v *fundView) overviewLayout() (rows, chartH int) {
 }
 
 func (v *fundView) SetData(s *Snapshot) {
+	v.drop()
 	v.setData(s)
 	v.layout()
 }
 
 func (v *fundView) setData(s *Snapshot) {
-	v.cacheValid = false
 	old, oldDrawdown, oldLoc := v.fund, v.drawdown, v.loc
 	v.fund, v.drawdown, v.loc = nil, nil, time.UTC
 	defer func() {
@@ -298,13 +295,13 @@ func (v *fundView) setData(s *Snapshot) {
 }
 
 func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.drop()
 	cmd := v.update(msg)
 	v.layout()
 	return cmd
 }
 
 func (v *fundView) update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheValid = false
 	switch v.page {
 	case pageClaims:
 		return v.claimsKey(msg)
@@ -325,15 +322,7 @@ func (v *fundView) update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (v *fundView) Render() string {
-	if v.cacheValid {
-		return v.cache
-	}
-	v.renders++
-	v.cache = v.render()
-	v.cacheValid = true
-	return v.cache
-}
+func (v *fundView) Render() string { return v.draw(v.render) }
 
 func (v *fundView) render() string {
 	w, h := v.width, v.height

@@ -114,6 +114,10 @@ func (fundPollMsg) forViews()      {}
 
 // Receive takes the answers to the fund view's reads and its timers.
 func (v *fundView) Receive(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(fundPollMsg); ok {
+		return v.poll() // the check changes nothing on screen; the reads it starts will
+	}
+	v.drop()
 	defer v.layout()
 	switch msg := msg.(type) {
 	case merchantPageMsg:
@@ -126,8 +130,6 @@ func (v *fundView) Receive(msg tea.Msg) tea.Cmd {
 		return v.gotClaims(msg)
 	case searchDueMsg:
 		return v.searchDue(msg)
-	case fundPollMsg:
-		return v.poll()
 	}
 	return nil
 }

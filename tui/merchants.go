@@ -106,7 +106,6 @@ func (v *fundView) gotCount(a merchantCountMsg) tea.Cmd {
 	if v.ml.base < 0 && v.ml.atEnd {
 		v.ml.base = int(a.n) - len(v.ml.rows)
 	}
-	v.cacheValid = false
 	return nil
 }
 
@@ -117,7 +116,6 @@ func (v *fundView) gotPage(a merchantPageMsg) tea.Cmd {
 	if a.q.gen != ml.gen {
 		return nil
 	}
-	v.cacheValid = false
 	switch kind {
 	case pageNext:
 		ml.fwd = false
@@ -366,7 +364,6 @@ func (v *fundView) search(find string) tea.Cmd {
 // openMerchants shows the list, reading its first page the first time.
 func (v *fundView) openMerchants() tea.Cmd {
 	v.page = pageMerchants
-	v.cacheValid = false
 	cmds := []tea.Cmd{v.startPoll()}
 	if !v.ml.opened {
 		v.ml.opened = true
@@ -391,7 +388,6 @@ func (v *fundView) gotDetail(a merchantMsg) tea.Cmd {
 	if a.seq != v.detailSeq {
 		return nil
 	}
-	v.cacheValid = false
 	if a.err != nil {
 		v.detailErr = a.err
 		return nil

@@ -22,7 +22,6 @@ import (
 // openClaims shows the claims page and reads it.
 func (v *fundView) openClaims() tea.Cmd {
 	v.page = pageClaims
-	v.cacheValid = false
 	v.stale &^= stalePipeline
 	return tea.Batch(v.fetchClaims(), v.startPoll())
 }
@@ -37,7 +36,7 @@ func (v *fundView) gotClaims(a claimsMsg) tea.Cmd {
 	if a.seq != v.claimsSeq {
 		return nil
 	}
-	v.cacheValid, v.claimsLoading = false, false
+	v.claimsLoading = false
 	if a.err != nil {
 		v.claimsErr = a.err
 		return nil

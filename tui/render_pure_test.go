@@ -3,8 +3,6 @@ package tui
 import (
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"warroom/access"
 )
 
@@ -35,5 +33,4 @@ func TestRenderingChangesNothing(t *testing.T) {
 			}
 		})
 	}
-	_ = tea.KeyPressMsg{}
 }

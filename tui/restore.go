@@ -80,9 +80,7 @@ type restoreView struct {
 	follow     string // key of the milestone to select once the next data arrives
 
 	width, height int
-	cache         string
-	cacheOK       bool
-	renders       int
+	drawCache
 }
 
 func newRestoreView(st *Styles) *restoreView {
@@ -92,6 +90,7 @@ func newRestoreView(st *Styles) *restoreView {
 func (v *restoreView) Name() string { return "Restore" }
 
 func (v *restoreView) SetData(s *Snapshot) {
+	v.drop()
 	keep := v.follow
 	if i, ok := v.list.Selected(); ok && keep == "" && i < len(v.rows) {
 		keep = v.rows[i].m.Key
@@ -142,7 +141,6 @@ func (v *restoreView) SetData(s *Snapshot) {
 	}
 	v.refreshForm(s)
 	v.layout()
-	v.cacheOK = false
 }
 
 // selectItem puts the cursor on item i when it passes the filter, so the
@@ -198,10 +196,10 @@ func shortWhen(t, ref time.Time) string {
 func statusLabel(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 func (v *restoreView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.layout()
 	v.sizeForm()
-	v.cacheOK = false
 }
 
 // sizeForm fits the open form to the view's width.
@@ -235,10 +233,10 @@ func (v *restoreView) layout() {
 }
 
 func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.drop()
 	defer v.sizeForm() // a key may have opened one
 
 	if v.edit != nil {
-		v.cacheOK = false
 		return v.formKey(msg)
 	}
 	handled := v.list.Update(msg)
@@ -267,20 +265,18 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			v.flash = ""
 		}
 		v.layout()
-		v.cacheOK = false
 	}
 	return cmd
 }
 
 // Paste goes to the open form, or else to the filter prompt.
 func (v *restoreView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
 	if v.edit != nil {
-		v.cacheOK = false
 		return v.edit.f.Paste(msg)
 	}
 	if v.list.Paste(msg) {
 		v.layout()
-		v.cacheOK = false
 	}
 	return nil
 }
@@ -325,9 +321,9 @@ func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	v.drop()
 	switch {
 	case v.edit != nil && done.tag == v.edit.tag:
-		v.cacheOK = false
 		if done.err != nil {
 			v.edit.f.Fail(done.err, nil)
 			return nil
@@ -342,7 +338,6 @@ func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
 		v.edit = nil
 		return reloadCmd
 	case done.tag == v.moveTag:
-		v.cacheOK = false
 		v.moveTag = ""
 		if done.err != nil {
 			v.flash, v.flashBad, v.follow = "not moved: "+SanitizeLine(done.err.Error()), true, ""
@@ -381,14 +376,7 @@ func (v *restoreView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{v.list.FullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}
 }
 
-func (v *restoreView) Render() string {
-	if v.cacheOK {
-		return v.cache
-	}
-	v.renders++
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *restoreView) Render() string { return v.draw(v.render) }
 
 // progressBar is a hand-rolled bar: a string, so a frame costs nothing.
 func progressBar(pct, w int) (filled, empty string) {
