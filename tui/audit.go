@@ -70,13 +70,13 @@ type auditView struct {
 	// The cursor over rows. Its height is the list's rows (listRows); the
 	// view's own height shadows it, so it is set through cursorWindow.
 	cursorWindow
-	atEnd         bool // the oldest entry is held
-	onlyIncident  bool
-	loaded        bool
-	olderInFlight bool
-	err           error
-	gen           int
-	fetches       int // pages asked for (tests check paging is lazy)
+	// atEnd: the oldest entry is held; fwd: an older page is on its way.
+	pagedEnds
+	onlyIncident bool
+	loaded       bool
+	err          error
+	gen          int
+	fetches      int // pages asked for (tests check paging is lazy)
 
 	detail *auDetail
 
@@ -156,12 +156,8 @@ func (v *auditView) readNewest() tea.Cmd {
 	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(0, v.pageSize())})
 }
 
-// readOlder asks for the page after the last row held, once at a time.
+// readOlder asks for the page after the last row held.
 func (v *auditView) readOlder() tea.Cmd {
-	if v.olderInFlight || v.atEnd || len(v.rows) == 0 {
-		return nil
-	}
-	v.olderInFlight = true
 	v.fetches++
 	tail := v.rows[len(v.rows)-1].seq
 	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(tail, v.pageSize()), older: true})
@@ -322,7 +318,7 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 	if gen != v.gen {
 		return nil
 	}
-	v.olderInFlight = false
+	v.fwd = false
 	if len(v.rows) == 0 || v.rows[len(v.rows)-1].seq != tail {
 		// The list started over at the top while this page was read: it
 		// would leave a gap after the new tail. Read from the new tail.
@@ -346,7 +342,7 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 // maybeOlder reads the next page when the cursor is within a screen of the
 // end of the rows held.
 func (v *auditView) maybeOlder() tea.Cmd {
-	if len(v.rows)-v.cursor <= v.listRows()+1 {
+	if v.wantNext(v.cursor, len(v.rows), v.listRows()+1) {
 		return v.readOlder()
 	}
 	return nil
@@ -379,7 +375,7 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, auditKeys.Incident):
 		v.onlyIncident = !v.onlyIncident
 		v.gen++
-		v.rows, v.loaded, v.atEnd, v.olderInFlight = nil, false, false, false
+		v.rows, v.loaded, v.atEnd, v.fwd = nil, false, false, false
 		v.cursor, v.offset = 0, 0
 		v.side.reading = false
 		return v.side.start(v.readNewest)
@@ -531,7 +527,7 @@ func (v *auditView) statusLine() string {
 	}
 	info := fmt.Sprintf("%d loaded", len(v.rows))
 	switch {
-	case v.olderInFlight:
+	case v.fwd:
 		info += ", reading older…"
 	case v.atEnd:
 		info += ", to the first"

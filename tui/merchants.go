@@ -47,23 +47,22 @@ const (
 // rows; base is the position of rows[0] among all matching merchants, or
 // -1 while unknown (after a jump to the end before the count is in).
 type merchantList struct {
-	cursorWindow   // over rows
-	rows           []compensation.MerchantRow
-	base           int
-	atStart, atEnd bool      // rows[0] is the first match; the last row is the last
-	find           string    // the search in force
-	input          lineInput // the search being typed; focused while it takes keys
-	gen            int       // bumped when the window starts over; older answers are dropped
-	fwd, back      bool      // a page is on its way at that end
-	loading        bool      // starting over: nothing to show yet
-	total          int64
-	totalKnown     bool
-	err            error
-	searchSeq      int
-	fetches        int // pages asked for (tests check paging is lazy)
-	opened         bool
-	maxRows        int // the most rows ever held at once (tests)
-	owed           int // rows the cursor still has to move once they arrive
+	cursorWindow // over rows
+	pagedEnds    // rows[0] is the first match, the last row the last; pages on their way
+	rows         []compensation.MerchantRow
+	base         int
+	find         string    // the search in force
+	input        lineInput // the search being typed; focused while it takes keys
+	gen          int       // bumped when the window starts over; older answers are dropped
+	loading      bool      // starting over: nothing to show yet
+	total        int64
+	totalKnown   bool
+	err          error
+	searchSeq    int
+	fetches      int // pages asked for (tests check paging is lazy)
+	opened       bool
+	maxRows      int // the most rows ever held at once (tests)
+	owed         int // rows the cursor still has to move once they arrive
 }
 
 // pageSize is twice the visible height: one screen ahead of the cursor.
@@ -203,12 +202,10 @@ func (v *fundView) prefetch() tea.Cmd {
 	}
 	ahead := v.pageSize()
 	var cmds []tea.Cmd
-	if !ml.atEnd && !ml.fwd && len(ml.rows)-1-ml.cursor < ahead {
-		ml.fwd = true
+	if ml.wantNext(ml.cursor, len(ml.rows), ahead) {
 		cmds = append(cmds, v.fetchPage(ml.rows[len(ml.rows)-1].MerchantID, compensation.PageAfter, pageNext))
 	}
-	if !ml.atStart && !ml.back && ml.cursor < ahead {
-		ml.back = true
+	if ml.wantPrev(ml.cursor, len(ml.rows), ahead) {
 		cmds = append(cmds, v.fetchPage(ml.rows[0].MerchantID, compensation.PageBefore, pagePrev))
 	}
 	return tea.Batch(cmds...)

@@ -84,3 +84,32 @@ func (w *cursorWindow) step(s navStep, n int) {
 	}
 	w.keepIn(n)
 }
+
+// pagedEnds is what a keyset-paged list knows about the ends of the rows it
+// holds: whether they reach the ends of the whole list, and whether a page
+// is on its way at either end. The merchant list pages both ways; the
+// audit trail, newest first, pages towards the oldest (fwd, atEnd) only.
+type pagedEnds struct {
+	atStart, atEnd bool // the first row held is the first of all; the last, the last
+	fwd, back      bool // a page is on its way after the last row held; before the first
+}
+
+// wantNext reports whether to ask for the page after the n rows held: the
+// cursor is within ahead rows of their end, and none is on its way. It
+// marks the page as on its way.
+func (p *pagedEnds) wantNext(cursor, n, ahead int) bool {
+	if p.atEnd || p.fwd || n == 0 || n-1-cursor >= ahead {
+		return false
+	}
+	p.fwd = true
+	return true
+}
+
+// wantPrev is wantNext at the start.
+func (p *pagedEnds) wantPrev(cursor, n, ahead int) bool {
+	if p.atStart || p.back || n == 0 || cursor >= ahead {
+		return false
+	}
+	p.back = true
+	return true
+}
