@@ -67,17 +67,15 @@ type accountabilityView struct {
 	width, height int
 
 	// Built from data, filter and width; rebuilt when any of them changes.
-	lines      []accLine
-	entryLine  []int // entries index -> first line in lines, -1 when filtered out
-	linesFor   string
-	nameW      int
-	nativeW    int
-	pledgeW    int
-	ownerW     int
-	top        int // first visible line
-	cache      string
-	cacheValid bool
-	renders    int // how often Render really drew (tests check the cache)
+	lines     []accLine
+	entryLine []int // entries index -> first line in lines, -1 when filtered out
+	linesFor  string
+	nameW     int
+	nativeW   int
+	pledgeW   int
+	ownerW    int
+	top       int // first visible line
+	drawCache
 }
 
 func newAccountabilityView(st *Styles) view {
@@ -88,20 +86,43 @@ func (v *accountabilityView) Name() string { return "Accountability" }
 
 func (v *accountabilityView) Capturing() bool { return v.list.Capturing() }
 
-func (v *accountabilityView) ShortHelp() []key.Binding { return listShortHelp() }
+func (v *accountabilityView) ShortHelp() []key.Binding { return v.list.ShortHelp() }
 
-func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{listFullHelp()} }
+func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{v.list.FullHelp()} }
 
 func (v *accountabilityView) SetSize(width, height int) {
+	v.drop()
 	if width == v.width && height == v.height {
 		return
 	}
 	v.width, v.height = width, height
 	v.lines = nil
-	v.cacheValid = false
+	v.layout()
+}
+
+// listH is the rows the entries get: the body less the filter line.
+func (v *accountabilityView) listH() int {
+	if v.list.Filtering() {
+		return max(v.height-1, 0)
+	}
+	return max(v.height, 0)
+}
+
+// layout lays the entries out as lines and moves the window to the
+// cursor. Whatever changes size, data, filter or cursor calls it, so
+// Render only draws.
+func (v *accountabilityView) layout() {
+	if v.width <= 0 || v.height <= 0 {
+		return
+	}
+	v.build()
+	rows := v.listH()
+	v.list.SetHeight(max(rows, 1))
+	v.scrollToCursor(rows)
 }
 
 func (v *accountabilityView) SetData(s *Snapshot) {
+	v.drop()
 	v.people, v.measures = nil, nil
 	if s != nil {
 		v.people = sanitizePeople(s.Accountability.People)
@@ -130,48 +151,54 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 	}
 	v.list.SetItems(texts)
 	v.lines = nil
-	v.cacheValid = false
+	v.layout()
 }
 
 func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	before := v.list.Filter()
 	if !v.list.Update(msg) {
+		return nil // a key the view does not use keeps the drawing
+	}
+	v.drop()
+	if v.list.Filter() != before {
+		v.lines = nil
+		v.top = 0
+	}
+	if !v.list.Capturing() {
+		switch {
+		case key.Matches(msg, listKeys.Top):
+			v.top = 0
+		case key.Matches(msg, listKeys.Bottom):
+			v.top = len(v.lines) // clamped by layout
+		}
+	}
+	v.layout()
+	return nil
+}
+
+// Paste types into the filter prompt.
+func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
+	before := v.list.Filter()
+	if !v.list.Paste(msg) {
 		return nil
 	}
 	if v.list.Filter() != before {
 		v.lines = nil
 		v.top = 0
 	}
-	v.cacheValid = false
-	if !v.list.Capturing() {
-		switch {
-		case key.Matches(msg, listKeys.Top):
-			v.top = 0
-		case key.Matches(msg, listKeys.Bottom):
-			v.top = len(v.lines) // clamped in Render
-		}
-	}
+	v.layout()
 	return nil
 }
 
-func (v *accountabilityView) Render() string {
-	if v.cacheValid {
-		return v.cache
-	}
-	v.renders++
+func (v *accountabilityView) Render() string { return v.draw(v.render) }
+
+func (v *accountabilityView) render() string {
 	if v.width <= 0 || v.height <= 0 {
-		v.cache, v.cacheValid = "", true
 		return ""
 	}
-	v.build()
 	filterLine := v.list.FilterLine(v.st, v.width)
-	rows := v.height
-	if filterLine != "" {
-		rows--
-	}
-	rows = max(rows, 0)
-	v.list.SetHeight(max(rows, 1))
-	v.scrollToCursor(rows)
+	rows := v.listH()
 
 	sel := -1
 	if e, ok := v.list.Selected(); ok {
@@ -187,9 +214,7 @@ func (v *accountabilityView) Render() string {
 	if filterLine != "" {
 		out = append(out, filterLine)
 	}
-	v.cache = strings.Join(out, "\n")
-	v.cacheValid = true
-	return v.cache
+	return strings.Join(out, "\n")
 }
 
 // scrollToCursor moves the window so the selected entry is on screen,

@@ -84,6 +84,7 @@ type Model struct {
 	quitArmed bool
 
 	width, height int
+	reads         *readGroups // read.go: the contexts of the views' reads
 	header        *headerCache
 	body          *bodyCache
 }
@@ -115,6 +116,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		seq:     1,
 		loading: true,
 		header:  &headerCache{},
+		reads:   &readGroups{},
 		body:    &bodyCache{},
 
 		activity: &activityLog{},
@@ -123,7 +125,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		newTimelineView(m.st),
 		newRestoreView(m.st),
 		newAccountabilityView(m.st),
-		newFundView(m.st, conn),
+		newFundView(m.st),
 		newApprovalsView(m.st),
 		newAuditView(m.st),
 	}
@@ -168,7 +170,19 @@ func (m *Model) load() tea.Cmd {
 	return m.reload(partAll)
 }
 
+// Update handles msg, then tells the view on screen it is on screen (side
+// views read only while they are; rendering must not be what says so).
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	nm, cmd := m.update(msg)
+	if mm, ok := nm.(Model); ok && !mm.showHelp && mm.snap != nil {
+		if s, ok := mm.views[mm.active].(shower); ok {
+			s.Shown()
+		}
+	}
+	return nm, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -176,6 +190,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
+	case tea.PasteMsg:
+		return m.paste(msg)
 	case ReloadMsg:
 		return m, m.reload(partAll)
 	case liveMsg:
@@ -191,12 +207,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.now = m.opts.Now()
 		return m, connTick()
-	case fundReadMsg: // merchants.go: the fund view's own queries
-		return m, m.fundRead(msg)
-	case viewReadMsg: // approvals.go: the approvals and audit views' queries
-		return m, m.viewRead(msg)
-	case viewReadDoneMsg:
-		return m, msg.apply()
+	case readRequestMsg: // read.go: the views' own reads
+		return m, m.read(msg)
+	case viewMsg: // their answers and the views' timers
+		return m, m.deliver(msg)
 	case retryMsg:
 		if msg.seq != m.seq || m.loading || m.loadErr == nil {
 			return m, nil
@@ -311,6 +325,21 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, v.Update(msg)
+}
+
+// paste hands a bracketed paste to the view taking text; with no input
+// open there is nothing to type into, and it is dropped (a paste is text,
+// never a command).
+func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+	if m.quitArmed {
+		m.quitArmed = false
+		return m, nil // as any key: it answers the ctrl+c question
+	}
+	v := m.views[m.active]
+	if m.snap == nil || m.showHelp || !v.Capturing() {
+		return m, nil
+	}
+	return m, v.Paste(msg)
 }
 
 // bannerH is 1 while a load error or a lost connection is on screen.

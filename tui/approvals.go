@@ -22,25 +22,13 @@ import (
 )
 
 // The approvals and audit views read tables the snapshot does not hold
-// (the approval queue, the audit trail): their queries are their own, like
-// the fund view's merchant list. A view asks with viewReadMsg; the root
-// runs the query on its connection in a tea.Cmd and hands the answer back
-// as viewReadDoneMsg, whose apply runs on the UI goroutine. The root also
-// tells these views when data may have changed (sideRefresh): after every
-// snapshot load and on every change the feed reports.
-
-// viewReadMsg asks the root to run a view's read. run must not touch the
-// view: it runs off the UI goroutine and returns what to do on it.
-type viewReadMsg struct {
-	timeout time.Duration // 0: sideReadTimeout
-	run     func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd
-}
-
-// viewReadDoneMsg is the answer (or a view's own timer firing).
-type viewReadDoneMsg struct{ apply func() tea.Cmd }
+// (the approval queue, the audit trail): their reads are their own, like
+// the fund view's merchant list, and go through the root (read.go). The
+// root also tells these views when data may have changed (sideRefresh):
+// after every snapshot load and on every change the feed reports.
 
 const (
-	sideReadTimeout = 15 * time.Second
+	sideReadTimeout = readTimeout
 	// sideTickEvery is how often a side view checks whether it is on
 	// screen with stale data.
 	sideTickEvery = time.Second
@@ -50,24 +38,6 @@ const (
 	approvalsPollEvery = 5 * time.Second
 	auditPollEvery     = 10 * time.Second
 )
-
-func requestRead(timeout time.Duration, run func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd) tea.Cmd {
-	return func() tea.Msg { return viewReadMsg{timeout: timeout, run: run} }
-}
-
-// viewRead runs a view's read off the UI goroutine (the root's one line).
-func (m Model) viewRead(msg viewReadMsg) tea.Cmd {
-	ctx, conn, actor := m.ctx, m.conn, m.opts.Actor
-	d := msg.timeout
-	if d == 0 {
-		d = sideReadTimeout
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, d)
-		defer cancel()
-		return viewReadDoneMsg{apply: msg.run(ctx, conn, actor)}
-	}
-}
 
 // readTx runs fn in a read-only transaction attributed to actor, so
 // access.WhoAmI answers for the name the console acts as.
@@ -122,25 +92,42 @@ func (m Model) sideLive(ev liveMsg) tea.Cmd {
 	return m.sideRefresh()
 }
 
-// sideState is the bookkeeping a side view shares: whether it was drawn
-// since the last tick (so it is on screen), whether its data is stale, and
-// its timer.
+// sideState is the bookkeeping a side view shares: whether it was on
+// screen since the last tick (the root says so, shown), whether its data is
+// stale, and its timer.
 type sideState struct {
+	view                          string // the view's Name: its ticks are addressed to it
 	seen, stale, ticking, reading bool
 	last                          time.Time // when the last read started
 	tick                          func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 	now                           func() time.Time
 }
 
-func newSideState() sideState { return sideState{tick: tea.Tick, now: time.Now} }
+// sideTickMsg is a side view's timer.
+type sideTickMsg struct{ view string }
+
+func (sideTickMsg) forViews() {}
+
+// shower is a view that wants to know it is on screen (the root says so
+// after every message while it is the active view).
+type shower interface{ Shown() }
+
+func (s *sideState) Shown() { s.seen = true }
+
+func newSideState(view string) sideState { return sideState{view: view, tick: tea.Tick, now: time.Now} }
+
+func (s *sideState) next() tea.Cmd {
+	t := sideTickMsg{view: s.view}
+	return s.tick(sideTickEvery, func(time.Time) tea.Msg { return t })
+}
 
 // refresh marks the data stale and reads now if the view is on screen.
-func (s *sideState) refresh(read func() tea.Cmd, onTick func() tea.Cmd) tea.Cmd {
+func (s *sideState) refresh(read func() tea.Cmd) tea.Cmd {
 	s.stale = true
 	var cmds []tea.Cmd
 	if !s.ticking && s.tick != nil {
 		s.ticking = true
-		cmds = append(cmds, s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} }))
+		cmds = append(cmds, s.next())
 	}
 	if (s.seen || s.last.IsZero()) && !s.reading {
 		cmds = append(cmds, s.start(read))
@@ -154,15 +141,14 @@ func (s *sideState) start(read func() tea.Cmd) tea.Cmd {
 }
 
 // onTick reads when the view is on screen and stale or due for a poll.
-func (s *sideState) onTick(read func() tea.Cmd, onTick func() tea.Cmd, poll time.Duration) tea.Cmd {
+func (s *sideState) onTick(read func() tea.Cmd, poll time.Duration) tea.Cmd {
 	seen := s.seen
 	s.seen = false
 	var cmd tea.Cmd
 	if seen && !s.reading && (s.stale || s.now().Sub(s.last) >= poll) {
 		cmd = s.start(read)
 	}
-	next := s.tick(sideTickEvery, func(time.Time) tea.Msg { return viewReadDoneMsg{apply: onTick} })
-	return tea.Batch(cmd, next)
+	return tea.Batch(cmd, s.next())
 }
 
 // approvalsKeys are the approval queue's own keys.
@@ -176,7 +162,7 @@ var approvalsKeys = struct{ Approve, Reject, All, Yes key.Binding }{
 var (
 	apPromptDo     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "reject"))
 	apPromptCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	apConfirmNo    = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("any other key", "cancel"))
+	apConfirmNo    = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp(anyOtherKey, "cancel"))
 )
 
 // Approval queue column widths.
@@ -210,10 +196,10 @@ const (
 
 // apPrompt is the open confirmation (approve) or reason prompt (reject).
 type apPrompt struct {
-	kind apPromptKind
-	id   int64
-	what string // "#12 void_entry entry_id=3"
-	text string
+	kind  apPromptKind
+	id    int64
+	what  string    // "#12 void_entry entry_id=3"
+	input lineInput // the reason (reject only)
 }
 
 type approvalsView struct {
@@ -239,56 +225,76 @@ type approvalsView struct {
 
 	side          sideState
 	width, height int
-	cache         string
-	cacheOK       bool
+	drawCache
 }
 
 func newApprovalsView(st *Styles) *approvalsView {
-	return &approvalsView{st: st, loc: time.UTC, now: time.Now, side: newSideState()}
+	v := &approvalsView{st: st, loc: time.UTC, now: time.Now}
+	v.side = newSideState(v.Name())
+	return v
 }
 
 func (v *approvalsView) Name() string { return "Approvals" }
 
 func (v *approvalsView) SetData(s *Snapshot) {
+	v.drop()
 	if v.incID != s.Incident.ID {
 		v.side.stale = true
 	}
 	v.incID, v.loc = s.Incident.ID, s.Incident.Location()
-	v.cacheOK = false
 }
 
 func (v *approvalsView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.layout()
-	v.cacheOK = false
 }
 
-func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read, v.tick) }
+func (v *approvalsView) Refresh() tea.Cmd { return v.side.refresh(v.read) }
 
-func (v *approvalsView) tick() tea.Cmd { return v.side.onTick(v.read, v.tick, approvalsPollEvery) }
+func (v *approvalsView) Shown() { v.side.Shown() }
+
+func (v *approvalsView) tick() tea.Cmd { return v.side.onTick(v.read, approvalsPollEvery) }
 
 // read asks for the queue (or every request, newest first) and who we are.
 func (v *approvalsView) read() tea.Cmd {
 	v.gen++
-	gen, inc, all := v.gen, v.incID, v.showAll
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, actor string) func() tea.Cmd {
-		var as []access.Approval
-		var me access.Me
-		err := readTx(ctx, conn, actor, func(q db.Querier) error {
-			var err error
-			if all {
-				as, err = access.Approvals(ctx, q, inc, 200)
-			} else {
-				as, err = access.Pending(ctx, q, inc)
-			}
-			if err != nil {
-				return err
-			}
-			me, err = access.WhoAmI(ctx, q)
+	return requestRead(approvalsQuery{gen: v.gen, inc: v.incID, all: v.showAll})
+}
+
+// approvalsQuery reads the queue and who the console acts as.
+type approvalsQuery struct {
+	gen int
+	inc int64
+	all bool
+}
+
+type approvalsMsg struct {
+	gen int
+	as  []access.Approval
+	me  access.Me
+	err error
+}
+
+func (approvalsMsg) forViews() {}
+
+func (q approvalsQuery) run(ctx context.Context, conn *sqlx.DB, actor string) tea.Msg {
+	var as []access.Approval
+	var me access.Me
+	err := readTx(ctx, conn, actor, func(tx db.Querier) error {
+		var err error
+		if q.all {
+			as, err = access.Approvals(ctx, tx, q.inc, 200)
+		} else {
+			as, err = access.Pending(ctx, tx, q.inc)
+		}
+		if err != nil {
 			return err
-		})
-		return func() tea.Cmd { return v.got(gen, as, me, err) }
+		}
+		me, err = access.WhoAmI(ctx, tx)
+		return err
 	})
+	return approvalsMsg{gen: q.gen, as: as, me: me, err: err}
 }
 
 func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err error) tea.Cmd {
@@ -296,7 +302,6 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 		return nil // a newer read is on its way
 	}
 	v.side.reading = false
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -403,7 +408,7 @@ func (v *approvalsView) listRows() int {
 }
 
 func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheOK = false
+	v.drop()
 	if v.prompt != nil {
 		return v.promptKey(msg)
 	}
@@ -440,6 +445,8 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		if key.Matches(msg, approvalsKeys.Reject) {
 			p.kind = apRejectReason
+			p.input = newLineInput(apReasonMax)
+			p.input.Open("")
 		}
 		v.prompt, v.flash = p, ""
 	}
@@ -463,29 +470,29 @@ func (v *approvalsView) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		v.prompt = nil
 		return v.decide(p)
-	case "backspace":
-		if r := []rune(p.text); len(r) > 0 {
-			p.text = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		p.text = ""
-	case "space":
-		p.text += " "
 	default:
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return nil
-		}
-		if len([]rune(p.text))+len([]rune(t)) <= apReasonMax {
-			p.text += t
-		}
+		p.input.Update(msg)
+	}
+	return nil
+}
+
+// Paste types a bracketed paste into the open reason prompt.
+func (v *approvalsView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
+	switch {
+	case v.prompt != nil && v.prompt.kind == apRejectReason:
+		v.prompt.input.Update(msg)
+	case v.prompt == nil && v.list.Paste(msg):
+		v.layout()
+	default:
+		return nil
 	}
 	return nil
 }
 
 // decide sends the approval or rejection to the root as a write.
 func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
-	id, note := p.id, strings.TrimSpace(p.text)
+	id, note := p.id, strings.TrimSpace(p.input.Value())
 	res := new(json.RawMessage)
 	v.result = res
 	if p.kind == apConfirmApprove {
@@ -502,13 +509,24 @@ func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
 	})
 }
 
-// Receive takes the answer to a decision.
+// Receive takes the answers to its reads, its timer and the answer to a
+// decision.
 func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case approvalsMsg:
+		v.drop()
+		return v.got(msg.gen, msg.as, msg.me, msg.err)
+	case sideTickMsg: // the timer changes nothing on screen; the read it starts will
+		if msg.view == v.side.view {
+			return v.tick()
+		}
+		return nil
+	}
 	done, ok := msg.(writeDoneMsg)
 	if !ok || done.tag == "" || done.tag != v.busyTag {
 		return nil
 	}
-	v.cacheOK = false
+	v.drop()
 	what := v.busyWhat
 	approve := strings.HasPrefix(done.tag, "approvals:approve")
 	v.busyTag, v.busyWhat = "", ""
@@ -534,7 +552,7 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 }
 
 // Unsaved is true while a typed rejection reason is open.
-func (v *approvalsView) Unsaved() bool { return v.prompt != nil && v.prompt.text != "" }
+func (v *approvalsView) Unsaved() bool { return v.prompt != nil && v.prompt.input.Value() != "" }
 
 func (v *approvalsView) Capturing() bool { return v.list.Capturing() || v.prompt != nil }
 
@@ -544,23 +562,21 @@ func (v *approvalsView) ShortHelp() []key.Binding {
 		return []key.Binding{approvalsKeys.Yes, apConfirmNo}
 	case v.prompt != nil:
 		return []key.Binding{apPromptDo, apPromptCancel}
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
-	return append(listShortHelp(), approvalsKeys.Approve, approvalsKeys.Reject)
+	return append(v.list.ShortHelp(), approvalsKeys.Approve, approvalsKeys.Reject)
 }
 
 func (v *approvalsView) FullHelp() [][]key.Binding {
+	if v.prompt != nil || v.list.Capturing() {
+		return [][]key.Binding{v.ShortHelp()}
+	}
 	k := approvalsKeys
-	return [][]key.Binding{listFullHelp(), {k.Approve, k.Reject, k.All, k.Yes}}
+	return [][]key.Binding{v.list.FullHelp(), {k.Approve, k.Reject, k.All}}
 }
 
-func (v *approvalsView) Render() string {
-	v.side.seen = true
-	if v.cacheOK {
-		return v.cache
-	}
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *approvalsView) Render() string { return v.draw(v.render) }
 
 func (v *approvalsView) columns() (reasonW, payloadW int) {
 	fixed := 2 + apIDW + 1 + apOpW + 1 + apByW + 1 + apWhenW + 1 + apExpW + 1
@@ -588,7 +604,7 @@ func (v *approvalsView) statusLine() string {
 		// The typed text comes first: the payload is in the detail pane.
 		head := fmt.Sprintf("Reject #%d", v.prompt.id)
 		return fit(" "+st.Warn.Render(head)+st.Muted.Render(" reason (optional): ")+
-			v.prompt.text+st.Bold.Render("▏")+st.Muted.Render(" enter rejects · esc cancels"), w)
+			v.prompt.input.View(st)+st.Muted.Render(" enter rejects · esc cancels"), w)
 	case v.busyTag != "":
 		return " " + st.Muted.Render(fit(v.busyWhat+"…", w-1))
 	case v.flash != "" && v.flashBad:

@@ -35,13 +35,6 @@ var auditKeys = struct{ Open, Close, Verify, Incident key.Binding }{
 	Incident: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "this incident/all")),
 }
 
-// auNavKeys are the list keys the audit view uses (no filter: it holds only
-// part of the trail, and a filter over that part would mislead).
-func auNavKeys() []key.Binding {
-	k := listKeys
-	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
-}
-
 const (
 	auVerifyTimeout = 5 * time.Minute
 	auMaxPage       = 500
@@ -73,15 +66,17 @@ type auditView struct {
 	incID   int64
 	incSlug string
 
-	rows           []auRow
-	cursor, offset int
-	atEnd          bool // the oldest entry is held
-	onlyIncident   bool
-	loaded         bool
-	olderInFlight  bool
-	err            error
-	gen            int
-	fetches        int // pages asked for (tests check paging is lazy)
+	rows []auRow
+	// The cursor over rows. Its height is the list's rows (listRows); the
+	// view's own height shadows it, so it is set through cursorWindow.
+	cursorWindow
+	// atEnd: the oldest entry is held; fwd: an older page is on its way.
+	pagedEnds
+	onlyIncident bool
+	loaded       bool
+	err          error
+	gen          int
+	fetches      int // pages asked for (tests check paging is lazy)
 
 	detail *auDetail
 
@@ -92,17 +87,19 @@ type auditView struct {
 
 	side          sideState
 	width, height int
-	cache         string
-	cacheOK       bool
+	drawCache
 }
 
 func newAuditView(st *Styles) *auditView {
-	return &auditView{st: st, loc: time.UTC, side: newSideState()}
+	v := &auditView{st: st, loc: time.UTC}
+	v.side = newSideState(v.Name())
+	return v
 }
 
 func (v *auditView) Name() string { return "Audit" }
 
 func (v *auditView) SetData(s *Snapshot) {
+	v.drop()
 	if v.loc != s.Incident.Location() || v.incID != s.Incident.ID {
 		v.loc = s.Incident.Location()
 		for i := range v.rows {
@@ -111,13 +108,26 @@ func (v *auditView) SetData(s *Snapshot) {
 		}
 	}
 	v.incID, v.incSlug = s.Incident.ID, SanitizeLine(s.Incident.Slug)
-	v.cacheOK = false
 }
 
 func (v *auditView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.clamp()
-	v.cacheOK = false
+	v.layoutDetail()
+}
+
+// layoutDetail wraps the opened entry for the width and keeps its scroll
+// inside it; whatever changes either calls it, so Render only draws.
+func (v *auditView) layoutDetail() {
+	d := v.detail
+	if d == nil || d.loading || d.err != nil || v.width <= 0 {
+		return
+	}
+	if d.wrapW != v.width-2 {
+		d.lines, d.wrapW = wrapKeep(d.body, v.width-2), v.width-2
+	}
+	d.off = min(max(d.off, 0), max(len(d.lines)-v.bodyRows(), 0))
 }
 
 // listRows is the rows the list shows: the body less the status line and
@@ -134,34 +144,107 @@ func (v *auditView) filter(before int64, limit int) access.AuditFilter {
 	return f
 }
 
-func (v *auditView) Refresh() tea.Cmd { return v.side.refresh(v.readNewest, v.tick) }
+func (v *auditView) Refresh() tea.Cmd { return v.side.refresh(v.readNewest) }
 
-func (v *auditView) tick() tea.Cmd { return v.side.onTick(v.readNewest, v.tick, auditPollEvery) }
+func (v *auditView) Shown() { v.side.Shown() }
+
+func (v *auditView) tick() tea.Cmd { return v.side.onTick(v.readNewest, auditPollEvery) }
 
 // readNewest reads the newest page; gotNewest puts what is new above the rows held.
 func (v *auditView) readNewest() tea.Cmd {
-	gen, limit := v.gen, v.pageSize()
-	f := v.filter(0, limit)
 	v.fetches++
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, f)
-		return func() tea.Cmd { return v.gotNewest(gen, es, err, limit) }
-	})
+	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(0, v.pageSize())})
 }
 
-// readOlder asks for the page after the last row held, once at a time.
+// readOlder asks for the page after the last row held.
 func (v *auditView) readOlder() tea.Cmd {
-	if v.olderInFlight || v.atEnd || len(v.rows) == 0 {
+	v.fetches++
+	tail := v.rows[len(v.rows)-1].seq
+	return requestRead(auditPageQuery{gen: v.gen, f: v.filter(tail, v.pageSize()), older: true})
+}
+
+// auditPageQuery reads one page of the trail: the newest, or the one
+// older than f.BeforeSeq.
+type auditPageQuery struct {
+	gen   int
+	f     access.AuditFilter
+	older bool
+}
+
+type auditPageMsg struct {
+	q   auditPageQuery
+	es  []access.AuditEntry
+	err error
+}
+
+func (q auditPageQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	es, err := auditPage(ctx, conn, q.f)
+	return auditPageMsg{q: q, es: es, err: err}
+}
+
+// auditEntryQuery reads one entry whole (before and after).
+type auditEntryQuery struct{ seq int64 }
+
+type auditEntryMsg struct {
+	seq int64
+	e   access.AuditEntry
+	err error
+}
+
+func (q auditEntryQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	es, err := auditPage(ctx, conn, access.AuditFilter{BeforeSeq: q.seq + 1, Limit: 1})
+	if err == nil && (len(es) == 0 || es[0].Seq != q.seq) {
+		err = fmt.Errorf("audit entry %d: %w", q.seq, db.ErrNotFound)
+	}
+	a := auditEntryMsg{seq: q.seq, err: err}
+	if err == nil {
+		a.e = es[0]
+	}
+	return a
+}
+
+// verifyQuery walks the whole chain.
+type verifyQuery struct{}
+
+type verifyMsg struct {
+	res access.Verification
+	err error
+}
+
+func (verifyQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
+	if conn == nil {
+		return verifyMsg{err: errNoConnection}
+	}
+	res, err := access.Verify(ctx, conn)
+	return verifyMsg{res: res, err: err}
+}
+
+func (auditPageMsg) forViews()  {}
+func (auditEntryMsg) forViews() {}
+func (verifyMsg) forViews()     {}
+
+// Receive takes the answers to the view's reads and its timer.
+func (v *auditView) Receive(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case sideTickMsg: // the timer changes nothing on screen; the read it starts will
+		if msg.view == v.side.view {
+			return v.tick()
+		}
 		return nil
 	}
-	v.olderInFlight = true
-	v.fetches++
-	gen, limit, tail := v.gen, v.pageSize(), v.rows[len(v.rows)-1].seq
-	f := v.filter(tail, limit)
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, f)
-		return func() tea.Cmd { return v.gotOlder(gen, tail, es, err, limit) }
-	})
+	v.drop()
+	switch msg := msg.(type) {
+	case auditPageMsg:
+		if msg.q.older {
+			return v.gotOlder(msg.q.gen, msg.q.f.BeforeSeq, msg.es, msg.err, msg.q.f.Limit)
+		}
+		return v.gotNewest(msg.q.gen, msg.es, msg.err, msg.q.f.Limit)
+	case auditEntryMsg:
+		return v.gotEntry(msg)
+	case verifyMsg:
+		return v.gotVerify(msg)
+	}
+	return nil
 }
 
 func auditPage(ctx context.Context, conn *sqlx.DB, f access.AuditFilter) ([]access.AuditEntry, error) {
@@ -201,7 +284,6 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 		return nil
 	}
 	v.side.reading = false
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -236,13 +318,12 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 	if gen != v.gen {
 		return nil
 	}
-	v.olderInFlight = false
+	v.fwd = false
 	if len(v.rows) == 0 || v.rows[len(v.rows)-1].seq != tail {
 		// The list started over at the top while this page was read: it
 		// would leave a gap after the new tail. Read from the new tail.
 		return v.maybeOlder()
 	}
-	v.cacheOK = false
 	if err != nil {
 		v.err = err
 		return nil
@@ -261,49 +342,31 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 // maybeOlder reads the next page when the cursor is within a screen of the
 // end of the rows held.
 func (v *auditView) maybeOlder() tea.Cmd {
-	if len(v.rows)-v.cursor <= v.listRows()+1 {
+	if v.wantNext(v.cursor, len(v.rows), v.listRows()+1) {
 		return v.readOlder()
 	}
 	return nil
 }
 
 func (v *auditView) clamp() {
-	h := v.listRows()
-	n := len(v.rows)
-	v.cursor = min(max(v.cursor, 0), max(n-1, 0))
-	if v.cursor < v.offset {
-		v.offset = v.cursor
-	}
-	if v.cursor >= v.offset+h {
-		v.offset = v.cursor - h + 1
-	}
-	v.offset = min(max(v.offset, 0), max(n-h, 0))
+	v.cursorWindow.height = v.listRows()
+	v.keepIn(len(v.rows))
 }
 
 func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheOK = false
+	v.drop()
 	if key.Matches(msg, auditKeys.Verify) {
 		return v.verify()
 	}
 	if v.detail != nil {
 		return v.detailKey(msg)
 	}
-	page := max(v.listRows()-1, 1)
+	if s, ok := v.navKey(msg); ok {
+		v.clamp() // the window's height follows the view's
+		v.step(s, len(v.rows))
+		return v.maybeOlder()
+	}
 	switch {
-	case key.Matches(msg, listKeys.Up):
-		v.cursor--
-	case key.Matches(msg, listKeys.Down):
-		v.cursor++
-	case key.Matches(msg, listKeys.Top):
-		v.cursor = 0
-	case key.Matches(msg, listKeys.Bottom):
-		v.cursor = len(v.rows) - 1
-	case key.Matches(msg, listKeys.PageUp):
-		v.cursor -= page
-		v.offset -= page
-	case key.Matches(msg, listKeys.PageDown):
-		v.cursor += page
-		v.offset += page
 	case key.Matches(msg, auditKeys.Open):
 		if v.cursor < len(v.rows) {
 			return v.open(v.rows[v.cursor])
@@ -312,39 +375,32 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, auditKeys.Incident):
 		v.onlyIncident = !v.onlyIncident
 		v.gen++
-		v.rows, v.loaded, v.atEnd, v.olderInFlight = nil, false, false, false
+		v.rows, v.loaded, v.atEnd, v.fwd = nil, false, false, false
 		v.cursor, v.offset = 0, 0
 		v.side.reading = false
 		return v.side.start(v.readNewest)
-	default:
-		return nil
 	}
-	v.clamp()
-	return v.maybeOlder()
+	return nil
 }
 
 // open reads the entry's before and after (the list keeps only its columns).
 func (v *auditView) open(r auRow) tea.Cmd {
 	v.detail = &auDetail{row: r, loading: true}
-	seq := r.seq
-	return requestRead(0, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		es, err := auditPage(ctx, conn, access.AuditFilter{BeforeSeq: seq + 1, Limit: 1})
-		if err == nil && (len(es) == 0 || es[0].Seq != seq) {
-			err = fmt.Errorf("audit entry %d: %w", seq, db.ErrNotFound)
-		}
-		return func() tea.Cmd {
-			d := v.detail
-			if d == nil || d.row.seq != seq {
-				return nil
-			}
-			v.cacheOK = false
-			d.loading, d.err = false, err
-			if err == nil {
-				d.head, d.body = auditHead(es[0], v.loc), auditBody(es[0])
-			}
-			return nil
-		}
-	})
+	return requestRead(auditEntryQuery{seq: r.seq})
+}
+
+func (v *auditView) gotEntry(a auditEntryMsg) tea.Cmd {
+	d := v.detail
+	if d == nil || d.row.seq != a.seq {
+		return nil
+	}
+	d.loading, d.err = false, a.err
+	if a.err == nil {
+		d.head, d.body = auditHead(a.e, v.loc), auditBody(a.e)
+		d.wrapW = 0
+		v.layoutDetail()
+	}
+	return nil
 }
 
 func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -359,13 +415,14 @@ func (v *auditView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		d.off++
 	case key.Matches(msg, listKeys.PageUp):
 		d.off -= page
-	case key.Matches(msg, listKeys.PageDown), msg.String() == "space":
+	case key.Matches(msg, listKeys.PageDown):
 		d.off += page
 	case key.Matches(msg, listKeys.Top):
 		d.off = 0
 	case key.Matches(msg, listKeys.Bottom):
 		d.off = len(d.lines)
 	}
+	v.layoutDetail()
 	return nil
 }
 
@@ -375,23 +432,18 @@ func (v *auditView) verify() tea.Cmd {
 		return nil
 	}
 	v.verifying, v.verified, v.verifyErr = true, nil, nil
-	return requestRead(auVerifyTimeout, func(ctx context.Context, conn *sqlx.DB, _ string) func() tea.Cmd {
-		var res access.Verification
-		err := error(errNoConnection)
-		if conn != nil {
-			res, err = access.Verify(ctx, conn)
-		}
-		return func() tea.Cmd {
-			v.verifying, v.cacheOK = false, false
-			v.verifyAt = time.Now()
-			if err != nil {
-				v.verifyErr = err
-				return nil
-			}
-			v.verified = &res
-			return nil
-		}
-	})
+	return func() tea.Msg { return readRequestMsg{q: verifyQuery{}, timeout: auVerifyTimeout} }
+}
+
+func (v *auditView) gotVerify(a verifyMsg) tea.Cmd {
+	v.verifying = false
+	v.verifyAt = time.Now()
+	if a.err != nil {
+		v.verifyErr = a.err
+		return nil
+	}
+	v.verified = &a.res
+	return nil
 }
 
 // auditHead is the opened entry's metadata, one fact a line.
@@ -444,6 +496,9 @@ func wrapKeep(s string, w int) []string {
 
 func (v *auditView) Capturing() bool { return false }
 
+// Paste does nothing: the audit view takes no text.
+func (v *auditView) Paste(tea.PasteMsg) tea.Cmd { return nil }
+
 func (v *auditView) ShortHelp() []key.Binding {
 	if v.detail != nil {
 		return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Close, auditKeys.Verify}
@@ -451,19 +506,17 @@ func (v *auditView) ShortHelp() []key.Binding {
 	return []key.Binding{listKeys.Down, listKeys.Up, auditKeys.Open, auditKeys.Verify}
 }
 
+// FullHelp has no filter: the view holds only part of the trail, and a
+// filter over that part would mislead.
 func (v *auditView) FullHelp() [][]key.Binding {
 	k := auditKeys
-	return [][]key.Binding{auNavKeys(), {k.Open, k.Close, k.Verify, k.Incident}}
+	if v.detail != nil {
+		return [][]key.Binding{listNavKeys(), {k.Close, k.Verify}}
+	}
+	return [][]key.Binding{listNavKeys(), {k.Open, k.Verify, k.Incident}}
 }
 
-func (v *auditView) Render() string {
-	v.side.seen = true
-	if v.cacheOK {
-		return v.cache
-	}
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *auditView) Render() string { return v.draw(v.render) }
 
 // statusLine is the verification's outcome, or what the list holds.
 func (v *auditView) statusLine() string {
@@ -474,7 +527,7 @@ func (v *auditView) statusLine() string {
 	}
 	info := fmt.Sprintf("%d loaded", len(v.rows))
 	switch {
-	case v.olderInFlight:
+	case v.fwd:
 		info += ", reading older…"
 	case v.atEnd:
 		info += ", to the first"
@@ -568,8 +621,8 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	end := min(v.offset+v.listRows(), len(v.rows))
-	for i := v.offset; i < end; i++ {
+	from, end := v.visible(len(v.rows))
+	for i := from; i < end; i++ {
 		r := &v.rows[i]
 		t := r.short
 		if timeW >= 19 {
@@ -613,11 +666,7 @@ func (v *auditView) renderDetail() []string {
 	for _, h := range d.head {
 		out = append(out, fit(" "+st.Muted.Render(h), w))
 	}
-	if d.wrapW != w-2 {
-		d.lines, d.wrapW = wrapKeep(d.body, w-2), w-2
-	}
 	n := v.bodyRows()
-	d.off = min(max(d.off, 0), max(len(d.lines)-n, 0))
 	end := min(d.off+n, len(d.lines))
 	for _, l := range d.lines[d.off:end] {
 		s := l

@@ -199,7 +199,7 @@ func TestGoldenAudit(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			t.Parallel()
 			conn := demoDB(t)
-			m := runSide(t, conn, nil, func(m Model) bool { v := auditOf(m); return v.loaded && !v.olderInFlight },
+			m := runSide(t, conn, nil, func(m Model) bool { v := auditOf(m); return v.loaded && !v.fwd },
 				size[0], size[1], "6", "j")
 			out := ansi.Strip(m.View().Content)
 			checkFrame(t, out, size[0], size[1])

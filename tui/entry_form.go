@@ -87,6 +87,7 @@ func newEntryEdit(st *Styles, e incident.Entry, loc *time.Location) *entryEdit {
 		fld.SetValue(Sanitize(fld.Value()))
 		fld.orig = fld.Value()
 	}
+	f.reload = true
 	return &entryEdit{f: f, id: e.ID, version: e.Version, tag: nextTag("timeline:edit")}
 }
 

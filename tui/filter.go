@@ -25,15 +25,41 @@ var listKeys = struct {
 	Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 }
 
-// listShortHelp is the list keys worth a place in the one-line help bar.
-func listShortHelp() []key.Binding {
+// promptKeys are the keys of an open / prompt besides typing: the list
+// narrows as the user types, and the arrows still move the cursor.
+var promptKeys = struct{ Keep, Drop, Up, Down key.Binding }{
+	Keep: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+	Drop: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop filter")),
+	Up:   key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
+	Down: key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
+}
+
+// listNavKeys are the keys that move the cursor, as one column.
+func listNavKeys() []key.Binding {
+	k := listKeys
+	return []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown}
+}
+
+// ShortHelp is the list keys worth a place in the one-line help bar, for
+// the state the list is in (the prompt open or not).
+func (l *listState) ShortHelp() []key.Binding {
+	if l.Capturing() {
+		return []key.Binding{promptKeys.Keep, promptKeys.Drop, promptKeys.Down, promptKeys.Up}
+	}
 	return []key.Binding{listKeys.Down, listKeys.Up, listKeys.Filter}
 }
 
-// listFullHelp is the list keys as one column of the ? screen.
-func listFullHelp() []key.Binding {
-	return []key.Binding{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom,
-		listKeys.PageUp, listKeys.PageDown, listKeys.Filter, listKeys.Clear}
+// FullHelp is the list keys as one column of the ? screen; esc is offered
+// only while there is a filter for it to clear.
+func (l *listState) FullHelp() []key.Binding {
+	if l.Capturing() {
+		return []key.Binding{promptKeys.Keep, promptKeys.Drop, promptKeys.Up, promptKeys.Down}
+	}
+	b := append(listNavKeys(), listKeys.Filter)
+	if l.filter != "" {
+		b = append(b, listKeys.Clear)
+	}
+	return b
 }
 
 // listState is a cursor over a filterable list that only ever exposes the
@@ -43,13 +69,11 @@ func listFullHelp() []key.Binding {
 // Positions (cursor, offset, Visible) count matching rows; Item maps a
 // position back to the index in the view's own slice.
 type listState struct {
-	haystack []string // lower-cased search text per item
-	matches  []int    // item indices passing the filter, in order
-	cursor   int      // position in matches
-	offset   int      // first visible position
-	height   int      // rows available
-	filter   string
-	editing  bool // filter prompt open: keys are text
+	cursorWindow           // over positions in matches
+	haystack     []string  // lower-cased search text per item
+	matches      []int     // item indices passing the filter, in order
+	filter       string    // the filter in force: the prompt's text while it is open
+	input        lineInput // the / prompt; focused while it takes keys as text
 }
 
 // SetItems replaces the searchable text of every item (call it from SetData).
@@ -98,43 +122,28 @@ func (l *listState) Selected() (int, bool) {
 }
 
 // Visible is the half-open range of positions on screen.
-func (l *listState) Visible() (from, to int) {
-	return l.offset, min(l.offset+max(l.height, 1), len(l.matches))
-}
+func (l *listState) Visible() (from, to int) { return l.visible(len(l.matches)) }
 
 // Filter is the current filter text; Filtering reports one is active.
 func (l *listState) Filter() string  { return l.filter }
-func (l *listState) Filtering() bool { return l.filter != "" || l.editing }
+func (l *listState) Filtering() bool { return l.filter != "" || l.input.Editing() }
 
 // Capturing is true while the filter prompt takes keys as text.
-func (l *listState) Capturing() bool { return l.editing }
+func (l *listState) Capturing() bool { return l.input.Editing() }
 
 // Update handles navigation and filter keys. It reports whether the key was
 // used, so the view knows to drop its cached rendering.
 func (l *listState) Update(msg tea.KeyPressMsg) bool {
-	if l.editing {
+	if l.input.Editing() {
 		return l.edit(msg)
 	}
-	page := max(l.height-1, 1)
+	if s, ok := l.navKey(msg); ok {
+		l.step(s, len(l.matches))
+		return true
+	}
 	switch {
-	case key.Matches(msg, listKeys.Up):
-		l.move(-1)
-	case key.Matches(msg, listKeys.Down):
-		l.move(1)
-	case key.Matches(msg, listKeys.Top):
-		l.cursor = 0
-		l.clamp()
-	case key.Matches(msg, listKeys.Bottom):
-		l.cursor = len(l.matches) - 1
-		l.clamp()
-	case key.Matches(msg, listKeys.PageUp):
-		l.offset -= page
-		l.move(-page)
-	case key.Matches(msg, listKeys.PageDown):
-		l.offset += page
-		l.move(page)
 	case key.Matches(msg, listKeys.Filter):
-		l.editing = true
+		l.input.Open(l.filter)
 	case key.Matches(msg, listKeys.Clear) && l.filter != "":
 		l.setFilter("")
 	default:
@@ -143,36 +152,41 @@ func (l *listState) Update(msg tea.KeyPressMsg) bool {
 	return true
 }
 
-// edit handles a key while the filter prompt is open. The list narrows as
-// the user types; enter keeps the filter, esc drops it.
-func (l *listState) edit(msg tea.KeyPressMsg) bool {
-	switch msg.String() {
-	case "esc":
-		l.editing = false
-		l.setFilter("")
-	case "enter":
-		l.editing = false
-	case "backspace":
-		if r := []rune(l.filter); len(r) > 0 {
-			l.setFilter(string(r[:len(r)-1]))
-		}
-	case "ctrl+u":
-		l.setFilter("")
-	case "up":
-		l.move(-1)
-	case "down":
-		l.move(1)
-	case "space":
-		l.setFilter(l.filter + " ")
-	default:
-		// Text is empty for non-printing keys; it carries pasted IME input too.
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return true // swallow: the prompt owns the keyboard
-		}
-		l.setFilter(l.filter + t)
+// Paste types a bracketed paste into the open prompt; it reports whether
+// the prompt was open to take it.
+func (l *listState) Paste(msg tea.PasteMsg) bool {
+	if !l.input.Editing() {
+		return false
 	}
-	return true
+	return l.edit(msg)
+}
+
+// edit handles a key or a paste while the filter prompt is open. The list
+// narrows as the user types; enter keeps the filter, esc drops it, up and
+// down move the cursor; everything else edits the text.
+func (l *listState) edit(msg tea.Msg) bool {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, promptKeys.Drop):
+			l.input.Close()
+			l.setFilter("")
+			return true
+		case key.Matches(k, promptKeys.Keep):
+			l.input.Close()
+			return true
+		case key.Matches(k, promptKeys.Up):
+			l.move(-1)
+			return true
+		case key.Matches(k, promptKeys.Down):
+			l.move(1)
+			return true
+		}
+	}
+	l.input.Update(msg)
+	if f := l.input.Value(); f != l.filter {
+		l.setFilter(f)
+	}
+	return true // the prompt owns the keyboard
 }
 
 func (l *listState) setFilter(f string) {
@@ -217,18 +231,7 @@ func (l *listState) move(d int) {
 }
 
 // clamp keeps cursor inside the list and the window around the cursor.
-func (l *listState) clamp() {
-	n := len(l.matches)
-	h := max(l.height, 1)
-	l.cursor = min(max(l.cursor, 0), max(n-1, 0))
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+h {
-		l.offset = l.cursor - h + 1
-	}
-	l.offset = min(max(l.offset, 0), max(n-h, 0))
-}
+func (l *listState) clamp() { l.keepIn(len(l.matches)) }
 
 // FilterLine is the prompt or the active filter with its match count, or ""
 // when no filter is in play (so the view can give that row to the list).
@@ -238,8 +241,8 @@ func (l *listState) FilterLine(st *Styles, width int) string {
 	}
 	count := st.Muted.Render(" " + strconv.Itoa(len(l.matches)) + "/" + strconv.Itoa(len(l.haystack)))
 	var s string
-	if l.editing {
-		s = st.Section.Render("/") + l.filter + st.Bold.Render("▏") + count
+	if l.input.Editing() {
+		s = st.Section.Render("/") + l.input.View(st) + count
 	} else {
 		s = st.Muted.Render("filter: ") + l.filter + count + st.Muted.Render("  (esc clears)")
 	}

@@ -33,14 +33,49 @@ var (
 	formShortChoice = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose"))
 )
 
-func formShortHelp() []key.Binding {
-	return []key.Binding{formKeys.Save, formKeys.Cancel, formShortNext, formShortChoice, formKeys.Reload}
+// The discard question: y discards, any other key goes back to the form.
+var (
+	formDiscardYes = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "discard"))
+	formDiscardNo  = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp(anyOtherKey, "back to the form"))
+)
+
+// anyOtherKey is the help line of a question any key answers.
+const anyOtherKey = "any other key"
+
+// ShortHelp is the form's keys in the footer: what works in the field
+// that has the focus, reload only where the form can reload.
+func (f *form) ShortHelp() []key.Binding {
+	if f.discarding {
+		return []key.Binding{formDiscardYes, formDiscardNo}
+	}
+	b := []key.Binding{formKeys.Save, formKeys.Cancel, formShortNext}
+	if f.fields[f.focus].kind == fieldChoice {
+		b = append(b, formShortChoice)
+	}
+	if f.reload {
+		b = append(b, formKeys.Reload)
+	}
+	return b
 }
 
-func formFullHelp() [][]key.Binding {
-	// One column, so the ? screen still fits at 80x24.
-	return [][]key.Binding{{formKeys.Save, formKeys.Cancel, formKeys.Reload,
-		formKeys.Next, formKeys.Prev, formKeys.Choice, formKeys.Newline}}
+// FullHelp is the form's keys on the ? screen, by the same rules: one
+// column, so the ? screen still fits at 80x24.
+func (f *form) FullHelp() [][]key.Binding {
+	if f.discarding {
+		return [][]key.Binding{{formDiscardYes, formDiscardNo}}
+	}
+	b := []key.Binding{formKeys.Save, formKeys.Cancel}
+	if f.reload {
+		b = append(b, formKeys.Reload)
+	}
+	b = append(b, formKeys.Next, formKeys.Prev)
+	switch f.fields[f.focus].kind {
+	case fieldChoice:
+		b = append(b, formKeys.Choice)
+	case fieldArea:
+		b = append(b, formKeys.Newline)
+	}
+	return [][]key.Binding{b}
 }
 
 type fieldKind int
@@ -119,17 +154,16 @@ type form struct {
 	// errFocused: an error since the last ClearErrors has taken the focus,
 	// so the cursor lands on the first field that needs fixing.
 	errFocused bool
+	reload     bool                        // an edit form: ctrl+r reads the current values again
 	onChange   func(f *form, field string) // a choice moved (e.g. done -> 100%)
 }
 
 func newForm(st *Styles, title string) *form { return &form{st: st, title: title} }
 
 func (f *form) addText(name, label, value, placeholder string) *formField {
-	ti := textinput.New()
-	ti.Prompt = ""
+	ti := newTextInput()
 	ti.Placeholder = placeholder
-	s := textinput.DefaultDarkStyles()
-	s.Cursor.Blink = false // no blink messages: the views cache their rendering
+	s := ti.Styles()
 	s.Focused.Text = f.st.Header
 	ti.SetStyles(s)
 	fld := &formField{name: name, label: label, kind: fieldText, text: ti}
@@ -144,6 +178,7 @@ func (f *form) addArea(name, label, value string) *formField {
 	ta.Prompt = ""
 	ta.ShowLineNumbers = false
 	ta.KeyMap.InsertNewline = formKeys.Newline
+	ta.KeyMap.Paste.SetEnabled(false) // as in newTextInput: terminals paste with a bracketed paste
 	s := textarea.DefaultDarkStyles()
 	s.Cursor.Blink = false
 	s.Focused.CursorLine = lipgloss.NewStyle()
@@ -273,7 +308,7 @@ func (f *form) Fail(err error, aliases map[string]string) {
 func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 	if f.discarding {
 		f.discarding = false
-		if msg.String() == "y" {
+		if key.Matches(msg, formDiscardYes) {
 			return formCancel, nil
 		}
 		return formNone, nil // the key only answered the question
@@ -293,7 +328,7 @@ func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 			return formNone, nil
 		}
 		return formSave, nil
-	case key.Matches(msg, formKeys.Reload):
+	case key.Matches(msg, formKeys.Reload) && f.reload:
 		return formReload, nil
 	case msg.String() == "tab" || msg.String() == "shift+tab":
 		d := 1
@@ -352,13 +387,51 @@ func (f *form) Update(msg tea.KeyPressMsg) (formAction, tea.Cmd) {
 	return formNone, cmd
 }
 
+// Paste types a bracketed paste into the focused text field; a choice
+// field takes none.
+func (f *form) Paste(msg tea.PasteMsg) tea.Cmd {
+	if f.discarding || f.saving {
+		return nil
+	}
+	fld := f.fields[f.focus]
+	var cmd tea.Cmd
+	switch fld.kind {
+	case fieldArea:
+		fld.area, cmd = fld.area.Update(msg)
+	case fieldText:
+		before := fld.text.Value()
+		fld.text, cmd = fld.text.Update(msg)
+		if fld.text.Value() != before {
+			fld.err = "" // the user is fixing it
+		}
+	}
+	return cmd
+}
+
 // formLabelW is the label column; inputs get the rest of the width.
 const formLabelW = 14
+
+// SetWidth sizes the inputs for a form w cells wide; the view calls it
+// when the form opens and when the terminal is resized, so Render only
+// draws.
+func (f *form) SetWidth(w int) {
+	inputW := formInputW(w)
+	for _, fld := range f.fields {
+		switch fld.kind {
+		case fieldArea:
+			fld.area.SetWidth(inputW)
+		case fieldText:
+			fld.text.SetWidth(inputW - 1)
+		}
+	}
+}
+
+func formInputW(w int) int { return max(w-formLabelW-4, 10) }
 
 // Render draws the form in w x h cells (lines are not padded to h).
 func (f *form) Render(w, h int) []string {
 	st := f.st
-	inputW := max(w-formLabelW-4, 10)
+	inputW := formInputW(w)
 	lines := []string{fit(" "+st.Section.Render(f.title), w)}
 	if f.context != "" {
 		lines = append(lines, fit(" "+st.Muted.Render(f.context), w))
@@ -376,10 +449,8 @@ func (f *form) Render(w, h int) []string {
 		case fieldChoice:
 			in = []string{f.choiceLine(fld, inputW)}
 		case fieldArea:
-			fld.area.SetWidth(inputW)
 			in = strings.Split(fld.area.View(), "\n")
 		default:
-			fld.text.SetWidth(inputW - 1)
 			in = []string{fld.text.View()}
 		}
 		for j, l := range in {

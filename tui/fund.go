@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
 )
@@ -28,10 +26,8 @@ const (
 type fundView struct {
 	st *Styles
 
-	// The view's own queries (claims page, merchant list and statement)
-	// run on conn in commands; nil conn shows those pages as unavailable.
-	conn  *sqlx.DB
-	ctx   context.Context
+	// The view's own reads (claims page, merchant list and statement) go
+	// through the root (read.go); their answers arrive in Receive.
 	incID int64
 	page  fundPage
 
@@ -66,13 +62,11 @@ type fundView struct {
 	nativeW       int
 	moneyW        int // money columns: fundMoneyW, or wider for a larger fund
 
-	dataGen    int // bumped by SetData so the chart cache knows
-	chart      string
-	chartKey   [3]int // dataGen, width, height the chart was drawn for
-	cache      string
-	cacheValid bool
-	renders    int // how often Render really drew (tests check the cache)
-	charts     int // how often the chart was built
+	dataGen  int // bumped by SetData so the chart cache knows
+	chart    string
+	chartKey [3]int // dataGen, width, height the chart was drawn for
+	drawCache
+	charts int // how often the chart was built
 }
 
 // fundPage is what the fund view shows: the overview, or one of its
@@ -97,19 +91,18 @@ const (
 )
 
 var fundKeys = struct {
-	Claims, Merchants, Back, Open, Search, Scroll key.Binding
+	Claims, Merchants, Back, Open, Search key.Binding
 }{
 	Claims:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "claims")),
 	Merchants: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "merchants")),
 	Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "statement")),
 	Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find id or name")),
-	Scroll:    key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "scroll")),
 }
 
-// newFundView builds the fund view; conn runs its own paging queries.
-func newFundView(st *Styles, conn *sqlx.DB) view {
-	return &fundView{st: st, conn: conn, ctx: context.Background(), tick: tea.Tick, moneyW: fundMoneyW, chartKey: [3]int{-1, -1, -1}}
+// newFundView builds the fund view.
+func newFundView(st *Styles) view {
+	return &fundView{st: st, tick: tea.Tick, moneyW: fundMoneyW, chartKey: [3]int{-1, -1, -1}}
 }
 
 func (v *fundView) Name() string { return "Fund" }
@@ -119,48 +112,132 @@ func (v *fundView) Capturing() bool {
 	case pageOverview:
 		return v.list.Capturing()
 	case pageMerchants:
-		return v.ml.editing
+		return v.ml.input.Editing()
 	}
 	return false
 }
 
+// Paste types a bracketed paste into the open filter or search prompt.
+func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
+	defer v.layout()
+	switch v.page {
+	case pageOverview:
+		if v.list.Paste(msg) {
+		}
+	case pageMerchants:
+		if v.ml.input.Editing() {
+			return v.searchEdit(msg)
+		}
+	}
+	return nil
+}
+
+// searchKeys are the merchant search prompt's keys besides typing.
+var searchKeys = struct{ Run, Clear key.Binding }{
+	Run:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "search")),
+	Clear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+}
+
 func (v *fundView) ShortHelp() []key.Binding {
+	k, l := fundKeys, listKeys
 	switch v.page {
 	case pageClaims:
-		return []key.Binding{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}
+		return append(scrollHelp(v.claimsMaxScroll(), l.Down, l.Up), k.Merchants, k.Back)
 	case pageMerchants:
-		return []key.Binding{listKeys.Down, listKeys.Up, fundKeys.Open, fundKeys.Search, fundKeys.Back}
+		if v.ml.input.Editing() {
+			return []key.Binding{searchKeys.Run, searchKeys.Clear}
+		}
+		return []key.Binding{l.Down, l.Up, k.Open, k.Search, k.Back}
 	case pageDetail:
-		return []key.Binding{fundKeys.Scroll, fundKeys.Back}
+		return append(scrollHelp(v.detailMaxScroll(), l.Down, l.Up), k.Back)
 	}
-	return append(listShortHelp(), fundKeys.Claims, fundKeys.Merchants)
+	if v.list.Capturing() {
+		return v.list.ShortHelp()
+	}
+	return append(v.list.ShortHelp(), k.Claims, k.Merchants)
+}
+
+// scrollHelp is the scroll keys of a sub-page, offered only when it has
+// more lines than fit.
+func scrollHelp(maxScroll int, keys ...key.Binding) []key.Binding {
+	if maxScroll == 0 {
+		return nil
+	}
+	return keys
 }
 
 func (v *fundView) FullHelp() [][]key.Binding {
+	k, l := fundKeys, listKeys
 	switch v.page {
 	case pageClaims:
-		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Merchants, fundKeys.Back}}
+		return [][]key.Binding{scrollHelp(v.claimsMaxScroll(), l.Up, l.Down, l.Top, l.Bottom), {k.Merchants, k.Back}}
 	case pageMerchants:
-		return [][]key.Binding{{listKeys.Up, listKeys.Down, listKeys.Top, listKeys.Bottom, listKeys.PageUp, listKeys.PageDown},
-			{fundKeys.Open, fundKeys.Search, fundKeys.Claims, fundKeys.Back}}
+		if v.ml.input.Editing() {
+			return [][]key.Binding{{searchKeys.Run, searchKeys.Clear}}
+		}
+		return [][]key.Binding{listNavKeys(), {k.Open, k.Search, k.Claims, k.Back}}
 	case pageDetail:
-		return [][]key.Binding{{fundKeys.Scroll, fundKeys.Back}}
+		return [][]key.Binding{scrollHelp(v.detailMaxScroll(), l.Up, l.Down, l.Top), {k.Back}}
 	}
-	return [][]key.Binding{listFullHelp(), {fundKeys.Claims, fundKeys.Merchants}}
+	if v.list.Capturing() {
+		return [][]key.Binding{v.list.FullHelp()}
+	}
+	return [][]key.Binding{v.list.FullHelp(), {k.Claims, k.Merchants}}
 }
 
 func (v *fundView) SetSize(width, height int) {
+	v.drop()
 	if width == v.width && height == v.height {
 		return
 	}
 	v.width, v.height = width, height
-	v.ml.height = max(height-3, 1) // title, column names, search line
-	v.ml.clamp()
-	v.cacheValid = false
+	v.layout()
+}
+
+// layout sizes the contributors list and the merchant list for the
+// current size, data and prompts. Everything that changes those calls it
+// (SetSize, SetData, Update, Paste, Receive), so Render only draws.
+func (v *fundView) layout() {
+	if v.width <= 0 || v.height <= 0 {
+		return
+	}
+	if v.fund != nil {
+		rows, _ := v.overviewLayout()
+		v.list.SetHeight(rows)
+	}
+	if h := v.merchantRows(); v.ml.height != h {
+		v.ml.height = h
+		v.ml.clamp()
+	}
+}
+
+// overviewLayout is the rows of the contributors table and the height of
+// the chart under it (0: no room for one).
+func (v *fundView) overviewLayout() (rows, chartH int) {
+	reserved := 0
+	if v.list.Filtering() {
+		reserved = 1 // the filter line
+	}
+	// Rows left for the table body and the chart block (blank + title + chart).
+	avail := v.height - len(v.summary()) - 1 - 2 - reserved
+	want := max(v.list.Len(), 1)
+	rows = want
+	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
+		chartH = min(avail-want-2, fundMaxChartHeight)
+	} else {
+		rows = max(min(want, avail), 1)
+	}
+	return rows, chartH
 }
 
 func (v *fundView) SetData(s *Snapshot) {
-	v.cacheValid = false
+	v.drop()
+	v.setData(s)
+	v.layout()
+}
+
+func (v *fundView) setData(s *Snapshot) {
 	old, oldDrawdown, oldLoc := v.fund, v.drawdown, v.loc
 	v.fund, v.drawdown, v.loc = nil, nil, time.UTC
 	defer func() {
@@ -174,7 +251,8 @@ func (v *fundView) SetData(s *Snapshot) {
 	if s != nil && s.Incident.ID != v.incID {
 		// Another incident: its merchants are not these.
 		v.incID = s.Incident.ID
-		v.ml.opened, v.ml.rows, v.ml.find, v.ml.prompt = false, nil, "", ""
+		v.ml.opened, v.ml.rows, v.ml.find = false, nil, ""
+		v.ml.input.Close()
 		v.ml.gen++
 		v.pipeline, v.projection, v.detail = nil, nil, nil
 		if v.page != pageOverview {
@@ -217,7 +295,13 @@ func (v *fundView) SetData(s *Snapshot) {
 }
 
 func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
-	v.cacheValid = false
+	v.drop()
+	cmd := v.update(msg)
+	v.layout()
+	return cmd
+}
+
+func (v *fundView) update(msg tea.KeyPressMsg) tea.Cmd {
 	switch v.page {
 	case pageClaims:
 		return v.claimsKey(msg)
@@ -238,15 +322,7 @@ func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func (v *fundView) Render() string {
-	if v.cacheValid {
-		return v.cache
-	}
-	v.renders++
-	v.cache = v.render()
-	v.cacheValid = true
-	return v.cache
-}
+func (v *fundView) Render() string { return v.draw(v.render) }
 
 func (v *fundView) render() string {
 	w, h := v.width, v.height
@@ -269,20 +345,7 @@ func (v *fundView) render() string {
 	out = append(out, "")
 
 	filterLine := v.list.FilterLine(v.st, w)
-	reserved := 0
-	if filterLine != "" {
-		reserved = 1
-	}
-	// Rows left for the table body and the chart block (blank + title + chart).
-	avail := h - len(out) - 2 - reserved
-	want := max(v.list.Len(), 1)
-	rows, chartH := want, 0
-	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
-		chartH = min(avail-want-2, fundMaxChartHeight)
-	} else {
-		rows = max(min(want, avail), 1)
-	}
-	v.list.SetHeight(rows)
+	_, chartH := v.overviewLayout()
 
 	count := strconv.Itoa(len(f.Contributors))
 	if v.list.Filter() != "" {
@@ -322,7 +385,7 @@ func (v *fundView) render() string {
 		out = append(out, "", v.st.Muted.Render(fit("  Drawdown chart hidden: the window is too short.", w)))
 	}
 
-	out = fundPadLines(out, w, h-reserved)
+	out = fundPadLines(out, w, h-btoi(filterLine != ""))
 	if filterLine != "" {
 		out = append(out, filterLine)
 	}

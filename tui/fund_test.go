@@ -15,7 +15,7 @@ import (
 
 func newTestFund(w, h int) *fundView {
 	st := newStyles(DefaultTheme())
-	v := newFundView(&st, nil).(*fundView)
+	v := newFundView(&st).(*fundView)
 	v.SetSize(w, h)
 	v.SetData(accFundSnapshot())
 	return v
@@ -69,7 +69,7 @@ func TestFundCJKColumnsAlign(t *testing.T) {
 
 func TestFundNoFund(t *testing.T) {
 	st := newStyles(DefaultTheme())
-	v := newFundView(&st, nil)
+	v := newFundView(&st)
 	v.SetSize(80, 20)
 	s := accFundSnapshot()
 	s.Fund, s.Drawdown = nil, nil
@@ -165,7 +165,7 @@ func TestFundSanitises(t *testing.T) {
 	s.Fund.Contributors[1].Name = "Sun\x1b]0;pwned\x07 Taoyong\x1b[2J"
 	s.Fund.Currency = "CNY\x1b[5m"
 	st := newStyles(DefaultTheme())
-	v := newFundView(&st, nil)
+	v := newFundView(&st)
 	v.SetSize(100, 30)
 	v.SetData(s)
 	out := v.Render()
@@ -176,7 +176,7 @@ func TestFundSanitises(t *testing.T) {
 
 func TestFundNoPayouts(t *testing.T) {
 	st := newStyles(DefaultTheme())
-	v := newFundView(&st, nil)
+	v := newFundView(&st)
 	v.SetSize(80, 24)
 	s := accFundSnapshot()
 	s.Drawdown = nil
@@ -243,7 +243,7 @@ func TestAccountabilityAndFundOnDemoData(t *testing.T) {
 			t.Errorf("%dx%d accountability: no pledge", w, h)
 		}
 
-		fund := newFundView(&st, nil)
+		fund := newFundView(&st)
 		fund.SetSize(w, h)
 		fund.SetData(snap)
 		out = fund.Render()
@@ -266,7 +266,7 @@ func TestViewsAnySize(t *testing.T) {
 	st := newStyles(DefaultTheme())
 	for _, w := range []int{1, 10, 30, 79, 200} {
 		for _, h := range []int{1, 2, 5, 9, 13, 23, 60} {
-			for _, v := range []view{newAccountabilityView(&st), newFundView(&st, nil)} {
+			for _, v := range []view{newAccountabilityView(&st), newFundView(&st)} {
 				v.SetSize(w, h)
 				v.SetData(accFundSnapshot())
 				for _, k := range []string{"j", "G", "/", "a", "enter", "k", "g"} {

@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -21,43 +21,16 @@ import (
 // statement.
 //
 // Its queries are the view's own, not the snapshot's (a million rows do not
-// belong in it): commands run them off the UI goroutine and answer with a
-// fundReadMsg, which the root hands back to the fund view.
-
-// fundReadMsg is the answer to one of the fund view's queries: apply runs
-// on the UI goroutine and may ask for more.
-type fundReadMsg struct {
-	apply func(v *fundView) tea.Cmd
-}
-
-// fundRead hands a fundReadMsg to the fund view (the root's one line for it).
-func (m Model) fundRead(msg fundReadMsg) tea.Cmd {
-	for _, v := range m.views {
-		if f, ok := v.(*fundView); ok {
-			return msg.apply(f)
-		}
-	}
-	return nil
-}
+// belong in it): it asks the root for them (read.go) and takes the typed
+// answers in Receive (fund_read.go).
 
 const (
-	fundReadTimeout     = 15 * time.Second
 	merchantBufPages    = 3
 	merchantSearchDelay = 300 * time.Millisecond
 	// fundPollEvery is how often an open sub-page checks whether a reload
 	// of the snapshot has made its own rows stale.
 	fundPollEvery = time.Second
 )
-
-// readCmd runs fn off the UI goroutine with a bounded context; what fn
-// returns is applied to the view on the UI goroutine.
-func readCmd(ctx context.Context, fn func(ctx context.Context) func(*fundView) tea.Cmd) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, fundReadTimeout)
-		defer cancel()
-		return fundReadMsg{apply: fn(ctx)}
-	}
-}
 
 // What a page answer does to the window.
 type pageKind int
@@ -74,27 +47,22 @@ const (
 // rows; base is the position of rows[0] among all matching merchants, or
 // -1 while unknown (after a jump to the end before the count is in).
 type merchantList struct {
-	rows           []compensation.MerchantRow
-	base           int
-	atStart, atEnd bool // rows[0] is the first match; the last row is the last
-	cursor, offset int
-	height         int
-	find           string // the search in force
-	prompt         string // the search being typed
-	editing        bool
-	gen            int  // bumped when the window starts over; older answers are dropped
-	fwd, back      bool // a page is on its way at that end
-	loading        bool // starting over: nothing to show yet
-	total          int64
-	totalKnown     bool
-	err            error
-	searchSeq      int
-	ctx            context.Context
-	cancel         context.CancelFunc // ends the queries of the previous generation
-	fetches        int                // pages asked for (tests check paging is lazy)
-	opened         bool
-	maxRows        int // the most rows ever held at once (tests)
-	owed           int // rows the cursor still has to move once they arrive
+	cursorWindow // over rows
+	pagedEnds    // rows[0] is the first match, the last row the last; pages on their way
+	rows         []compensation.MerchantRow
+	base         int
+	find         string    // the search in force
+	input        lineInput // the search being typed; focused while it takes keys
+	gen          int       // bumped when the window starts over; older answers are dropped
+	loading      bool      // starting over: nothing to show yet
+	total        int64
+	totalKnown   bool
+	err          error
+	searchSeq    int
+	fetches      int // pages asked for (tests check paging is lazy)
+	opened       bool
+	maxRows      int // the most rows ever held at once (tests)
+	owed         int // rows the cursor still has to move once they arrive
 }
 
 // pageSize is twice the visible height: one screen ahead of the cursor.
@@ -104,11 +72,7 @@ func (v *fundView) pageSize() int { return min(max(2*v.ml.height, 20), 1000) }
 // whatever the previous window still had on its way.
 func (v *fundView) restart(kind pageKind) tea.Cmd {
 	ml := &v.ml
-	ml.gen++
-	if ml.cancel != nil {
-		ml.cancel()
-	}
-	ml.ctx, ml.cancel = context.WithCancel(v.ctx)
+	ml.gen++ // the root cancels what the previous window still has on its way
 	ml.rows, ml.cursor, ml.offset, ml.owed = nil, 0, 0, 0
 	ml.fwd, ml.back, ml.loading, ml.err = false, false, true, nil
 	ml.totalKnown = false
@@ -118,56 +82,39 @@ func (v *fundView) restart(kind pageKind) tea.Cmd {
 
 func (v *fundView) fetchPage(key string, dir compensation.PageDir, kind pageKind) tea.Cmd {
 	ml := &v.ml
-	if v.conn == nil {
-		ml.loading, ml.err = false, errNoConnection
-		return nil
-	}
 	ml.fetches++
-	gen, conn, inc, find, limit := ml.gen, v.conn, v.incID, ml.find, v.pageSize()
+	limit := v.pageSize()
 	if kind == pageRefresh {
 		limit = min(max(len(ml.rows), limit), 1000)
 	}
-	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		rows, err := compensation.MerchantsPage(ctx, conn, inc, key, dir, find, limit)
-		return func(v *fundView) tea.Cmd { return v.gotPage(gen, kind, rows, err, limit) }
-	})
+	q := merchantPageQuery{gen: ml.gen, kind: kind, inc: v.incID, key: key, dir: dir, find: ml.find, limit: limit}
+	return requestReadIn("merchants", ml.gen, q)
 }
 
 func (v *fundView) countCmd() tea.Cmd {
-	if v.conn == nil {
-		return nil
-	}
 	ml := &v.ml
-	gen, conn, inc, find := ml.gen, v.conn, v.incID, ml.find
-	return readCmd(ml.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		n, err := compensation.MerchantCount(ctx, conn, inc, find)
-		return func(v *fundView) tea.Cmd {
-			if gen != v.ml.gen || err != nil {
-				return nil // a failed count only costs the position figure
-			}
-			v.ml.total, v.ml.totalKnown = n, true
-			if v.ml.base < 0 && v.ml.atEnd {
-				v.ml.base = int(n) - len(v.ml.rows)
-			}
-			v.cacheValid = false
-			return nil
-		}
-	})
+	return requestReadIn("merchants", ml.gen, merchantCountQuery{gen: ml.gen, inc: v.incID, find: ml.find})
 }
 
-type errString string
-
-func (e errString) Error() string { return string(e) }
-
-const errNoConnection = errString("no database connection")
+// gotCount applies the number of matching merchants.
+func (v *fundView) gotCount(a merchantCountMsg) tea.Cmd {
+	if a.gen != v.ml.gen || a.err != nil {
+		return nil // a failed count only costs the position figure
+	}
+	v.ml.total, v.ml.totalKnown = a.n, true
+	if v.ml.base < 0 && v.ml.atEnd {
+		v.ml.base = int(a.n) - len(v.ml.rows)
+	}
+	return nil
+}
 
 // gotPage applies one page to the window.
-func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantRow, err error, limit int) tea.Cmd {
+func (v *fundView) gotPage(a merchantPageMsg) tea.Cmd {
 	ml := &v.ml
-	if gen != ml.gen {
+	kind, rows, err, limit := a.q.kind, a.rows, a.err, a.q.limit
+	if a.q.gen != ml.gen {
 		return nil
 	}
-	v.cacheValid = false
 	switch kind {
 	case pageNext:
 		ml.fwd = false
@@ -175,7 +122,7 @@ func (v *fundView) gotPage(gen int, kind pageKind, rows []compensation.MerchantR
 		ml.back = false
 	}
 	if err != nil {
-		if ml.ctx != nil && ml.ctx.Err() != nil {
+		if cancelled(err) {
 			return nil
 		}
 		ml.err, ml.loading = err, false
@@ -255,12 +202,10 @@ func (v *fundView) prefetch() tea.Cmd {
 	}
 	ahead := v.pageSize()
 	var cmds []tea.Cmd
-	if !ml.atEnd && !ml.fwd && len(ml.rows)-1-ml.cursor < ahead {
-		ml.fwd = true
+	if ml.wantNext(ml.cursor, len(ml.rows), ahead) {
 		cmds = append(cmds, v.fetchPage(ml.rows[len(ml.rows)-1].MerchantID, compensation.PageAfter, pageNext))
 	}
-	if !ml.atStart && !ml.back && ml.cursor < ahead {
-		ml.back = true
+	if ml.wantPrev(ml.cursor, len(ml.rows), ahead) {
 		cmds = append(cmds, v.fetchPage(ml.rows[0].MerchantID, compensation.PageBefore, pagePrev))
 	}
 	return tea.Batch(cmds...)
@@ -305,18 +250,7 @@ func (ml *merchantList) payOwed() {
 	ml.moveBy(0)
 }
 
-func (ml *merchantList) clamp() {
-	n := len(ml.rows)
-	h := max(ml.height, 1)
-	ml.cursor = min(max(ml.cursor, 0), max(n-1, 0))
-	if ml.cursor < ml.offset {
-		ml.offset = ml.cursor
-	}
-	if ml.cursor >= ml.offset+h {
-		ml.offset = ml.cursor - h + 1
-	}
-	ml.offset = min(max(ml.offset, 0), max(n-h, 0))
-}
+func (ml *merchantList) clamp() { ml.keepIn(len(ml.rows)) }
 
 // selected is the row under the cursor.
 func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
@@ -329,47 +263,43 @@ func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
 // merchantsKey handles a key on the merchant list.
 func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
-	if ml.editing {
+	if ml.input.Editing() {
 		return v.searchKey(msg)
 	}
-	page := max(ml.height-1, 1)
-	switch msg.String() {
-	case "j", "down":
-		ml.moveBy(1)
-	case "k", "up":
-		ml.moveBy(-1)
-	case "pgdown", "ctrl+f", "space":
-		ml.offset += page
-		ml.moveBy(page)
-	case "pgup", "ctrl+b":
-		ml.offset -= page
-		ml.moveBy(-page)
-	case "g", "home":
-		ml.owed = 0
-		if !ml.atStart {
-			return v.restart(pageFirst)
+	if s, ok := ml.navKey(msg); ok {
+		switch {
+		case s.top || s.bottom:
+			// An end the window does not hold is read afresh.
+			ml.owed = 0
+			if s.top && !ml.atStart {
+				return v.restart(pageFirst)
+			}
+			if s.bottom && !ml.atEnd {
+				return v.restart(pageLast)
+			}
+			ml.step(s, len(ml.rows))
+		default:
+			if s.page {
+				ml.offset += s.delta
+			}
+			ml.moveBy(s.delta)
 		}
-		ml.cursor = 0
-	case "G", "end":
-		ml.owed = 0
-		if !ml.atEnd {
-			return v.restart(pageLast)
-		}
-		ml.cursor = len(ml.rows) - 1
-	case "/":
-		ml.editing, ml.prompt = true, ml.find
-	case "enter":
+		return v.prefetch()
+	}
+	switch {
+	case key.Matches(msg, fundKeys.Search):
+		ml.input.Open(ml.find)
+	case key.Matches(msg, fundKeys.Open):
 		if r, ok := ml.selected(); ok {
 			return v.openDetail(r.MerchantID)
 		}
 		return nil
-	case "esc":
+	case key.Matches(msg, fundKeys.Back):
 		if ml.find != "" {
-			ml.prompt = ""
 			return v.search("")
 		}
 		v.page = pageOverview
-	case "c":
+	case key.Matches(msg, fundKeys.Claims):
 		return v.openClaims()
 	default:
 		return nil
@@ -382,38 +312,39 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 // or enter at once.
 func (v *fundView) searchKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
-	switch msg.String() {
-	case "esc":
-		ml.editing, ml.prompt = false, ""
+	switch {
+	case key.Matches(msg, searchKeys.Clear):
+		ml.input.Close()
 		return v.search("")
-	case "enter":
-		ml.editing = false
-		return v.search(strings.TrimSpace(ml.prompt))
-	case "backspace":
-		if r := []rune(ml.prompt); len(r) > 0 {
-			ml.prompt = string(r[:len(r)-1])
-		}
-	case "ctrl+u":
-		ml.prompt = ""
-	case "space":
-		ml.prompt += " "
-	default:
-		t := msg.Text
-		if t == "" || strings.ContainsFunc(t, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return nil // the prompt owns the keyboard
-		}
-		ml.prompt += t
+	case key.Matches(msg, searchKeys.Run):
+		find := strings.TrimSpace(ml.input.Value())
+		ml.input.Close()
+		return v.search(find)
+	}
+	return v.searchEdit(msg)
+}
+
+// searchEdit types a key or a paste into the search and, when the text
+// changed, runs it after the pause.
+func (v *fundView) searchEdit(msg tea.Msg) tea.Cmd {
+	ml := &v.ml
+	before := ml.input.Value()
+	ml.input.Update(msg)
+	if ml.input.Value() == before {
+		return nil
 	}
 	ml.searchSeq++
-	seq, find := ml.searchSeq, strings.TrimSpace(ml.prompt)
-	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg {
-		return fundReadMsg{apply: func(v *fundView) tea.Cmd {
-			if seq != v.ml.searchSeq || !v.ml.editing {
-				return nil // more typing came, or the prompt closed
-			}
-			return v.search(find)
-		}}
-	})
+	due := searchDueMsg{seq: ml.searchSeq, find: strings.TrimSpace(ml.input.Value())}
+	return v.tick(merchantSearchDelay, func(time.Time) tea.Msg { return due })
+}
+
+// searchDue runs the search typed before the pause, unless more typing
+// came or the prompt closed.
+func (v *fundView) searchDue(d searchDueMsg) tea.Cmd {
+	if d.seq != v.ml.searchSeq || !v.ml.input.Editing() {
+		return nil
+	}
+	return v.search(d.find)
 }
 
 // search starts the list over with find in force.
@@ -430,7 +361,6 @@ func (v *fundView) search(find string) tea.Cmd {
 // openMerchants shows the list, reading its first page the first time.
 func (v *fundView) openMerchants() tea.Cmd {
 	v.page = pageMerchants
-	v.cacheValid = false
 	cmds := []tea.Cmd{v.startPoll()}
 	if !v.ml.opened {
 		v.ml.opened = true
@@ -447,27 +377,20 @@ func (v *fundView) openDetail(merchant string) tea.Cmd {
 }
 
 func (v *fundView) fetchDetail() tea.Cmd {
-	if v.conn == nil {
-		v.detailErr = errNoConnection
+	v.detailSeq++
+	return requestRead(merchantQuery{seq: v.detailSeq, inc: v.incID, id: v.detailID})
+}
+
+func (v *fundView) gotDetail(a merchantMsg) tea.Cmd {
+	if a.seq != v.detailSeq {
 		return nil
 	}
-	v.detailSeq++
-	seq, conn, inc, id := v.detailSeq, v.conn, v.incID, v.detailID
-	return readCmd(v.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		d, err := compensation.Merchant(ctx, conn, inc, id)
-		return func(v *fundView) tea.Cmd {
-			if seq != v.detailSeq {
-				return nil
-			}
-			v.cacheValid = false
-			if err != nil {
-				v.detailErr = err
-				return nil
-			}
-			v.detail, v.detailErr = &d, nil
-			return nil
-		}
-	})
+	if a.err != nil {
+		v.detailErr = a.err
+		return nil
+	}
+	v.detail, v.detailErr = &a.d, nil
+	return nil
 }
 
 // startPoll starts the check for stale rows while a sub-page is open.
@@ -480,9 +403,7 @@ func (v *fundView) startPoll() tea.Cmd {
 }
 
 func (v *fundView) pollCmd() tea.Cmd {
-	return v.tick(fundPollEvery, func(time.Time) tea.Msg {
-		return fundReadMsg{apply: (*fundView).poll}
-	})
+	return v.tick(fundPollEvery, func(time.Time) tea.Msg { return fundPollMsg{} })
 }
 
 // poll re-reads what the open sub-page shows when a reload marked it stale,
@@ -578,6 +499,16 @@ func planText(p *string) string {
 	return *p
 }
 
+// merchantRows is the rows the merchant list gets: the body less its
+// title, column names and the search line when there is one.
+func (v *fundView) merchantRows() int {
+	h := v.height - 2
+	if v.ml.input.Editing() || v.ml.find != "" {
+		h--
+	}
+	return max(h, 1)
+}
+
 func (v *fundView) renderMerchants() []string {
 	ml := &v.ml
 	w := v.width
@@ -600,19 +531,10 @@ func (v *fundView) renderMerchants() []string {
 	out := []string{titleWithHint(st, title, "enter statement · esc back", w)}
 	out = append(out, tableRow(st, v.merchantRowCells("id", "name", "industry", "state", "plan", "amount", true), false))
 	bottom := ""
-	if ml.editing {
-		bottom = fit(st.Section.Render("/")+ml.prompt+st.Bold.Render("▏")+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
+	if ml.input.Editing() {
+		bottom = fit(st.Section.Render("/")+ml.input.View(st)+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
 	} else if ml.find != "" {
 		bottom = fit(st.Muted.Render("search: ")+ml.find+st.Muted.Render("  (esc clears, / edits)"), w)
-	}
-	rowsH := v.height - len(out)
-	if bottom != "" {
-		rowsH--
-	}
-	rowsH = max(rowsH, 1)
-	if ml.height != rowsH {
-		ml.height = rowsH
-		ml.clamp()
 	}
 	switch {
 	case ml.err != nil:
@@ -624,8 +546,8 @@ func (v *fundView) renderMerchants() []string {
 	case len(ml.rows) == 0:
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
-	end := min(ml.offset+ml.height, len(ml.rows))
-	for i := ml.offset; i < end && !ml.loading; i++ {
+	from, end := ml.visible(len(ml.rows))
+	for i := from; i < end && !ml.loading; i++ {
 		r := ml.rows[i]
 		amount := ""
 		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
@@ -667,6 +589,23 @@ func (v *fundView) renderDetail() []string {
 	case v.detail == nil:
 		return append(out, st.Muted.Render(fit("  Loading…", w)))
 	}
+	lines := v.detailLines()
+	scroll := min(max(v.detailScroll, 0), max(len(lines)-(v.height-len(out)), 0))
+	return append(out, lines[scroll:]...)
+}
+
+// detailMaxScroll is how far the statement scrolls: 0 when it fits.
+func (v *fundView) detailMaxScroll() int {
+	if v.detailErr != nil || v.detail == nil {
+		return 0
+	}
+	return max(len(v.detailLines())-(v.height-1), 0)
+}
+
+// detailLines is the statement below its title.
+func (v *fundView) detailLines() []string {
+	w := v.width
+	st := v.st
 	d := v.detail
 	label := func(l string) string { return st.Muted.Render(fit("  "+l, 17)) }
 	days := trimNum(strconv.FormatFloat(d.BaselineHours/24, 'f', 4, 64))
@@ -709,9 +648,7 @@ func (v *fundView) renderDetail() []string {
 			lines = append(lines, "  "+SanitizeLine(c))
 		}
 	}
-	body := v.height - len(out)
-	v.detailScroll = min(max(v.detailScroll, 0), max(len(lines)-body, 0))
-	return append(out, lines[v.detailScroll:]...)
+	return lines
 }
 
 // planLong names a plan in full: the in-kind plan is not cash.
@@ -734,15 +671,16 @@ func trimNum(s string) string {
 }
 
 func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc", "backspace":
+	switch {
+	case key.Matches(msg, fundKeys.Back):
 		v.page = pageMerchants
-	case "j", "down":
+	case key.Matches(msg, listKeys.Down):
 		v.detailScroll++
-	case "k", "up":
+	case key.Matches(msg, listKeys.Up):
 		v.detailScroll--
-	case "g", "home":
+	case key.Matches(msg, listKeys.Top):
 		v.detailScroll = 0
 	}
+	v.detailScroll = min(max(v.detailScroll, 0), v.detailMaxScroll())
 	return nil
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,9 +19,13 @@ import (
 // noTick stands in for tea.Tick: tests call poll and search themselves.
 func noTick(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 
-// drain runs cmd and every command its answers ask for, applying the fund
-// view's answers to v, until nothing is left (a Program would do the same,
-// one message at a time).
+// fundConns is the connection each fund view under test reads on: the
+// root's part, which drain plays.
+var fundConns sync.Map // *fundView -> *sqlx.DB
+
+// drain runs cmd and every command its answers ask for, running the fund
+// view's reads on its connection and handing the answers to v, until
+// nothing is left (a Program would do the same, one message at a time).
 func drain(t *testing.T, v *fundView, cmd tea.Cmd) {
 	t.Helper()
 	if cmd == nil {
@@ -32,8 +37,14 @@ func drain(t *testing.T, v *fundView, cmd tea.Cmd) {
 		for _, c := range msg {
 			drain(t, v, c)
 		}
-	case fundReadMsg:
-		drain(t, v, msg.apply(v))
+	case readRequestMsg:
+		var conn *sqlx.DB
+		if c, ok := fundConns.Load(v); ok {
+			conn = c.(*sqlx.DB)
+		}
+		drain(t, v, v.Receive(msg.q.run(context.Background(), conn, "")))
+	case viewMsg:
+		drain(t, v, v.Receive(msg))
 	default:
 		t.Fatalf("unexpected message %T", msg)
 	}
@@ -47,7 +58,8 @@ func fundOn(t *testing.T, conn *sqlx.DB, slug string, w, h int) (*fundView, *Sna
 		t.Fatal(err)
 	}
 	st := newStyles(DefaultTheme())
-	v := newFundView(&st, conn).(*fundView)
+	v := newFundView(&st).(*fundView)
+	fundConns.Store(v, conn)
 	v.tick = noTick
 	v.SetSize(w, h)
 	v.SetData(snap)
@@ -203,7 +215,7 @@ func TestMerchantSearchOnServer(t *testing.T) {
 	for _, r := range "M00299" {
 		drain(t, v, v.Update(press(string(r))))
 	}
-	drain(t, v, v.search(strings.TrimSpace(v.ml.prompt))) // what the pause does
+	drain(t, v, v.search(strings.TrimSpace(v.ml.input.Value()))) // what the pause does
 	keyDrain(t, v, "enter")
 	if len(v.ml.rows) != 10 || v.ml.rows[0].MerchantID != "M002990" {
 		t.Fatalf("id prefix: %d rows from %q", len(v.ml.rows), selectedID(v))

@@ -53,6 +53,7 @@ func newMilestoneUpdate(st *Styles, m recovery.Milestone) *milestoneEdit {
 			f.Field("progress").err = ""
 		}
 	}
+	f.reload = true
 	e := &milestoneEdit{f: f.start(), id: m.ID, key: m.Key, version: m.Version, tag: nextTag("restore:set")}
 	e.describeVersion(m)
 	return e

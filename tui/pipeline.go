@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/jmoiron/sqlx"
@@ -21,39 +22,35 @@ import (
 // openClaims shows the claims page and reads it.
 func (v *fundView) openClaims() tea.Cmd {
 	v.page = pageClaims
-	v.cacheValid = false
 	v.stale &^= stalePipeline
 	return tea.Batch(v.fetchClaims(), v.startPoll())
 }
 
 func (v *fundView) fetchClaims() tea.Cmd {
-	if v.conn == nil {
-		v.claimsErr = errNoConnection
-		return nil
-	}
 	v.claimsSeq++
 	v.claimsLoading = true
-	seq, conn, inc := v.claimsSeq, v.conn, v.incID
-	return readCmd(v.ctx, func(ctx context.Context) func(*fundView) tea.Cmd {
-		stages, proj, err := readClaims(ctx, conn, inc)
-		return func(v *fundView) tea.Cmd {
-			if seq != v.claimsSeq {
-				return nil
-			}
-			v.cacheValid, v.claimsLoading = false, false
-			if err != nil {
-				v.claimsErr = err
-				return nil
-			}
-			v.pipeline, v.projection, v.claimsErr = stages, &proj, nil
-			return nil
-		}
-	})
+	return requestRead(claimsQuery{seq: v.claimsSeq, inc: v.incID})
+}
+
+func (v *fundView) gotClaims(a claimsMsg) tea.Cmd {
+	if a.seq != v.claimsSeq {
+		return nil
+	}
+	v.claimsLoading = false
+	if a.err != nil {
+		v.claimsErr = a.err
+		return nil
+	}
+	v.pipeline, v.projection, v.claimsErr = a.stages, &a.proj, nil
+	return nil
 }
 
 // readClaims reads pipeline and projection in one read-only snapshot, so
 // their totals agree.
 func readClaims(ctx context.Context, conn *sqlx.DB, inc int64) ([]compensation.Stage, compensation.Projection, error) {
+	if conn == nil {
+		return nil, compensation.Projection{}, errNoConnection
+	}
 	tx, err := conn.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, compensation.Projection{}, err
@@ -68,20 +65,21 @@ func readClaims(ctx context.Context, conn *sqlx.DB, inc int64) ([]compensation.S
 }
 
 func (v *fundView) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc", "o":
+	switch {
+	case key.Matches(msg, fundKeys.Back):
 		v.page = pageOverview
-	case "m":
+	case key.Matches(msg, fundKeys.Merchants):
 		return v.openMerchants()
-	case "j", "down":
+	case key.Matches(msg, listKeys.Down):
 		v.claimsScroll++
-	case "k", "up":
+	case key.Matches(msg, listKeys.Up):
 		v.claimsScroll--
-	case "g", "home":
+	case key.Matches(msg, listKeys.Top):
 		v.claimsScroll = 0
-	case "G", "end":
-		v.claimsScroll = 1 << 30
+	case key.Matches(msg, listKeys.Bottom):
+		v.claimsScroll = v.claimsMaxScroll()
 	}
+	v.claimsScroll = min(max(v.claimsScroll, 0), v.claimsMaxScroll())
 	return nil
 }
 
@@ -107,6 +105,26 @@ func (v *fundView) renderClaims() []string {
 	case v.projection == nil:
 		return append(out, st.Muted.Render(fit("  Loading…", w)))
 	}
+	lines := v.claimsLines()
+	scroll := min(max(v.claimsScroll, 0), max(len(lines)-(v.height-len(out)), 0))
+	if scroll > 0 {
+		out[0] = titleWithHint(st, "Claims pipeline"+cur+" (scrolled, k up)", "m merchants · esc back", w)
+	}
+	return append(out, lines[scroll:]...)
+}
+
+// claimsMaxScroll is how far the claims page scrolls: 0 when it fits.
+func (v *fundView) claimsMaxScroll() int {
+	if v.claimsErr != nil || v.projection == nil {
+		return 0
+	}
+	return max(len(v.claimsLines())-(v.height-1), 0)
+}
+
+// claimsLines is the claims page below its title.
+func (v *fundView) claimsLines() []string {
+	w := v.width
+	st := v.st
 	row := func(state, plan, claims, amount, paid string, style lipgloss.Style) string {
 		return style.Render("  " + fit(state, pStateW) + " " + fit(plan, pPlanW) + " " + fitRight(claims, pClaimsW) +
 			" " + fitRight(amount, pMoneyW) + " " + fitRight(paid, pMoneyW))
@@ -169,12 +187,7 @@ func (v *fundView) renderClaims() []string {
 		lines = append(lines, label("Not counted")+st.Warn.Render(groupInt(p.AwaitingRate)+" claims await a margin rate")+
 			st.Muted.Render(" (not in the total)"))
 	}
-	body := v.height - len(out)
-	v.claimsScroll = min(max(v.claimsScroll, 0), max(len(lines)-body, 0))
-	if v.claimsScroll > 0 {
-		out[0] = titleWithHint(st, "Claims pipeline"+cur+" (scrolled, k up)", "m merchants · esc back", w)
-	}
-	return append(out, lines[v.claimsScroll:]...)
+	return lines
 }
 
 // titleWithHint is a section title with the sub-page keys right-aligned on

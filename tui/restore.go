@@ -80,9 +80,7 @@ type restoreView struct {
 	follow     string // key of the milestone to select once the next data arrives
 
 	width, height int
-	cache         string
-	cacheOK       bool
-	renders       int
+	drawCache
 }
 
 func newRestoreView(st *Styles) *restoreView {
@@ -92,6 +90,7 @@ func newRestoreView(st *Styles) *restoreView {
 func (v *restoreView) Name() string { return "Restore" }
 
 func (v *restoreView) SetData(s *Snapshot) {
+	v.drop()
 	keep := v.follow
 	if i, ok := v.list.Selected(); ok && keep == "" && i < len(v.rows) {
 		keep = v.rows[i].m.Key
@@ -142,7 +141,6 @@ func (v *restoreView) SetData(s *Snapshot) {
 	}
 	v.refreshForm(s)
 	v.layout()
-	v.cacheOK = false
 }
 
 // selectItem puts the cursor on item i when it passes the filter, so the
@@ -198,9 +196,17 @@ func shortWhen(t, ref time.Time) string {
 func statusLabel(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 func (v *restoreView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.layout()
-	v.cacheOK = false
+	v.sizeForm()
+}
+
+// sizeForm fits the open form to the view's width.
+func (v *restoreView) sizeForm() {
+	if v.edit != nil {
+		v.edit.f.SetWidth(v.width)
+	}
 }
 
 // chrome is the overall line, a blank line, the column titles and the
@@ -227,8 +233,10 @@ func (v *restoreView) layout() {
 }
 
 func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.drop()
+	defer v.sizeForm() // a key may have opened one
+
 	if v.edit != nil {
-		v.cacheOK = false
 		return v.formKey(msg)
 	}
 	handled := v.list.Update(msg)
@@ -257,9 +265,20 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			v.flash = ""
 		}
 		v.layout()
-		v.cacheOK = false
 	}
 	return cmd
+}
+
+// Paste goes to the open form, or else to the filter prompt.
+func (v *restoreView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
+	if v.edit != nil {
+		return v.edit.f.Paste(msg)
+	}
+	if v.list.Paste(msg) {
+		v.layout()
+	}
+	return nil
 }
 
 // formKey passes a key to the open form and acts on what it asks for.
@@ -302,9 +321,9 @@ func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	v.drop()
 	switch {
 	case v.edit != nil && done.tag == v.edit.tag:
-		v.cacheOK = false
 		if done.err != nil {
 			v.edit.f.Fail(done.err, nil)
 			return nil
@@ -319,7 +338,6 @@ func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
 		v.edit = nil
 		return reloadCmd
 	case done.tag == v.moveTag:
-		v.cacheOK = false
 		v.moveTag = ""
 		if done.err != nil {
 			v.flash, v.flashBad, v.follow = "not moved: "+SanitizeLine(done.err.Error()), true, ""
@@ -337,26 +355,28 @@ func (v *restoreView) Unsaved() bool { return v.edit != nil && v.edit.f.changed(
 func (v *restoreView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *restoreView) ShortHelp() []key.Binding {
-	if v.edit != nil {
-		return formShortHelp()
+	switch {
+	case v.edit != nil:
+		return v.edit.f.ShortHelp()
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
 	// d (detail) is on the ? screen: the footer must keep room for ?.
-	return append(listShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
+	return append(v.list.ShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
 }
 
 func (v *restoreView) FullHelp() [][]key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.FullHelp()
+	case v.list.Capturing():
+		return [][]key.Binding{v.list.FullHelp()}
+	}
 	k := restoreKeys
-	return append([][]key.Binding{listFullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}, formFullHelp()...)
+	return [][]key.Binding{v.list.FullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}
 }
 
-func (v *restoreView) Render() string {
-	if v.cacheOK {
-		return v.cache
-	}
-	v.renders++
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *restoreView) Render() string { return v.draw(v.render) }
 
 // progressBar is a hand-rolled bar: a string, so a frame costs nothing.
 func progressBar(pct, w int) (filled, empty string) {

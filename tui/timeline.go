@@ -51,9 +51,7 @@ type timelineView struct {
 	follow int64      // entry to select once the next data arrives
 
 	width, height int
-	cache         string
-	cacheOK       bool
-	renders       int // real renders, for the cache test
+	drawCache
 }
 
 func newTimelineView(st *Styles) *timelineView {
@@ -63,6 +61,7 @@ func newTimelineView(st *Styles) *timelineView {
 func (v *timelineView) Name() string { return "Timeline" }
 
 func (v *timelineView) SetData(s *Snapshot) {
+	v.drop()
 	keep := v.follow
 	if i, ok := v.list.Selected(); ok && keep == 0 && i < len(v.entries) {
 		keep = v.entries[i].e.ID
@@ -98,7 +97,6 @@ func (v *timelineView) SetData(s *Snapshot) {
 	}
 	v.refreshForm(s)
 	v.layout()
-	v.cacheOK = false
 }
 
 // refreshForm rebases an open correction after ctrl+r, or warns that
@@ -144,9 +142,17 @@ func tlWindow(e incident.Entry, loc *time.Location) string {
 }
 
 func (v *timelineView) SetSize(w, h int) {
+	v.drop()
 	v.width, v.height = w, h
 	v.layout()
-	v.cacheOK = false
+	v.sizeForm()
+}
+
+// sizeForm fits the open form to the view's width.
+func (v *timelineView) sizeForm() {
+	if v.edit != nil {
+		v.edit.f.SetWidth(v.width)
+	}
 }
 
 // layout gives the list the rows it needs, leaving the rest to the detail
@@ -176,8 +182,10 @@ func (v *timelineView) showDetail() bool {
 }
 
 func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	v.drop()
+	defer v.sizeForm() // a key may have opened one
+
 	if v.edit != nil {
-		v.cacheOK = false
 		return v.formKey(msg)
 	}
 	wasFiltering := v.list.Filtering()
@@ -205,7 +213,19 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		if wasFiltering != v.list.Filtering() || v.list.Filtering() {
 			v.layout()
 		}
-		v.cacheOK = false
+	}
+	return nil
+}
+
+// Paste goes to the open form, or else to the filter prompt.
+func (v *timelineView) Paste(msg tea.PasteMsg) tea.Cmd {
+	v.drop()
+	if v.edit != nil {
+		return v.edit.f.Paste(msg)
+	}
+	if v.list.Paste(msg) {
+		v.flash = ""
+		v.layout()
 	}
 	return nil
 }
@@ -240,7 +260,7 @@ func (v *timelineView) Receive(msg tea.Msg) tea.Cmd {
 	if !ok || v.edit == nil || done.tag != v.edit.tag {
 		return nil
 	}
-	v.cacheOK = false
+	v.drop()
 	if done.err != nil {
 		v.edit.f.Fail(done.err, entryAliases)
 		return nil
@@ -260,26 +280,28 @@ func (v *timelineView) Unsaved() bool { return v.edit != nil && v.edit.f.changed
 func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
 func (v *timelineView) ShortHelp() []key.Binding {
-	if v.edit != nil {
-		return formShortHelp()
+	switch {
+	case v.edit != nil:
+		return v.edit.f.ShortHelp()
+	case v.list.Capturing():
+		return v.list.ShortHelp()
 	}
 	// enter (detail) is on the ? screen: the footer must keep room for ?.
-	return append(listShortHelp(), timelineKeys.Add, timelineKeys.Edit)
+	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
 func (v *timelineView) FullHelp() [][]key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.FullHelp()
+	case v.list.Capturing():
+		return [][]key.Binding{v.list.FullHelp()}
+	}
 	k := timelineKeys
-	return append([][]key.Binding{listFullHelp(), {k.Add, k.Edit, k.Detail}}, formFullHelp()...)
+	return [][]key.Binding{v.list.FullHelp(), {k.Add, k.Edit, k.Detail}}
 }
 
-func (v *timelineView) Render() string {
-	if v.cacheOK {
-		return v.cache
-	}
-	v.renders++
-	v.cache, v.cacheOK = v.render(), true
-	return v.cache
-}
+func (v *timelineView) Render() string { return v.draw(v.render) }
 
 func (v *timelineView) columns() (titleW, windowW int) {
 	// 2 for the cursor mark, one space between columns.

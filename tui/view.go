@@ -1,7 +1,9 @@
 // Package tui is the war-room console: one root model that routes keys and
-// data to four views (timeline, restore, accountability, fund). Views return
-// strings; only the root returns a tea.View. Views never do I/O: the root
-// loads data in tea.Cmds and hands each view the Snapshot.
+// data to six views (timeline, restore, accountability, fund, approvals,
+// audit). Views return strings; only the root returns a tea.View. Views
+// never do I/O: the root loads the Snapshot, runs the reads a view asks for
+// (read.go) and the writes (writer.go) in tea.Cmds, and hands each view the
+// answers as typed messages.
 package tui
 
 import (
@@ -48,7 +50,11 @@ type view interface {
 	SetSize(width, height int)
 	// Update handles a key press meant for this view.
 	Update(msg tea.KeyPressMsg) tea.Cmd
-	// Render draws exactly the visible part; callers may cache it.
+	// Paste takes a bracketed paste while the view captures text: it goes
+	// to the input that has the focus (a form field, a prompt).
+	Paste(msg tea.PasteMsg) tea.Cmd
+	// Render draws exactly the visible part. It changes nothing (the view
+	// keeps its last drawing in a drawCache, dropped by the calls above).
 	Render() string
 	// Capturing is true while the view takes raw text (its filter prompt is
 	// open), so the root must not treat keys such as q or 1-4 as commands.
