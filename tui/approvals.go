@@ -28,7 +28,6 @@ import (
 // after every snapshot load and on every change the feed reports.
 
 const (
-	sideReadTimeout = readTimeout
 	// sideTickEvery is how often a side view checks whether it is on
 	// screen with stale data.
 	sideTickEvery = time.Second

@@ -250,7 +250,7 @@ func TestApprovalsFollowFeedAndPoll(t *testing.T) {
 	// Off screen, nothing is read.
 	m = keys(t, m, "1")
 	v.side.now = func() time.Time { return time.Now().Add(time.Hour) }
-	m = settle(t, m, sideTick(v.side)) // drawn since the last tick: may read once more
+	settle(t, m, sideTick(v.side)) // drawn since the last tick: may read once more
 	if cmd := v.tick(); cmd != nil {
 		t.Fatal("off screen, the tick still reads")
 	}
