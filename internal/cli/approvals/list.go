@@ -1,6 +1,7 @@
 package approvals
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -64,16 +65,28 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	if opts.JSON {
 		return cmdutil.WriteJSON(f.Out, as)
 	}
+	if len(as) == 0 {
+		// A bare header reads like a failure: say what the list holds.
+		what := "No pending approval requests: nothing waits for a second authorisation."
+		if opts.All {
+			what = "No approval requests yet."
+		}
+		fmt.Fprintln(f.Out, what)
+		return nil
+	}
 	loc := f.DisplayZone(ctx, conn)
 	rows := make([][]string, 0, len(as))
 	for _, a := range as {
-		decided := ""
+		decided, expires := "", ""
 		if a.DecidedBy != nil {
 			decided = *a.DecidedBy
 		}
+		if a.State == "pending" {
+			// Only a pending request can still expire.
+			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
+		}
 		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), string(a.Payload), a.Reason,
-			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided,
-			time.Until(a.ExpiresAt).Round(time.Minute).String()})
+			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided, expires})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},
 		{Title: "PAYLOAD"}, {Title: "REASON"}, {Title: "BY"}, {Title: "AT"}, {Title: "STATE"},
