@@ -122,13 +122,15 @@ func formulaText(d MerchantDetail, w Windows) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "cash = %s / %s days x %s%% x %s h / 24 = %s (rounded once, half away from zero)",
-		FormatFen(d.BaselineFen), days, trimDecimal(*d.MarginPercent), trimFloat(w.Outage().Hours()), FormatFen(*d.CashFen))
+		FormatFen(d.BaselineFen), days, TrimDecimal(*d.MarginPercent), trimFloat(w.Outage().Hours()), FormatFen(*d.CashFen))
 	return b.String()
 }
 
-func trimFloat(f float64) string { return trimDecimal(fmt.Sprintf("%.4f", f)) }
+func trimFloat(f float64) string { return TrimDecimal(fmt.Sprintf("%.4f", f)) }
 
-func trimDecimal(s string) string {
+// TrimDecimal drops a decimal's trailing zeros: "28.0000" -> "28",
+// "6.5000" -> "6.5" (a numeric read as text, shown to a person).
+func TrimDecimal(s string) string {
 	if strings.Contains(s, ".") {
 		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 	}

@@ -141,7 +141,7 @@ func ExportStatements(ctx context.Context, q db.Querier, incidentID int64, out i
 		// from non-negative integers and are left as numbers.
 		cell := textsafe.CSVCell
 		if err := cw.Write([]string{cell(id), cell(name), cell(industry), yuan(base), days, yuan(DailyRevenueFen(base, w.Baseline())),
-			trimDecimal(pct), hours, cashText, cell(plan), cell(state), yuan(amount), yuan(paid)}); err != nil {
+			TrimDecimal(pct), hours, cashText, cell(plan), cell(state), yuan(amount), yuan(paid)}); err != nil {
 			return n, err
 		}
 		n++

@@ -2,11 +2,13 @@ package merchant
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
 	"warroom/internal/cli/cmdutil"
+	"warroom/textsafe"
 )
 
 // ShowOptions are `warroom merchant show`'s.
@@ -54,7 +56,7 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 		plan = *d.Plan
 	}
 	if d.MarginPercent != nil {
-		rate = *d.MarginPercent + "% (" + d.MarginSource + ")"
+		rate = compensation.TrimDecimal(*d.MarginPercent) + "% (" + d.MarginSource + ")"
 	}
 	if d.CashFen != nil {
 		cash = compensation.FormatFen(*d.CashFen)
@@ -70,10 +72,13 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 		{"costs the fund", compensation.FormatFen(d.AmountFen)},
 		{"paid", compensation.FormatFen(d.PaidFen)},
 	}
-	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: ""}, {Title: ""}}, rows); err != nil {
-		return err
+	// Label and value pairs, not a table: a table's empty header printed
+	// a blank first line.
+	for _, r := range rows {
+		fmt.Fprintf(out, "%-15s %s\n", r[0], cmdutil.CleanLine(r[1]))
 	}
-	fmt.Fprintf(out, "\n%s\n", cmdutil.CleanLine(d.Formula))
+	// The formula's lines stay lines (CleanLine would run them together).
+	fmt.Fprintf(out, "\n%s\n", strings.TrimRight(textsafe.Sanitize(d.Formula), "\n"))
 	for _, p := range d.Payouts {
 		fmt.Fprintf(out, "payout %s at %s (key %s)\n", compensation.FormatFen(p.AmountFen), p.PaidAt.In(inc.Location()).Format("2006-01-02 15:04"), cmdutil.CleanLine(p.IdempotencyKey))
 	}
