@@ -1,6 +1,10 @@
 package root
 
 import (
+	"errors"
+	"os"
+
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"warroom/incident"
@@ -47,6 +51,12 @@ func consoleRun(cmd *cobra.Command, opts *ConsoleOptions) error {
 	// or an empty database reads like any other CLI error.
 	if _, err := incident.Resolve(ctx, conn, f.Incident); err != nil {
 		return err
+	}
+	// Without a terminal Bubble Tea fails with "error opening TTY"; say
+	// what to do instead.
+	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		return cmdutil.WithCode(cmdutil.ExitUsage, errors.New(
+			"the console needs a terminal on stdin and stdout; scripts use the subcommands (`warroom --help` lists them, each with --json)"))
 	}
 	// The live feed listens on a connection of its own to the same database.
 	return tui.Run(ctx, conn, tui.Options{IncidentSlug: f.Incident, DSN: src.URL, Actor: f.As})
