@@ -1,0 +1,15 @@
+package updates
+
+import (
+	"testing"
+
+	"warroom/internal/cli/cmdutil"
+)
+
+func TestNewCmdUpdates(t *testing.T) {
+	cmdutil.CheckParse(t, NewCmdUpdates, func(o *Options, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[Options]{
+		{Name: "table", Args: nil, Want: Options{}},
+		{Name: "json", Args: []string{"--json"}, Want: Options{JSON: true}},
+		{Name: "an argument", Args: []string{"x"}, WantCode: cmdutil.ExitUsage, WantErr: "unknown command"},
+	})
+}
