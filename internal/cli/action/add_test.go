@@ -3,11 +3,12 @@ package action
 import (
 	"testing"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
 func TestNewCmdAdd(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdAdd, func(o *AddOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[AddOptions]{
+	cmdtest.CheckParse(t, NewCmdAdd, func(o *AddOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[AddOptions]{
 		{Name: "title only", Args: []string{"--title", "Add a payments runbook"}, Want: AddOptions{Title: "Add a payments runbook"}},
 		{Name: "every flag", Args: []string{"--title", "T", "--owner", "li", "--due", "2026-12-24", "--measure", "3"},
 			Want: AddOptions{Title: "T", Owner: "li", Due: "2026-12-24", MeasureID: 3}},

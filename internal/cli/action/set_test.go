@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -34,7 +35,7 @@ func TestNewCmdSet(t *testing.T) {
 	}
 	none := setView{Status: "<nil>", Title: "<nil>", Owner: "<nil>"}
 	with := func(change func(*setView)) setView { v := none; change(&v); return v }
-	cmdutil.CheckParse(t, build, func(*setView, *cmdutil.Factory) {}, []cmdutil.ParseCase[setView]{
+	cmdtest.CheckParse(t, build, func(*setView, *cmdutil.Factory) {}, []cmdtest.ParseCase[setView]{
 		{Name: "close", Args: []string{"12", "--status", "done"}, Want: with(func(v *setView) { v.ID, v.Status = 12, "done" })},
 		{Name: "won't do with dash", Args: []string{"3", "--status", "wont-do", "--reason", "superseded"},
 			Want: with(func(v *setView) { v.ID, v.Status, v.Reason = 3, "wont_do", "superseded" })},

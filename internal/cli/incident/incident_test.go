@@ -3,11 +3,12 @@ package incidentcmd
 import (
 	"testing"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
 func TestNewCmdDeclare(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdDeclare, func(o *DeclareOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[DeclareOptions]{
+	cmdtest.CheckParse(t, NewCmdDeclare, func(o *DeclareOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[DeclareOptions]{
 		{Name: "title and severity", Args: []string{"Checkout down", "--severity", "sev1"},
 			Want: DeclareOptions{Title: "Checkout down", Severity: "sev1"}},
 		{Name: "every flag", Args: []string{"DB down", "--severity", "sev2", "--zone", "Asia/Shanghai",
@@ -22,7 +23,7 @@ func TestNewCmdDeclare(t *testing.T) {
 }
 
 func TestNewCmdStatus(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdStatus, func(o *StatusOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[StatusOptions]{
+	cmdtest.CheckParse(t, NewCmdStatus, func(o *StatusOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[StatusOptions]{
 		{Name: "status", Args: []string{"identified"}, Want: StatusOptions{Status: "identified"}},
 		{Name: "upper case reads as lower", Args: []string{"Resolved", "--note", "fixed"}, Want: StatusOptions{Status: "resolved", Note: "fixed"}},
 		{Name: "no status", Args: nil, WantCode: cmdutil.ExitUsage, WantErr: "accepts 1 arg"},
@@ -31,7 +32,7 @@ func TestNewCmdStatus(t *testing.T) {
 }
 
 func TestNewCmdSeverity(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdSeverity, func(o *SeverityOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[SeverityOptions]{
+	cmdtest.CheckParse(t, NewCmdSeverity, func(o *SeverityOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[SeverityOptions]{
 		{Name: "severity and note", Args: []string{"SEV2", "--note", "half the shops back"}, Want: SeverityOptions{Severity: "sev2", Note: "half the shops back"}},
 		{Name: "no note", Args: []string{"sev2"}, WantCode: cmdutil.ExitUsage, WantErr: "--note is required"},
 		{Name: "blank note", Args: []string{"sev2", "--note", "  "}, WantCode: cmdutil.ExitUsage, WantErr: "--note is required"},
@@ -40,7 +41,7 @@ func TestNewCmdSeverity(t *testing.T) {
 }
 
 func TestNewCmdRole(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdRole, func(o *RoleOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[RoleOptions]{
+	cmdtest.CheckParse(t, NewCmdRole, func(o *RoleOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[RoleOptions]{
 		{Name: "role and name", Args: []string{"commander", "Wang Fang"}, Want: RoleOptions{Role: "commander", Person: "Wang Fang"}},
 		{Name: "no name", Args: []string{"scribe"}, WantCode: cmdutil.ExitUsage, WantErr: "accepts 2 arg"},
 		{Name: "three args", Args: []string{"scribe", "a", "b"}, WantCode: cmdutil.ExitUsage, WantErr: "accepts 2 arg"},

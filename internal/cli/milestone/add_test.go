@@ -3,11 +3,12 @@ package milestone
 import (
 	"testing"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
 func TestNewCmdAdd(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdAdd, func(o *AddOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[AddOptions]{
+	cmdtest.CheckParse(t, NewCmdAdd, func(o *AddOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[AddOptions]{
 		{Name: "title and owner", Args: []string{"failover", "--title", "Fail over to B", "--owner", "wang"},
 			Want: AddOptions{Key: "failover", Title: "Fail over to B", Owner: "wang"}},
 		{Name: "planned", Args: []string{"k", "--title", "T", "--owner", "o", "--planned-start", "2026-12-06 22:00", "--planned-end", "2026-12-06 23:30"},

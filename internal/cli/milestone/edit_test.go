@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -30,7 +31,7 @@ func TestNewCmdEdit(t *testing.T) {
 	build := func(f *cmdutil.Factory, runF func(*editView) error) *cobra.Command {
 		return NewCmdEdit(f, func(o *EditOptions) error { v := view(o); return runF(&v) })
 	}
-	cmdutil.CheckParse(t, build, func(*editView, *cmdutil.Factory) {}, []cmdutil.ParseCase[editView]{
+	cmdtest.CheckParse(t, build, func(*editView, *cmdutil.Factory) {}, []cmdtest.ParseCase[editView]{
 		{Name: "title only", Args: []string{"failover", "--title", "Fail over to site B"},
 			Want: editView{Key: "failover", Title: "Fail over to site B", Owner: "<nil>"}},
 		{Name: "empty owner is given", Args: []string{"k", "--owner", ""}, Want: editView{Key: "k", Title: "<nil>", Owner: ""}},

@@ -4,11 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"warroom/internal/cli/cmdtest"
 	"warroom/internal/cli/cmdutil"
 )
 
 func TestNewCmdPost(t *testing.T) {
-	cmdutil.CheckParse(t, NewCmdPost, func(o *PostOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdutil.ParseCase[PostOptions]{
+	cmdtest.CheckParse(t, NewCmdPost, func(o *PostOptions, f *cmdutil.Factory) { o.Factory = f }, []cmdtest.ParseCase[PostOptions]{
 		{Name: "no promise", Args: []string{"--audience", "internal", "Checkout restored for 80%"},
 			Want: PostOptions{Audience: "internal", Text: "Checkout restored for 80%"}},
 		{Name: "next in", Args: []string{"--audience", "executives", "ETA 14:00", "--next-in", "30m"},
