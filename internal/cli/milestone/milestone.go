@@ -1,4 +1,4 @@
-// Package milestone is `warroom milestone set`.
+// Package milestone is `warroom milestone set|add|edit`.
 package milestone
 
 import (
@@ -7,9 +7,9 @@ import (
 	"warroom/internal/cli/cmdutil"
 )
 
-// NewCmdMilestone is `warroom milestone`, with `set` under it.
+// NewCmdMilestone is `warroom milestone`, with `set`, `add` and `edit` under it.
 func NewCmdMilestone(f *cmdutil.Factory) *cobra.Command {
-	c := &cobra.Command{Use: "milestone", Short: "Change a restore milestone"}
-	c.AddCommand(NewCmdSet(f, nil))
+	c := &cobra.Command{Use: "milestone", Short: "Add a restore milestone, edit it, or record its progress"}
+	c.AddCommand(NewCmdSet(f, nil), NewCmdAdd(f, nil), NewCmdEdit(f, nil))
 	return c
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/internal/cli/action"
+	"warroom/internal/cli/actions"
 	"warroom/internal/cli/approvals"
 	"warroom/internal/cli/audit"
 	"warroom/internal/cli/claims"
@@ -16,6 +18,8 @@ import (
 	dbcmd "warroom/internal/cli/db"
 	democmd "warroom/internal/cli/demo"
 	"warroom/internal/cli/fund"
+	incidentcmd "warroom/internal/cli/incident"
+	"warroom/internal/cli/incidents"
 	initcmd "warroom/internal/cli/init"
 	"warroom/internal/cli/margins"
 	"warroom/internal/cli/merchant"
@@ -24,6 +28,8 @@ import (
 	"warroom/internal/cli/milestones"
 	"warroom/internal/cli/sales"
 	"warroom/internal/cli/timeline"
+	"warroom/internal/cli/update"
+	"warroom/internal/cli/updates"
 	"warroom/internal/cli/user"
 	"warroom/textsafe"
 )
@@ -58,6 +64,12 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	f.Bind(root)
 	root.AddCommand(
 		fund.NewCmdFund(f, nil),
+		incidents.NewCmdIncidents(f, nil),
+		incidentcmd.NewCmdIncident(f),
+		update.NewCmdUpdate(f),
+		updates.NewCmdUpdates(f, nil),
+		actions.NewCmdActions(f, nil),
+		action.NewCmdAction(f),
 		timeline.NewCmdTimeline(f),
 		milestones.NewCmdMilestones(f, nil),
 		milestone.NewCmdMilestone(f),

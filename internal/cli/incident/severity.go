@@ -1,0 +1,61 @@
+package incidentcmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/db"
+	"warroom/incident"
+	"warroom/internal/cli/cmdutil"
+)
+
+// SeverityOptions are `warroom incident severity`'s.
+type SeverityOptions struct {
+	Factory  *cmdutil.Factory
+	Severity string
+	Note     string
+}
+
+// NewCmdSeverity parses `warroom incident severity`; runF replaces the run in tests.
+func NewCmdSeverity(f *cmdutil.Factory, runF func(*SeverityOptions) error) *cobra.Command {
+	opts := &SeverityOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "severity sevN --note TEXT",
+		Short: "Change the incident's severity, saying why",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Severity = strings.ToLower(args[0])
+			if strings.TrimSpace(opts.Note) == "" {
+				return cmdutil.UsageError("--note is required: say why the severity changes")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return severityRun(cmd, opts)
+		},
+	}
+	c.Flags().StringVar(&opts.Note, "note", "", "why the severity changes (required)")
+	return c
+}
+
+func severityRun(cmd *cobra.Command, opts *SeverityOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	conn, inc, err := f.OpenIncident(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var now incident.Incident
+	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
+		now, err = incident.SetSeverity(ctx, tx, inc.ID, inc.Version, opts.Severity, opts.Note)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.Out, "%s: %s (version %d)\n", now.Slug, now.Severity, now.Version)
+	return nil
+}

@@ -1,0 +1,62 @@
+package incidentcmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/db"
+	"warroom/incident"
+	"warroom/internal/cli/cmdutil"
+)
+
+// StatusOptions are `warroom incident status`'s.
+type StatusOptions struct {
+	Factory *cmdutil.Factory
+	Status  string
+	Note    string
+}
+
+// NewCmdStatus parses `warroom incident status`; runF replaces the run in tests.
+func NewCmdStatus(f *cmdutil.Factory, runF func(*StatusOptions) error) *cobra.Command {
+	opts := &StatusOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "status " + strings.Join(incident.Statuses, "|") + " [--note TEXT]",
+		Short: "Move the incident to a status (resolved closes it; reopening needs --note)",
+		Long: `Move the incident to a status, recorded on its timeline. Resolved stops its
+clock; reopening a resolved incident needs --note saying why. Its commander
+or a warroom commander may. Refused (exit 4) if someone changed the incident
+since this command read it.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Status = strings.ToLower(args[0])
+			if runF != nil {
+				return runF(opts)
+			}
+			return statusRun(cmd, opts)
+		},
+	}
+	c.Flags().StringVar(&opts.Note, "note", "", "why (required to reopen)")
+	return c
+}
+
+func statusRun(cmd *cobra.Command, opts *StatusOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	conn, inc, err := f.OpenIncident(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var now incident.Incident
+	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
+		now, err = incident.SetStatus(ctx, tx, inc.ID, inc.Version, opts.Status, opts.Note)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.Out, "%s: %s (version %d)\n", now.Slug, now.Status, now.Version)
+	return nil
+}
