@@ -61,6 +61,9 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // NewCmdRoot is `warroom`: the console, with every command under it.
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	root := newCmdConsole(f, nil)
+	root.Args = unknownCommand
+	root.SuggestionsMinimumDistance = 2
+	root.Version = version()
 	f.Bind(root)
 	root.AddCommand(
 		fund.NewCmdFund(f, nil),
