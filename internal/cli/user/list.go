@@ -45,6 +45,8 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	if opts.JSON {
 		return cmdutil.WriteJSON(f.Out, users)
 	}
+	// Times in the zone the other commands use, named.
+	loc := f.DisplayZone(ctx, conn)
 	rows := make([][]string, 0, len(users))
 	for _, u := range users {
 		state := "active"
@@ -54,7 +56,7 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		case !u.Active:
 			state = "awaiting approval"
 		}
-		rows = append(rows, []string{u.Name, u.Role, state, u.CreatedBy, u.CreatedAt.Format("2006-01-02 15:04")})
+		rows = append(rows, []string{u.Name, u.Role, state, u.CreatedBy, u.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "NAME"}, {Title: "ROLE"}, {Title: "STATE"},
 		{Title: "CREATED BY"}, {Title: "CREATED"}}, rows)
