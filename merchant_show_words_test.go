@@ -29,3 +29,14 @@ func TestMerchantShowReadsCleanly(t *testing.T) {
 		t.Fatalf("the formula's two lines should stand apart:\n%s", out)
 	}
 }
+
+func TestMarginsShowRatesWithoutPaddingZeros(t *testing.T) {
+	url, _ := demoDB(t)
+	code, out, errs := cli(t, url, "margins")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, ".0000%") || !strings.Contains(out, " 28% ") || !strings.Contains(out, " CST ") {
+		t.Fatalf("want rates like 28%% and times with their zone:\n%s", out)
+	}
+}

@@ -60,7 +60,7 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	}
 	rows := make([][]string, 0, len(rates))
 	for _, r := range rates {
-		rows = append(rows, []string{r.Industry, r.Percent + "%", r.SetAt.In(inc.Location()).Format("2006-01-02 15:04"), r.SetBy, r.Source})
+		rows = append(rows, []string{r.Industry, compensation.TrimDecimal(r.Percent) + "%", r.SetAt.In(inc.Location()).Format("2006-01-02 15:04 MST"), r.SetBy, r.Source})
 	}
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "INDUSTRY"}, {Title: "RATE", Right: true}, {Title: "SET"}, {Title: "BY"}, {Title: "SOURCE"}}, rows)
 }
