@@ -121,6 +121,9 @@ func (v *accountabilityView) layout() {
 	v.scrollToCursor(rows)
 }
 
+// Parts: the people and measures.
+func (v *accountabilityView) Parts() part { return partAccountability | partIncident }
+
 func (v *accountabilityView) SetData(s *Snapshot) {
 	v.drop()
 	v.people, v.measures = nil, nil

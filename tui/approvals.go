@@ -235,6 +235,9 @@ func newApprovalsView(st *Styles) *approvalsView {
 
 func (v *approvalsView) Name() string { return "Approvals" }
 
+// Parts: only the incident: the queue is its own read.
+func (v *approvalsView) Parts() part { return partIncident }
+
 func (v *approvalsView) SetData(s *Snapshot) {
 	v.drop()
 	if v.incID != s.Incident.ID {

@@ -98,6 +98,9 @@ func newAuditView(st *Styles) *auditView {
 
 func (v *auditView) Name() string { return "Audit" }
 
+// Parts: only the incident (its id and time zone): the trail is its own read.
+func (v *auditView) Parts() part { return partIncident }
+
 func (v *auditView) SetData(s *Snapshot) {
 	v.drop()
 	if v.loc != s.Incident.Location() || v.incID != s.Incident.ID {

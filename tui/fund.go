@@ -231,6 +231,9 @@ func (v *fundView) overviewLayout() (rows, chartH int) {
 	return rows, chartH
 }
 
+// Parts: the fund and its drawdown; the rest it reads itself (fund_read.go).
+func (v *fundView) Parts() part { return partFund | partIncident }
+
 func (v *fundView) SetData(s *Snapshot) {
 	v.drop()
 	v.setData(s)

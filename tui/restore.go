@@ -89,6 +89,9 @@ func newRestoreView(st *Styles) *restoreView {
 
 func (v *restoreView) Name() string { return "Restore" }
 
+// Parts: the milestones and their histories.
+func (v *restoreView) Parts() part { return partMilestones | partIncident }
+
 func (v *restoreView) SetData(s *Snapshot) {
 	v.drop()
 	keep := v.follow

@@ -60,6 +60,9 @@ func newTimelineView(st *Styles) *timelineView {
 
 func (v *timelineView) Name() string { return "Timeline" }
 
+// Parts: the timeline and the earlier versions of its entries.
+func (v *timelineView) Parts() part { return partTimeline | partIncident }
+
 func (v *timelineView) SetData(s *Snapshot) {
 	v.drop()
 	keep := v.follow
