@@ -207,8 +207,7 @@ type approvalsView struct {
 	incID int64
 	now   func() time.Time
 
-	rows    []apRow
-	list    listState
+	list    list[apRow]
 	showAll bool
 	me      access.Me
 	loaded  bool
@@ -311,12 +310,11 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 	v.err, v.loaded, v.me = nil, true, me
 	v.me.Name = SanitizeLine(me.Name)
 	keep := int64(0)
-	if i, ok := v.list.Selected(); ok && i < len(v.rows) {
-		keep = v.rows[i].a.ID
+	if r, ok := v.list.SelectedRow(); ok {
+		keep = r.a.ID
 	}
 	now := v.now()
-	v.rows = make([]apRow, len(as))
-	hay := make([]string, len(as))
+	rows := make([]apRow, len(as))
 	for i, a := range as {
 		r := apRow{
 			a:       a,
@@ -332,15 +330,13 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
 		}
 		r.exp = expiresIn(a, now)
-		v.rows[i] = r
-		hay[i] = strconv.FormatInt(a.ID, 10) + " " + r.op + " " + r.by + " " + r.reason + " " + r.payload + " " + a.State
+		rows[i] = r
 	}
-	v.list.SetItems(hay)
-	for i, r := range v.rows {
-		if r.a.ID == keep {
-			selectItem(&v.list, i)
-		}
-	}
+	v.list.SetRows(rows,
+		func(r *apRow) string {
+			return strconv.FormatInt(r.a.ID, 10) + " " + r.op + " " + r.by + " " + r.reason + " " + r.payload + " " + r.a.State
+		},
+		func(r *apRow) bool { return r.a.ID == keep })
 	v.layout()
 	return nil
 }
@@ -428,11 +424,10 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		v.side.reading = false
 		return v.side.start(v.read)
 	case key.Matches(msg, approvalsKeys.Approve), key.Matches(msg, approvalsKeys.Reject):
-		i, ok := v.list.Selected()
+		r, ok := v.list.SelectedRow()
 		if !ok {
 			return nil
 		}
-		r := &v.rows[i]
 		if v.busyTag != "" {
 			v.flash, v.flashBad = "wait: "+v.busyWhat+" is still on its way", true
 			return nil
@@ -618,9 +613,9 @@ func (v *approvalsView) statusLine() string {
 	case !v.loaded:
 		return fit(" "+st.Muted.Render("Loading…"), w)
 	}
-	what := plural(len(v.rows), "pending request")
+	what := plural(len(v.list.Rows()), "pending request")
 	if v.showAll {
-		what = plural(len(v.rows), "request") + " (latest 200, every state)"
+		what = plural(len(v.list.Rows()), "request") + " (latest 200, every state)"
 	}
 	you := ""
 	if v.me.Name != "" {
@@ -658,16 +653,14 @@ func (v *approvalsView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 	switch {
-	case v.loaded && len(v.rows) == 0 && v.showAll:
+	case v.loaded && len(v.list.Rows()) == 0 && v.showAll:
 		lines = append(lines, fit("  "+st.Muted.Render("No requests yet."), w))
-	case v.loaded && len(v.rows) == 0:
+	case v.loaded && len(v.list.Rows()) == 0:
 		lines = append(lines, fit("  "+st.Muted.Render("No pending requests: nothing waits for a second authorisation."), w))
-	case v.list.Len() == 0 && len(v.rows) > 0:
+	case v.list.Len() == 0 && len(v.list.Rows()) > 0:
 		lines = append(lines, fit("  "+st.Muted.Render("No requests match the filter."), w))
 	}
-	from, to := v.list.Visible()
-	for pos := from; pos < to; pos++ {
-		r := &v.rows[v.list.Item(pos)]
+	for pos, r := range v.list.VisibleRows() {
 		expStyle := st.Header
 		if r.exp == "expired" {
 			expStyle = st.Bad
@@ -691,8 +684,8 @@ func (v *approvalsView) render() string {
 	if v.showDetail() {
 		listEnd := v.chrome() + v.list.height
 		lines = padLines(lines, listEnd, w)
-		if i, ok := v.list.Selected(); ok {
-			lines = append(lines, v.detailPane(&v.rows[i], v.height-len(lines))...)
+		if r, ok := v.list.SelectedRow(); ok {
+			lines = append(lines, v.detailPane(r, v.height-len(lines))...)
 		}
 	}
 	return strings.Join(padLines(lines, v.height, w), "\n")
