@@ -89,6 +89,7 @@ type auditView struct {
 
 func newAuditView(st *Styles) *auditView {
 	v := &auditView{st: st, loc: time.UTC}
+	v.forwardOnly = true
 	v.side = newSideState(v.Name())
 	return v
 }
@@ -364,8 +365,8 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		return v.detailKey(msg)
 	}
 	if s, ok := v.navKey(msg); ok {
-		v.clamp() // the window's height follows the view's
-		v.step(s, len(v.rows))
+		v.clamp()     // the window's height follows the view's
+		v.navigate(s) // it never starts over: the trail is forwardOnly, and keeps its first rows
 		return v.maybeOlder()
 	}
 	switch {

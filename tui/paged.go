@@ -21,6 +21,9 @@ type pagedList[T any] struct {
 	fetches      int  // pages asked for (tests check paging is lazy)
 	maxRows      int  // the most rows ever held at once (tests)
 	owed         int  // rows the cursor still has to move once they arrive
+	// forwardOnly: the source reads from its first row only (the audit
+	// trail, newest first), so G goes to the last row held.
+	forwardOnly bool
 }
 
 // What a page answer does to the rows held.
@@ -133,7 +136,7 @@ func (p *pagedList[T]) navigate(s navStep) (kind pageKind, restart bool) {
 		if s.top && !p.atStart {
 			return pageFirst, true
 		}
-		if s.bottom && !p.atEnd {
+		if s.bottom && !p.atEnd && !p.forwardOnly {
 			return pageLast, true
 		}
 		p.step(s, len(p.rows))

@@ -49,3 +49,17 @@ func TestPagedListAppliesPages(t *testing.T) {
 		t.Fatalf("G with the last rows not read: restart=%v kind=%v, want pageLast", restart, kind)
 	}
 }
+
+// TestPagedListForwardOnly: a list that reads from its first row only (the
+// audit trail) goes to the last row held on G instead of starting over.
+func TestPagedListForwardOnly(t *testing.T) {
+	p := pagedList[int]{forwardOnly: true}
+	p.height = 5
+	p.apply(pageFirst, seqRows(0, 10), true, -1, 0)
+	if _, restart := p.navigate(navStep{bottom: true}); restart {
+		t.Fatal("G started a forward-only list over at its end")
+	}
+	if r, _ := p.selected(); r != 9 {
+		t.Fatalf("G went to row %d, want the last held, 9", r)
+	}
+}
