@@ -652,15 +652,14 @@ func (v *approvalsView) render() string {
 		head = append(head, cell{text: "PAYLOAD", w: payloadW, style: st.Muted})
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
+	none := ""
 	switch {
-	case v.loaded && len(v.list.Rows()) == 0 && v.showAll:
-		lines = append(lines, fit("  "+st.Muted.Render("No requests yet."), w))
-	case v.loaded && len(v.list.Rows()) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No pending requests: nothing waits for a second authorisation."), w))
-	case v.list.Len() == 0 && len(v.list.Rows()) > 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No requests match the filter."), w))
+	case v.loaded && v.showAll:
+		none = "No requests yet."
+	case v.loaded:
+		none = "No pending requests: nothing waits for a second authorisation."
 	}
-	for pos, r := range v.list.VisibleRows() {
+	lines = append(lines, v.list.table(st, w, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
 		expStyle := st.Header
 		if r.exp == "expired" {
 			expStyle = st.Bad
@@ -679,8 +678,8 @@ func (v *approvalsView) render() string {
 		if payloadW > 0 {
 			cells = append(cells, cell{text: r.payload, w: payloadW, style: st.Muted})
 		}
-		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
-	}
+		return cells
+	})...)
 	if v.showDetail() {
 		listEnd := v.chrome() + v.list.height
 		lines = padLines(lines, listEnd, w)

@@ -67,3 +67,22 @@ func (l *list[T]) VisibleRows() iter.Seq2[int, *T] {
 		}
 	}
 }
+
+// table draws the rows on screen as table rows (rows.go), the selected one
+// marked; cells lays out one row. With no row to show it draws one line
+// saying why: none when the list is empty, noMatch when the filter hides
+// every row ("" for either draws nothing).
+func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T, selected bool) []cell) []string {
+	var lines []string
+	switch {
+	case len(l.rows) == 0 && none != "":
+		lines = append(lines, fit("  "+st.Muted.Render(none), w))
+	case len(l.rows) > 0 && l.Len() == 0 && noMatch != "":
+		lines = append(lines, fit("  "+st.Muted.Render(noMatch), w))
+	}
+	for pos, r := range l.VisibleRows() {
+		selected := pos == l.Cursor()
+		lines = append(lines, fit(tableRow(st, cells(r, selected), selected), w))
+	}
+	return lines
+}

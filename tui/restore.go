@@ -436,14 +436,7 @@ func (v *restoreView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	switch {
-	case len(v.list.Rows()) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No restore milestones yet."), w))
-	case v.list.Len() == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No milestones match the filter."), w))
-	}
-	for pos, r := range v.list.VisibleRows() {
-		selected := pos == v.list.Cursor()
+	lines = append(lines, v.list.table(st, w, "No restore milestones yet.", "No milestones match the filter.", func(r *rsMilestone, selected bool) []cell {
 		statusSt := st.StatusStyle(r.m.Status)
 		barF, barE := progressBar(r.m.Progress, rsBarW)
 		pct := fitRight(strconv.Itoa(r.m.Progress)+"%", 4)
@@ -469,9 +462,8 @@ func (v *restoreView) render() string {
 			}
 			cells = append(cells, cell{text: note, w: noteW, style: st.Muted})
 		}
-		row := tableRow(st, cells, selected)
-		lines = append(lines, fit(row, w))
-	}
+		return cells
+	})...)
 
 	if v.showDetail() {
 		end := v.chrome() + v.list.height

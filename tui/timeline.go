@@ -331,13 +331,7 @@ func (v *timelineView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	switch {
-	case len(v.list.Rows()) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No timeline entries yet."), w))
-	case v.list.Len() == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No entries match the filter."), w))
-	}
-	for pos, te := range v.list.VisibleRows() {
+	lines = append(lines, v.list.table(st, w, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
 		stateStyle := st.Muted
 		if te.state == "actual" {
 			stateStyle = st.Header
@@ -351,8 +345,8 @@ func (v *timelineView) render() string {
 		if windowW > 0 {
 			cells = append(cells, cell{text: te.window, w: windowW, style: st.Muted})
 		}
-		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
-	}
+		return cells
+	})...)
 
 	if v.showDetail() {
 		listEnd := v.chrome() + v.list.height
