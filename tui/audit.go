@@ -623,9 +623,7 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	from, end := v.visible(len(v.rows))
-	for i := from; i < end; i++ {
-		r := &v.rows[i]
+	lines = append(lines, v.table(st, w, func(r *auRow, _ bool) []cell {
 		t := r.short
 		if timeW >= 19 {
 			t = r.txt
@@ -638,7 +636,7 @@ func (v *auditView) render() string {
 		if r.op == "DELETE" {
 			opStyle = st.Bad
 		}
-		cells := []cell{
+		return []cell{
 			{text: strconv.FormatInt(r.seq, 10), w: seqW, style: st.Muted, right: true},
 			{text: t, w: timeW, style: st.Header},
 			{text: r.who, w: whoW, style: st.Header},
@@ -647,8 +645,7 @@ func (v *auditView) render() string {
 			{text: r.rows, w: rowsW, style: st.Header, right: true},
 			{text: inc, w: incW, style: st.Muted},
 		}
-		lines = append(lines, fit(tableRow(st, cells, i == v.cursor), w))
-	}
+	})...)
 	return strings.Join(padLines(lines, v.height, w), "\n")
 }
 

@@ -80,9 +80,18 @@ func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T
 	case len(l.rows) > 0 && l.Len() == 0 && noMatch != "":
 		lines = append(lines, fit("  "+st.Muted.Render(noMatch), w))
 	}
-	for pos, r := range l.VisibleRows() {
-		selected := pos == l.Cursor()
-		lines = append(lines, fit(tableRow(st, cells(r, selected), selected), w))
+	from, to := l.Visible()
+	return append(lines, tableRows(st, w, from, to, l.Cursor(), l.At, cells)...)
+}
+
+// tableRows draws the rows at positions from..to of a list (at maps a
+// position to its row) as table rows w cells wide, the one at cursor
+// marked: what every list, in memory or paged, draws of itself.
+func tableRows[T any](st *Styles, w, from, to, cursor int, at func(int) *T, cells func(r *T, selected bool) []cell) []string {
+	lines := make([]string, 0, to-from)
+	for pos := from; pos < to; pos++ {
+		selected := pos == cursor
+		lines = append(lines, fit(tableRow(st, cells(at(pos), selected), selected), w))
 	}
 	return lines
 }

@@ -413,16 +413,16 @@ func (v *fundView) renderMerchants() []string {
 	case len(ml.rows) == 0:
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
-	from, end := ml.visible(len(ml.rows))
-	for i := from; i < end && !ml.loading; i++ {
-		r := ml.rows[i]
-		amount := ""
-		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
-			amount = compensation.FormatFen(*r.AmountFen)
-		}
-		out = append(out, tableRow(st, v.merchantRowCells(SanitizeLine(r.MerchantID), r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false), i == ml.cursor))
+	if !ml.loading {
+		out = append(out, ml.table(st, w, func(r *compensation.MerchantRow, _ bool) []cell {
+			amount := ""
+			if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
+				amount = compensation.FormatFen(*r.AmountFen)
+			}
+			return v.merchantRowCells(SanitizeLine(r.MerchantID), r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false)
+		})...)
 	}
-	if !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
+	if _, end := ml.visible(len(ml.rows)); !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
 		out = append(out, st.Muted.Render(fit("  Loading more…", w)))
 	}
 	out = fundPadLines(out, w, v.height-btoi(bottom != ""))

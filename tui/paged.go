@@ -187,3 +187,9 @@ func (p *pagedList[T]) selected() (T, bool) {
 	}
 	return p.rows[p.cursor], true
 }
+
+// table draws the rows on screen as table rows; cells lays out one row.
+func (p *pagedList[T]) table(st *Styles, w int, cells func(r *T, selected bool) []cell) []string {
+	from, to := p.visible(len(p.rows))
+	return tableRows(st, w, from, to, p.cursor, func(i int) *T { return &p.rows[i] }, cells)
+}
