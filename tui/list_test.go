@@ -2,7 +2,10 @@ package tui
 
 import (
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 type testRow struct {
@@ -62,5 +65,29 @@ func TestListFollowsAndShowsOnlyTheWindow(t *testing.T) {
 	}
 	if r, ok := l.SelectedRow(); !ok || (r.id != 10 && r.id != 1) {
 		t.Fatalf("selected %+v outside the filter", r)
+	}
+}
+
+// TestListTableSaysWhyItIsEmpty: an empty list says none, a list whose
+// filter hides every row says noMatch, and a list with rows draws exactly
+// the rows on screen, the selected one marked.
+func TestListTableSaysWhyItIsEmpty(t *testing.T) {
+	st := newStyles(DefaultTheme())
+	cells := func(r *testRow, _ bool) []cell { return []cell{{text: r.name, w: 10, style: st.Header}} }
+	var l list[testRow]
+	l.SetHeight(2)
+	l.SetRows(nil, rowText, nil)
+	if got := l.table(&st, 40, "nothing yet", "no match", cells); len(got) != 1 || !strings.Contains(ansi.Strip(got[0]), "nothing yet") {
+		t.Fatalf("empty list drew %q", got)
+	}
+	l.SetRows(testRows(1, 2, 3), rowText, nil)
+	got := l.table(&st, 40, "nothing yet", "no match", cells)
+	if len(got) != 2 || !strings.Contains(got[0], "row1") || !strings.Contains(got[1], "row2") {
+		t.Fatalf("drew %q, want the 2 rows on screen", got)
+	}
+	l.Update(press("/"))
+	l.Update(press("z"))
+	if got := l.table(&st, 40, "nothing yet", "no match", cells); len(got) != 1 || !strings.Contains(ansi.Strip(got[0]), "no match") {
+		t.Fatalf("filtered-out list drew %q", got)
 	}
 }
