@@ -44,6 +44,7 @@ func (p *pagedList[T]) restart() {
 	p.gen++
 	p.rows, p.cursor, p.offset, p.owed = nil, 0, 0, 0
 	p.fwd, p.back, p.loading = false, false, true
+	p.atStart, p.atEnd = false, false // nothing is known of the new rows yet
 }
 
 // landed marks a page of kind as no longer on its way (whatever its fate).
