@@ -29,9 +29,10 @@ const (
 // accEntry is one selectable, filterable thing on the page.
 type accEntry struct {
 	kind    accEntryKind
-	person  int // index into people (accPerson)
-	measure int // index into measures (accMeasure, accItem)
-	item    int // index into the measure's items (accItem)
+	person  int    // index into people (accPerson)
+	measure int    // index into measures (accMeasure, accItem)
+	item    int    // index into the measure's items (accItem)
+	hay     string // what the filter searches
 }
 
 type accLineKind int
@@ -61,8 +62,7 @@ type accountabilityView struct {
 
 	people   []incident.Person  // sanitised copies
 	measures []incident.Measure // sanitised copies
-	entries  []accEntry
-	list     listState
+	list     list[accEntry]     // entry indexes (entryLine, accLine.entry) are into its Rows
 
 	width, height int
 
@@ -121,6 +121,9 @@ func (v *accountabilityView) layout() {
 	v.scrollToCursor(rows)
 }
 
+// Parts: the people and measures.
+func (v *accountabilityView) Parts() part { return partAccountability | partIncident }
+
 func (v *accountabilityView) SetData(s *Snapshot) {
 	v.drop()
 	v.people, v.measures = nil, nil
@@ -128,11 +131,9 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 		v.people = sanitizePeople(s.Accountability.People)
 		v.measures = sanitizeMeasures(s.Accountability.Measures)
 	}
-	v.entries = v.entries[:0]
-	var texts []string
+	var entries []accEntry
 	for i, p := range v.people {
-		v.entries = append(v.entries, accEntry{kind: accPerson, person: i})
-		texts = append(texts, personHaystack(p))
+		entries = append(entries, accEntry{kind: accPerson, person: i, hay: personHaystack(p)})
 	}
 	for mi, m := range v.measures {
 		// A measure matches when it or any of its items does, so a filter
@@ -142,14 +143,12 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 		for _, it := range m.Items {
 			all = append(all, itemHaystack(it))
 		}
-		v.entries = append(v.entries, accEntry{kind: accMeasure, measure: mi})
-		texts = append(texts, strings.Join(all, " "))
+		entries = append(entries, accEntry{kind: accMeasure, measure: mi, hay: strings.Join(all, " ")})
 		for ii, it := range m.Items {
-			v.entries = append(v.entries, accEntry{kind: accItem, measure: mi, item: ii})
-			texts = append(texts, mtext+" "+itemHaystack(it))
+			entries = append(entries, accEntry{kind: accItem, measure: mi, item: ii, hay: mtext + " " + itemHaystack(it)})
 		}
 	}
-	v.list.SetItems(texts)
+	v.list.SetRows(entries, func(e *accEntry) string { return e.hay }, nil)
 	v.lines = nil
 	v.layout()
 }
@@ -255,7 +254,7 @@ func (v *accountabilityView) build() {
 	if v.lines == nil {
 		v.lines = []accLine{}
 	}
-	v.entryLine = make([]int, len(v.entries))
+	v.entryLine = make([]int, len(v.list.rows))
 	for i := range v.entryLine {
 		v.entryLine[i] = -1
 	}
@@ -268,7 +267,7 @@ func (v *accountabilityView) build() {
 	seenPerson, seenMeasure := false, false
 	for pos := 0; pos < v.list.Len(); pos++ {
 		ei := v.list.Item(pos)
-		e := v.entries[ei]
+		e := v.list.rows[ei]
 		switch e.kind {
 		case accPerson:
 			if !seenPerson {
@@ -324,7 +323,7 @@ func (v *accountabilityView) build() {
 			}
 		}
 	}
-	if len(v.entries) == 0 {
+	if len(v.list.rows) == 0 {
 		add(accLineNote, -1, "No accountability record for this incident.")
 	} else if v.list.Len() == 0 {
 		add(accLineNote, -1, "Nothing matches the filter.")
@@ -377,7 +376,7 @@ func (v *accountabilityView) renderLine(l accLine, sel int) string {
 func (v *accountabilityView) renderEntry(ei int, selected bool) string {
 	w := v.width
 	st := v.st
-	e := v.entries[ei]
+	e := v.list.rows[ei]
 	var s string
 	switch e.kind {
 	case accPerson:

@@ -325,8 +325,8 @@ func TestAccountabilitySelectedItemShowsFullTitle(t *testing.T) {
 	for range 8 {
 		v.Update(press("j"))
 	}
-	if e, _ := v.list.Selected(); v.entries[e].kind != accItem || v.entries[e].item != 0 || v.entries[e].measure != 1 {
-		t.Fatalf("cursor on entry %+v", v.entries[e])
+	if e, _ := v.list.Selected(); v.list.rows[e].kind != accItem || v.list.rows[e].item != 0 || v.list.rows[e].measure != 1 {
+		t.Fatalf("cursor on entry %+v", v.list.rows[e])
 	}
 	if !strings.Contains(ansi.Strip(v.Render()), "checked weekly") {
 		t.Fatalf("selected long title not shown in full:\n%s", ansi.Strip(v.Render()))

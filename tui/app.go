@@ -261,9 +261,7 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		m.queryDown = false
 		m.snap = m.reapply(merge(m.snap, msg.snap, msg.parts), msg.parts)
 		m.markCovered(msg.parts)
-		for _, v := range m.views {
-			v.SetData(m.snap)
-		}
+		m.handOut(msg.parts)
 		m.now = m.opts.Now()
 		if m.snap.Incident.Open() && !m.ticking {
 			m.ticking = true
@@ -279,6 +277,16 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.reload(parts))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// handOut gives the snapshot to the views that show any of changed (the
+// parts just read or applied); the others keep their rows and drawing.
+func (m Model) handOut(changed part) {
+	for _, v := range m.views {
+		if v.Parts()&changed != 0 {
+			v.SetData(m.snap)
+		}
+	}
 }
 
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {

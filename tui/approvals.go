@@ -207,8 +207,7 @@ type approvalsView struct {
 	incID int64
 	now   func() time.Time
 
-	rows    []apRow
-	list    listState
+	list    list[apRow]
 	showAll bool
 	me      access.Me
 	loaded  bool
@@ -234,6 +233,9 @@ func newApprovalsView(st *Styles) *approvalsView {
 }
 
 func (v *approvalsView) Name() string { return "Approvals" }
+
+// Parts: only the incident: the queue is its own read.
+func (v *approvalsView) Parts() part { return partIncident }
 
 func (v *approvalsView) SetData(s *Snapshot) {
 	v.drop()
@@ -308,12 +310,11 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 	v.err, v.loaded, v.me = nil, true, me
 	v.me.Name = SanitizeLine(me.Name)
 	keep := int64(0)
-	if i, ok := v.list.Selected(); ok && i < len(v.rows) {
-		keep = v.rows[i].a.ID
+	if r, ok := v.list.SelectedRow(); ok {
+		keep = r.a.ID
 	}
 	now := v.now()
-	v.rows = make([]apRow, len(as))
-	hay := make([]string, len(as))
+	rows := make([]apRow, len(as))
 	for i, a := range as {
 		r := apRow{
 			a:       a,
@@ -329,15 +330,13 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
 		}
 		r.exp = expiresIn(a, now)
-		v.rows[i] = r
-		hay[i] = strconv.FormatInt(a.ID, 10) + " " + r.op + " " + r.by + " " + r.reason + " " + r.payload + " " + a.State
+		rows[i] = r
 	}
-	v.list.SetItems(hay)
-	for i, r := range v.rows {
-		if r.a.ID == keep {
-			selectItem(&v.list, i)
-		}
-	}
+	v.list.SetRows(rows,
+		func(r *apRow) string {
+			return strconv.FormatInt(r.a.ID, 10) + " " + r.op + " " + r.by + " " + r.reason + " " + r.payload + " " + r.a.State
+		},
+		func(r *apRow) bool { return r.a.ID == keep })
 	v.layout()
 	return nil
 }
@@ -425,11 +424,10 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		v.side.reading = false
 		return v.side.start(v.read)
 	case key.Matches(msg, approvalsKeys.Approve), key.Matches(msg, approvalsKeys.Reject):
-		i, ok := v.list.Selected()
+		r, ok := v.list.SelectedRow()
 		if !ok {
 			return nil
 		}
-		r := &v.rows[i]
 		if v.busyTag != "" {
 			v.flash, v.flashBad = "wait: "+v.busyWhat+" is still on its way", true
 			return nil
@@ -615,9 +613,9 @@ func (v *approvalsView) statusLine() string {
 	case !v.loaded:
 		return fit(" "+st.Muted.Render("Loading…"), w)
 	}
-	what := plural(len(v.rows), "pending request")
+	what := plural(len(v.list.Rows()), "pending request")
 	if v.showAll {
-		what = plural(len(v.rows), "request") + " (latest 200, every state)"
+		what = plural(len(v.list.Rows()), "request") + " (latest 200, every state)"
 	}
 	you := ""
 	if v.me.Name != "" {
@@ -654,17 +652,14 @@ func (v *approvalsView) render() string {
 		head = append(head, cell{text: "PAYLOAD", w: payloadW, style: st.Muted})
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
+	none := ""
 	switch {
-	case v.loaded && len(v.rows) == 0 && v.showAll:
-		lines = append(lines, fit("  "+st.Muted.Render("No requests yet."), w))
-	case v.loaded && len(v.rows) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No pending requests: nothing waits for a second authorisation."), w))
-	case v.list.Len() == 0 && len(v.rows) > 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No requests match the filter."), w))
+	case v.loaded && v.showAll:
+		none = "No requests yet."
+	case v.loaded:
+		none = "No pending requests: nothing waits for a second authorisation."
 	}
-	from, to := v.list.Visible()
-	for pos := from; pos < to; pos++ {
-		r := &v.rows[v.list.Item(pos)]
+	lines = append(lines, v.list.table(st, w, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
 		expStyle := st.Header
 		if r.exp == "expired" {
 			expStyle = st.Bad
@@ -683,13 +678,13 @@ func (v *approvalsView) render() string {
 		if payloadW > 0 {
 			cells = append(cells, cell{text: r.payload, w: payloadW, style: st.Muted})
 		}
-		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
-	}
+		return cells
+	})...)
 	if v.showDetail() {
 		listEnd := v.chrome() + v.list.height
 		lines = padLines(lines, listEnd, w)
-		if i, ok := v.list.Selected(); ok {
-			lines = append(lines, v.detailPane(&v.rows[i], v.height-len(lines))...)
+		if r, ok := v.list.SelectedRow(); ok {
+			lines = append(lines, v.detailPane(r, v.height-len(lines))...)
 		}
 	}
 	return strings.Join(padLines(lines, v.height, w), "\n")

@@ -322,7 +322,7 @@ func TestGoldenApprovals(t *testing.T) {
 				WHERE a.id = p.id`)
 			now := time.Date(2099, 3, 5, 10, 0, 0, 0, time.UTC)
 			m := runSide(t, conn, func(m Model) { approvalsOf(m).now = func() time.Time { return now } },
-				func(m Model) bool { v := approvalsOf(m); return v.loaded && len(v.rows) == 2 },
+				func(m Model) bool { v := approvalsOf(m); return v.loaded && len(v.list.Rows()) == 2 },
 				size[0], size[1], "5", "j")
 			out := ansi.Strip(m.View().Content)
 			checkFrame(t, out, size[0], size[1])

@@ -66,17 +66,14 @@ type auditView struct {
 	incID   int64
 	incSlug string
 
-	rows []auRow
-	// The cursor over rows. Its height is the list's rows (listRows); the
-	// view's own height shadows it, so it is set through cursorWindow.
-	cursorWindow
-	// atEnd: the oldest entry is held; fwd: an older page is on its way.
-	pagedEnds
+	// The trail, newest first, paged towards the oldest (atEnd: the
+	// oldest entry is held; fwd: an older page is on its way). Its height
+	// is listRows; the view's own height shadows it, so it is set through
+	// cursorWindow.
+	pagedList[auRow]
 	onlyIncident bool
 	loaded       bool
 	err          error
-	gen          int
-	fetches      int // pages asked for (tests check paging is lazy)
 
 	detail *auDetail
 
@@ -92,11 +89,15 @@ type auditView struct {
 
 func newAuditView(st *Styles) *auditView {
 	v := &auditView{st: st, loc: time.UTC}
+	v.forwardOnly = true
 	v.side = newSideState(v.Name())
 	return v
 }
 
 func (v *auditView) Name() string { return "Audit" }
+
+// Parts: only the incident (its id and time zone): the trail is its own read.
+func (v *auditView) Parts() part { return partIncident }
 
 func (v *auditView) SetData(s *Snapshot) {
 	v.drop()
@@ -293,8 +294,8 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 	switch {
 	case !v.loaded || len(v.rows) == 0 || (len(rows) == limit && rows[len(rows)-1].seq > v.rows[0].seq):
 		// First read, or more is new than a page: start over at the top.
-		v.rows, v.atEnd, v.loaded = rows, len(rows) < limit, true
-		v.cursor, v.offset = 0, 0
+		v.loaded = true
+		v.apply(pageFirst, rows, len(rows) == limit, -1, 0)
 	default:
 		n := 0
 		for n < len(rows) && rows[n].seq > v.rows[0].seq {
@@ -318,7 +319,7 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 	if gen != v.gen {
 		return nil
 	}
-	v.fwd = false
+	v.landed(pageNext)
 	if len(v.rows) == 0 || v.rows[len(v.rows)-1].seq != tail {
 		// The list started over at the top while this page was read: it
 		// would leave a gap after the new tail. Read from the new tail.
@@ -334,15 +335,17 @@ func (v *auditView) gotOlder(gen int, tail int64, es []access.AuditEntry, err er
 	for len(rows) > 0 && rows[0].seq >= last {
 		rows = rows[1:]
 	}
-	v.rows = append(v.rows, rows...)
-	v.atEnd = len(es) < limit
+	// The trail keeps every row it read (capRows 0): it has no page
+	// before its first to read them back with.
+	v.apply(pageNext, rows, len(es) == limit, -1, 0)
 	return v.maybeOlder()
 }
 
 // maybeOlder reads the next page when the cursor is within a screen of the
 // end of the rows held.
 func (v *auditView) maybeOlder() tea.Cmd {
-	if v.wantNext(v.cursor, len(v.rows), v.listRows()+1) {
+	v.cursorWindow.height = v.listRows()
+	if next, _ := v.wants(v.listRows() + 1); next {
 		return v.readOlder()
 	}
 	return nil
@@ -362,8 +365,8 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		return v.detailKey(msg)
 	}
 	if s, ok := v.navKey(msg); ok {
-		v.clamp() // the window's height follows the view's
-		v.step(s, len(v.rows))
+		v.clamp()     // the window's height follows the view's
+		v.navigate(s) // it never starts over: the trail is forwardOnly, and keeps its first rows
 		return v.maybeOlder()
 	}
 	switch {
@@ -374,9 +377,8 @@ func (v *auditView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, auditKeys.Incident):
 		v.onlyIncident = !v.onlyIncident
-		v.gen++
-		v.rows, v.loaded, v.atEnd, v.fwd = nil, false, false, false
-		v.cursor, v.offset = 0, 0
+		v.restart()
+		v.loaded, v.loading = false, false
 		v.side.reading = false
 		return v.side.start(v.readNewest)
 	}
@@ -621,9 +623,7 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	from, end := v.visible(len(v.rows))
-	for i := from; i < end; i++ {
-		r := &v.rows[i]
+	lines = append(lines, v.table(st, w, func(r *auRow, _ bool) []cell {
 		t := r.short
 		if timeW >= 19 {
 			t = r.txt
@@ -636,7 +636,7 @@ func (v *auditView) render() string {
 		if r.op == "DELETE" {
 			opStyle = st.Bad
 		}
-		cells := []cell{
+		return []cell{
 			{text: strconv.FormatInt(r.seq, 10), w: seqW, style: st.Muted, right: true},
 			{text: t, w: timeW, style: st.Header},
 			{text: r.who, w: whoW, style: st.Header},
@@ -645,8 +645,7 @@ func (v *auditView) render() string {
 			{text: r.rows, w: rowsW, style: st.Header, right: true},
 			{text: inc, w: incW, style: st.Muted},
 		}
-		lines = append(lines, fit(tableRow(st, cells, i == v.cursor), w))
-	}
+	})...)
 	return strings.Join(padLines(lines, v.height, w), "\n")
 }
 

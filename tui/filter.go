@@ -62,12 +62,13 @@ func (l *listState) FullHelp() []key.Binding {
 	return b
 }
 
-// listState is a cursor over a filterable list that only ever exposes the
-// rows that fit on screen, so views render O(height) rows however long the
-// list is. It knows nothing about the items beyond one search text each.
+// listState is the filter, cursor and window of an in-memory list (list[T]
+// holds the rows): it only ever exposes the rows that fit on screen, so
+// views render O(height) rows however long the list is, and knows nothing
+// about the rows beyond one search text each.
 //
 // Positions (cursor, offset, Visible) count matching rows; Item maps a
-// position back to the index in the view's own slice.
+// position back to the index in list[T]'s rows.
 type listState struct {
 	cursorWindow           // over positions in matches
 	haystack     []string  // lower-cased search text per item

@@ -55,7 +55,7 @@ type fundView struct {
 	fund     *compensation.Fund // sanitised copy; nil when the incident has none
 	drawdown []compensation.DrawdownPoint
 	loc      *time.Location
-	list     listState // over fund.Contributors
+	list     list[compensation.Contributor] // over fund.Contributors
 
 	width, height int
 	nameW         int
@@ -231,6 +231,9 @@ func (v *fundView) overviewLayout() (rows, chartH int) {
 	return rows, chartH
 }
 
+// Parts: the fund and its drawdown; the rest it reads itself (fund_read.go).
+func (v *fundView) Parts() part { return partFund | partIncident }
+
 func (v *fundView) SetData(s *Snapshot) {
 	v.drop()
 	v.setData(s)
@@ -267,18 +270,16 @@ func (v *fundView) setData(s *Snapshot) {
 		v.srcFund = s.Fund
 	}
 	if s == nil || s.Fund == nil {
-		v.list.SetItems(nil)
+		v.list.SetRows(nil, nil, nil)
 		return
 	}
 	f := *s.Fund
 	f.Currency = SanitizeLine(f.Currency)
 	f.Contributors = make([]compensation.Contributor, len(s.Fund.Contributors))
-	texts := make([]string, len(f.Contributors))
 	v.nameW, v.nativeW = len("name"), 0
 	for i, c := range s.Fund.Contributors {
 		c.Name, c.NativeName, c.Role = SanitizeLine(c.Name), SanitizeLine(c.NativeName), SanitizeLine(c.Role)
 		f.Contributors[i] = c
-		texts[i] = c.Name + " " + c.NativeName + " " + c.Role
 		v.nameW = max(v.nameW, lipgloss.Width(c.Name))
 		v.nativeW = max(v.nativeW, lipgloss.Width(c.NativeName))
 	}
@@ -291,7 +292,9 @@ func (v *fundView) setData(s *Snapshot) {
 	v.fund = &f
 	v.drawdown = s.Drawdown
 	v.loc = s.Incident.Location()
-	v.list.SetItems(texts)
+	v.list.SetRows(f.Contributors, func(c *compensation.Contributor) string {
+		return c.Name + " " + c.NativeName + " " + c.Role
+	}, nil)
 }
 
 func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
@@ -353,15 +356,11 @@ func (v *fundView) render() string {
 	}
 	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
 	out = append(out, v.st.Muted.Render(fit(v.contributorRow("name", "native", "role", "pledged", "received", "recv %"), w)))
-	from, to := v.list.Visible()
-	sel, _ := v.list.Selected()
-	for pos := from; pos < to; pos++ {
-		i := v.list.Item(pos)
-		c := f.Contributors[i]
+	for pos, c := range v.list.VisibleRows() {
 		row := v.contributorRow(c.Name, c.NativeName, c.Role,
 			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen),
 			fundPercent(c.ReceivedFen, c.PledgedFen))
-		if i == sel {
+		if pos == v.list.Cursor() {
 			out = append(out, v.st.Selected.Render(fit(row, w)))
 		} else {
 			out = append(out, fit(row, w))

@@ -85,36 +85,16 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 	}
 	if next != m.snap {
 		m.snap = next
-		for _, v := range m.views {
-			if viewParts(v)&applied != 0 {
-				v.SetData(m.snap)
-			}
-		}
+		// A change applied from its row goes only to the views that show
+		// its part: a view's SetData rebuilds all its rows and its next
+		// frame, and with fifty consoles that work is what stands between
+		// a commit and every screen.
+		m.handOut(applied)
 	}
 	if parts == 0 {
 		return m, nil
 	}
 	return m, m.reload(parts)
-}
-
-// viewParts says which parts of the snapshot a view shows. A change
-// applied from its row is handed only to the views that show its part: a
-// view's SetData rebuilds all its rows and its next frame, and with fifty
-// consoles that work is what stands between a commit and every screen.
-// Views not listed here get every change. Keep this in step with what each
-// view reads in SetData.
-func viewParts(v view) part {
-	switch v.(type) {
-	case *timelineView:
-		return partTimeline | partIncident
-	case *restoreView:
-		return partMilestones | partIncident
-	case *accountabilityView:
-		return partAccountability | partIncident
-	case *fundView:
-		return partFund | partIncident
-	}
-	return partAll
 }
 
 // appliedChanges are the changes applied from their rows while a load was

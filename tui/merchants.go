@@ -32,37 +32,17 @@ const (
 	fundPollEvery = time.Second
 )
 
-// What a page answer does to the window.
-type pageKind int
-
-const (
-	pageFirst   pageKind = iota // start over at the first merchant
-	pageLast                    // start over at the last merchant
-	pageNext                    // append after the last row held
-	pagePrev                    // prepend before the first row held
-	pageRefresh                 // re-read the rows held, the first included
-)
-
-// merchantList is the window's state. Indexes (cursor, offset) are into
-// rows; base is the position of rows[0] among all matching merchants, or
-// -1 while unknown (after a jump to the end before the count is in).
+// merchantList is the paged list of merchants (pagedList) with its
+// server-side search.
 type merchantList struct {
-	cursorWindow // over rows
-	pagedEnds    // rows[0] is the first match, the last row the last; pages on their way
-	rows         []compensation.MerchantRow
-	base         int
-	find         string    // the search in force
-	input        lineInput // the search being typed; focused while it takes keys
-	gen          int       // bumped when the window starts over; older answers are dropped
-	loading      bool      // starting over: nothing to show yet
-	total        int64
-	totalKnown   bool
-	err          error
-	searchSeq    int
-	fetches      int // pages asked for (tests check paging is lazy)
-	opened       bool
-	maxRows      int // the most rows ever held at once (tests)
-	owed         int // rows the cursor still has to move once they arrive
+	pagedList[compensation.MerchantRow]
+	find       string    // the search in force
+	input      lineInput // the search being typed; focused while it takes keys
+	total      int64
+	totalKnown bool
+	err        error
+	searchSeq  int
+	opened     bool
 }
 
 // pageSize is twice the visible height: one screen ahead of the cursor.
@@ -72,10 +52,8 @@ func (v *fundView) pageSize() int { return min(max(2*v.ml.height, 20), 1000) }
 // whatever the previous window still had on its way.
 func (v *fundView) restart(kind pageKind) tea.Cmd {
 	ml := &v.ml
-	ml.gen++ // the root cancels what the previous window still has on its way
-	ml.rows, ml.cursor, ml.offset, ml.owed = nil, 0, 0, 0
-	ml.fwd, ml.back, ml.loading, ml.err = false, false, true, nil
-	ml.totalKnown = false
+	ml.pagedList.restart() // the root cancels what the previous window still has on its way
+	ml.err, ml.totalKnown = nil, false
 	cmds := []tea.Cmd{v.fetchPage("", map[pageKind]compensation.PageDir{pageFirst: compensation.PageAfter, pageLast: compensation.PageBefore}[kind], kind), v.countCmd()}
 	return tea.Batch(cmds...)
 }
@@ -115,12 +93,7 @@ func (v *fundView) gotPage(a merchantPageMsg) tea.Cmd {
 	if a.q.gen != ml.gen {
 		return nil
 	}
-	switch kind {
-	case pageNext:
-		ml.fwd = false
-	case pagePrev:
-		ml.back = false
-	}
+	ml.landed(kind)
 	if err != nil {
 		if cancelled(err) {
 			return nil
@@ -135,77 +108,23 @@ func (v *fundView) gotPage(a merchantPageMsg) tea.Cmd {
 		rows[i].Name = SanitizeLine(rows[i].Name)
 		rows[i].Industry = SanitizeLine(rows[i].Industry)
 	}
-	full := len(rows) == limit
-	capRows := merchantBufPages * v.pageSize()
-	switch kind {
-	case pageFirst:
-		ml.rows, ml.base, ml.atStart, ml.atEnd = rows, 0, true, !full
-		ml.cursor, ml.offset, ml.loading = 0, 0, false
-	case pageLast:
-		ml.rows, ml.atEnd, ml.atStart = rows, true, !full
-		ml.base = -1
-		switch {
-		case ml.atStart:
-			ml.base = 0
-		case ml.totalKnown:
-			ml.base = int(ml.total) - len(rows)
-		}
-		ml.cursor, ml.loading = len(rows)-1, false
-		ml.offset = max(len(rows)-ml.height, 0)
-	case pageNext:
-		ml.rows = append(ml.rows, rows...)
-		ml.atEnd = !full
-		// Drop rows far above the screen.
-		if n := min(len(ml.rows)-capRows, ml.offset); n > 0 {
-			ml.rows = append([]compensation.MerchantRow(nil), ml.rows[n:]...)
-			ml.cursor -= n
-			ml.offset -= n
-			if ml.base >= 0 {
-				ml.base += n
-			}
-			ml.atStart = false
-		}
-	case pagePrev:
-		ml.rows = append(append([]compensation.MerchantRow(nil), rows...), ml.rows...)
-		ml.cursor += len(rows)
-		ml.offset += len(rows)
-		switch {
-		case !full:
-			ml.atStart, ml.base = true, 0
-		case ml.base >= 0:
-			ml.base -= len(rows)
-		}
-		// Drop rows far below the screen.
-		if n := min(len(ml.rows)-capRows, len(ml.rows)-(ml.offset+ml.height)); n > 0 {
-			ml.rows = ml.rows[:len(ml.rows)-n]
-			ml.atEnd = false
-		}
-	case pageRefresh:
-		ml.rows, ml.atEnd = rows, !full
-		if len(rows) == 0 {
-			ml.atStart = true
-		}
+	total := -1
+	if ml.totalKnown {
+		total = int(ml.total)
 	}
-	ml.maxRows = max(ml.maxRows, len(ml.rows))
-	ml.clamp()
-	if kind == pageNext || kind == pagePrev {
-		ml.payOwed()
-	}
+	ml.apply(kind, rows, len(rows) == limit, total, merchantBufPages*v.pageSize())
 	return v.prefetch()
 }
 
 // prefetch asks for the next page at an end the cursor is within one page of.
 func (v *fundView) prefetch() tea.Cmd {
 	ml := &v.ml
-	if ml.loading || len(ml.rows) == 0 {
-		return nil
-	}
-	ahead := v.pageSize()
+	next, prev := ml.wants(v.pageSize())
 	var cmds []tea.Cmd
-	if ml.wantNext(ml.cursor, len(ml.rows), ahead) {
+	if next {
 		cmds = append(cmds, v.fetchPage(ml.rows[len(ml.rows)-1].MerchantID, compensation.PageAfter, pageNext))
 	}
-	if ml.wantPrev(ml.cursor, len(ml.rows), ahead) {
+	if prev {
 		cmds = append(cmds, v.fetchPage(ml.rows[0].MerchantID, compensation.PageBefore, pagePrev))
 	}
 	return tea.Batch(cmds...)
@@ -222,44 +141,6 @@ func (v *fundView) refreshMerchants() tea.Cmd {
 	return v.fetchPage(ml.rows[0].MerchantID, compensation.PageFrom, pageRefresh)
 }
 
-// moveBy moves the cursor d rows. Rows past either end of the window that
-// are still to come (a page is on its way) are owed: the cursor goes the
-// rest of the way when they arrive, so keys pressed faster than pages load
-// are not lost.
-func (ml *merchantList) moveBy(d int) {
-	d += ml.owed // keys pressed while owed add up
-	ml.owed = 0
-	ml.cursor += d
-	switch {
-	case ml.cursor >= len(ml.rows) && !ml.atEnd && len(ml.rows) > 0:
-		ml.owed = ml.cursor - (len(ml.rows) - 1)
-	case ml.cursor < 0 && !ml.atStart && len(ml.rows) > 0:
-		ml.owed = ml.cursor
-	default:
-		ml.owed = 0
-	}
-	ml.clamp()
-}
-
-// payOwed moves the cursor by what it is owed, as far as the rows go.
-func (ml *merchantList) payOwed() {
-	if ml.owed == 0 {
-		return
-	}
-	ml.offset += ml.owed
-	ml.moveBy(0)
-}
-
-func (ml *merchantList) clamp() { ml.keepIn(len(ml.rows)) }
-
-// selected is the row under the cursor.
-func (ml *merchantList) selected() (compensation.MerchantRow, bool) {
-	if ml.cursor < 0 || ml.cursor >= len(ml.rows) {
-		return compensation.MerchantRow{}, false
-	}
-	return ml.rows[ml.cursor], true
-}
-
 // merchantsKey handles a key on the merchant list.
 func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 	ml := &v.ml
@@ -267,22 +148,8 @@ func (v *fundView) merchantsKey(msg tea.KeyPressMsg) tea.Cmd {
 		return v.searchKey(msg)
 	}
 	if s, ok := ml.navKey(msg); ok {
-		switch {
-		case s.top || s.bottom:
-			// An end the window does not hold is read afresh.
-			ml.owed = 0
-			if s.top && !ml.atStart {
-				return v.restart(pageFirst)
-			}
-			if s.bottom && !ml.atEnd {
-				return v.restart(pageLast)
-			}
-			ml.step(s, len(ml.rows))
-		default:
-			if s.page {
-				ml.offset += s.delta
-			}
-			ml.moveBy(s.delta)
+		if kind, restart := ml.navigate(s); restart {
+			return v.restart(kind)
 		}
 		return v.prefetch()
 	}
@@ -546,16 +413,16 @@ func (v *fundView) renderMerchants() []string {
 	case len(ml.rows) == 0:
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
-	from, end := ml.visible(len(ml.rows))
-	for i := from; i < end && !ml.loading; i++ {
-		r := ml.rows[i]
-		amount := ""
-		if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
-			amount = compensation.FormatFen(*r.AmountFen)
-		}
-		out = append(out, tableRow(st, v.merchantRowCells(SanitizeLine(r.MerchantID), r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false), i == ml.cursor))
+	if !ml.loading {
+		out = append(out, ml.table(st, w, func(r *compensation.MerchantRow, _ bool) []cell {
+			amount := ""
+			if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
+				amount = compensation.FormatFen(*r.AmountFen)
+			}
+			return v.merchantRowCells(SanitizeLine(r.MerchantID), r.Name, r.Industry, stateText(r.State), planText(r.Plan), amount, false)
+		})...)
 	}
-	if !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
+	if _, end := ml.visible(len(ml.rows)); !ml.loading && end == len(ml.rows) && len(ml.rows) > 0 && !ml.atEnd && len(out) < v.height {
 		out = append(out, st.Muted.Render(fit("  Loading more…", w)))
 	}
 	out = fundPadLines(out, w, v.height-btoi(bottom != ""))

@@ -47,15 +47,15 @@ func TestPasteIntoEveryFilterPrompt(t *testing.T) {
 		var l *listState
 		switch v := m.views[m.active].(type) {
 		case *timelineView:
-			l = &v.list
+			l = &v.list.listState
 		case *restoreView:
-			l = &v.list
+			l = &v.list.listState
 		case *accountabilityView:
-			l = &v.list
+			l = &v.list.listState
 		case *fundView:
-			l = &v.list
+			l = &v.list.listState
 		case *approvalsView:
-			l = &v.list
+			l = &v.list.listState
 		}
 		if l.Filter() != "zz paste" {
 			t.Errorf("view %s: filter %q after the paste", tab, l.Filter())

@@ -61,13 +61,12 @@ type rsMilestone struct {
 type restoreView struct {
 	st      *Styles
 	loc     *time.Location
-	rows    []rsMilestone
 	overall int
 	counts  string
 	// widest title and owner, for the column widths
 	titleMax, ownerMax int
 	whenW              int // the UPDATED column: wider once an update is dated outside the incident's year
-	list               listState
+	list               list[rsMilestone]
 	detail             bool
 
 	incID      int64
@@ -89,18 +88,20 @@ func newRestoreView(st *Styles) *restoreView {
 
 func (v *restoreView) Name() string { return "Restore" }
 
+// Parts: the milestones and their histories.
+func (v *restoreView) Parts() part { return partMilestones | partIncident }
+
 func (v *restoreView) SetData(s *Snapshot) {
 	v.drop()
 	keep := v.follow
-	if i, ok := v.list.Selected(); ok && keep == "" && i < len(v.rows) {
-		keep = v.rows[i].m.Key
+	if r, ok := v.list.SelectedRow(); ok && keep == "" {
+		keep = r.m.Key
 	}
 	v.follow = ""
 	v.loc = s.Incident.Location()
 	v.incID, v.started = s.Incident.ID, s.Incident.StartedAt
-	v.rows = make([]rsMilestone, len(s.Milestones))
+	rows := make([]rsMilestone, len(s.Milestones))
 	v.titleMax, v.ownerMax, v.whenW = 0, 0, rsWhenW
-	hay := make([]string, len(s.Milestones))
 	count := map[string]int{}
 	for i, m := range s.Milestones {
 		r := rsMilestone{
@@ -121,8 +122,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 		v.titleMax = max(v.titleMax, lipgloss.Width(r.title))
 		v.ownerMax = max(v.ownerMax, lipgloss.Width(r.owner))
 		v.whenW = max(v.whenW, lipgloss.Width(r.updWhen))
-		v.rows[i] = r
-		hay[i] = r.title + " " + m.Key + " " + r.owner + " " + r.label + " " + r.updWho + " " + r.updNote
+		rows[i] = r
 	}
 	v.overall = recovery.Overall(s.Milestones)
 	_, v.overallETA = etaText(recovery.ProjectOverall(s.Milestones, s.History), v.loc, s.Incident.StartedAt)
@@ -133,26 +133,13 @@ func (v *restoreView) SetData(s *Snapshot) {
 		}
 	}
 	v.counts = strings.Join(parts, " · ")
-	v.list.SetItems(hay)
-	for i, r := range v.rows {
-		if r.m.Key == keep {
-			selectItem(&v.list, i)
-		}
-	}
+	v.list.SetRows(rows,
+		func(r *rsMilestone) string {
+			return r.title + " " + r.m.Key + " " + r.owner + " " + r.label + " " + r.updWho + " " + r.updNote
+		},
+		func(r *rsMilestone) bool { return r.m.Key == keep })
 	v.refreshForm(s)
 	v.layout()
-}
-
-// selectItem puts the cursor on item i when it passes the filter, so the
-// selection follows a row that moved (a reorder, an entry added before it).
-func selectItem(l *listState, i int) {
-	for pos, it := range l.matches {
-		if it == i {
-			l.cursor = pos
-			l.clamp()
-			return
-		}
-	}
 }
 
 // refreshForm tells an open update form about the milestone's new state:
@@ -245,8 +232,8 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		handled = true
 		switch {
 		case key.Matches(msg, restoreKeys.Edit):
-			if i, ok := v.list.Selected(); ok {
-				v.edit = newMilestoneUpdate(v.st, v.rows[i].m)
+			if r, ok := v.list.SelectedRow(); ok {
+				v.edit = newMilestoneUpdate(v.st, r.m)
 			}
 		case key.Matches(msg, restoreKeys.Add):
 			v.edit = newMilestoneAdd(v.st, v.loc)
@@ -303,11 +290,11 @@ func (v *restoreView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 // move asks for the selected milestone to swap places with its neighbour,
 // refused if it changed since it was read.
 func (v *restoreView) move(delta int) tea.Cmd {
-	i, ok := v.list.Selected()
+	r, ok := v.list.SelectedRow()
 	if !ok {
 		return nil
 	}
-	m, incID := v.rows[i].m, v.incID
+	m, incID := r.m, v.incID
 	v.moveTag = nextTag("restore:move")
 	v.follow = m.Key
 	return requestWrite(v.moveTag, func(ctx context.Context, tx *sqlx.Tx) error {
@@ -449,16 +436,7 @@ func (v *restoreView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	switch {
-	case len(v.rows) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No restore milestones yet."), w))
-	case v.list.Len() == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No milestones match the filter."), w))
-	}
-	from, to := v.list.Visible()
-	for pos := from; pos < to; pos++ {
-		r := &v.rows[v.list.Item(pos)]
-		selected := pos == v.list.Cursor()
+	lines = append(lines, v.list.table(st, w, "No restore milestones yet.", "No milestones match the filter.", func(r *rsMilestone, selected bool) []cell {
 		statusSt := st.StatusStyle(r.m.Status)
 		barF, barE := progressBar(r.m.Progress, rsBarW)
 		pct := fitRight(strconv.Itoa(r.m.Progress)+"%", 4)
@@ -484,9 +462,8 @@ func (v *restoreView) render() string {
 			}
 			cells = append(cells, cell{text: note, w: noteW, style: st.Muted})
 		}
-		row := tableRow(st, cells, selected)
-		lines = append(lines, fit(row, w))
-	}
+		return cells
+	})...)
 
 	if v.showDetail() {
 		end := v.chrome() + v.list.height
@@ -494,8 +471,8 @@ func (v *restoreView) render() string {
 			end = v.chrome() + 1
 		}
 		lines = padLines(lines, end, w)
-		if i, ok := v.list.Selected(); ok {
-			lines = append(lines, v.detailPane(&v.rows[i], v.height-len(lines))...)
+		if r, ok := v.list.SelectedRow(); ok {
+			lines = append(lines, v.detailPane(r, v.height-len(lines))...)
 		}
 	}
 	return strings.Join(padLines(lines, v.height, w), "\n")

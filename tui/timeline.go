@@ -39,11 +39,10 @@ type tlEntry struct {
 }
 
 type timelineView struct {
-	st      *Styles
-	loc     *time.Location
-	entries []tlEntry
-	list    listState
-	detail  bool // detail pane wanted (it still needs the height)
+	st     *Styles
+	loc    *time.Location
+	list   list[tlEntry]
+	detail bool // detail pane wanted (it still needs the height)
 
 	incID  int64
 	edit   *entryEdit // open form, nil when none
@@ -60,17 +59,19 @@ func newTimelineView(st *Styles) *timelineView {
 
 func (v *timelineView) Name() string { return "Timeline" }
 
+// Parts: the timeline and the earlier versions of its entries.
+func (v *timelineView) Parts() part { return partTimeline | partIncident }
+
 func (v *timelineView) SetData(s *Snapshot) {
 	v.drop()
 	keep := v.follow
-	if i, ok := v.list.Selected(); ok && keep == 0 && i < len(v.entries) {
-		keep = v.entries[i].e.ID
+	if te, ok := v.list.SelectedRow(); ok && keep == 0 {
+		keep = te.e.ID
 	}
 	v.follow = 0
 	v.loc = s.Incident.Location()
 	v.incID = s.Incident.ID
-	v.entries = make([]tlEntry, len(s.Timeline))
-	hay := make([]string, len(s.Timeline))
+	entries := make([]tlEntry, len(s.Timeline))
 	for i, e := range s.Timeline {
 		te := tlEntry{
 			e:      e,
@@ -86,15 +87,11 @@ func (v *timelineView) SetData(s *Snapshot) {
 		}
 		te.window = tlWindow(e, v.loc)
 		te.hist = s.EntryHistory[e.ID]
-		v.entries[i] = te
-		hay[i] = te.when + " " + te.kind + " " + te.title + " " + te.body
+		entries[i] = te
 	}
-	v.list.SetItems(hay)
-	for i, te := range v.entries {
-		if te.e.ID == keep {
-			selectItem(&v.list, i)
-		}
-	}
+	v.list.SetRows(entries,
+		func(te *tlEntry) string { return te.when + " " + te.kind + " " + te.title + " " + te.body },
+		func(te *tlEntry) bool { return te.e.ID == keep })
 	v.refreshForm(s)
 	v.layout()
 }
@@ -202,8 +199,8 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, timelineKeys.Add):
 			v.edit, v.flash = newEntryAdd(v.st, v.loc), ""
 		case key.Matches(msg, timelineKeys.Edit):
-			if i, ok := v.list.Selected(); ok {
-				v.edit, v.flash = newEntryEdit(v.st, v.entries[i].e, v.loc), ""
+			if te, ok := v.list.SelectedRow(); ok {
+				v.edit, v.flash = newEntryEdit(v.st, te.e, v.loc), ""
 			}
 		default:
 			handled = false
@@ -334,15 +331,7 @@ func (v *timelineView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	switch {
-	case len(v.entries) == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No timeline entries yet."), w))
-	case v.list.Len() == 0:
-		lines = append(lines, fit("  "+st.Muted.Render("No entries match the filter."), w))
-	}
-	from, to := v.list.Visible()
-	for pos := from; pos < to; pos++ {
-		te := &v.entries[v.list.Item(pos)]
+	lines = append(lines, v.list.table(st, w, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
 		stateStyle := st.Muted
 		if te.state == "actual" {
 			stateStyle = st.Header
@@ -356,17 +345,17 @@ func (v *timelineView) render() string {
 		if windowW > 0 {
 			cells = append(cells, cell{text: te.window, w: windowW, style: st.Muted})
 		}
-		lines = append(lines, fit(tableRow(st, cells, pos == v.list.Cursor()), w))
-	}
+		return cells
+	})...)
 
 	if v.showDetail() {
 		listEnd := v.chrome() + v.list.height
-		if len(v.entries) == 0 || v.list.Len() == 0 {
+		if v.list.Len() == 0 {
 			listEnd = v.chrome() + 1
 		}
 		lines = padLines(lines, listEnd, w)
-		if i, ok := v.list.Selected(); ok {
-			lines = append(lines, v.detailPane(&v.entries[i], v.height-len(lines))...)
+		if te, ok := v.list.SelectedRow(); ok {
+			lines = append(lines, v.detailPane(te, v.height-len(lines))...)
 		}
 	}
 	return strings.Join(padLines(lines, v.height, w), "\n")

@@ -44,6 +44,11 @@ func (s *Snapshot) LastUpdate(milestoneID int64) (recovery.Update, bool) {
 type view interface {
 	// Name is the tab label ("Timeline").
 	Name() string
+	// Parts is what of the snapshot the view shows: the root hands it a
+	// new snapshot (SetData) only when one of these parts changed, so a
+	// change elsewhere leaves its rows and its cached drawing alone. Keep
+	// it in step with what SetData reads.
+	Parts() part
 	// SetData hands the view a fresh snapshot; it keeps its cursor where it can.
 	SetData(s *Snapshot)
 	// SetSize is the area below the header and above the footer.
