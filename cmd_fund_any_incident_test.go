@@ -182,6 +182,18 @@ func TestFundForADeclaredIncident(t *testing.T) {
 		t.Fatal("compute changed claims the window change had recomputed")
 	}
 
+	// The threshold and the in-kind value: one request each, filed together.
+	out = on(fin, exitPendingApproval, "fund", "set", "--threshold", "30000", "--inkind-value", "90")
+	if !strings.Contains(out, "(payout_threshold)") || !strings.Contains(out, "(inkind_value)") {
+		t.Fatalf("fund set --threshold --inkind-value: %s", out)
+	}
+	approve("payout_threshold")
+	approve("inkind_value")
+	windows()
+	if w.Threshold != 3000000 || dbtest.Get[int64](t, conn, `SELECT inkind_value_fen FROM funds WHERE incident_id = $1`, inc) != 9000 {
+		t.Fatalf("after the approved threshold and in-kind value: %+v", w)
+	}
+
 	// One catering claim chosen, approved, paid.
 	b, err := os.ReadFile(filepath.Join(dir, "merchants.csv"))
 	if err != nil {
