@@ -18,12 +18,13 @@ type Op string
 const (
 	OpVoidEntry       Op = "void_entry"       // {"entry_id"}
 	OpVoidMilestone   Op = "void_milestone"   // {"milestone_id"}
-	OpContribution    Op = "contribution"     // {"contribution_id","amount_fen"} or {"contributor_id","pledged_fen"}
+	OpContribution    Op = "contribution"     // {"contribution_id","amount_fen"}, {"contributor_id","pledged_fen"} or {"contributor_name","pledged_fen"[,"native_name","role"]}
 	OpPayout          Op = "payout"           // {"claim_id","amount_fen","idempotency_key"}
 	OpPayoutThreshold Op = "payout_threshold" // {"threshold_fen"}
 	OpMarginRate      Op = "margin_rate"      // {"industry","percent","source"}
 	OpRoleGrant       Op = "role_grant"       // {"user","role"}
 	OpInKindValue     Op = "inkind_value"     // {"inkind_value_fen"}
+	OpFundTerms       Op = "fund_terms"       // any of {"baseline_start","baseline_end","outage_start","outage_end"}
 )
 
 // DefaultTTL is how long a request waits for its approval.

@@ -32,6 +32,7 @@ func TestCommanderCannotApproveOwnRequest(t *testing.T) {
 		{access.OpMarginRate, map[string]any{"industry": "catering", "percent": "21", "source": "self test"}},
 		{access.OpRoleGrant, map[string]any{"user": grantee, "role": access.Engineer}},
 		{access.OpInKindValue, map[string]any{"inkind_value_fen": 1300000}},
+		{access.OpFundTerms, map[string]any{"outage_end": "2026-01-01T00:00:00Z"}},
 	}
 	// Every operation warroom_operations registers is covered, and a
 	// commander may request and approve each.

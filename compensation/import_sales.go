@@ -41,7 +41,7 @@ const maxSaleFen = 1_000_000_000_000
 // ImportMerchants: a bad row is an *ImportError and the caller rolls back.
 func ImportSales(ctx context.Context, q db.Querier, incidentID int64, name string, r io.ReadSeeker, progress Progress) (SalesImport, error) {
 	res := SalesImport{File: name}
-	w, err := LoadWindows(ctx, q, incidentID)
+	w, err := LoadBaseline(ctx, q, incidentID)
 	if err != nil {
 		return res, err
 	}

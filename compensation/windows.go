@@ -30,23 +30,45 @@ func (w Windows) InBaseline(t time.Time) bool {
 // LoadWindows reads the windows; an incident whose fund lacks either
 // window cannot compute claims, and says so.
 func LoadWindows(ctx context.Context, q db.Querier, incidentID int64) (Windows, error) {
+	return loadWindows(ctx, q, incidentID, true)
+}
+
+// LoadBaseline reads the windows for what needs only the baseline (sales
+// import): an outage still going on (its end follows the incident's
+// resolution) leaves OutageEnd zero.
+func LoadBaseline(ctx context.Context, q db.Querier, incidentID int64) (Windows, error) {
+	return loadWindows(ctx, q, incidentID, false)
+}
+
+func loadWindows(ctx context.Context, q db.Querier, incidentID int64, outage bool) (Windows, error) {
 	var row struct {
 		BS, BE, OS, OE *time.Time
+		Follows        bool
 		TZ             string `db:"time_zone"`
 		InKind         int64  `db:"inkind_value_fen"`
 	}
 	err := q.QueryRowxContext(ctx, `
-		SELECT f.baseline_start, f.baseline_end, f.outage_start, f.outage_end, i.time_zone, f.inkind_value_fen
+		SELECT f.baseline_start, f.baseline_end, f.outage_start, f.outage_end, f.outage_end_follows, i.time_zone, f.inkind_value_fen
 		FROM funds f JOIN incidents i ON i.id = f.incident_id WHERE f.incident_id = $1`, incidentID).
-		Scan(&row.BS, &row.BE, &row.OS, &row.OE, &row.TZ, &row.InKind)
+		Scan(&row.BS, &row.BE, &row.OS, &row.OE, &row.Follows, &row.TZ, &row.InKind)
 	if err != nil {
 		if db.IsNotFound(db.MapError(err)) {
 			return Windows{}, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
 		}
 		return Windows{}, db.MapError(err)
 	}
-	if row.BS == nil || row.BE == nil || row.OS == nil || row.OE == nil {
+	if outage && row.OE == nil && row.Follows {
+		return Windows{}, db.Invalid("fund", "the outage has not ended: its end follows the incident's resolution "+
+			"(resolve the incident, or set the end with warroom fund set --outage-end T)")
+	}
+	if row.BS == nil || row.BE == nil || (outage && (row.OS == nil || row.OE == nil)) {
 		return Windows{}, db.Invalid("fund", "the baseline and outage windows must both be set before claims can be computed")
+	}
+	if row.OS == nil {
+		row.OS = row.BE
+	}
+	if row.OE == nil {
+		row.OE = row.OS
 	}
 	loc, err := time.LoadLocation(row.TZ)
 	if err != nil {

@@ -3,6 +3,8 @@ package fund
 
 import (
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +34,7 @@ func NewCmdFund(f *cmdutil.Factory, runF func(*FundOptions) error) *cobra.Comman
 		},
 	}
 	cmdutil.AddJSONFlag(c, &opts.JSON)
+	c.AddCommand(NewCmdOpen(f, nil), NewCmdSet(f, nil), NewCmdPledge(f, nil))
 	return c
 }
 
@@ -41,18 +44,33 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 		return err
 	}
 	defer conn.Close()
+	out := opts.Factory.Out
 	f, err := compensation.LoadFund(cmd.Context(), conn, inc.ID, inc.Slug)
 	if db.IsNotFound(err) {
-		return fmt.Errorf("incident %s has no compensation fund", inc.Slug)
+		// Not an error: a new incident has no fund until a commander opens one.
+		reason := fmt.Sprintf("incident %s has no compensation fund yet", inc.Slug)
+		if opts.JSON {
+			return cmdutil.WriteJSON(out, map[string]any{"fund": nil, "reason": reason})
+		}
+		fmt.Fprintf(out, "%s; a commander opens one with: warroom fund open --baseline-start T --baseline-end T --outage-start T --threshold AMOUNT\n", reason)
+		return nil
 	}
 	if err != nil {
 		return err
 	}
-	out := opts.Factory.Out
+	terms, err := compensation.LoadTerms(cmd.Context(), conn, inc.ID)
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
-		return cmdutil.WriteJSON(out, f)
+		return cmdutil.WriteJSON(out, struct {
+			compensation.Fund
+			Terms compensation.Terms `json:"terms"`
+		}{f, terms})
 	}
 	fmt.Fprintf(out, "Fund of %s (%s)\n\n", inc.Slug, f.Currency)
+	writeTerms(out, terms, inc.Location())
+	fmt.Fprintln(out)
 	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: ""}, {Title: f.Currency, Right: true}}, [][]string{
 		{"pledged", compensation.FormatFen(f.PledgedFen)},
 		{"received", compensation.FormatFen(f.ReceivedFen)},
@@ -70,4 +88,27 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 	}
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "CONTRIBUTOR"}, {Title: "NATIVE"}, {Title: "ROLE"},
 		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}}, rows)
+}
+
+// writeTerms prints the windows and the thresholds, times in the
+// incident's zone.
+func writeTerms(out io.Writer, t compensation.Terms, loc *time.Location) {
+	when := func(p *time.Time) string {
+		if p == nil {
+			return "not set"
+		}
+		return cmdutil.FormatWhen(*p, "minute", loc)
+	}
+	end := when(t.OutageEnd)
+	if t.OutageEndFollows {
+		if t.OutageEnd == nil {
+			end = "when the incident is resolved"
+		} else {
+			end += " (the resolution)"
+		}
+	}
+	fmt.Fprintf(out, "baseline  %s to %s\n", when(t.BaselineStart), when(t.BaselineEnd))
+	fmt.Fprintf(out, "outage    %s to %s\n", when(t.OutageStart), end)
+	fmt.Fprintf(out, "payouts above %s need a second person; one in-kind plan costs %s\n",
+		compensation.FormatFen(t.ThresholdFen), compensation.FormatFen(t.InKindValueFen))
 }

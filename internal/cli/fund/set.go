@@ -1,0 +1,202 @@
+package fund
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/access"
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/internal/cli/cmdutil"
+)
+
+// SetOptions are `warroom fund set`'s.
+type SetOptions struct {
+	Factory                    *cmdutil.Factory
+	BaselineStart, BaselineEnd string
+	OutageStart, OutageEnd     string
+	Threshold, InKindValue     string
+	Reason                     string
+	DryRun, JSON               bool
+}
+
+// NewCmdSet parses `warroom fund set`; runF replaces the run in tests.
+func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command {
+	opts := &SetOptions{Factory: f}
+	c := &cobra.Command{
+		Use:   "set [--baseline-start T] [--baseline-end T] [--outage-start T] [--outage-end T] [--threshold AMOUNT] [--inkind-value AMOUNT]",
+		Short: "Change the fund's windows, payout threshold or in-kind value, showing the impact first",
+		Long: `Change the fund's terms. A window change reprices every claim not yet
+approved (awaiting rate, computed, chosen) in the same transaction; its
+impact is shown first. Window, threshold and in-kind value changes are
+high-risk: a login's change is filed as approval requests (fund_terms,
+payout_threshold, inkind_value) that a different person approves. Times
+without an offset are read in the incident's time zone; amounts in yuan.
+--dry-run shows the impact and writes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return setRun(cmd, opts)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&opts.BaselineStart, "baseline-start", "", "new start of the baseline window")
+	fl.StringVar(&opts.BaselineEnd, "baseline-end", "", "new end of the baseline window")
+	fl.StringVar(&opts.OutageStart, "outage-start", "", "new start of the outage")
+	fl.StringVar(&opts.OutageEnd, "outage-end", "", "the outage's end (it then no longer follows the resolution)")
+	fl.StringVar(&opts.Threshold, "threshold", "", "new payout approval threshold in yuan")
+	fl.StringVar(&opts.InKindValue, "inkind-value", "", "new value of one in-kind plan in yuan")
+	fl.StringVar(&opts.Reason, "reason", "", "why, for the approver")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show the impact only")
+	cmdutil.AddJSONFlag(c, &opts.JSON)
+	return c
+}
+
+// termsRequest is one approval request a refused change becomes.
+type termsRequest struct {
+	op      access.Op
+	payload any
+	what    string
+}
+
+func setRun(cmd *cobra.Command, opts *SetOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	conn, inc, err := f.OpenIncident(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	loc := inc.Location()
+	var ch compensation.WindowChange
+	if ch.BaselineStart, err = parseWhen("--baseline-start", opts.BaselineStart, loc); err != nil {
+		return err
+	}
+	if ch.BaselineEnd, err = parseWhen("--baseline-end", opts.BaselineEnd, loc); err != nil {
+		return err
+	}
+	if ch.OutageStart, err = parseWhen("--outage-start", opts.OutageStart, loc); err != nil {
+		return err
+	}
+	if ch.OutageEnd, err = parseWhen("--outage-end", opts.OutageEnd, loc); err != nil {
+		return err
+	}
+	thr, err := parseAmount("--threshold", opts.Threshold)
+	if err != nil {
+		return err
+	}
+	inkind, err := parseAmount("--inkind-value", opts.InKindValue)
+	if err != nil {
+		return err
+	}
+	if ch.Empty() && thr == nil && inkind == nil {
+		return cmdutil.UsageError("nothing to change: give a window bound, --threshold or --inkind-value")
+	}
+
+	var reqs []termsRequest
+	if !ch.Empty() {
+		reqs = append(reqs, termsRequest{access.OpFundTerms, ch.Payload(), "the fund's windows"})
+	}
+	if thr != nil {
+		reqs = append(reqs, termsRequest{access.OpPayoutThreshold, map[string]int64{"threshold_fen": *thr},
+			"payout threshold " + compensation.FormatFen(*thr)})
+	}
+	if inkind != nil {
+		reqs = append(reqs, termsRequest{access.OpInKindValue, map[string]int64{"inkind_value_fen": *inkind},
+			"in-kind value " + compensation.FormatFen(*inkind)})
+	}
+
+	var (
+		imp        *compensation.WindowImpact
+		recomputed int64
+	)
+	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
+		if _, err := compensation.LoadTerms(ctx, tx, inc.ID); err != nil {
+			return err
+		}
+		if !ch.Empty() {
+			i, err := compensation.PreviewWindows(ctx, tx, inc.ID, ch)
+			if err != nil {
+				return err
+			}
+			imp = &i
+		}
+		if opts.DryRun {
+			return nil
+		}
+		if recomputed, err = compensation.SetWindows(ctx, tx, inc.ID, ch); err != nil {
+			return err
+		}
+		if thr != nil {
+			if err := compensation.SetThreshold(ctx, tx, inc.ID, *thr); err != nil {
+				return err
+			}
+		}
+		if inkind != nil {
+			if _, err := compensation.SetInKindValue(ctx, tx, inc.ID, *inkind); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if db.IsNotFound(err) {
+		return fmt.Errorf("incident %s has no compensation fund (a commander opens one: warroom fund open)", inc.Slug)
+	}
+	out := f.Out
+	if imp != nil && !opts.JSON {
+		fmt.Fprintf(out, "windows: %d open claims, %d change; cash %s -> %s; the fund moves by %s\n",
+			imp.Claims, imp.Changing, compensation.FormatFen(imp.CashBeforeFen), compensation.FormatFen(imp.CashAfterFen),
+			compensation.FormatFen(imp.FundMoveFen))
+		if imp.FrozenClaims > 0 {
+			fmt.Fprintf(out, "%d approved or paid claims keep their figures\n", imp.FrozenClaims)
+		}
+	}
+	if err != nil {
+		if !errors.Is(err, db.ErrNeedsApproval) {
+			return err
+		}
+		return requestTerms(cmd, opts, conn, inc.ID, err, reqs)
+	}
+	if opts.JSON {
+		return cmdutil.WriteJSON(out, map[string]any{"impact": imp, "applied": !opts.DryRun, "claims_recomputed": recomputed})
+	}
+	if opts.DryRun {
+		fmt.Fprintln(out, "dry run: nothing written")
+	} else {
+		fmt.Fprintf(out, "applied: %d claims recomputed\n", recomputed)
+	}
+	return nil
+}
+
+// requestTerms files one approval request per refused change, together.
+func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentID int64, refused error, reqs []termsRequest) error {
+	f, ctx := opts.Factory, cmd.Context()
+	ids := make([]int64, len(reqs))
+	err := db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
+		for i, r := range reqs {
+			reason := r.what
+			if strings.TrimSpace(opts.Reason) != "" {
+				reason += ": " + opts.Reason
+			}
+			id, err := access.Request(ctx, tx, r.op, incidentID, r.payload, reason, 0)
+			if err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%w; filing it for approval failed too: %w", refused, err)
+	}
+	for i, r := range reqs {
+		fmt.Fprintf(f.Out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n",
+			ids[i], r.op, ids[i])
+	}
+	return cmdutil.WithCode(cmdutil.ExitPendingApproval, fmt.Errorf("%d request(s) await approval; nothing done yet", len(reqs)))
+}
