@@ -831,6 +831,7 @@ CREATE FUNCTION public.warroom_exec_contribution(r public.approvals) RETURNS jso
     AS $$
 DECLARE
     fen bigint;
+    nm  text;
 BEGIN
     IF r.payload ? 'contribution_id' THEN
         fen := warroom_payload_id(r, 'amount_fen');
@@ -842,13 +843,62 @@ BEGIN
         UPDATE contributors SET pledged_fen = fen
         WHERE id = warroom_payload_id(r, 'contributor_id')
           AND incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, incident_id);
+    ELSIF r.payload ? 'contributor_name' THEN
+        fen := warroom_payload_id(r, 'pledged_fen');
+        nm := btrim(r.payload->>'contributor_name');
+        IF r.incident_id IS NULL OR NOT EXISTS (SELECT 1 FROM funds WHERE incident_id = r.incident_id) THEN
+            RAISE EXCEPTION 'incident % has no fund to pledge to', r.incident_id USING ERRCODE = 'no_data_found';
+        END IF;
+        IF EXISTS (SELECT 1 FROM contributors WHERE incident_id = r.incident_id AND lower(name) = lower(nm)) THEN
+            RAISE EXCEPTION 'contributor % already pledged to this fund (raise its pledge instead)', nm
+                USING ERRCODE = 'unique_violation';
+        END IF;
+        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at)
+        VALUES (r.incident_id, nm, btrim(COALESCE(r.payload->>'native_name', '')), btrim(COALESCE(r.payload->>'role', '')),
+                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now());
     ELSE
-        RAISE EXCEPTION 'payload names neither contribution_id nor contributor_id' USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'payload names neither contribution_id, contributor_id nor contributor_name'
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'contribution or contributor not found in the incident' USING ERRCODE = 'no_data_found';
     END IF;
     RETURN r.payload;
+END $$;
+
+
+--
+-- Name: warroom_exec_fund_terms(public.approvals); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_exec_fund_terms(r public.approvals) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    n bigint;
+    k text;
+BEGIN
+    FOR k IN SELECT jsonb_object_keys(r.payload) LOOP
+        IF k NOT IN ('baseline_start', 'baseline_end', 'outage_start', 'outage_end') THEN
+            RAISE EXCEPTION 'fund_terms payload key % is not a window bound', k USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END LOOP;
+    IF r.payload = '{}'::jsonb THEN
+        RAISE EXCEPTION 'fund_terms payload names no window bound' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE funds SET
+        baseline_start = COALESCE((r.payload->>'baseline_start')::timestamptz, baseline_start),
+        baseline_end   = COALESCE((r.payload->>'baseline_end')::timestamptz, baseline_end),
+        outage_start   = COALESCE((r.payload->>'outage_start')::timestamptz, outage_start),
+        outage_end     = COALESCE((r.payload->>'outage_end')::timestamptz, outage_end),
+        outage_end_follows = outage_end_follows AND NOT r.payload ? 'outage_end'
+    WHERE incident_id = r.incident_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % has no fund', r.incident_id USING ERRCODE = 'no_data_found';
+    END IF;
+    n := warroom_fund_recompute(r.incident_id);
+    RETURN r.payload || jsonb_build_object('claims_recomputed', n);
 END $$;
 
 
@@ -1028,6 +1078,57 @@ CREATE FUNCTION public.warroom_fund_claims_add(p_incident bigint, p_claims bigin
                             paid_claims = paid_claims + p_paid
     WHERE incident_id = p_incident
 $$;
+
+
+--
+-- Name: warroom_fund_follow_resolution(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_fund_follow_resolution() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE funds SET outage_end = NEW.resolved_at
+    WHERE incident_id = NEW.id AND outage_end_follows AND outage_end IS DISTINCT FROM NEW.resolved_at;
+    IF FOUND THEN
+        PERFORM warroom_fund_recompute(NEW.id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+
+--
+-- Name: warroom_fund_recompute(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_fund_recompute(p_incident bigint) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    f funds;
+    n bigint;
+BEGIN
+    SELECT * INTO f FROM funds WHERE incident_id = p_incident;
+    IF f.baseline_start IS NULL OR f.baseline_end IS NULL OR f.outage_start IS NULL OR f.outage_end IS NULL THEN
+        -- No windows, no figures: claims cannot be computed until they are set.
+        RETURN 0;
+    END IF;
+    UPDATE claims c SET cash_fen = x.cash,
+        amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(x.cash, 0) END,
+        computed_at = now(), updated_at = now(), version = c.version + 1
+    FROM (SELECT id, CASE WHEN margin_percent IS NULL THEN NULL
+                          ELSE warroom_cash_fen(baseline_fen, margin_percent,
+                                   extract(epoch FROM f.outage_end - f.outage_start),
+                                   extract(epoch FROM f.baseline_end - f.baseline_start)) END AS cash
+          FROM claims WHERE incident_id = p_incident AND state IN ('awaiting_rate', 'computed', 'chosen')) x
+    WHERE c.id = x.id AND c.incident_id = p_incident
+      AND c.state IN ('awaiting_rate', 'computed', 'chosen')
+      AND c.cash_fen IS DISTINCT FROM x.cash;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END $$;
 
 
 --
@@ -1599,6 +1700,52 @@ CREATE FUNCTION public.warroom_notify_rows(p_table text, p_op text, p_incident b
     SELECT pg_notify('warroom_changes', json_build_object(
         't', p_table, 'op', left(p_op, 1), 'i', p_incident, 'n', p_rows, 'by', public.warroom_actor())::text)
 $$;
+
+
+--
+-- Name: warroom_open_fund(bigint, text, timestamp with time zone, timestamp with time zone, timestamp with time zone, timestamp with time zone, bigint, bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    inc incidents;
+    src text := btrim(COALESCE(p_inkind_source, ''));
+BEGIN
+    IF NOT warroom_has_role('commander') THEN
+        RAISE EXCEPTION '% may not open a compensation fund: needs the commander role', warroom_actor()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    inc := warroom_lock_incident(p_incident, 0);
+    IF EXISTS (SELECT 1 FROM funds WHERE incident_id = p_incident) THEN
+        RAISE EXCEPTION 'incident % already has a compensation fund (change it with warroom fund set)', inc.slug
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'funds_pkey';
+    END IF;
+    IF p_baseline_start IS NULL OR p_baseline_end IS NULL OR p_outage_start IS NULL THEN
+        RAISE EXCEPTION 'a fund needs its baseline start and end and its outage start'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF p_threshold_fen IS NULL OR p_threshold_fen < 0 THEN
+        RAISE EXCEPTION 'a payout approval threshold of % fen is not a threshold', p_threshold_fen
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'funds_payout_approval_fen_check';
+    END IF;
+    IF p_inkind_value_fen IS NOT NULL AND src = '' THEN
+        RAISE EXCEPTION 'an in-kind value needs its source (who valued the plan)' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end,
+                       outage_end_follows, payout_approval_fen, inkind_value_fen)
+    VALUES (p_incident, COALESCE(NULLIF(btrim(p_currency), ''), 'CNY'), p_baseline_start, p_baseline_end,
+            p_outage_start, COALESCE(p_outage_end, inc.resolved_at), p_outage_end IS NULL,
+            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000));
+    INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
+    VALUES (p_incident, 'note', 'Compensation fund opened',
+            format('Threshold %s fen; outage end %s%s', p_threshold_fen,
+                   CASE WHEN p_outage_end IS NULL THEN 'follows the resolution' ELSE p_outage_end::text END,
+                   CASE WHEN src = '' THEN '' ELSE format('; in-kind value %s fen (%s)', p_inkind_value_fen, src) END),
+            GREATEST(now(), inc.started_at), warroom_actor());
+END $$;
 
 
 --
@@ -2476,6 +2623,7 @@ CREATE TABLE public.funds (
     claims_count bigint DEFAULT 0 NOT NULL,
     paid_claims bigint DEFAULT 0 NOT NULL,
     payout_approval_fen bigint DEFAULT 1000000 NOT NULL,
+    outage_end_follows boolean DEFAULT false NOT NULL,
     CONSTRAINT fund_counters_positive CHECK (((pledged_fen >= 0) AND (committed_fen >= 0) AND (paid_fen >= 0))),
     CONSTRAINT fund_not_overdrawn CHECK (((committed_fen + paid_fen) <= pledged_fen)),
     CONSTRAINT funds_check CHECK (((baseline_end IS NULL) OR (baseline_start IS NULL) OR (baseline_end > baseline_start))),
@@ -4481,6 +4629,13 @@ CREATE TRIGGER fund_counters_update AFTER UPDATE ON public.claims REFERENCING OL
 
 
 --
+-- Name: incidents fund_follow_resolution; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER fund_follow_resolution AFTER UPDATE OF resolved_at ON public.incidents FOR EACH ROW WHEN ((new.resolved_at IS DISTINCT FROM old.resolved_at)) EXECUTE FUNCTION public.warroom_fund_follow_resolution();
+
+
+--
 -- Name: margin_rates guard_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5511,6 +5666,13 @@ REVOKE ALL ON FUNCTION public.warroom_exec_contribution(r public.approvals) FROM
 
 
 --
+-- Name: FUNCTION warroom_exec_fund_terms(r public.approvals); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_exec_fund_terms(r public.approvals) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_exec_inkind_value(r public.approvals); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5564,6 +5726,20 @@ REVOKE ALL ON FUNCTION public.warroom_exec_void_milestone(r public.approvals) FR
 --
 
 REVOKE ALL ON FUNCTION public.warroom_fund_claims_add(p_incident bigint, p_claims bigint, p_committed bigint, p_paid bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_fund_follow_resolution(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_fund_follow_resolution() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_fund_recompute(p_incident bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_fund_recompute(p_incident bigint) FROM PUBLIC;
 
 
 --
@@ -5644,6 +5820,17 @@ GRANT UPDATE(updated_at) ON TABLE public.incidents TO warroom_commander;
 --
 
 GRANT UPDATE(updated_by) ON TABLE public.incidents TO warroom_commander;
+
+
+--
+-- Name: FUNCTION warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text) TO warroom_viewer;
 
 
 --
@@ -6034,9 +6221,9 @@ GRANT USAGE ON SEQUENCE public.findings_id_seq TO warroom_commander;
 -- Name: TABLE funds; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE public.funds TO warroom_commander;
+GRANT SELECT,UPDATE ON TABLE public.funds TO warroom_commander;
 GRANT SELECT ON TABLE public.funds TO warroom_engineer;
-GRANT SELECT,INSERT,UPDATE ON TABLE public.funds TO warroom_finance;
+GRANT SELECT,UPDATE ON TABLE public.funds TO warroom_finance;
 GRANT SELECT ON TABLE public.funds TO warroom_viewer;
 
 
