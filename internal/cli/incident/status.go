@@ -1,13 +1,12 @@
 package incidentcmd
 
 import (
-	"fmt"
+	"context"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
-	"warroom/db"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -43,20 +42,9 @@ since this command read it.`,
 }
 
 func statusRun(cmd *cobra.Command, opts *StatusOptions) error {
-	f, ctx := opts.Factory, cmd.Context()
-	conn, inc, err := f.OpenIncident(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	var now incident.Incident
-	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
-		now, err = incident.SetStatus(ctx, tx, inc.ID, inc.Version, opts.Status, opts.Note)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(f.Out, "%s: %s (version %d)\n", now.Slug, now.Status, now.Version)
-	return nil
+	return steer(cmd.Context(), opts.Factory,
+		func(ctx context.Context, tx *sqlx.Tx, read incident.Incident) (incident.Incident, error) {
+			return incident.SetStatus(ctx, tx, read.ID, read.Version, opts.Status, opts.Note)
+		},
+		func(i incident.Incident) string { return i.Status })
 }
