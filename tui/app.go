@@ -401,6 +401,10 @@ func (m Model) render() string {
 	hs := headerState{width: w, active: m.active, loading: m.loading, now: m.now.Truncate(time.Second)}
 	if m.snap != nil {
 		hs.inc = &m.snap.Incident
+		hs.commander = m.snap.Commander
+		hs.cadence = m.snap.Cadence.Label(m.now)
+		left, due := m.snap.Cadence.Remaining(m.now)
+		hs.overdue = due && left < 0
 	}
 	for i, v := range m.views {
 		hs.names[i] = v.Name()

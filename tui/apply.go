@@ -46,7 +46,10 @@ func applyChange(s *Snapshot, c db.Change) (next *Snapshot, ok bool) {
 		return applyUpdate(s, c.Op, r), true
 	case "timeline_entries":
 		r, ok := decodeRow[entryRow](c, entryRowKeys)
-		if !ok || r.IncidentID != s.Incident.ID {
+		// A stakeholder update moves the header's cadence, which its row
+		// alone cannot say (a later void may bring back an earlier
+		// promise): it is read again, with the cadence.
+		if !ok || r.IncidentID != s.Incident.ID || r.Kind == "update" {
 			return nil, false
 		}
 		return applyEntry(s, c, r)

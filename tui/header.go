@@ -25,6 +25,11 @@ type headerState struct {
 	active  int
 	names   [maxTabs]string // "" past the last view
 	loading bool
+	// commander is who commands the incident ("" when nobody is named);
+	// cadence is Cadence.Label at now, overdue when it is late.
+	commander string
+	cadence   string
+	overdue   bool
 }
 
 type headerCache struct {
@@ -49,10 +54,16 @@ func renderHeader(st *Styles, hs headerState) string {
 		right = st.Muted.Render("loading…")
 	} else {
 		inc := hs.inc
-		left = severityStyle(st, inc.Severity).Render(strings.ToUpper(SanitizeLine(inc.Severity))) + " " +
+		lead := severityStyle(st, inc.Severity).Render(strings.ToUpper(SanitizeLine(inc.Severity))) + " " +
 			incidentStatusStyle(st, inc.Status).Render(strings.ToUpper(SanitizeLine(inc.Status))) + " " +
-			st.Title.Render(SanitizeLine(inc.Title))
+			dutyText(st, hs)
+		left = lead + st.Title.Render(SanitizeLine(inc.Title))
 		right = clockText(st, *inc, hs.now)
+		if lipgloss.Width(lead)+lipgloss.Width(right)+2 > w {
+			// Who commands and when to speak next matter more than the
+			// wall time: narrow, the clock keeps only T+.
+			right = st.Bold.Render(incident.FormatElapsed(inc.Elapsed(hs.now)))
+		}
 	}
 	line1 := spread(left, right, w)
 
@@ -68,6 +79,24 @@ func renderHeader(st *Styles, hs headerState) string {
 	}
 	line2 := spread(tabs, status, w)
 	return line1 + "\n" + line2
+}
+
+// dutyText is who commands and when the next update is due, ahead of the
+// title: a long title gives way before either does. An overdue update
+// shows red.
+func dutyText(st *Styles, hs headerState) string {
+	var out string
+	if hs.cadence != "" {
+		style := st.Muted
+		if hs.overdue {
+			style = st.Banner
+		}
+		out += style.Render(hs.cadence) + " "
+	}
+	if hs.commander != "" {
+		out += st.Muted.Render("cmdr ") + st.Bold.Render(SanitizeLine(hs.commander)) + st.Muted.Render(" ·") + " "
+	}
+	return out
 }
 
 func renderTabs(st *Styles, hs headerState, tab, active lipgloss.Style, gap string) string {

@@ -147,7 +147,9 @@ func tableParts(table string) part {
 	case "incidents":
 		return partIncident
 	case "timeline_entries":
-		return partTimeline
+		return partTimeline // with the update cadence, read off the same entries
+	case "incident_roles":
+		return partDuty
 	case "milestones", "milestone_updates":
 		return partMilestones
 	case "people", "findings", "remediation_measures", "action_items":
@@ -180,7 +182,7 @@ func (m *Model) reload(parts part) tea.Cmd {
 }
 
 // partBits is the number of bits in part.
-const partBits = 5
+const partBits = 6
 
 // markCovered notes that parts are now as fresh as the load just applied.
 func (m *Model) markCovered(parts part) {

@@ -81,8 +81,14 @@ func (o *observed) waitFor(t *testing.T, what string, cond func(m Model, screen 
 // url, the way Run wires it, and returns what it shows.
 func liveConsole(t *testing.T, conn *sqlx.DB, url string) (*observed, *teatest.TestModel) {
 	t.Helper()
+	return liveConsoleOpts(t, conn, url, Options{})
+}
+
+// liveConsoleOpts is liveConsole with its options (the incident it shows).
+func liveConsoleOpts(t *testing.T, conn *sqlx.DB, url string, opts Options) (*observed, *teatest.TestModel) {
+	t.Helper()
 	obs := &observed{changed: make(chan struct{}, 1)}
-	tm := teatest.NewTestModel(t, probe{Model: New(conn, Options{}), obs: obs},
+	tm := teatest.NewTestModel(t, probe{Model: New(conn, opts), obs: obs},
 		teatest.WithInitialTermSize(120, 40))
 	feed, err := Listen(url, tm.Send)
 	if err != nil {

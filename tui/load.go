@@ -32,8 +32,11 @@ const (
 	// partIncident re-resolves the incident, and with it everything: its
 	// time zone and identity shape every view.
 	partIncident
+	// partDuty is who commands the incident (incident_roles), read apart
+	// so a handoff does not re-read the views.
+	partDuty
 
-	partAll = partTimeline | partMilestones | partAccountability | partFund | partIncident
+	partAll = partTimeline | partMilestones | partAccountability | partFund | partIncident | partDuty
 )
 
 // snapshotMsg carries the result of one load. seq lets the root drop a
@@ -110,6 +113,11 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 		if s.EntryHistory, err = entryHistories(ctx, q, s.Timeline); err != nil { // history.go
 			return fmt.Errorf("timeline history: %w", err)
 		}
+		// The cadence is the latest 'update' entry's promise: it changes
+		// with the timeline, so it is read with it.
+		if s.Cadence, err = incident.NextUpdate(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("update cadence: %w", err)
+		}
 	}
 	if parts&partMilestones != 0 {
 		if s.Milestones, err = recovery.Milestones(ctx, q, inc.ID); err != nil {
@@ -126,6 +134,11 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 	if parts&partAccountability != 0 {
 		if s.Accountability, err = incident.LoadAccountability(ctx, q, inc.ID); err != nil {
 			return fmt.Errorf("accountability: %w", err)
+		}
+	}
+	if parts&partDuty != 0 {
+		if s.Commander, err = incident.Commander(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("commander: %w", err)
 		}
 	}
 	if parts&partFund != 0 {
@@ -153,7 +166,7 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 	}
 	s := *old
 	if parts&partTimeline != 0 {
-		s.Timeline, s.EntryHistory = fresh.Timeline, fresh.EntryHistory
+		s.Timeline, s.EntryHistory, s.Cadence = fresh.Timeline, fresh.EntryHistory, fresh.Cadence
 	}
 	if parts&partMilestones != 0 {
 		s.Milestones, s.History = fresh.Milestones, fresh.History
@@ -163,6 +176,9 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 	}
 	if parts&partFund != 0 {
 		s.Fund, s.Drawdown = fresh.Fund, fresh.Drawdown
+	}
+	if parts&partDuty != 0 {
+		s.Commander = fresh.Commander
 	}
 	return &s
 }

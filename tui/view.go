@@ -23,6 +23,11 @@ type Snapshot struct {
 	Accountability incident.Accountability
 	Fund           *compensation.Fund // nil when the incident has no fund
 	Drawdown       []compensation.DrawdownPoint
+	// Commander is who commands the incident now ("" when nobody is named;
+	// partDuty); Cadence is when the next stakeholder update is due
+	// (partTimeline).
+	Commander string
+	Cadence   incident.Cadence
 
 	// History is every update of every milestone, oldest first, by id.
 	History map[int64][]recovery.Update
