@@ -87,6 +87,7 @@ type Model struct {
 	reads         *readGroups // read.go: the contexts of the views' reads
 	header        *headerCache
 	body          *bodyCache
+	switcher      *switcher // switcher.go: the incident list on I, over the active view
 }
 
 type tickMsg time.Time
@@ -120,6 +121,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		body:    &bodyCache{},
 
 		activity: &activityLog{},
+		switcher: &switcher{st: &st},
 	}
 	m.views = []view{
 		newTimelineView(m.st),
@@ -196,7 +198,20 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.reload(partAll)
 	case liveMsg:
 		nm, cmd := m.live(msg)
-		return nm, tea.Batch(cmd, m.sideLive(msg)) // approvals.go: views with reads of their own
+		var list tea.Cmd
+		if m.switcher.open && switcherNeedsReload(msg) {
+			list = listIncidents(m.ctx, m.conn)
+		}
+		return nm, tea.Batch(cmd, m.sideLive(msg), list) // approvals.go: views with reads of their own
+	case incidentsMsg:
+		m.switcher.setRows(msg)
+		return m, nil
+	case chosenMsg:
+		// Everything is read again for the chosen incident; a load still
+		// in flight for the old one is dropped by its sequence number.
+		m.opts.IncidentSlug = msg.slug
+		m.loading, m.pending = false, 0
+		return m, m.reload(partAll)
 	case writeRequestMsg: // writer.go
 		return m, m.write(msg)
 	case writeDoneMsg:
@@ -289,8 +304,17 @@ func (m Model) handOut(changed part) {
 	}
 }
 
+// focus is what takes the keys: the switcher while it is open, else the
+// active view.
+func (m Model) focus() view {
+	if m.switcher.open {
+		return m.switcher
+	}
+	return m.views[m.active]
+}
+
 func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	v := m.views[m.active]
+	v := m.focus()
 	if key.Matches(msg, globalKeys.ForceQuit) {
 		if u, ok := v.(unsavedInput); ok && u.Unsaved() && !m.quitArmed {
 			m.quitArmed = true
@@ -322,6 +346,11 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, globalKeys.Reload):
 		return m.Update(ReloadMsg{})
+	case key.Matches(msg, switcherKeys.Open) && m.snap != nil && !m.showHelp:
+		sw := m.switcher
+		sw.open, sw.current, sw.now = true, m.snap.Incident.ID, m.now
+		sw.SetSize(m.width, m.bodyH())
+		return m, listIncidents(m.ctx, m.conn)
 	}
 	for i, b := range globalKeys.Tabs {
 		if key.Matches(msg, b) {
@@ -369,6 +398,7 @@ func (m *Model) resize() {
 	for _, v := range m.views {
 		v.SetSize(m.width, m.bodyH())
 	}
+	m.switcher.SetSize(m.width, m.bodyH())
 }
 
 // Active is the index of the view on screen (0 Timeline ... 3 Fund).
@@ -423,6 +453,8 @@ func (m Model) render() string {
 		parts = append(parts, m.help.full(m.views[m.active], w, bh+activityH))
 	case m.snap == nil:
 		parts = append(parts, m.placeholder(bh))
+	case m.switcher.open:
+		parts = append(parts, m.body.clip(m.switcher.Render(), w, bh))
 	default:
 		parts = append(parts, m.body.clip(m.views[m.active].Render(), w, bh))
 	}
@@ -432,7 +464,7 @@ func (m Model) render() string {
 	if m.quitArmed {
 		parts = append(parts, m.st.Warn.Render(fit(" ctrl+c again quits and loses what you typed · any other key goes back", w)))
 	} else {
-		parts = append(parts, m.help.short(m.views[m.active], w))
+		parts = append(parts, m.help.short(m.focus(), w))
 	}
 	return strings.Join(parts, "\n")
 }

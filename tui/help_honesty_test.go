@@ -54,6 +54,7 @@ var helpModes = []struct {
 	{"approvals reject reason", []string{"5", "j", "x", "n"}},
 	{"audit list", []string{"6", "j", "j"}},
 	{"audit entry", []string{"6", "j", "enter", "j"}},
+	{"incident switcher", []string{"I"}},
 }
 
 // candidateKeys are the keys tried besides those the help names: every
@@ -120,7 +121,7 @@ func editingKeys() map[string]bool {
 // helpBindings is what the footer and the ? screen offer in the mode the
 // model is in.
 func helpBindings(m Model) []key.Binding {
-	v := m.views[m.active]
+	v := m.focus()
 	bs := append([]key.Binding(nil), v.ShortHelp()...)
 	for _, g := range v.FullHelp() {
 		bs = append(bs, g...)
@@ -189,7 +190,7 @@ func TestHelpIsHonest(t *testing.T) {
 	for _, mode := range helpModes {
 		t.Run(mode.name, func(t *testing.T) {
 			m := honestyModel(t, conn, mode.keys)
-			capturing := m.views[m.active].Capturing()
+			capturing := m.focus().Capturing()
 			offered := map[string]bool{}
 			bindings := helpBindings(m)
 			for _, b := range bindings {

@@ -37,6 +37,6 @@ func globalFullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{globalKeys.Next, globalKeys.Prev},
 		globalKeys.Tabs[:], // a column of their own: the ? screen keeps its height at 80x24
-		{globalKeys.Reload, globalKeys.Help, globalKeys.Quit, globalKeys.ForceQuit},
+		{switcherKeys.Open, globalKeys.Reload, globalKeys.Help, globalKeys.Quit, globalKeys.ForceQuit},
 	}
 }

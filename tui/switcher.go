@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/jmoiron/sqlx"
+
+	"warroom/db"
+	"warroom/incident"
+)
+
+// switcherKeys are the incident switcher's keys; it is modal, so these and
+// ctrl+c are all it answers.
+var switcherKeys = struct{ Open, Switch, Close key.Binding }{
+	Open:   key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "incidents")),
+	Switch: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch to it")),
+	Close:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+}
+
+// switcher lists every incident, newest first; enter puts the chosen one
+// on the console. It is a view of its own, drawn over the active one
+// while open, and re-reads its list whenever an incident or its
+// commander changes, so an incident declared anywhere shows at once.
+type switcher struct {
+	st      *Styles
+	open    bool
+	list    list[incident.Summary]
+	err     error
+	current int64 // the incident on screen, marked in the list
+	now     time.Time
+	w, h    int
+}
+
+// incidentsMsg is the switcher's list, read off the UI goroutine.
+type incidentsMsg struct {
+	rows []incident.Summary
+	err  error
+}
+
+// chosenMsg asks the root to put an incident on the console.
+type chosenMsg struct{ slug string }
+
+func listIncidents(ctx context.Context, conn *sqlx.DB) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		rows, err := incident.List(ctx, conn)
+		return incidentsMsg{rows: rows, err: err}
+	}
+}
+
+// switcherNeedsReload says whether a feed delivery changes what the open
+// switcher lists: any incident, or any incident's commander.
+func switcherNeedsReload(ev liveMsg) bool {
+	if ev.Reconnected {
+		return true
+	}
+	for _, c := range ev.Changes {
+		if c.Table == "incidents" || c.Table == "incident_roles" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *switcher) setRows(msg incidentsMsg) {
+	s.err = msg.err
+	if msg.err != nil {
+		return
+	}
+	var keep int64
+	if r, ok := s.list.SelectedRow(); ok {
+		keep = r.ID
+	} else {
+		keep = s.current
+	}
+	s.list.SetRows(msg.rows, func(r *incident.Summary) string {
+		return r.Slug + " " + r.Title + " " + r.Status + " " + r.Severity + " " + r.Commander
+	}, func(r *incident.Summary) bool { return r.ID == keep })
+}
+
+func (s *switcher) Name() string               { return "Incidents" }
+func (s *switcher) Parts() part                { return 0 }
+func (s *switcher) SetData(*Snapshot)          {}
+func (s *switcher) Paste(tea.PasteMsg) tea.Cmd { return nil }
+func (s *switcher) Capturing() bool            { return true } // modal: q and the digits are not the console's here
+
+func (s *switcher) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.list.SetHeight(max(h-2, 1)) // the title and the column heads
+}
+
+func (s *switcher) Update(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, switcherKeys.Close):
+		s.open = false
+		return nil
+	case key.Matches(msg, switcherKeys.Switch):
+		r, ok := s.list.SelectedRow()
+		if !ok {
+			return nil
+		}
+		s.open = false
+		slug := r.Slug
+		return func() tea.Msg { return chosenMsg{slug: slug} }
+	case s.list.Len() > 1 && (key.Matches(msg, listKeys.Up) || key.Matches(msg, listKeys.Down)):
+		s.list.Update(msg)
+	}
+	return nil
+}
+
+func (s *switcher) ShortHelp() []key.Binding {
+	b := []key.Binding{switcherKeys.Switch, switcherKeys.Close}
+	if s.list.Len() > 1 {
+		b = append(b, listKeys.Down, listKeys.Up)
+	}
+	return b
+}
+
+func (s *switcher) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *switcher) Render() string {
+	st, w := s.st, s.w
+	lines := []string{fit(" "+st.Section.Render("Incidents")+st.Muted.Render(" · enter switches, esc closes"), w)}
+	if s.err != nil {
+		lines = append(lines, fit(" "+st.Bad.Render(SanitizeLine(db.MapError(s.err).Error())), w))
+	}
+	titleW := max(w-2-(1+1+4+1+13+1+12+1+8+1), 10)
+	heads := []cell{{text: "", w: 1}, {text: "SEV", w: 4}, {text: "STATUS", w: 13},
+		{text: "COMMANDER", w: 12}, {text: "AGE", w: 8, right: true}, {text: "TITLE", w: titleW}}
+	for i := range heads {
+		heads[i].style = st.Muted
+	}
+	lines = append(lines, fit(tableRow(st, heads, false), w))
+	lines = append(lines, s.list.table(st, w, "no incidents", "", func(r *incident.Summary, selected bool) []cell {
+		mark := " "
+		if r.ID == s.current {
+			mark = "*" // on screen now
+		}
+		return []cell{
+			{text: mark, w: 1},
+			{text: strings.ToUpper(SanitizeLine(r.Severity)), w: 4, style: severityStyle(st, r.Severity)},
+			{text: SanitizeLine(r.Status), w: 13, style: incidentStatusStyle(st, r.Status)},
+			{text: SanitizeLine(r.Commander), w: 12},
+			// Age is since the start, resolved or not: how old the incident is.
+			{text: strings.TrimPrefix(incident.FormatElapsed(s.now.Sub(r.StartedAt)), "T+"), w: 8, right: true},
+			{text: SanitizeLine(r.Title), w: titleW},
+		}
+	})...)
+	return strings.Join(padLines(lines, s.h, w), "\n")
+}
