@@ -43,10 +43,12 @@ func TestHeaderShowsCommanderAndCadenceLive(t *testing.T) {
 	})
 	c, _ := liveConsoleOpts(t, conn, url, Options{IncidentSlug: "checkout"})
 	waitListeners(t, conn, 1)
+	var header string // read under the probe's lock, in waitFor
 	c.waitFor(t, "the declarer as commander", func(_ Model, screen string) bool {
-		return strings.Contains(firstLine(screen), "cmdr alice")
+		header = firstLine(screen)
+		return strings.Contains(header, "cmdr alice")
 	})
-	if l := firstLine(c.screen); strings.Contains(l, "update") {
+	if l := header; strings.Contains(l, "update") {
 		t.Fatalf("no update promised yet, header says: %q", l)
 	}
 
