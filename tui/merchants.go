@@ -475,25 +475,25 @@ func (v *fundView) detailLines() []string {
 	st := v.st
 	d := v.detail
 	label := func(l string) string { return st.Muted.Render(fit("  "+l, 17)) }
-	days := trimNum(strconv.FormatFloat(d.BaselineHours/24, 'f', 4, 64))
-	hours := trimNum(strconv.FormatFloat(d.OutageHours, 'f', 4, 64))
+	days := compensation.TrimDecimal(strconv.FormatFloat(d.BaselineHours/24, 'f', 4, 64))
+	hours := compensation.TrimDecimal(strconv.FormatFloat(d.OutageHours, 'f', 4, 64))
 	var lines []string
 	lines = append(lines,
 		label("Name")+SanitizeLine(d.Name)+st.Muted.Render("  industry ")+SanitizeLine(d.Industry),
 		label("State")+v.stateStyle(stateText(&d.State)).Render(stateText(&d.State))+st.Muted.Render("   plan ")+planLong(d.Plan),
 		label("Baseline sales")+st.Bold.Render(compensation.FormatFen(d.BaselineFen))+
-			st.Muted.Render(" over "+days+" d ("+trimNum(strconv.FormatFloat(d.BaselineHours, 'f', 4, 64))+" h), "+groupInt(d.SalesRows)+" sales rows"),
+			st.Muted.Render(" over "+days+" d ("+compensation.TrimDecimal(strconv.FormatFloat(d.BaselineHours, 'f', 4, 64))+" h), "+groupInt(d.SalesRows)+" sales rows"),
 		label("Daily revenue")+compensation.FormatFen(d.DailyRevenueFen)+st.Muted.Render(" (shown rounded)"),
 	)
 	if d.MarginPercent != nil {
 		src := SanitizeLine(d.MarginSource)
-		lines = append(lines, label("Margin rate")+trimNum(*d.MarginPercent)+"%"+st.Muted.Render("  source: "+src))
+		lines = append(lines, label("Margin rate")+compensation.TrimDecimal(*d.MarginPercent)+"%"+st.Muted.Render("  source: "+src))
 	} else {
 		lines = append(lines, label("Margin rate")+st.Warn.Render("awaiting the rate of "+SanitizeLine(d.Industry)))
 	}
 	lines = append(lines, label("Outage")+hours+" h")
 	if d.MarginPercent != nil && d.CashFen != nil {
-		lines = append(lines, label("Formula")+compensation.FormatFen(d.BaselineFen)+" / "+days+" d x "+trimNum(*d.MarginPercent)+
+		lines = append(lines, label("Formula")+compensation.FormatFen(d.BaselineFen)+" / "+days+" d x "+compensation.TrimDecimal(*d.MarginPercent)+
 			"% x "+hours+" h / 24 = "+st.Bold.Render(compensation.FormatFen(*d.CashFen)))
 	} else {
 		lines = append(lines, label("Formula")+st.Muted.Render(compensation.FormatFen(d.BaselineFen)+" / "+days+" d x (rate?) x "+hours+" h / 24"))
@@ -529,13 +529,6 @@ func planLong(p *string) string {
 	return *p
 }
 
-// trimNum drops trailing zeros of a decimal: "20.0000" -> "20", "6.5000" -> "6.5".
-func trimNum(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
 
 func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {

@@ -176,7 +176,7 @@ func (v *fundView) claimsLines() []string {
 	if p.ShortfallFen > 0 {
 		lines = append(lines,
 			label("Shortfall")+st.Bad.Bold(true).Render(compensation.FormatFen(p.ShortfallFen)),
-			label("Pro rata")+st.Warn.Render("open claims paid "+trimNum(p.ProRataPercent)+"%")+
+			label("Pro rata")+st.Warn.Render("open claims paid "+compensation.TrimDecimal(p.ProRataPercent)+"%")+
 				st.Muted.Render(", ")+compensation.FormatFen(p.ProRataPaysFen)+st.Muted.Render(" in all"),
 			st.Muted.Render(fit("", 15)+"(approved and paid claims in full; each open claim rounded down)"))
 	} else {
