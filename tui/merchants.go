@@ -529,7 +529,6 @@ func planLong(p *string) string {
 	return *p
 }
 
-
 func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, fundKeys.Back):
