@@ -26,6 +26,7 @@ import (
 	"warroom/internal/cli/merchants"
 	"warroom/internal/cli/milestone"
 	"warroom/internal/cli/milestones"
+	reportcmd "warroom/internal/cli/report"
 	"warroom/internal/cli/sales"
 	"warroom/internal/cli/timeline"
 	"warroom/internal/cli/update"
@@ -86,6 +87,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		user.NewCmdUser(f),
 		approvals.NewCmdApprovals(f),
 		audit.NewCmdAudit(f),
+		reportcmd.NewCmdReport(f, nil),
 		initcmd.NewCmdInit(f, nil),
 	)
 	cmdutil.MarkArgErrorsAsUsage(root)

@@ -1,0 +1,80 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"warroom/compensation"
+)
+
+// formatFixed is n/d with four decimals, trailing zeros trimmed: exact
+// integer arithmetic, no float (n, d > 0).
+func formatFixed(n, d int64) string {
+	whole, rest := n/d, n%d
+	frac := rest * 10000 / d
+	return compensation.TrimDecimal(fmt.Sprintf("%d.%04d", whole, frac))
+}
+
+// count is an integer with thousands separators: 1000000 -> "1,000,000".
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// money is fen as yuan with separators: 1500000000000 -> "15,000,000,000.00".
+func money(fen int64) string { return compensation.FormatFen(fen) }
+
+// stamp is a moment in the report's zone, the zone's abbreviation named.
+func (r *Report) stamp(t time.Time) string {
+	return t.In(r.Loc).Format("2006-01-02 15:04 MST")
+}
+
+// stampZone is stamp with the zone's full name, for the summary.
+func (r *Report) stampZone(t time.Time) string {
+	return r.stamp(t) + " (" + r.Incident.TimeZone + ")"
+}
+
+// at is an entry or milestone time in the zone: the date alone when only
+// the day is known, "" for none.
+func (r *Report) at(t *time.Time, precision string) string {
+	if t == nil {
+		return ""
+	}
+	if precision == "day" {
+		return t.In(r.Loc).Format("2006-01-02")
+	}
+	return t.In(r.Loc).Format("2006-01-02 15:04")
+}
+
+// span is "start – end" of an entry's planned or actual time.
+func (r *Report) span(start, end *time.Time, precision string) string {
+	s := r.at(start, precision)
+	if end != nil && s != "" {
+		e := r.at(end, precision)
+		if len(e) > 10 && len(s) > 10 && e[:10] == s[:10] {
+			e = e[11:] // same day: the time alone
+		}
+		s += " – " + e
+	}
+	return s
+}
+
+// daysHours is "8 days 14 hours" for a duration (minutes dropped).
+func (r *Report) daysHours(d time.Duration) string {
+	h := int64(d / time.Hour)
+	return fmt.Sprintf(r.Words.DaysHours, h/24, h%24)
+}
