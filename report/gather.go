@@ -154,21 +154,28 @@ func merchantCount(ctx context.Context, q db.Querier, incidentID int64) (int64, 
 }
 
 // exampleMerchant picks the claim the worked example shows: the first
-// (oldest) paid cash claim, else the first cash claim with an amount, so
-// the example shows money that actually moved when there is some. The
-// claims' primary key (id, incident_id) gives the order without a sort of
-// every claim.
+// (lowest id) paid cash claim, else the first cash claim with an amount
+// not rejected, so the example shows money that actually moved when some
+// did. Each is one walk of the claims' primary key (id, incident_id) that
+// stops at the first match, then one merchant by its key: no sort of a
+// million claims.
 func exampleMerchant(ctx context.Context, q db.Querier, incidentID int64) (string, bool, error) {
-	var m string
-	err := q.GetContext(ctx, &m, `
-		SELECT mc.merchant_id FROM claims c JOIN merchants mc ON mc.id = c.merchant_id AND mc.incident_id = c.incident_id
-		WHERE c.incident_id = $1 AND c.cash_fen IS NOT NULL AND (c.plan = 'cash' OR c.plan IS NULL) AND c.state <> 'rejected'
-		ORDER BY c.state <> 'paid', c.id LIMIT 1`, incidentID)
-	err = db.MapError(err)
-	if db.IsNotFound(err) {
-		return "", false, nil
+	for _, where := range []string{
+		`state = 'paid' AND plan = 'cash'`,
+		`state <> 'rejected' AND (plan = 'cash' OR plan IS NULL) AND cash_fen IS NOT NULL`,
+	} {
+		var m string
+		err := db.MapError(q.GetContext(ctx, &m, `
+			SELECT m.merchant_id FROM merchants m
+			WHERE m.incident_id = $1 AND m.id = (
+				SELECT c.merchant_id FROM claims c WHERE c.incident_id = $1 AND `+where+`
+				ORDER BY c.id LIMIT 1)`, incidentID))
+		if db.IsNotFound(err) {
+			continue
+		}
+		return m, err == nil, err
 	}
-	return m, err == nil, err
+	return "", false, nil
 }
 
 // hours is a duration in hours with up to four decimals, as text.
