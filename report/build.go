@@ -47,10 +47,11 @@ type table struct {
 }
 
 // cell is a table cell: Main, with optional Sub text under it (HTML) or
-// after a dash (Markdown), Strong making Main bold.
+// after a dash (Markdown), Strong making Main bold; To continues Main (the
+// end of a span) on a line of its own in HTML, after a space in Markdown.
 type cell struct {
-	Main, Sub string
-	Strong    bool
+	Main, Sub, To string
+	Strong        bool
 }
 
 type chart struct {
@@ -139,8 +140,8 @@ func (r *Report) timeline() []block {
 			sub = strings.TrimSpace(sub + " (" + w.ByAuthor + " " + e.Author + ")")
 		}
 		t.Rows = append(t.Rows, []cell{
-			c(r.span(e.PlannedStart, e.PlannedEnd, e.Precision)),
-			c(r.span(e.ActualStart, e.ActualEnd, e.Precision)),
+			r.span(e.PlannedStart, e.PlannedEnd, e.Precision),
+			r.span(e.ActualStart, e.ActualEnd, e.Precision),
 			c(e.Kind),
 			{Main: e.Title, Sub: sub, Strong: true},
 		})
@@ -162,7 +163,7 @@ func (r *Report) restore() ([]block, error) {
 		Right: []bool{false, false, false, true, false, false}}
 	for _, m := range r.Milestones {
 		t.Rows = append(t.Rows, []cell{{Main: m.Title, Sub: m.Key, Strong: true}, c(m.Owner), c(word(w.States, m.Status)),
-			c(strconv.Itoa(m.Progress) + "%"), c(r.span(m.PlannedStart, m.PlannedEnd, "")), c(r.span(m.ActualStart, m.ActualEnd, ""))})
+			c(strconv.Itoa(m.Progress) + "%"), r.span(m.PlannedStart, m.PlannedEnd, ""), r.span(m.ActualStart, m.ActualEnd, "")})
 	}
 	svg, err := ganttSVG(r)
 	if err != nil {

@@ -60,17 +60,19 @@ func (r *Report) at(t *time.Time, precision string) string {
 	return t.In(r.Loc).Format("2006-01-02 15:04")
 }
 
-// span is "start – end" of an entry's planned or actual time.
-func (r *Report) span(start, end *time.Time, precision string) string {
+// span is an entry's or milestone's planned or actual time as a cell:
+// the start, and the end (the time alone on the same day) after a dash,
+// on a line of its own in HTML so date columns stay narrow.
+func (r *Report) span(start, end *time.Time, precision string) cell {
 	s := r.at(start, precision)
-	if end != nil && s != "" {
-		e := r.at(end, precision)
-		if len(e) > 10 && len(s) > 10 && e[:10] == s[:10] {
-			e = e[11:] // same day: the time alone
-		}
-		s += " – " + e
+	if end == nil || s == "" {
+		return cell{Main: s}
 	}
-	return s
+	e := r.at(end, precision)
+	if len(e) > 10 && len(s) > 10 && e[:10] == s[:10] {
+		return cell{Main: s + " – " + e[11:]}
+	}
+	return cell{Main: s + " –", To: e}
 }
 
 // daysHours is "8 days 14 hours" for a duration (minutes dropped).

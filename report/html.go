@@ -44,7 +44,7 @@ var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 {{define "table"}}<table>
 <thead><tr>{{range $i, $h := .Head}}<th{{with $.Class $i}} class="{{.}}"{{end}}>{{$h}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr>{{range $i, $c := .}}<td{{with $.Class $i}} class="{{.}}"{{end}}>{{if $c.Strong}}<strong>{{$c.Main}}</strong>{{else}}{{$c.Main}}{{end}}{{if $c.Sub}}<br><span class="sub">{{$c.Sub}}</span>{{end}}</td>{{end}}</tr>
+{{range .Rows}}<tr>{{range $i, $c := .}}<td{{with $.Class $i}} class="{{.}}"{{end}}>{{if $c.Strong}}<strong>{{$c.Main}}</strong>{{else}}{{$c.Main}}{{end}}{{if $c.To}}<br>{{$c.To}}{{end}}{{if $c.Sub}}<br><span class="sub">{{$c.Sub}}</span>{{end}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table>
 {{end}}`))
@@ -92,7 +92,7 @@ func (d *document) sanitize() {
 		}
 		for _, row := range t.Rows {
 			for i := range row {
-				row[i].Main, row[i].Sub = textsafe.SanitizeLine(row[i].Main), textsafe.SanitizeLine(row[i].Sub)
+				row[i].Main, row[i].Sub, row[i].To = textsafe.SanitizeLine(row[i].Main), textsafe.SanitizeLine(row[i].Sub), textsafe.SanitizeLine(row[i].To)
 			}
 		}
 	}

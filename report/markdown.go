@@ -83,6 +83,9 @@ func mdTable(b *bufio.Writer, t *table) {
 			if c.Strong && s != "" {
 				s = "**" + s + "**"
 			}
+			if c.To != "" {
+				s += " " + mdText(c.To)
+			}
 			if c.Sub != "" {
 				s += " — " + mdText(c.Sub)
 			}
