@@ -90,7 +90,13 @@ func (r *Report) summary() []block {
 	if inc.ResolvedAt != nil {
 		resolved, dur = r.stampZone(*inc.ResolvedAt), inc.ResolvedAt.Sub(inc.StartedAt)
 	}
-	duration := r.daysHours(dur) + " (" + fmt.Sprintf(w.Hours, formatFixed(int64(dur.Seconds()), 3600)) + ")"
+	duration := fmt.Sprintf(w.Hours, formatFixed(int64(dur.Seconds()), 3600))
+	if dh := r.daysHours(dur); dh != "" {
+		duration = dh + " (" + duration + ")"
+	}
+	if inc.ResolvedAt == nil {
+		duration += " " + w.SoFar
+	}
 	commander := r.Commander
 	if commander == "" {
 		commander = w.Nobody

@@ -99,7 +99,7 @@ func (g gantt) DataRange() (xmin, xmax, ymin, ymax float64) {
 func drawdownSVG(r *Report) (template.HTML, error) {
 	p := plot.New()
 	p.X.Tick.Marker = timeTicks(r.Loc, "01-02")
-	p.Y.Label.Text = r.Fund.Currency + " (millions)"
+	p.Y.Label.Text = fmt.Sprintf(r.Words.Millions, r.Fund.Currency)
 	p.Y.Min = 0
 	p.Add(plotter.NewGrid())
 	pts := make(plotter.XYs, 0, len(r.Drawdown)+1)

@@ -75,8 +75,15 @@ func (r *Report) span(start, end *time.Time, precision string) cell {
 	return cell{Main: s + " –", To: e}
 }
 
-// daysHours is "8 days 14 hours" for a duration (minutes dropped).
+// daysHours is "8 days 14 hours" for a duration of a day or more
+// (minutes dropped), "" under a day.
 func (r *Report) daysHours(d time.Duration) string {
 	h := int64(d / time.Hour)
+	switch {
+	case h < 24:
+		return ""
+	case h < 48:
+		return fmt.Sprintf(r.Words.OneDayHours, h%24)
+	}
 	return fmt.Sprintf(r.Words.DaysHours, h/24, h%24)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
+	"warroom/db"
 	"warroom/db/dbtest"
 	"warroom/demo"
 	"warroom/incident"
@@ -185,5 +186,47 @@ func TestInjection(t *testing.T) {
 		if strings.ContainsAny(out, "\x1b\x07\u202e") {
 			t.Error("a control character or bidi override reached the report")
 		}
+	}
+}
+
+// An incident just declared has no fund, milestones or accountability:
+// its report says so in each part, in both formats, and its duration runs
+// to the report's time.
+func TestBareIncident(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	started := made.Add(-90 * time.Minute)
+	var inc incident.Incident
+	err := db.Write(ctx, conn, "alice", func(tx *sqlx.Tx) error {
+		var err error
+		inc, err = incident.Declare(ctx, tx, incident.Declaration{Title: "Checkout down", Severity: "sev2",
+			Slug: "checkout", Zone: "Europe/Berlin", StartedAt: started})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Gather(ctx, conn, inc, made)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h, m bytes.Buffer
+	if err := HTML(&h, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Markdown(&m, r); err != nil {
+		t.Fatal(err)
+	}
+	w := English
+	for name, out := range map[string]string{"HTML": h.String(), "Markdown": m.String()} {
+		for _, want := range []string{w.NoFund, w.NoMilestones, w.NoAccount, "alice", w.NotResolved,
+			"1.5 hours " + w.SoFar, "2020-05-01 04:30 CEST (Europe/Berlin)"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s report of a bare incident lacks %q", name, want)
+			}
+		}
+	}
+	if strings.Contains(h.String(), "<svg") {
+		t.Error("a chart was drawn with no milestones and no payouts")
 	}
 }

@@ -20,9 +20,12 @@ type Words struct {
 	Resolved     string
 	NotResolved  string
 	Duration     string
+	SoFar        string // after an open incident's duration
+	Millions     string // the drawdown chart's axis: "%s (millions)"
 	FigOutage    string
 	Hours        string // "%d hours"
 	DaysHours    string // "%d days %d hours"
+	OneDayHours  string // "1 day %d hours"
 	OutageHours  string // what the formula uses
 	OutageSpan   string // "%s to %s"
 	Commander    string
@@ -121,9 +124,12 @@ var English = Words{
 	Resolved:     "Resolved",
 	NotResolved:  "not resolved",
 	Duration:     "Duration",
+	SoFar:        "so far: still open when this report was made",
+	Millions:     "%s (millions)",
 	FigOutage:    "Incident duration",
 	Hours:        "%s hours",
 	DaysHours:    "%d days %d hours",
+	OneDayHours:  "1 day %d hours",
 	OutageHours:  "Outage the compensation formula uses",
 	OutageSpan:   "%s to %s",
 	Commander:    "Commander",
