@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
+	"warroom/compensation"
 	"warroom/db"
 	"warroom/db/dbtest"
 	"warroom/demo"
@@ -128,6 +129,24 @@ func TestWorkedExampleIsTheClaims(t *testing.T) {
 	}
 	if r.OutageHours != "206" || r.BaselineDays != "6" {
 		t.Fatalf("formula windows %q hours, %q days; want 206 and 6", r.OutageHours, r.BaselineDays)
+	}
+
+	// The demo's fund covers its open claims; a short one states the
+	// shortfall and the pro-rata factor compensation.Project gives.
+	r.Projection = compensation.Projection{AvailableFen: 100_000_00, OpenClaims: 3, OpenFen: 400_000_00,
+		ShortfallFen: 300_000_00, ProRataPercent: "25", ProRataPaysFen: 99_999_99, AwaitingRate: 1200}
+	var b bytes.Buffer
+	if err := Markdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**Shortfall**: 300,000.00", "would be paid 25% of its amount, rounded down to the fen: 99,999.99 in all",
+		"1,200 claims await a margin rate"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("a short fund's report lacks %q", want)
+		}
+	}
+	if strings.Contains(b.String(), "The fund covers the open claims") {
+		t.Error("a short fund's report says it covers the open claims")
 	}
 }
 
