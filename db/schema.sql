@@ -691,6 +691,12 @@ CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text
     SET enable_nestloop TO 'off'
     SET "warroom.computing_claims" TO 'on'
     AS $_$
+DECLARE
+    figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
+                           p_incident, p_industry, p_outage, p_baseline);
+    n  bigint;
+    aw bigint;
+    ca bigint;
 BEGIN
     IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
        OR NOT has_any_column_privilege(session_user, 'public.claims', 'UPDATE') THEN
@@ -706,45 +712,53 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
     END IF;
+    written := 0; awaiting := 0; cash_fen := 0;
+
+    IF EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = p_incident
+               AND c.state IN ('awaiting_rate', 'computed', 'chosen')) THEN
+        EXECUTE format($q$
+            WITH n AS MATERIALIZED (
+                SELECT f.merchant_id, f.baseline_fen, f.rate_id, f.percent, f.cash_fen AS cash, c.id AS claim_id
+                FROM %2$s f JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
+                WHERE c.state IN ('awaiting_rate', 'computed', 'chosen')
+                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash_fen IS NULL AND c.plan IS NULL)
+                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
+                          IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash_fen))
+                ORDER BY f.merchant_id),
+            upd AS (
+                UPDATE claims c SET
+                    baseline_fen = n.baseline_fen, margin_rate_id = n.rate_id,
+                    margin_percent = n.percent, cash_fen = n.cash,
+                    state = CASE WHEN c.state = 'chosen' THEN 'chosen'
+                                 WHEN n.cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
+                    amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(n.cash, 0) END,
+                    computed_at = now(), updated_at = now(), version = c.version + 1
+                FROM n
+                WHERE c.id = n.claim_id AND c.incident_id = %1$s -- only the incident's partition
+                  -- again on the row as it is now, should another writer have got there first
+                  AND c.state IN ('awaiting_rate', 'computed', 'chosen')
+                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)
+                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
+                          IS DISTINCT FROM (n.baseline_fen, n.rate_id, n.cash))
+                RETURNING c.state, c.cash_fen)
+            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
+            FROM upd$q$, p_incident, figures) INTO n, aw, ca;
+        written := n; awaiting := aw; cash_fen := ca;
+    END IF;
+
     EXECUTE format($q$
-        WITH f AS (
-            SELECT merchant_id, baseline_fen, rate_id, percent, cash_fen AS cash
-            FROM warroom_claim_figures(%1$s, %2$L, %3$s::numeric, %4$s::numeric)),
-        n AS MATERIALIZED (
-            SELECT f.*, c.id AS claim_id
-            FROM f LEFT JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
-            WHERE c.id IS NULL
-               OR c.state IN ('awaiting_rate', 'computed', 'chosen')
-              AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash IS NULL AND c.plan IS NULL)
-                   OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-                      IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash))
-            ORDER BY f.merchant_id),
-        ins AS (
+        WITH ins AS (
             INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
                                 margin_rate_id, margin_percent, cash_fen)
-            SELECT %1$s, merchant_id, CASE WHEN cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                   COALESCE(cash, 0), baseline_fen, rate_id, percent, cash
-            FROM n WHERE claim_id IS NULL
-            RETURNING state, cash_fen),
-        upd AS (
-            UPDATE claims c SET
-                baseline_fen = n.baseline_fen, margin_rate_id = n.rate_id,
-                margin_percent = n.percent, cash_fen = n.cash,
-                state = CASE WHEN c.state = 'chosen' THEN 'chosen'
-                             WHEN n.cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(n.cash, 0) END,
-                computed_at = now(), updated_at = now(), version = c.version + 1
-            FROM n
-            WHERE c.id = n.claim_id AND c.incident_id = %1$s -- only the incident's partition
-              -- again on the row as it is now, should another writer have got there first
-              AND c.state IN ('awaiting_rate', 'computed', 'chosen')
-              AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)
-                   OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-                      IS DISTINCT FROM (n.baseline_fen, n.rate_id, n.cash))
-            RETURNING c.state, c.cash_fen),
-        w AS (SELECT * FROM ins UNION ALL SELECT * FROM upd)
+            SELECT %1$s, f.merchant_id, CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
+                   COALESCE(f.cash_fen, 0), f.baseline_fen, f.rate_id, f.percent, f.cash_fen
+            FROM %2$s f
+            WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
+            ORDER BY f.merchant_id
+            RETURNING state, cash_fen)
         SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
-        FROM w$q$, p_incident, p_industry, p_outage, p_baseline) INTO written, awaiting, cash_fen;
+        FROM ins$q$, p_incident, figures) INTO n, aw, ca;
+    written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
     RETURN NEXT;
 END $_$;
 
