@@ -3,6 +3,7 @@ package compensation_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +176,36 @@ func TestLaterBatchMatchesFirstComputation(t *testing.T) {
 	// Nothing left to do: a rerun writes nothing.
 	if again, err := compensation.ComputeClaims(ctx, conn, later, ""); err != nil || again.Written != 0 {
 		t.Fatalf("computing again %+v, %v; want nothing written", again, err)
+	}
+}
+
+// A large later batch leaves the planner knowing of its claims, as the
+// first computation does for its own.
+func TestLaterBatchLeavesPlannerStatistics(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 0)
+	load := func(from, to int) {
+		t.Helper()
+		var m strings.Builder
+		m.WriteString("merchant_id,name,industry\n")
+		for i := from; i < to; i++ {
+			fmt.Fprintf(&m, "S%05d,Shop %d,catering\n", i, i)
+		}
+		err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+			_, err := compensation.ImportMerchants(ctx, tx, inc, fmt.Sprintf("m%d.csv", from), strings.NewReader(m.String()), nil)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load(0, 10)
+	load(10, 3010)
+	if rows := estimatedRows(t, conn, `SELECT * FROM claims WHERE incident_id = $1`, inc); rows < 1500 || rows > 6000 {
+		t.Errorf("the planner expects %.0f claims, 3010 were computed", rows)
 	}
 }

@@ -694,9 +694,10 @@ CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text
 DECLARE
     figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
                            p_incident, p_industry, p_outage, p_baseline);
-    n  bigint;
-    aw bigint;
-    ca bigint;
+    n    bigint;
+    aw   bigint;
+    ca   bigint;
+    part regclass;
 BEGIN
     IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
        OR NOT has_any_column_privilege(session_user, 'public.claims', 'UPDATE') THEN
@@ -759,6 +760,16 @@ BEGIN
         SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
         FROM ins$q$, p_incident, figures) INTO n, aw, ca;
     written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
+    -- A batch of a tenth or more of the claims the planner knew of: their
+    -- partition's statistics now, as the first computation's, not when
+    -- autovacuum comes round (a rate preview planned on them would take
+    -- the new claims for a few).
+    IF n >= 1000 THEN
+        SELECT c.tableoid::regclass INTO part FROM claims c WHERE c.incident_id = p_incident LIMIT 1;
+        IF n * 10 >= GREATEST((SELECT reltuples FROM pg_class WHERE oid = part), 0) THEN
+            EXECUTE format('ANALYZE %s', part);
+        END IF;
+    END IF;
     RETURN NEXT;
 END $_$;
 
