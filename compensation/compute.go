@@ -21,8 +21,8 @@ type Computed struct {
 // (warroom_compute_first_claims); every later one, a later batch of
 // merchants or a recomputation, is warroom_compute_claims (migration
 // 00027): new merchants' claims inserted, open claims whose figures changed
-// updated, one statement run as the schema owner so that the guards do not
-// re-derive, claim by claim, the figures it has just read.
+// updated, by statements run as the schema owner so that the guards do not
+// re-derive, claim by claim, the figures they have just read.
 func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry string) (Computed, error) {
 	w, err := LoadWindows(ctx, q, incidentID)
 	if err != nil {

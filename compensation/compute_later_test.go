@@ -209,3 +209,23 @@ func TestLaterBatchLeavesPlannerStatistics(t *testing.T) {
 		t.Errorf("the planner expects %.0f claims, 3010 were computed", rows)
 	}
 }
+
+// The setting that lets the computation's own statement skip the
+// reference check ends with it: the same transaction's next claim of a
+// missing merchant is refused, even for the owner.
+func TestComputationLeavesReferenceCheckOn(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 0)
+	importBoth(t, conn, inc)
+	exec(t, conn, `INSERT INTO claims (incident_id, merchant_id, state, baseline_fen)
+		SELECT incident_id, id, 'awaiting_rate', 0 FROM merchants WHERE incident_id = $1 AND merchant_id = 'M3'`, inc)
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		if _, err := compensation.ComputeClaims(ctx, tx, inc, ""); err != nil {
+			t.Fatal(err)
+		}
+		_, err := tx.Exec(`INSERT INTO claims (incident_id, merchant_id, state, baseline_fen) VALUES ($1, 999999, 'awaiting_rate', 0)`, inc)
+		return err
+	})
+	dbtest.WantConstraint(t, err, "23503", "claims_merchant_id_fkey")
+}

@@ -689,7 +689,6 @@ CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text
     SET jit TO 'off'
     SET work_mem TO '128MB'
     SET enable_nestloop TO 'off'
-    SET "warroom.computing_claims" TO 'on'
     AS $_$
 DECLARE
     figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
@@ -714,6 +713,11 @@ BEGIN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
     END IF;
     written := 0; awaiting := 0; cash_fen := 0;
+    -- Set here, not as a SET clause of the function: a placeholder setting
+    -- in a SET clause needs a superuser to create the function, and a
+    -- shared database's owner need not be one. Reset before returning; an
+    -- error rolls it back with the (sub)transaction.
+    PERFORM set_config('warroom.computing_claims', 'on', true);
 
     IF EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = p_incident
                AND c.state IN ('awaiting_rate', 'computed', 'chosen')) THEN
@@ -770,6 +774,7 @@ BEGIN
             EXECUTE format('ANALYZE %s', part);
         END IF;
     END IF;
+    PERFORM set_config('warroom.computing_claims', '', true);
     RETURN NEXT;
 END $_$;
 

@@ -23,8 +23,9 @@
 -- +goose Up
 
 -- +goose StatementBegin
--- True only inside warroom_compute_claims (or for an owner who sets the
--- same setting by hand, who may disable the trigger anyway): the caller is
+-- True only inside warroom_compute_claims, which sets
+-- warroom.computing_claims for its own statements (or for an owner who sets
+-- it by hand, who may disable the trigger anyway): the caller is
 -- the owner, the statement is that function's, and the isolation is READ
 -- COMMITTED, under which the merchants it read are those its lock on claims
 -- let be (a superuser's delete of merchants locks claims first:
@@ -84,7 +85,7 @@ CREATE FUNCTION warroom_compute_claims(p_incident bigint, p_industry text, p_out
 RETURNS TABLE (written bigint, awaiting bigint, cash_fen bigint)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp SET jit = off SET work_mem = '128MB'
-SET enable_nestloop = off SET warroom.computing_claims = 'on' AS $$
+SET enable_nestloop = off AS $$
 DECLARE
     figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
                            p_incident, p_industry, p_outage, p_baseline);
@@ -108,6 +109,11 @@ BEGIN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
     END IF;
     written := 0; awaiting := 0; cash_fen := 0;
+    -- Set here, not as a SET clause of the function: a placeholder setting
+    -- in a SET clause needs a superuser to create the function, and a
+    -- shared database's owner need not be one. Reset before returning; an
+    -- error rolls it back with the (sub)transaction.
+    PERFORM set_config('warroom.computing_claims', 'on', true);
 
     IF EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = p_incident
                AND c.state IN ('awaiting_rate', 'computed', 'chosen')) THEN
@@ -164,6 +170,7 @@ BEGIN
             EXECUTE format('ANALYZE %s', part);
         END IF;
     END IF;
+    PERFORM set_config('warroom.computing_claims', '', true);
     RETURN NEXT;
 END $$;
 -- +goose StatementEnd
