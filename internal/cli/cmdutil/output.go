@@ -85,3 +85,10 @@ func FormatWhen(t time.Time, precision string, loc *time.Location) string {
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }
+
+// FormatAt shows an instant in the incident's zone with the zone's
+// abbreviation, for a line that names no zone elsewhere:
+// "2020-03-01 22:00 CST".
+func FormatAt(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
