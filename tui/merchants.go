@@ -497,7 +497,7 @@ func (v *fundView) detailLines() []string {
 	lines = append(lines,
 		label("Cost to fund")+compensation.FormatFen(d.AmountFen)+st.Muted.Render("   paid ")+compensation.FormatFen(d.PaidFen),
 		"",
-		st.Section.Render(fit("Payouts ("+strconv.Itoa(len(d.Payouts))+")", w)))
+		st.Section.Render(fit("Payouts ("+glossary.Count(len(d.Payouts))+")", w)))
 	if len(d.Payouts) == 0 {
 		lines = append(lines, st.Muted.Render("  none yet"))
 	}
