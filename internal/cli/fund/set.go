@@ -197,7 +197,7 @@ func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentI
 	}
 	for i, r := range reqs {
 		fmt.Fprintf(f.Out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n",
-			ids[i], r.op, ids[i])
+			ids[i], glossary.Operation(string(r.op)), ids[i])
 	}
 	return cmdutil.WithCode(cmdutil.ExitPendingApproval, fmt.Errorf("%d request(s) await approval; nothing done yet", len(reqs)))
 }
