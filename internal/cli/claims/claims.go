@@ -94,9 +94,9 @@ func pipelineRun(cmd *cobra.Command, opts *ClaimsOptions) error {
 		{Title: "COSTS FUND", Right: true}, {Title: "PAID", Right: true}}, rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\navailable %s; open claims %s: %s %s + %s %s = %s; %s awaiting a rate\n",
+	fmt.Fprintf(out, "\navailable %s; open claims %s: %s %s + %s %s = %s; %s %s\n",
 		compensation.FormatFen(p.AvailableFen), glossary.Count(p.OpenClaims), glossary.Plan(compensation.PlanCash), compensation.FormatFen(p.OpenCashFen),
-		glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(p.OpenInKindFen), compensation.FormatFen(p.OpenFen), glossary.Count(p.AwaitingRate))
+		glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(p.OpenInKindFen), compensation.FormatFen(p.OpenFen), glossary.Count(p.AwaitingRate), glossary.ClaimState("awaiting_rate"))
 	if p.ShortfallFen > 0 {
 		fmt.Fprintf(out, "SHORTFALL %s. Pro-rata policy: approved and paid claims in full; every open claim scaled to %s%% (rounded down to the fen), paying %s in all\n",
 			compensation.FormatFen(p.ShortfallFen), p.ProRataPercent, compensation.FormatFen(p.ProRataPaysFen))
