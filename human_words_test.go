@@ -67,9 +67,9 @@ func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 		}
 	}
 	// The demo has no in-progress milestone nor a won't-do item: make them.
-	out := run("milestone", "set", "core-env", "--status", "in_progress", "--progress", "60", "--note", "reopened")
+	out := run("milestone", "set", "core-env", "--status", "in progress", "--progress", "60", "--note", "reopened") // the word reads back as the value
 	has(out, []string{"milestone set"}, "core-env: IN PROGRESS 60%")
-	out = run("action", "set", "3", "--status", "wont_do", "--reason", "superseded")
+	out = run("action", "set", "3", "--status", "won't do", "--reason", "superseded")
 	has(out, []string{"action set"}, "action item 3: WON'T DO")
 	entry := dbtest.Get[int64](t, conn, `SELECT min(id) FROM timeline_entries`)
 	inc := dbtest.Get[int64](t, conn, `SELECT id FROM incidents WHERE slug = $1`, demo.Slug())

@@ -357,7 +357,7 @@ func (v *accountabilityView) renderLine(l accLine, sel int) string {
 	case accLineHeading:
 		return st.Section.Render(fit(l.text, w))
 	case accLineColumns:
-		return st.Muted.Render(fit(v.personRow("name", "native", "title", "pledge"), w))
+		return st.Muted.Render(fit(v.personRow("NAME", "NATIVE", "TITLE", "PLEDGE"), w))
 	case accLineFinding:
 		return fit("    "+l.text, w)
 	case accLineConsequence:

@@ -356,7 +356,7 @@ func (v *fundView) render() string {
 		count = glossary.Count(v.list.Len()) + " of " + count
 	}
 	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
-	out = append(out, v.st.Muted.Render(fit(v.contributorRow("name", "native", "role", "pledged", "received", "recv %"), w)))
+	out = append(out, v.st.Muted.Render(fit(v.contributorRow("NAME", "NATIVE", "ROLE", "PLEDGED", "RECEIVED", "RECV %"), w)))
 	for pos, c := range v.list.VisibleRows() {
 		row := v.contributorRow(c.Name, c.NativeName, c.Role,
 			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen),

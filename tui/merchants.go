@@ -395,7 +395,7 @@ func (v *fundView) renderMerchants() []string {
 		}
 	}
 	out := []string{titleWithHint(st, title, "enter statement · esc back", w)}
-	out = append(out, tableRow(st, v.merchantRowCells("id", "name", "industry", "state", "plan", "amount", true), false))
+	out = append(out, tableRow(st, v.merchantRowCells("ID", "NAME", "INDUSTRY", "STATE", "PLAN", "AMOUNT", true), false))
 	bottom := ""
 	if ml.input.Editing() {
 		bottom = fit(st.Section.Render("/")+ml.input.View(st)+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)

@@ -131,7 +131,7 @@ func (v *fundView) claimsLines() []string {
 			" " + fitRight(amount, pMoneyW) + " " + fitRight(paid, pMoneyW))
 	}
 	var lines []string
-	lines = append(lines, row("state", "plan", "claims", "amount", "paid", st.Muted))
+	lines = append(lines, row("STATE", "PLAN", "CLAIMS", "AMOUNT", "PAID", st.Muted))
 	var all, cash, inkind, none compensation.Stage
 	for _, s := range v.pipeline {
 		amount := compensation.FormatFen(s.AmountFen)
