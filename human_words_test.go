@@ -97,6 +97,8 @@ func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 		{[]string{"merchant", "show", inKind}, []string{"plan            IN KIND"}},
 		{[]string{"merchant", "show", "M000001"}, []string{"plan            not chosen"}},
 		{[]string{"margins"}, []string{" CST "}},
+		{[]string{"user", "whoami"}, []string{": commander, engineer, finance, viewer"}},
+		{[]string{"user", "list"}, []string{"engineer", " CST"}},
 	} {
 		has(run(c.args...), c.args, c.wants...)
 	}
