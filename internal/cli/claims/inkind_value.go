@@ -61,7 +61,7 @@ func inKindValueRun(ctx context.Context, opts *InKindValueOptions) error {
 			"in-kind plan valued at "+compensation.FormatFen(opts.Fen),
 			func(*sqlx.Tx) (any, error) { return map[string]int64{"inkind_value_fen": opts.Fen}, nil })
 	}
-	fmt.Fprintf(f.Out, "%s plan valued at %s; %s chosen %s updated\n", glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(opts.Fen),
-		glossary.Plural(n, "claim", "claims"), glossary.Plan(compensation.PlanTraffic))
+	fmt.Fprintf(f.Out, "%s plan valued at %s; %s that chose it updated\n", glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(opts.Fen),
+		glossary.Plural(n, "claim", "claims"))
 	return nil
 }
