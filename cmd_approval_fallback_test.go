@@ -98,7 +98,7 @@ func TestHighRiskWritesAreFiledForApproval(t *testing.T) {
 		}
 	}
 	code, out, errs = cli(t, fin, "margins", "set", industry, "31.5", "--source", "revised table")
-	if code != exitPendingApproval || !strings.Contains(out, "margin_rate") {
+	if code != exitPendingApproval || !strings.Contains(out, "(margin rate)") {
 		t.Fatalf("rate change: exit %d\n%s%s", code, out, errs)
 	}
 	id = dbtest.Get[int64](t, conn, `SELECT id FROM approvals WHERE op = 'margin_rate' AND state = 'pending'`)

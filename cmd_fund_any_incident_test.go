@@ -168,7 +168,7 @@ func TestFundForADeclaredIncident(t *testing.T) {
 	// A window change: previewed, filed, approved, the claims recomputed.
 	end := outageStart.Add(3 * time.Hour).In(ny).Format(time.RFC3339)
 	out = on(fin, exitPendingApproval, "fund", "set", "--outage-end", end, "--reason", "outage ran three hours")
-	if !strings.Contains(out, "windows: ") || !strings.Contains(out, " change; cash ") || !strings.Contains(out, "(fund_terms)") {
+	if !strings.Contains(out, "windows: ") || !strings.Contains(out, " change; cash ") || !strings.Contains(out, "(fund terms)") {
 		t.Fatalf("fund set: %s", out)
 	}
 	approve("fund_terms")
@@ -184,7 +184,7 @@ func TestFundForADeclaredIncident(t *testing.T) {
 
 	// The threshold and the in-kind value: one request each, filed together.
 	out = on(fin, exitPendingApproval, "fund", "set", "--threshold", "30000", "--inkind-value", "90")
-	if !strings.Contains(out, "(payout_threshold)") || !strings.Contains(out, "(inkind_value)") {
+	if !strings.Contains(out, "(payout threshold)") || !strings.Contains(out, "(in-kind value)") {
 		t.Fatalf("fund set --threshold --inkind-value: %s", out)
 	}
 	approve("payout_threshold")

@@ -77,7 +77,7 @@ func TestClaimsRejectInKindAndPledgeCommands(t *testing.T) {
 		t.Fatalf("the demo should have chosen and approved traffic claims not at %d: %+v", newValue, tr0)
 	}
 	out := run(url, 0, "claims", "inkind-value", "8000")
-	if want := fmt.Sprintf("in-kind plan valued at 8,000.00; %d chosen traffic claims updated", tr0.Chosen); !strings.Contains(out, want) {
+	if want := fmt.Sprintf("in kind plan valued at 8,000.00; %d claims that chose it updated", tr0.Chosen); !strings.Contains(out, want) {
 		t.Fatalf("inkind-value: %s, want %q", out, want)
 	}
 	if tr := trafficNow(newValue); tr.ChosenAtNew != tr0.Chosen || tr.ApprovedFen != tr0.ApprovedFen {
@@ -115,7 +115,7 @@ func TestClaimsRejectInKindAndPledgeCommands(t *testing.T) {
 	// claims inkind-value by a login: filed for approval (exit 7), nothing
 	// repriced until a second person approves.
 	out = run(fin, exitPendingApproval, "claims", "inkind-value", "9000")
-	if !strings.Contains(out, "filed approval request") || !strings.Contains(out, "(inkind_value)") {
+	if !strings.Contains(out, "filed approval request") || !strings.Contains(out, "(in-kind value)") {
 		t.Fatalf("inkind-value by finance: %s", out)
 	}
 	if tr := trafficNow(900000); tr.ChosenAtNew != 0 {

@@ -78,7 +78,7 @@ func TestEmbeddedLaptopTwoPersonRule(t *testing.T) {
 	}
 	defer conn.Close()
 	// The URL serves --db too, as that login.
-	if code, out, errs := cli("user", "whoami", "--db", u); code != 0 || !strings.HasPrefix(out, "zhou: [finance]") {
+	if code, out, errs := cli("user", "whoami", "--db", u); code != 0 || !strings.HasPrefix(out, "zhou: finance") {
 		t.Fatalf("whoami --db \"$(warroom db url --as zhou)\": exit %d\n%s%s", code, out, errs)
 	}
 	var merchant string

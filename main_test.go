@@ -127,7 +127,7 @@ func TestWriteCommandsValidateAndWriteNothingOnError(t *testing.T) {
 		{[]string{"milestone", "set", "core-env", "--status", "blocked"}, exitInvalid, "note: say what blocks it"},
 		{[]string{"milestone", "set", "core-env", "--status", "finished"}, exitInvalid, "status:"},
 		{[]string{"milestone", "set", "no-such", "--progress", "10"}, exitNotFound, `milestone "no-such"`},
-		{[]string{"milestone", "set", "core-env", "--progress", "ten"}, exitUsage, "invalid argument"},
+		{[]string{"milestone", "set", "core-env", "--progress", "ten"}, exitUsage, `--progress: "ten" is not a whole number`},
 		{[]string{"milestone", "set"}, exitUsage, "accepts 1 arg"},
 		{[]string{"timeline", "add", "--kind", "gossip", "x"}, exitInvalid, "kind:"},
 		{[]string{"timeline", "add", "--kind", "note", "  "}, exitInvalid, "title: must not be empty"},
@@ -146,11 +146,11 @@ func TestWriteCommandsValidateAndWriteNothingOnError(t *testing.T) {
 	}
 
 	code, out, errs := cli(t, url, "milestone", "set", "cutover", "--status", "in-progress", "--progress", "80", "--note", "redo")
-	if code != 0 || !strings.Contains(out, "cutover: in_progress 80%") {
+	if code != 0 || !strings.Contains(out, "cutover: in progress 80%") {
 		t.Fatalf("set: exit %d %s %s", code, out, errs)
 	}
 	code, out, errs = cli(t, url, "timeline", "add", "--kind", "comms", "--at", "2020-03-04 10:00", "Status page updated", "--body", "all good")
-	if code != 0 || !strings.Contains(out, "2020-03-04 10:00 comms Status page updated") {
+	if code != 0 || !strings.Contains(out, "2020-03-04 10:00 CST comms Status page updated") {
 		t.Fatalf("add: exit %d %s %s", code, out, errs)
 	}
 	if u, e := count(); u != u0+1 || e != e0+1 {

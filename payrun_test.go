@@ -237,7 +237,7 @@ func TestPayRunProgressAndInterrupt(t *testing.T) {
 	w := &cancelAtFirstLine{cancel: cancel}
 	code, errs := runRunsTo(ctx, url, w, "claims", "pay-run")
 	out = w.buf.String()
-	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "pay-run: paid 1 claims") {
+	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "pay-run: paid 1 claim,") {
 		t.Fatalf("interrupted run: exit %d\n%s%s", code, out, errs)
 	}
 	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM payouts`) - before; n != 1 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // MerchantDetail is one merchant's statement: the formula with its numbers.
@@ -105,9 +106,28 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 	for i := range d.Payouts {
 		d.Payouts[i].Merchant = d.MerchantID
 	}
-	err = q.SelectContext(ctx, &d.PlanChanges, `
-		SELECT to_char(pc.changed_at, 'YYYY-MM-DD HH24:MI') || ' ' || pc.changed_by || ': ' || pc.from_plan || ' -> ' || pc.to_plan || ' (' || pc.reason || ')'
-		FROM plan_changes pc JOIN claims c ON c.id = pc.claim_id AND c.incident_id = pc.incident_id WHERE c.merchant_id = $1 AND c.incident_id = $2 ORDER BY pc.id`, row.ID, incidentID)
+	var changes []struct {
+		At     time.Time `db:"changed_at"`
+		By     string    `db:"changed_by"`
+		From   string    `db:"from_plan"`
+		To     string    `db:"to_plan"`
+		Reason string    `db:"reason"`
+		Zone   string    `db:"time_zone"`
+	}
+	err = q.SelectContext(ctx, &changes, `
+		SELECT pc.changed_at, pc.changed_by, pc.from_plan, pc.to_plan, pc.reason, i.time_zone
+		FROM plan_changes pc JOIN claims c ON c.id = pc.claim_id AND c.incident_id = pc.incident_id
+		JOIN incidents i ON i.id = pc.incident_id
+		WHERE c.merchant_id = $1 AND c.incident_id = $2 ORDER BY pc.id`, row.ID, incidentID)
+	for _, c := range changes {
+		// In the incident's zone, named, and the plans in people's words.
+		loc, lerr := time.LoadLocation(c.Zone)
+		if lerr != nil {
+			loc = time.UTC
+		}
+		d.PlanChanges = append(d.PlanChanges, fmt.Sprintf("%s %s: %s -> %s (%s)",
+			c.At.In(loc).Format("2006-01-02 15:04 MST"), c.By, glossary.Plan(c.From), glossary.Plan(c.To), c.Reason))
+	}
 	return d, db.MapError(err)
 }
 

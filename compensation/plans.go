@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // The two plans of the statement. A traffic (in-kind) plan is 50,000 ad
@@ -34,11 +35,14 @@ type ClaimRef struct {
 	ChosenAt *time.Time `db:"chosen_at"`
 }
 
-func checkPlan(plan string) error {
-	if plan != PlanCash && plan != PlanTraffic {
-		return db.Invalid("plan", "%q: want cash or traffic", plan)
+// checkPlan reads a plan as typed, either spelling ("traffic", "in kind",
+// "in-kind"), as its machine value.
+func checkPlan(plan string) (string, error) {
+	v, ok := glossary.Plans.Parse(plan)
+	if !ok {
+		return "", db.Invalid("plan", "%q: want %s or %s", plan, PlanCash, PlanTraffic)
 	}
-	return nil
+	return v, nil
 }
 
 // lockClaim reads a claim by merchant id and locks it for this transaction.
@@ -63,7 +67,8 @@ func lockClaim(ctx context.Context, q db.Querier, incidentID int64, merchant str
 // Choose records the merchant's one choice of plan. A second choice is a
 // conflict: only ChangePlan, with a reason, changes it.
 func Choose(ctx context.Context, q db.Querier, incidentID int64, merchant, plan string) (ClaimRef, error) {
-	if err := checkPlan(plan); err != nil {
+	plan, err := checkPlan(plan)
+	if err != nil {
 		return ClaimRef{}, err
 	}
 	c, err := lockClaim(ctx, q, incidentID, merchant)
@@ -72,12 +77,12 @@ func Choose(ctx context.Context, q db.Querier, incidentID int64, merchant, plan 
 	}
 	switch {
 	case c.PlanText != "":
-		return c, &db.ConflictError{What: fmt.Sprintf("merchant %s already chose %s (a commander can change it, with a reason); choice", merchant, c.PlanText),
+		return c, &db.ConflictError{What: fmt.Sprintf("merchant %s already chose %s (a commander can change it, with a reason); choice", merchant, glossary.Plan(c.PlanText)),
 			By: "merchant", At: deref(c.ChosenAt)}
 	case c.State == "awaiting_rate":
 		return c, db.Invalid("plan", "merchant %s is awaiting its industry's margin rate: the cash figure is not known yet", merchant)
 	case c.State != "computed":
-		return c, db.Invalid("plan", "merchant %s's claim is %s", merchant, c.State)
+		return c, db.Invalid("plan", "merchant %s's claim is %s", merchant, glossary.ClaimState(c.State))
 	}
 	err = q.GetContext(ctx, &c.Amount, `
 		UPDATE claims c SET plan = $2, state = 'chosen', chosen_at = now(), updated_at = now(),
@@ -93,7 +98,8 @@ func Choose(ctx context.Context, q db.Querier, incidentID int64, merchant, plan 
 // Only commanders should do this; the role check comes with the roles
 // migration (00004).
 func ChangePlan(ctx context.Context, q db.Querier, incidentID int64, merchant, plan, reason string) (ClaimRef, error) {
-	if err := checkPlan(plan); err != nil {
+	plan, err := checkPlan(plan)
+	if err != nil {
 		return ClaimRef{}, err
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -104,10 +110,10 @@ func ChangePlan(ctx context.Context, q db.Querier, incidentID int64, merchant, p
 		return c, err
 	}
 	if c.State != "chosen" {
-		return c, db.Invalid("plan", "merchant %s's claim is %s: only a chosen, not yet approved plan can change", merchant, c.State)
+		return c, db.Invalid("plan", "merchant %s's claim is %s: only a chosen, not yet approved plan can change", merchant, glossary.ClaimState(c.State))
 	}
 	if c.PlanText == plan {
-		return c, db.Invalid("plan", "merchant %s already has plan %s", merchant, plan)
+		return c, db.Invalid("plan", "merchant %s already has plan %s", merchant, glossary.Plan(plan))
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO plan_changes (incident_id, claim_id, from_plan, to_plan, reason) VALUES ($1, $2, $3, $4, $5)`,
 		incidentID, c.ID, c.PlanText, plan, strings.TrimSpace(reason)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // ActionStatuses an action item can be in. "wont_do" needs a reason.
@@ -218,10 +219,12 @@ func SetActionItem(ctx context.Context, q db.Querier, incidentID, id int64, c Ac
 		next.Due = nil
 	}
 	if c.Status != nil {
-		if !slices.Contains(ActionStatuses, *c.Status) {
+		// Either spelling: "won't do", as people read it, or "wont_do".
+		v, ok := glossary.ActionStatuses.Parse(*c.Status)
+		if !ok || !slices.Contains(ActionStatuses, v) {
 			return cur, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(ActionStatuses, ", "))
 		}
-		next.Status = *c.Status
+		next.Status = v
 	}
 	if r := strings.TrimSpace(c.Reason); r != "" {
 		next.Reason = r

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // Change is one update to a milestone; nil fields keep their value.
@@ -27,10 +28,12 @@ type Change struct {
 func (c Change) apply(cur Milestone) (status string, progress int, err error) {
 	status, progress = cur.Status, cur.Progress
 	if c.Status != nil {
-		if !slices.Contains(Statuses, *c.Status) {
+		// Either spelling: "in progress", as people read it, or "in_progress".
+		v, ok := glossary.MilestoneStatuses.Parse(*c.Status)
+		if !ok || !slices.Contains(Statuses, v) {
 			return "", 0, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(Statuses, ", "))
 		}
-		status = *c.Status
+		status = v
 	}
 	if c.Progress != nil {
 		if *c.Progress < 0 || *c.Progress > 100 {

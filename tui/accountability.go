@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -356,7 +357,7 @@ func (v *accountabilityView) renderLine(l accLine, sel int) string {
 	case accLineHeading:
 		return st.Section.Render(fit(l.text, w))
 	case accLineColumns:
-		return st.Muted.Render(fit(v.personRow("name", "native", "title", "pledge"), w))
+		return st.Muted.Render(fit(v.personRow("NAME", "NATIVE", "TITLE", "PLEDGE"), w))
 	case accLineFinding:
 		return fit("    "+l.text, w)
 	case accLineConsequence:
@@ -410,7 +411,7 @@ func (v *accountabilityView) renderEntry(ei int, selected bool) string {
 			due = it.Due.Format("2006-01-02") // a date column: no zone to convert
 		}
 		titleW := v.itemTitleW()
-		status := fit(it.Status, 11)
+		status := fit(glossary.ActionStatus(it.Status), 11)
 		if !selected {
 			status = st.StatusStyle(it.Status).Render(status)
 		}

@@ -112,7 +112,7 @@ func TestAccountabilityRendersPeopleAndMeasures(t *testing.T) {
 		dumpView(t, out)
 		plain := ansi.Strip(out)
 		for _, want := range []string{"Sun Taoyong", "孙涛勇", "35,000,000.00", "Remediation measures",
-			"1. Data-security management", "1/2 done", "in_progress", "2020-04-30"} {
+			"1. Data-security management", "1/2 done", "in progress", "2020-04-30"} {
 			if !strings.Contains(plain, want) {
 				t.Errorf("%dx%d: missing %q", size[0], size[1], want)
 			}

@@ -3,9 +3,11 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // activityMax is how many changes the strip remembers; one line rarely
@@ -93,12 +95,12 @@ func describeChange(c db.Change, snap *Snapshot) string {
 // its title when the snapshot has it, other rows by table and id, and bulk
 // statements by their row count.
 func changeSubject(c db.Change, snap *Snapshot) string {
-	noun := strings.TrimSuffix(strings.ReplaceAll(SanitizeLine(c.Table), "_", " "), "s")
+	noun := glossary.TableNoun(SanitizeLine(c.Table)) // "timeline entry", "timeline entries"
 	if c.ID == 0 {
 		if c.Rows == 0 { // one row with no id of its own: the incident's fund
-			return noun
+			return "the " + noun.One
 		}
-		return fmt.Sprintf("%d %s", c.Rows, SanitizeLine(c.Table))
+		return glossary.Plural(c.Rows, noun.One, noun.Many)
 	}
 	if snap != nil {
 		switch c.Table {
@@ -118,7 +120,7 @@ func changeSubject(c db.Change, snap *Snapshot) string {
 			return "the incident"
 		}
 	}
-	return fmt.Sprintf("%s %d", noun, c.ID)
+	return noun.One + " " + strconv.FormatInt(c.ID, 10)
 }
 
 // quoteShort quotes s, cut to n runes with an ellipsis.

@@ -16,10 +16,14 @@ func TestDescribeChangeNamesTheRow(t *testing.T) {
 		change db.Change
 		want   string
 	}{
-		{db.Change{Table: "payouts", Op: "I", Rows: 1812, By: "alice", At: at}, "12:03:04 alice added 1812 payouts"},
+		{db.Change{Table: "payouts", Op: "I", Rows: 1812, By: "alice", At: at}, "12:03:04 alice added 1,812 payouts"},
+		{db.Change{Table: "payouts", Op: "I", Rows: 1, By: "alice", At: at}, "12:03:04 alice added 1 payout"},
 		{db.Change{Table: "contributors", Op: "U", ID: 7, By: "bob", At: at}, "12:03:04 bob updated contributor 7"},
-		{db.Change{Table: "funds", Op: "U", By: "carol", At: at}, "12:03:04 carol updated fund"},
-		{db.Change{Table: "funds", Op: "U", At: at}, "12:03:04 someone updated fund"},
+		// not "timeline entrie 16": the noun comes from the glossary, not a trimmed table name
+		{db.Change{Table: "timeline_entries", Op: "U", ID: 16, By: "bob", At: at}, "12:03:04 bob updated timeline entry 16"},
+		{db.Change{Table: "claims", Op: "U", Rows: 3000, By: "bob", At: at}, "12:03:04 bob updated 3,000 claims"},
+		{db.Change{Table: "funds", Op: "U", By: "carol", At: at}, "12:03:04 carol updated the fund"},
+		{db.Change{Table: "funds", Op: "U", At: at}, "12:03:04 someone updated the fund"},
 	} {
 		if got := describeChange(c.change, nil); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.change, got, c.want)

@@ -19,6 +19,7 @@ import (
 	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // The approvals and audit views read tables the snapshot does not hold
@@ -197,8 +198,9 @@ const (
 type apPrompt struct {
 	kind  apPromptKind
 	id    int64
-	what  string    // "#12 void_entry entry_id=3"
+	what  string    // "#12 void entry"
 	input lineInput // the reason (reject only)
+	a     access.Approval
 }
 
 type approvalsView struct {
@@ -218,6 +220,7 @@ type approvalsView struct {
 	busyTag  string // the decision in flight
 	busyWhat string
 	result   *json.RawMessage
+	deciding access.Approval // the request in flight, for the outcome's words
 	flash    string
 	flashBad bool
 
@@ -318,13 +321,13 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 	for i, a := range as {
 		r := apRow{
 			a:       a,
-			op:      SanitizeLine(string(a.Op)),
+			op:      SanitizeLine(glossary.Operation(string(a.Op))),
 			by:      SanitizeLine(a.RequestedBy),
 			reason:  SanitizeLine(a.Reason),
 			payload: payloadSummary(a.Payload),
 			when:    a.RequestedAt.In(v.loc).Format("01-02 15:04"),
 			note:    SanitizeLine(a.DecisionNote),
-			result:  payloadSummary(a.Result),
+			result:  outcomeText(a),
 		}
 		if a.DecidedBy != nil {
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
@@ -339,6 +342,15 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 		func(r *apRow) bool { return r.a.ID == keep })
 	v.layout()
 	return nil
+}
+
+// outcomeText is what an approved request did, in words; nothing for
+// requests not carried out.
+func outcomeText(a access.Approval) string {
+	if a.State != "approved" {
+		return ""
+	}
+	return SanitizeLine(access.Outcome(a.Op, a.Payload, a.Result))
 }
 
 // expiresIn is "23h 59m", "expired", or the decision for decided requests.
@@ -433,10 +445,10 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if r.a.State != "pending" {
-			v.flash, v.flashBad = fmt.Sprintf("#%d is %s: only pending requests can be decided", r.a.ID, r.a.State), true
+			v.flash, v.flashBad = fmt.Sprintf("#%d is %s: only pending requests can be decided", r.a.ID, glossary.ApprovalState(r.a.State)), true
 			return nil
 		}
-		p := &apPrompt{kind: apConfirmApprove, id: r.a.ID, what: "#" + strconv.FormatInt(r.a.ID, 10) + " " + r.op}
+		p := &apPrompt{kind: apConfirmApprove, id: r.a.ID, a: r.a, what: "#" + strconv.FormatInt(r.a.ID, 10) + " " + r.op}
 		if r.payload != "" {
 			p.what += " " + r.payload
 		}
@@ -491,7 +503,7 @@ func (v *approvalsView) Paste(msg tea.PasteMsg) tea.Cmd {
 func (v *approvalsView) decide(p *apPrompt) tea.Cmd {
 	id, note := p.id, strings.TrimSpace(p.input.Value())
 	res := new(json.RawMessage)
-	v.result = res
+	v.result, v.deciding = res, p.a
 	if p.kind == apConfirmApprove {
 		v.busyTag, v.busyWhat = nextTag("approvals:approve"), "approving "+p.what
 		return requestWrite(v.busyTag, func(ctx context.Context, tx *sqlx.Tx) error {
@@ -537,10 +549,11 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 	}
 	v.flashBad = false
 	if approve {
-		v.flash = "approved and carried out: " + strings.TrimPrefix(what, "approving ")
-		if r := payloadSummary(access.JSON(*v.result)); r != "" {
-			v.flash += " → " + r
-		}
+		v.flash = "approved and carried out: #" + strconv.FormatInt(v.deciding.ID, 10) + " " +
+			SanitizeLine(glossary.Operation(string(v.deciding.Op)))
+		// What changed, in words: "timeline entry 16 voided", not the
+		// executor's ids ("entry_id=16 → entry_id=16").
+		v.flash += ": " + SanitizeLine(access.Outcome(v.deciding.Op, v.deciding.Payload, *v.result))
 	} else {
 		v.flash = "rejected: " + strings.TrimPrefix(what, "rejecting ")
 	}
@@ -672,7 +685,7 @@ func (v *approvalsView) render() string {
 			{text: r.exp, w: apExpW, style: expStyle},
 		}
 		if v.showAll {
-			cells = append(cells, cell{text: r.a.State, w: apStateW, style: approvalStateStyle(st, r.a.State)})
+			cells = append(cells, cell{text: glossary.ApprovalState(r.a.State), w: apStateW, style: approvalStateStyle(st, r.a.State)})
 		}
 		cells = append(cells, cell{text: r.reason, w: reasonW, style: st.Header})
 		if payloadW > 0 {
@@ -715,7 +728,7 @@ func (v *approvalsView) detailPane(r *apRow, h int) []string {
 		out = append(out, fit(" "+st.Muted.Render("payload ")+r.payload, w))
 	}
 	if a.State != "pending" {
-		s := " " + approvalStateStyle(st, a.State).Render(a.State)
+		s := " " + approvalStateStyle(st, a.State).Render(glossary.ApprovalState(a.State))
 		if r.decidedBy != "" {
 			s += st.Muted.Render(" by ") + r.decidedBy
 		}

@@ -130,14 +130,14 @@ func TestApprovalsApproveCarriesOut(t *testing.T) {
 	m := sideModel(t, conn, Options{Actor: "bob"}, 120, 40)
 	m = keys(t, m, "5")
 	s := screen(m)
-	for _, want := range []string{"1 pending request", "you: bob", "void_entry", "alice", "duplicate of a later entry",
+	for _, want := range []string{"1 pending request", "you: bob", "void entry", "alice", "duplicate of a later entry",
 		fmt.Sprintf("entry_id=%d", entry), "5 Approvals", "6 Audit"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("queue lacks %q:\n%s", want, s)
 		}
 	}
 	m = keys(t, m, "a")
-	if s := screen(m); !strings.Contains(s, fmt.Sprintf("Approve #%d void_entry", id)) || !strings.Contains(s, "y approves") {
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("Approve #%d void entry", id)) || !strings.Contains(s, "y approves") {
 		t.Fatalf("approve asks to confirm:\n%s", s)
 	}
 	// While the confirmation is open, q is an answer (no), not quit.
@@ -148,7 +148,9 @@ func TestApprovalsApproveCarriesOut(t *testing.T) {
 	}
 	m = pressSettle(t, m, "a", "y")
 	s = screen(m)
-	if !strings.Contains(s, fmt.Sprintf("approved and carried out: #%d void_entry", id)) || !strings.Contains(s, "No pending requests") {
+	// What changed, in words, not the executor's ids ("entry_id=16 → entry_id=16").
+	if !strings.Contains(s, fmt.Sprintf("approved and carried out: #%d void entry: timeline entry %d voided", id, entry)) ||
+		!strings.Contains(s, "No pending requests") || strings.Contains(s, "→") {
 		t.Fatalf("after approving:\n%s", s)
 	}
 	a, err := access.GetApproval(context.Background(), conn, id)
@@ -196,7 +198,7 @@ func TestApprovalsRejectWithReason(t *testing.T) {
 		t.Fatalf("reason prompt:\n%s", screen(m))
 	}
 	m = pressSettle(t, m, "enter")
-	if s := screen(m); !strings.Contains(s, fmt.Sprintf("rejected: #%d payout_threshold", id)) {
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("rejected: #%d payout threshold", id)) {
 		t.Fatalf("after reject:\n%s", s)
 	}
 	a, err := access.GetApproval(context.Background(), conn, id)

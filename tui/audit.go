@@ -18,6 +18,7 @@ import (
 
 	"warroom/access"
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // The audit view is the trail newest first, keyset-paged by chain position
@@ -272,7 +273,7 @@ func (v *auditView) toRows(es []access.AuditEntry) []auRow {
 		}
 		out[i] = auRow{
 			seq: e.Seq, at: e.At, who: who, table: SanitizeLine(e.Table), op: SanitizeLine(e.Op),
-			rows: strconv.FormatInt(e.Rows, 10), inc: inc, incID: incID,
+			rows: glossary.Count(e.Rows), inc: inc, incID: incID,
 			txt:   e.At.In(v.loc).Format("2006-01-02 15:04:05"),
 			short: e.At.In(v.loc).Format("01-02 15:04:05"),
 		}
@@ -527,7 +528,7 @@ func (v *auditView) statusLine() string {
 	if v.onlyIncident {
 		scope = "this incident"
 	}
-	info := fmt.Sprintf("%d loaded", len(v.rows))
+	info := glossary.Count(len(v.rows)) + " loaded"
 	switch {
 	case v.fwd:
 		info += ", reading older…"
@@ -555,7 +556,7 @@ func (v *auditView) statusLine() string {
 		b := v.verified.Broken
 		left = st.Banner.Render(fit(fmt.Sprintf("CHAIN BROKEN at #%d (audit row %d): %s", b.Seq, b.AuditID, SanitizeLine(b.Reason)), room))
 	case v.verified != nil:
-		msg := fmt.Sprintf("chain intact (%d rows) · head %d:%s… at %s", v.verified.Checked,
+		msg := fmt.Sprintf("chain intact (%s) · head %d:%s… at %s", glossary.Plural(v.verified.Checked, "row", "rows"),
 			v.verified.HeadSeq, shortHash(v.verified.HeadHash), v.verifyAt.In(v.loc).Format("15:04:05"))
 		style := st.Good
 		if n := v.newerThanVerified(); n > 0 {

@@ -1,13 +1,14 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"warroom/glossary"
 )
 
 // listKeys are the keys every list view shares. Views list them in their
@@ -240,7 +241,7 @@ func (l *listState) FilterLine(st *Styles, width int) string {
 	if !l.Filtering() {
 		return ""
 	}
-	count := st.Muted.Render(" " + strconv.Itoa(len(l.matches)) + "/" + strconv.Itoa(len(l.haystack)))
+	count := st.Muted.Render(" " + glossary.Count(len(l.matches)) + "/" + glossary.Count(len(l.haystack)))
 	var s string
 	if l.input.Editing() {
 		s = st.Section.Render("/") + l.input.View(st) + count

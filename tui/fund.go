@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"warroom/compensation"
+	"warroom/glossary"
 )
 
 // Fund shows the compensation fund's position, who pays into it, and how
@@ -350,12 +351,12 @@ func (v *fundView) render() string {
 	filterLine := v.list.FilterLine(v.st, w)
 	_, chartH := v.overviewLayout()
 
-	count := strconv.Itoa(len(f.Contributors))
+	count := glossary.Count(len(f.Contributors))
 	if v.list.Filter() != "" {
-		count = strconv.Itoa(v.list.Len()) + " of " + count
+		count = glossary.Count(v.list.Len()) + " of " + count
 	}
 	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
-	out = append(out, v.st.Muted.Render(fit(v.contributorRow("name", "native", "role", "pledged", "received", "recv %"), w)))
+	out = append(out, v.st.Muted.Render(fit(v.contributorRow("NAME", "NATIVE", "ROLE", "PLEDGED", "RECEIVED", "RECV %"), w)))
 	for pos, c := range v.list.VisibleRows() {
 		row := v.contributorRow(c.Name, c.NativeName, c.Role,
 			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen),
@@ -448,12 +449,12 @@ func (v *fundView) summary() []string {
 	return out
 }
 
-// claimsNote is "1812/3000 claims" when it fits the column, else the paid
+// claimsNote is "1,812/3,000 claims" when it fits the column, else the paid
 // count alone.
 func claimsNote(paid, all int64, w int) string {
-	s := strconv.FormatInt(paid, 10) + "/" + strconv.FormatInt(all, 10) + " claims"
+	s := glossary.Count(paid) + "/" + glossary.Count(all) + " claims"
 	if len(s) > w {
-		s = strconv.FormatInt(paid, 10) + " claims"
+		s = glossary.Count(paid) + " claims"
 	}
 	return s
 }

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -54,15 +55,20 @@ func renderHeader(st *Styles, hs headerState) string {
 		right = st.Muted.Render("loading…")
 	} else {
 		inc := hs.inc
-		lead := severityStyle(st, inc.Severity).Render(strings.ToUpper(SanitizeLine(inc.Severity))) + " " +
-			incidentStatusStyle(st, inc.Status).Render(strings.ToUpper(SanitizeLine(inc.Status))) + " " +
+		lead := severityStyle(st, inc.Severity).Render(strings.ToUpper(SanitizeLine(glossary.Severity(inc.Severity)))) + " " +
+			incidentStatusStyle(st, inc.Status).Render(strings.ToUpper(SanitizeLine(glossary.IncidentStatus(inc.Status)))) + " " +
 			dutyText(st, hs)
 		left = lead + st.Title.Render(SanitizeLine(inc.Title))
 		right = clockText(st, *inc, hs.now)
 		if lipgloss.Width(lead)+lipgloss.Width(right)+2 > w {
 			// Who commands and when to speak next matter more than the
-			// wall time: narrow, the clock keeps only T+.
-			right = st.Bold.Render(incident.FormatElapsed(inc.Elapsed(hs.now)))
+			// wall time: narrow, the clock keeps T+ and the time of day
+			// with its zone (every time on screen is in that zone, and
+			// this is where the screen names it), then T+ alone.
+			right = shortClockText(st, *inc, hs.now)
+			if lipgloss.Width(lead)+lipgloss.Width(right)+2 > w {
+				right = st.Bold.Render(incident.FormatElapsed(inc.Elapsed(hs.now)))
+			}
 		}
 	}
 	line1 := spread(left, right, w)
@@ -128,6 +134,16 @@ func clockText(st *Styles, inc incident.Incident, now time.Time) string {
 		return elapsed + st.Muted.Render(" resolved "+inc.ResolvedAt.In(loc).Format("2006-01-02 15:04 MST"))
 	}
 	return elapsed + st.Muted.Render(" now "+now.In(loc).Format("2006-01-02 15:04:05 MST"))
+}
+
+// shortClockText is clockText without the date: "T+47m now 14:05 CST".
+func shortClockText(st *Styles, inc incident.Incident, now time.Time) string {
+	loc := inc.Location()
+	elapsed := st.Bold.Render(incident.FormatElapsed(inc.Elapsed(now)))
+	if inc.ResolvedAt != nil {
+		return elapsed + st.Muted.Render(" resolved "+inc.ResolvedAt.In(loc).Format("01-02 15:04 MST"))
+	}
+	return elapsed + st.Muted.Render(" now "+now.In(loc).Format("15:04 MST"))
 }
 
 // spread puts left and right on one line of exactly w cells; the left part

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/recovery"
 )
@@ -82,8 +83,5 @@ func etaText(e recovery.ETA, loc *time.Location, ref time.Time) (short, long str
 
 // plural is "1 earlier version", "2 earlier versions".
 func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
+	return glossary.Plural(n, what, what+"s")
 }

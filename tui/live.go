@@ -236,7 +236,9 @@ func (m Model) writeBlocked() error {
 	if m.Connected() {
 		return nil
 	}
-	return fmt.Errorf("not saved: disconnected from the database for %s - retrying; save again once it is back",
+	// No "not saved:" here: each caller says what did not happen ("not
+	// saved: ", "not approved: ", "not moved: ") before the reason.
+	return fmt.Errorf("disconnected from the database for %s - retrying; try again once it is back",
 		m.downFor())
 }
 

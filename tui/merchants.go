@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"warroom/compensation"
+	"warroom/glossary"
 )
 
 // The fund view's merchant list is a keyset-paged window over every
@@ -352,7 +353,7 @@ func stateText(s *string) string {
 	if s == nil {
 		return "not computed"
 	}
-	return strings.ReplaceAll(*s, "_", " ")
+	return glossary.ClaimState(*s)
 }
 
 // planText is a plan for people; the in-kind plan says so.
@@ -360,10 +361,8 @@ func planText(p *string) string {
 	switch {
 	case p == nil || *p == "":
 		return "-"
-	case *p == compensation.PlanTraffic:
-		return "in kind"
 	}
-	return *p
+	return glossary.Plan(*p)
 }
 
 // merchantRows is the rows the merchant list gets: the body less its
@@ -396,7 +395,7 @@ func (v *fundView) renderMerchants() []string {
 		}
 	}
 	out := []string{titleWithHint(st, title, "enter statement · esc back", w)}
-	out = append(out, tableRow(st, v.merchantRowCells("id", "name", "industry", "state", "plan", "amount", true), false))
+	out = append(out, tableRow(st, v.merchantRowCells("ID", "NAME", "INDUSTRY", "STATE", "PLAN", "AMOUNT", true), false))
 	bottom := ""
 	if ml.input.Editing() {
 		bottom = fit(st.Section.Render("/")+ml.input.View(st)+st.Muted.Render("  id prefix or name; enter searches, esc clears"), w)
@@ -439,11 +438,8 @@ func btoi(b bool) int {
 	return 0
 }
 
-// groupInt is 1234567 -> "1,234,567".
-func groupInt(n int64) string {
-	s := compensation.FormatFen(n * 100)
-	return strings.TrimSuffix(s, ".00")
-}
+// groupInt is 1234567 -> "1,234,567" (glossary.Count).
+func groupInt(n int64) string { return glossary.Count(n) }
 
 // renderDetail is one merchant's statement: the formula with its numbers.
 func (v *fundView) renderDetail() []string {
@@ -501,7 +497,7 @@ func (v *fundView) detailLines() []string {
 	lines = append(lines,
 		label("Cost to fund")+compensation.FormatFen(d.AmountFen)+st.Muted.Render("   paid ")+compensation.FormatFen(d.PaidFen),
 		"",
-		st.Section.Render(fit("Payouts ("+strconv.Itoa(len(d.Payouts))+")", w)))
+		st.Section.Render(fit("Payouts ("+glossary.Count(len(d.Payouts))+")", w)))
 	if len(d.Payouts) == 0 {
 		lines = append(lines, st.Muted.Render("  none yet"))
 	}
@@ -523,10 +519,8 @@ func planLong(p *string) string {
 	switch {
 	case p == nil || *p == "":
 		return "not chosen"
-	case *p == compensation.PlanTraffic:
-		return "traffic (in kind)"
 	}
-	return *p
+	return glossary.Plan(*p)
 }
 
 func (v *fundView) detailKey(msg tea.KeyPressMsg) tea.Cmd {

@@ -295,7 +295,7 @@ func TestMerchantStatementShowsTheFormula(t *testing.T) {
 	// M2's industry has no rate yet: the statement says so instead of 0.
 	keyDrain(t, v, "esc", "j", "enter")
 	plain = ansi.Strip(v.Render())
-	if !strings.Contains(plain, "awaiting the rate of fresh food") || !strings.Contains(plain, "awaiting rate") {
+	if !strings.Contains(plain, "awaiting the rate of fresh food") || !strings.Contains(plain, "awaiting a rate") {
 		t.Errorf("awaiting rate:\n%s", plain)
 	}
 	keyDrain(t, v, "esc")

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
+	"warroom/glossary"
 )
 
 // The fund view's claims page: the pipeline (claims and amounts by state
@@ -130,7 +131,7 @@ func (v *fundView) claimsLines() []string {
 			" " + fitRight(amount, pMoneyW) + " " + fitRight(paid, pMoneyW))
 	}
 	var lines []string
-	lines = append(lines, row("state", "plan", "claims", "amount", "paid", st.Muted))
+	lines = append(lines, row("STATE", "PLAN", "CLAIMS", "AMOUNT", "PAID", st.Muted))
 	var all, cash, inkind, none compensation.Stage
 	for _, s := range v.pipeline {
 		amount := compensation.FormatFen(s.AmountFen)
@@ -162,17 +163,17 @@ func (v *fundView) claimsLines() []string {
 		each = ", internal value " + compensation.FormatFen(v.fund.InKindValueFen) + " each"
 	}
 	lines = append(lines,
-		st.Muted.Render("  cash ")+groupInt(cash.Claims)+st.Muted.Render(" claims ")+compensation.FormatFen(cash.AmountFen)+
+		st.Muted.Render("  "+glossary.Plan(compensation.PlanCash)+" ")+groupInt(cash.Claims)+st.Muted.Render(" claims ")+compensation.FormatFen(cash.AmountFen)+
 			st.Muted.Render(" · no plan yet ")+groupInt(none.Claims)+st.Muted.Render(" claims ")+compensation.FormatFen(none.AmountFen),
-		st.Muted.Render("  in kind ")+groupInt(inkind.Claims)+st.Muted.Render(" claims ")+compensation.FormatFen(inkind.AmountFen)+
+		st.Muted.Render("  "+glossary.Plan(compensation.PlanTraffic)+" ")+groupInt(inkind.Claims)+st.Muted.Render(" claims ")+compensation.FormatFen(inkind.AmountFen)+
 			st.Muted.Render(each))
 
 	p := v.projection
 	label := func(l string) string { return st.Muted.Render(fit("  "+l, 15)) }
 	lines = append(lines, "", st.Section.Render(fit("Projection: open claims against the fund", w)),
 		label("Available")+st.Bold.Render(compensation.FormatFen(p.AvailableFen))+st.Muted.Render("  pledged less committed and paid"),
-		label("Open claims")+groupInt(p.OpenClaims)+st.Muted.Render(": cash ")+compensation.FormatFen(p.OpenCashFen)+
-			st.Muted.Render(" + in kind ")+compensation.FormatFen(p.OpenInKindFen)+st.Muted.Render(" = ")+st.Bold.Render(compensation.FormatFen(p.OpenFen)))
+		label("Open claims")+groupInt(p.OpenClaims)+st.Muted.Render(": "+glossary.Plan(compensation.PlanCash)+" ")+compensation.FormatFen(p.OpenCashFen)+
+			st.Muted.Render(" + "+glossary.Plan(compensation.PlanTraffic)+" ")+compensation.FormatFen(p.OpenInKindFen)+st.Muted.Render(" = ")+st.Bold.Render(compensation.FormatFen(p.OpenFen)))
 	if p.ShortfallFen > 0 {
 		lines = append(lines,
 			label("Shortfall")+st.Bad.Bold(true).Render(compensation.FormatFen(p.ShortfallFen)),

@@ -11,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/jmoiron/sqlx"
 
+	"warroom/glossary"
 	"warroom/recovery"
 )
 
@@ -129,7 +130,7 @@ func (v *restoreView) SetData(s *Snapshot) {
 	var parts []string
 	for _, st := range recovery.Statuses {
 		if count[st] > 0 {
-			parts = append(parts, strconv.Itoa(count[st])+" "+statusLabel(st))
+			parts = append(parts, glossary.Count(count[st])+" "+statusLabel(st))
 		}
 	}
 	v.counts = strings.Join(parts, " · ")
@@ -179,8 +180,9 @@ func shortWhen(t, ref time.Time) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// statusLabel is a status as people say it: "in_progress" -> "in progress".
-func statusLabel(s string) string { return strings.ReplaceAll(s, "_", " ") }
+// statusLabel is a milestone status as people say it: "in_progress" ->
+// "in progress" (glossary.MilestoneStatus).
+func statusLabel(s string) string { return glossary.MilestoneStatus(s) }
 
 func (v *restoreView) SetSize(w, h int) {
 	v.drop()
@@ -509,7 +511,7 @@ func etaBasis(n int) string {
 	case 1:
 		return " · 1 update recorded"
 	}
-	return " · " + strconv.Itoa(n) + " updates recorded"
+	return " · " + glossary.Plural(n, "update", "updates") + " recorded"
 }
 
 // historyLines is the milestone's updates, newest first, in at most h

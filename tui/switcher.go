@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -143,8 +144,8 @@ func (s *switcher) Render() string {
 		}
 		return []cell{
 			{text: mark, w: 1},
-			{text: strings.ToUpper(SanitizeLine(r.Severity)), w: 4, style: severityStyle(st, r.Severity)},
-			{text: SanitizeLine(r.Status), w: 13, style: incidentStatusStyle(st, r.Status)},
+			{text: strings.ToUpper(SanitizeLine(glossary.Severity(r.Severity))), w: 4, style: severityStyle(st, r.Severity)},
+			{text: SanitizeLine(glossary.IncidentStatus(r.Status)), w: 13, style: incidentStatusStyle(st, r.Status)},
 			{text: SanitizeLine(r.Commander), w: 12},
 			// Age is since the start, resolved or not: how old the incident is.
 			{text: strings.TrimPrefix(incident.FormatElapsed(s.now.Sub(r.StartedAt)), "T+"), w: 8, right: true},

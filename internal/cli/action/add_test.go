@@ -14,7 +14,7 @@ func TestNewCmdAdd(t *testing.T) {
 			Want: AddOptions{Title: "T", Owner: "li", Due: "2026-12-24", MeasureID: 3}},
 		{Name: "no title", Args: []string{"--owner", "li"}, WantCode: cmdutil.ExitUsage, WantErr: "--title is required"},
 		{Name: "negative measure", Args: []string{"--title", "T", "--measure", "-1"}, WantCode: cmdutil.ExitUsage, WantErr: "--measure -1"},
-		{Name: "measure not a number", Args: []string{"--title", "T", "--measure", "ops"}, WantCode: cmdutil.ExitUsage, WantErr: "invalid argument"},
+		{Name: "measure not a number", Args: []string{"--title", "T", "--measure", "ops"}, WantCode: cmdutil.ExitUsage, WantErr: `--measure: "ops" is not a whole number`},
 		{Name: "title as argument", Args: []string{"T"}, WantCode: cmdutil.ExitUsage, WantErr: "unknown command"},
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -98,6 +99,6 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.Out, "action item %d: %s (version %d)\n", a.ID, a.Status, a.Version)
+	fmt.Fprintf(f.Out, "action item %d: %s (version %d)\n", a.ID, glossary.ActionStatus(a.Status), a.Version)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -89,10 +90,11 @@ func run(cmd *cobra.Command, opts *Options) error {
 		return cmdutil.WriteJSON(out, o)
 	}
 	c := o.Counts
-	fmt.Fprintf(out, "Action items of %s: %d open, %d overdue, %d done, %d won't do\n\n", inc.Slug, c.Open, c.Overdue, c.Done, c.WontDo)
+	fmt.Fprintf(out, "Action items of %s: %s open, %s overdue, %s done, %s %s\n\n", inc.Slug,
+		glossary.Count(c.Open), glossary.Count(c.Overdue), glossary.Count(c.Done), glossary.Count(c.WontDo), glossary.ActionStatus("wont_do"))
 	rows := make([][]string, 0, len(o.Items))
 	for _, it := range o.Items {
-		due, status := "", it.Status
+		due, status := "", glossary.ActionStatus(it.Status)
 		if it.Due != nil {
 			due = *it.Due
 		}

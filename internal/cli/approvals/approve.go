@@ -7,7 +7,9 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
+	"warroom/access"
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -28,8 +30,14 @@ func NewCmdApprove(f *cmdutil.Factory, runF func(*DecideOptions) error) *cobra.C
 				return runF(opts)
 			}
 			return decide(cmd.Context(), opts, func(ctx context.Context, tx *sqlx.Tx) (string, error) {
+				a, err := access.GetApproval(ctx, tx, opts.ID)
+				if err != nil {
+					return "", err
+				}
 				res, err := compensation.ApproveRequest(ctx, tx, opts.ID, opts.Note)
-				return fmt.Sprintf("approved %d: %s", opts.ID, cmdutil.CleanLine(string(res))), err
+				// What changed, in words (the result alone is ids).
+				return fmt.Sprintf("approved %d (%s): %s", opts.ID, glossary.Operation(string(a.Op)),
+					cmdutil.CleanLine(access.Outcome(a.Op, a.Payload, res))), err
 			})
 		},
 	}

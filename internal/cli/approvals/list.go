@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -85,8 +86,8 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 			// Only a pending request can still expire.
 			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
 		}
-		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), string(a.Payload), a.Reason,
-			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided, expires})
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), glossary.Operation(string(a.Op)), string(a.Payload), a.Reason,
+			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), glossary.ApprovalState(a.State), decided, expires})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},
 		{Title: "PAYLOAD"}, {Title: "REASON"}, {Title: "BY"}, {Title: "AT"}, {Title: "STATE"},

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -79,7 +80,7 @@ func listRun(cmd *cobra.Command, opts *AuditOptions) error {
 			who = e.Actor + " (as " + e.Login + ")"
 		}
 		rows = append(rows, []string{strconv.FormatInt(e.Seq, 10), e.At.In(loc).Format("2006-01-02 15:04:05 MST"),
-			who, e.Table, e.Op, strconv.FormatInt(e.Rows, 10), summary(e)})
+			who, e.Table, e.Op, glossary.Count(e.Rows), summary(e)})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "SEQ", Right: true}, {Title: "AT"}, {Title: "WHO"},
 		{Title: "TABLE"}, {Title: "OP"}, {Title: "ROWS", Right: true}, {Title: "AFTER"}}, rows)

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -60,6 +61,6 @@ func verifyRun(cmd *cobra.Command, opts *VerifyOptions) error {
 	if !v.OK() {
 		return cmdutil.WithCode(cmdutil.ExitTampered, v.Broken)
 	}
-	fmt.Fprintf(f.Out, "audit chain intact: %d links\nhead %d:%s\n", v.Checked, v.HeadSeq, v.HeadHash)
+	fmt.Fprintf(f.Out, "audit chain intact: %s\nhead %d:%s\n", glossary.Plural(v.Checked, "link", "links"), v.HeadSeq, v.HeadHash)
 	return nil
 }

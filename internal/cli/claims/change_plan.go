@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -33,7 +34,7 @@ func NewCmdChangePlan(f *cmdutil.Factory, runF func(*ChangePlanOptions) error) *
 			}
 			return writeClaim(cmd.Context(), f, func(ctx context.Context, tx *sqlx.Tx, inc int64) (string, error) {
 				c, err := compensation.ChangePlan(ctx, tx, inc, opts.Merchant, opts.Plan, opts.Reason)
-				return fmt.Sprintf("%s now has plan %s: costs the fund %s", opts.Merchant, c.PlanText, compensation.FormatFen(c.Amount)), err
+				return fmt.Sprintf("%s now has plan %s: costs the fund %s", opts.Merchant, glossary.Plan(c.PlanText), compensation.FormatFen(c.Amount)), err
 			})
 		},
 	}

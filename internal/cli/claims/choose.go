@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -32,7 +33,7 @@ func NewCmdChoose(f *cmdutil.Factory, runF func(*ChooseOptions) error) *cobra.Co
 			}
 			return writeClaim(cmd.Context(), f, func(ctx context.Context, tx *sqlx.Tx, inc int64) (string, error) {
 				c, err := compensation.Choose(ctx, tx, inc, opts.Merchant, opts.Plan)
-				return fmt.Sprintf("%s chose %s: costs the fund %s", opts.Merchant, c.PlanText, compensation.FormatFen(c.Amount)), err
+				return fmt.Sprintf("%s chose %s: costs the fund %s", opts.Merchant, glossary.Plan(c.PlanText), compensation.FormatFen(c.Amount)), err
 			})
 		},
 	}

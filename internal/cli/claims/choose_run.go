@@ -10,6 +10,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -62,7 +63,7 @@ func chooseRunRun(ctx context.Context, opts *ChooseRunOptions) error {
 		if errors.Is(err, db.ErrConflict) {
 			err = fmt.Errorf("%w: %w", db.ErrWrongState, err) // chose meanwhile: skip it
 		}
-		return runStep{Merchant: c.Merchant, Fen: cl.Amount, Outcome: "chose " + plan}, err
+		return runStep{Merchant: c.Merchant, Fen: cl.Amount, Outcome: "chose " + glossary.Plan(plan)}, err
 	}
 	s, err := r.run(ctx)
 	return r.finish(ctx, s, err)

@@ -13,6 +13,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -83,15 +84,19 @@ func pipelineRun(cmd *cobra.Command, opts *ClaimsOptions) error {
 	}
 	rows := make([][]string, 0, len(stages))
 	for _, s := range stages {
-		rows = append(rows, []string{s.State, s.Plan, fmt.Sprint(s.Claims), compensation.FormatFen(s.AmountFen), compensation.FormatFen(s.PaidFen)})
+		plan := ""
+		if s.Plan != "" {
+			plan = glossary.Plan(s.Plan)
+		}
+		rows = append(rows, []string{glossary.ClaimState(s.State), plan, glossary.Count(s.Claims), compensation.FormatFen(s.AmountFen), compensation.FormatFen(s.PaidFen)})
 	}
 	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: "STATE"}, {Title: "PLAN"}, {Title: "CLAIMS", Right: true},
 		{Title: "COSTS FUND", Right: true}, {Title: "PAID", Right: true}}, rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\navailable %s; open claims %d: cash %s + in-kind %s = %s; %d awaiting a rate\n",
-		compensation.FormatFen(p.AvailableFen), p.OpenClaims, compensation.FormatFen(p.OpenCashFen),
-		compensation.FormatFen(p.OpenInKindFen), compensation.FormatFen(p.OpenFen), p.AwaitingRate)
+	fmt.Fprintf(out, "\navailable %s; open claims %s: %s %s + %s %s = %s; %s %s\n",
+		compensation.FormatFen(p.AvailableFen), glossary.Count(p.OpenClaims), glossary.Plan(compensation.PlanCash), compensation.FormatFen(p.OpenCashFen),
+		glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(p.OpenInKindFen), compensation.FormatFen(p.OpenFen), glossary.Count(p.AwaitingRate), glossary.ClaimState("awaiting_rate"))
 	if p.ShortfallFen > 0 {
 		fmt.Fprintf(out, "SHORTFALL %s. Pro-rata policy: approved and paid claims in full; every open claim scaled to %s%% (rounded down to the fen), paying %s in all\n",
 			compensation.FormatFen(p.ShortfallFen), p.ProRataPercent, compensation.FormatFen(p.ProRataPaysFen))

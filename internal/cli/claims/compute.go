@@ -8,6 +8,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -55,7 +56,7 @@ func computeRun(cmd *cobra.Command, opts *ComputeOptions) error {
 	if opts.JSON {
 		return cmdutil.WriteJSON(f.Out, res)
 	}
-	fmt.Fprintf(f.Out, "%d claims written (%d awaiting a margin rate); their cash %s\n",
-		res.Written, res.Awaiting, compensation.FormatFen(res.CashFen))
+	fmt.Fprintf(f.Out, "%s written (%s awaiting a margin rate); their cash %s\n",
+		glossary.Plural(res.Written, "claim", "claims"), glossary.Count(res.Awaiting), compensation.FormatFen(res.CashFen))
 	return nil
 }

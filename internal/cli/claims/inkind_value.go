@@ -10,6 +10,7 @@ import (
 	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -60,6 +61,7 @@ func inKindValueRun(ctx context.Context, opts *InKindValueOptions) error {
 			"in-kind plan valued at "+compensation.FormatFen(opts.Fen),
 			func(*sqlx.Tx) (any, error) { return map[string]int64{"inkind_value_fen": opts.Fen}, nil })
 	}
-	fmt.Fprintf(f.Out, "in-kind plan valued at %s; %d chosen traffic claims updated\n", compensation.FormatFen(opts.Fen), n)
+	fmt.Fprintf(f.Out, "%s plan valued at %s; %s that chose it updated\n", glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(opts.Fen),
+		glossary.Plural(n, "claim", "claims"))
 	return nil
 }

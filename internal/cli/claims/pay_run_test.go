@@ -23,7 +23,7 @@ func TestNewCmdPayRun(t *testing.T) {
 			want: RunFlags{Limit: 5, Every: 200 * time.Millisecond, JSON: true}, wantAs: "zhou"},
 		{name: "negative limit", args: []string{"--limit", "-1"}, wantCode: cmdutil.ExitInvalid, wantErr: "--limit: -1"},
 		{name: "negative pace", args: []string{"--every", "-1s"}, wantCode: cmdutil.ExitInvalid, wantErr: "--every: -1s is negative"},
-		{name: "limit not a number", args: []string{"--limit", "ten"}, wantCode: cmdutil.ExitUsage, wantErr: "invalid argument"},
+		{name: "limit not a number", args: []string{"--limit", "ten"}, wantCode: cmdutil.ExitUsage, wantErr: `--limit: "ten" is not a whole number`},
 		{name: "no arguments", args: []string{"M1"}, wantCode: cmdutil.ExitUsage, wantErr: "unknown command"},
 		{name: "no --key on a run", args: []string{"--key", "k"}, wantCode: cmdutil.ExitUsage, wantErr: "unknown flag: --key"},
 	}

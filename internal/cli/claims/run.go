@@ -12,6 +12,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -221,9 +222,9 @@ func movedOn(err error) bool {
 }
 
 func (r *claimRun) progress(out io.Writer, s runSummary, step runStep) {
-	n := fmt.Sprint(s.Done)
+	n := glossary.Count(s.Done)
 	if r.flags.Limit > 0 {
-		n += fmt.Sprintf("/%d", r.flags.Limit)
+		n += "/" + glossary.Count(r.flags.Limit)
 	}
 	line := fmt.Sprintf("%-6s %s %-12s %14s", n, cmdutil.CleanLine(step.Merchant), step.Outcome, compensation.FormatFen(step.Fen))
 	if step.Key != "" {
@@ -256,12 +257,12 @@ func (r *claimRun) summary(ctx context.Context, s runSummary) error {
 	if r.flags.JSON {
 		return cmdutil.WriteJSON(out, s)
 	}
-	fmt.Fprintf(out, "%s: %s %d claims, %s in all", r.name, r.verb, s.Done, compensation.FormatFen(s.DoneFen))
+	fmt.Fprintf(out, "%s: %s %s, %s in all", r.name, r.verb, glossary.Plural(s.Done, "claim", "claims"), compensation.FormatFen(s.DoneFen))
 	if s.Repeated > 0 {
-		fmt.Fprintf(out, "; %d already paid under their key (nothing paid twice)", s.Repeated)
+		fmt.Fprintf(out, "; %s already paid under their key (nothing paid twice)", glossary.Count(s.Repeated))
 	}
 	if s.Changed > 0 {
-		fmt.Fprintf(out, "; %d skipped (changed meanwhile)", s.Changed)
+		fmt.Fprintf(out, "; %s skipped (changed meanwhile)", glossary.Count(s.Changed))
 	}
 	fmt.Fprintln(out)
 	if s.Interrupted {
@@ -271,8 +272,8 @@ func (r *claimRun) summary(ctx context.Context, s runSummary) error {
 		fmt.Fprintln(out, "stopped: "+s.Stopped)
 	}
 	if s.AboveThreshold > 0 {
-		fmt.Fprintf(out, "skipped %d approved claims owing more than the %s payout threshold (%s in all): each needs a second authorisation,\n  e.g. %s\n",
-			s.AboveThreshold, compensation.FormatFen(s.Fund.ThresholdFen), compensation.FormatFen(s.AboveThresholdFen), s.AboveExample)
+		fmt.Fprintf(out, "skipped %s approved claims owing more than the %s payout threshold (%s in all): each needs a second authorisation,\n  e.g. %s\n",
+			glossary.Count(s.AboveThreshold), compensation.FormatFen(s.Fund.ThresholdFen), compensation.FormatFen(s.AboveThresholdFen), s.AboveExample)
 	}
 	fmt.Fprintln(out, "fund: "+f.String())
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"warroom/access"
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // RequestInstead files an approval request for a high-risk operation the
@@ -33,6 +34,6 @@ func RequestInstead(ctx context.Context, out io.Writer, conn *sqlx.DB, actor str
 	if err != nil {
 		return fmt.Errorf("%w; filing it for approval failed too: %w", refused, err)
 	}
-	fmt.Fprintf(out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n", id, op, id)
+	fmt.Fprintf(out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n", id, glossary.Operation(string(op)), id)
 	return WithCode(ExitPendingApproval, fmt.Errorf("request %d awaits approval; nothing done yet", id))
 }

@@ -14,6 +14,7 @@ import (
 	"warroom/db"
 	"warroom/db/pgserver"
 	"warroom/demo"
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -214,7 +215,7 @@ func loadDemoIfEmpty(ctx context.Context, conn *sqlx.DB, log io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("load demo incident: %w", err)
 	}
-	fmt.Fprintf(log, "warroom: empty embedded database: loaded the demo incident %s (%d timeline entries, %d merchants)\n",
-		sum.Slug, sum.Entries, sum.Merchants)
+	fmt.Fprintf(log, "warroom: empty embedded database: loaded the demo incident %s (%s, %s)\n",
+		sum.Slug, glossary.Rows(sum.Entries, "timeline_entries"), glossary.Rows(sum.Merchants, "merchants"))
 	return nil
 }

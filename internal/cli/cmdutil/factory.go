@@ -4,11 +4,14 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"warroom/incident"
 )
@@ -39,8 +42,29 @@ func (f *Factory) Bind(root *cobra.Command) {
 func (f *Factory) BindDB(root *cobra.Command) {
 	root.PersistentFlags().StringVar(&f.DB, "db", "", "PostgreSQL URL or key=value string (default: $DATABASE_URL, PG* variables, or the embedded server)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &CodedError{Code: ExitUsage, Err: err}
+		return &CodedError{Code: ExitUsage, Err: flagError(err)}
 	})
+}
+
+// flagError names the flag and what it wants when a value does not parse,
+// instead of pflag's `strconv.ParseInt: parsing "abc": invalid syntax`.
+func flagError(err error) error {
+	var iv *pflag.InvalidValueError
+	if !errors.As(err, &iv) {
+		return err
+	}
+	want := "a valid value"
+	switch iv.GetFlag().Value.Type() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		want = "a whole number"
+	case "float32", "float64":
+		want = "a number"
+	case "bool":
+		want = "true or false"
+	case "duration":
+		want = "a duration such as 90m or 2h"
+	}
+	return fmt.Errorf("--%s: %q is not %s", iv.GetFlag().Name, iv.GetValue(), want)
 }
 
 // MarkArgErrorsAsUsage makes a wrong number of arguments exit with

@@ -85,3 +85,19 @@ func FormatWhen(t time.Time, precision string, loc *time.Location) string {
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }
+
+// FormatAt shows an instant in the incident's zone with the zone's
+// abbreviation, for a line that names no zone elsewhere:
+// "2020-03-01 22:00 CST".
+func FormatAt(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+// FormatWhenZoned is FormatWhen with the zone named after a time of day,
+// for a line no header names the zone for: "2020-03-01 22:00 CST".
+func FormatWhenZoned(t time.Time, precision string, loc *time.Location) string {
+	if precision == "day" {
+		return FormatWhen(t, precision, loc)
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}

@@ -10,6 +10,7 @@ import (
 	"warroom/compensation"
 	"warroom/db"
 	"warroom/demo"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -53,8 +54,8 @@ func generateRun(opts *GenerateOptions) error {
 	if opts.JSON {
 		return cmdutil.WriteJSON(out, st)
 	}
-	fmt.Fprintf(out, "wrote %d merchants to %s and %d sales rows (%s yuan) to %s\n",
-		st.Merchants, filepath.Join(opts.Dir, "merchants.csv"), st.SalesRows, compensation.FormatFen(st.SalesFen), filepath.Join(opts.Dir, "sales.csv"))
+	fmt.Fprintf(out, "wrote %s to %s and %s (%s yuan) to %s\n",
+		glossary.Plural(st.Merchants, "merchant", "merchants"), filepath.Join(opts.Dir, "merchants.csv"), glossary.Plural(st.SalesRows, "sales row", "sales rows"), compensation.FormatFen(st.SalesFen), filepath.Join(opts.Dir, "sales.csv"))
 	return nil
 }
 

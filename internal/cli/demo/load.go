@@ -8,6 +8,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/demo"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -57,14 +58,14 @@ func loadRun(cmd *cobra.Command, opts *LoadOptions) error {
 	}
 	fmt.Fprintf(out, "Loaded demo incident %s\n\n", s.Slug)
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "LOADED"}, {Title: "", Right: true}}, [][]string{
-		{"timeline entries", fmt.Sprint(s.Entries)},
-		{"milestones", fmt.Sprintf("%d (%d updates)", s.Milestones, s.Updates)},
-		{"people", fmt.Sprintf("%d (%d findings)", s.People, s.Findings)},
-		{"remediation measures", fmt.Sprintf("%d (%d action items)", s.Measures, s.ActionItems)},
-		{"contributors", fmt.Sprintf("%d (%d receipts)", s.Contributors, s.Contributions)},
-		{"merchants", fmt.Sprint(s.Merchants)},
-		{"claims", fmt.Sprint(s.Claims)},
-		{"payouts", fmt.Sprintf("%d (%d approved by a second person)", s.Payouts, s.ApprovedPayouts)},
+		{"timeline entries", glossary.Count(s.Entries)},
+		{"milestones", glossary.Count(s.Milestones) + " (" + glossary.Plural(s.Updates, "update", "updates") + ")"},
+		{"people", glossary.Count(s.People) + " (" + glossary.Plural(s.Findings, "finding", "findings") + ")"},
+		{"remediation measures", glossary.Count(s.Measures) + " (" + glossary.Plural(s.ActionItems, "action item", "action items") + ")"},
+		{"contributors", glossary.Count(s.Contributors) + " (" + glossary.Plural(s.Contributions, "receipt", "receipts") + ")"},
+		{"merchants", glossary.Count(s.Merchants)},
+		{"claims", glossary.Count(s.Claims)},
+		{"payouts", glossary.Count(s.Payouts) + " (" + glossary.Count(s.ApprovedPayouts) + " approved by a second person)"},
 		{"pledged", compensation.FormatFen(s.PledgedFen)},
 		{"received", compensation.FormatFen(s.ReceivedFen)},
 		{"paid", compensation.FormatFen(s.PaidFen)},

@@ -10,6 +10,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -68,7 +69,7 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 			Terms compensation.Terms `json:"terms"`
 		}{f, terms})
 	}
-	fmt.Fprintf(out, "Fund of %s (%s)\n\n", inc.Slug, f.Currency)
+	fmt.Fprintf(out, "Fund of %s in %s, %s\n\n", inc.Slug, f.Currency, glossary.TimesIn(inc.Location(), time.Now()))
 	writeTerms(out, terms, inc.Location())
 	fmt.Fprintln(out)
 	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: ""}, {Title: f.Currency, Right: true}}, [][]string{
@@ -109,6 +110,6 @@ func writeTerms(out io.Writer, t compensation.Terms, loc *time.Location) {
 	}
 	fmt.Fprintf(out, "baseline  %s to %s\n", when(t.BaselineStart), when(t.BaselineEnd))
 	fmt.Fprintf(out, "outage    %s to %s\n", when(t.OutageStart), end)
-	fmt.Fprintf(out, "payouts above %s need a second person; one in-kind plan costs %s\n",
-		compensation.FormatFen(t.ThresholdFen), compensation.FormatFen(t.InKindValueFen))
+	fmt.Fprintf(out, "payouts above %s need a second person; each claim on the %s plan costs %s\n",
+		compensation.FormatFen(t.ThresholdFen), glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(t.InKindValueFen))
 }

@@ -10,6 +10,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -130,7 +131,7 @@ func openRun(cmd *cobra.Command, opts *OpenOptions) error {
 	if in.OutageEnd != nil {
 		end = cmdutil.FormatWhen(*in.OutageEnd, "minute", loc)
 	}
-	fmt.Fprintf(f.Out, "opened the compensation fund of %s (%s): baseline %s to %s, outage from %s, end %s; payouts above %s need a second person\n",
+	fmt.Fprintf(f.Out, "opened the compensation fund of %s (%s, "+glossary.TimesIn(loc, in.BaselineStart)+"): baseline %s to %s, outage from %s, end %s; payouts above %s need a second person\n",
 		inc.Slug, in.Currency, cmdutil.FormatWhen(in.BaselineStart, "minute", loc), cmdutil.FormatWhen(in.BaselineEnd, "minute", loc),
 		cmdutil.FormatWhen(in.OutageStart, "minute", loc), end, compensation.FormatFen(in.ThresholdFen))
 	return nil

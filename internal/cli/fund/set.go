@@ -11,6 +11,7 @@ import (
 	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -149,11 +150,11 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	}
 	out := f.Out
 	if imp != nil && !opts.JSON {
-		fmt.Fprintf(out, "windows: %d open claims, %d change; cash %s -> %s; the fund moves by %s\n",
-			imp.Claims, imp.Changing, compensation.FormatFen(imp.CashBeforeFen), compensation.FormatFen(imp.CashAfterFen),
+		fmt.Fprintf(out, "windows: %s open claims, %s change; cash %s -> %s; the fund moves by %s\n",
+			glossary.Count(imp.Claims), glossary.Count(imp.Changing), compensation.FormatFen(imp.CashBeforeFen), compensation.FormatFen(imp.CashAfterFen),
 			compensation.FormatFen(imp.FundMoveFen))
 		if imp.FrozenClaims > 0 {
-			fmt.Fprintf(out, "%d approved or paid claims keep their figures\n", imp.FrozenClaims)
+			fmt.Fprintf(out, "%s approved or paid claims keep their figures\n", glossary.Count(imp.FrozenClaims))
 		}
 	}
 	if err != nil {
@@ -168,7 +169,7 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if opts.DryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
 	} else {
-		fmt.Fprintf(out, "applied: %d claims recomputed\n", recomputed)
+		fmt.Fprintf(out, "applied: %s recomputed\n", glossary.Plural(recomputed, "claim", "claims"))
 	}
 	return nil
 }
@@ -196,7 +197,7 @@ func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentI
 	}
 	for i, r := range reqs {
 		fmt.Fprintf(f.Out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n",
-			ids[i], r.op, ids[i])
+			ids[i], glossary.Operation(string(r.op)), ids[i])
 	}
 	return cmdutil.WithCode(cmdutil.ExitPendingApproval, fmt.Errorf("%d request(s) await approval; nothing done yet", len(reqs)))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -56,6 +57,6 @@ func roleRun(cmd *cobra.Command, opts *RoleOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.Out, "%s: %s is %s\n", inc.Slug, cmdutil.CleanLine(d.Person), d.Role)
+	fmt.Fprintf(f.Out, "%s: %s is %s\n", inc.Slug, cmdutil.CleanLine(d.Person), glossary.DutyRole(d.Role))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -45,5 +46,5 @@ func severityRun(cmd *cobra.Command, opts *SeverityOptions) error {
 		func(ctx context.Context, tx *sqlx.Tx, read incident.Incident) (incident.Incident, error) {
 			return incident.SetSeverity(ctx, tx, read.ID, read.Version, opts.Severity, opts.Note)
 		},
-		func(i incident.Incident) string { return i.Severity })
+		func(i incident.Incident) string { return glossary.Severity(i.Severity) })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -46,5 +47,5 @@ func statusRun(cmd *cobra.Command, opts *StatusOptions) error {
 		func(ctx context.Context, tx *sqlx.Tx, read incident.Incident) (incident.Incident, error) {
 			return incident.SetStatus(ctx, tx, read.ID, read.Version, opts.Status, opts.Note)
 		},
-		func(i incident.Incident) string { return i.Status })
+		func(i incident.Incident) string { return glossary.IncidentStatus(i.Status) })
 }

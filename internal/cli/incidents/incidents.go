@@ -2,11 +2,11 @@
 package incidents
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -74,9 +74,9 @@ func run(cmd *cobra.Command, opts *Options) error {
 		loc := list[i].Location() // each incident's times in its own zone
 		resolved := ""
 		if r.ResolvedAt != nil {
-			resolved = r.ResolvedAt.In(loc).Format("2006-01-02 15:04")
+			resolved = r.ResolvedAt.In(loc).Format("2006-01-02 15:04 MST")
 		}
-		table = append(table, []string{r.Slug, r.Severity, r.Status, r.Commander,
+		table = append(table, []string{r.Slug, glossary.Severity(r.Severity), glossary.IncidentStatus(r.Status), r.Commander,
 			r.StartedAt.In(loc).Format("2006-01-02 15:04 MST"), resolved,
 			minutes(r.MinutesToResolve), minutes(r.MinutesToFirstMilestoneDone), r.Title})
 	}
@@ -90,5 +90,5 @@ func minutes(m *int) string {
 	if m == nil {
 		return "-"
 	}
-	return strconv.Itoa(*m) + "m"
+	return glossary.Count(*m) + "m"
 }

@@ -9,6 +9,7 @@ import (
 	"warroom/access"
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -86,19 +87,19 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if opts.JSON {
 		return cmdutil.WriteJSON(out, map[string]any{"impact": imp, "applied": !opts.DryRun, "recomputed": comp})
 	}
-	fmt.Fprintf(out, "%s: %s%% -> %s%%: %d open claims, %d change (%d awaiting a rate get one); cash %s -> %s; the fund moves by %s\n",
-		imp.Industry, imp.OldPercent, imp.NewPercent, imp.Claims, imp.Changing, imp.NewlyComputed,
+	fmt.Fprintf(out, "%s: %s%% -> %s%%: %s open claims, %s change (%s awaiting a rate get one); cash %s -> %s; the fund moves by %s\n",
+		imp.Industry, imp.OldPercent, imp.NewPercent, glossary.Count(imp.Claims), glossary.Count(imp.Changing), glossary.Count(imp.NewlyComputed),
 		compensation.FormatFen(imp.CashBeforeFen), compensation.FormatFen(imp.CashAfterFen), compensation.FormatFen(imp.FundMoveFen))
 	if imp.FrozenClaims > 0 {
-		fmt.Fprintf(out, "%d approved or paid claims keep their figures\n", imp.FrozenClaims)
+		fmt.Fprintf(out, "%s approved or paid claims keep their figures\n", glossary.Count(imp.FrozenClaims))
 	}
 	if imp.MerchantsNoSet > 0 {
-		fmt.Fprintf(out, "%d merchants have no claim yet (run: warroom claims compute)\n", imp.MerchantsNoSet)
+		fmt.Fprintf(out, "%s have no claim yet (run: warroom claims compute)\n", glossary.Plural(imp.MerchantsNoSet, "merchant", "merchants"))
 	}
 	if opts.DryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
 	} else {
-		fmt.Fprintf(out, "applied: %d claims recomputed\n", comp.Written)
+		fmt.Fprintf(out, "applied: %s recomputed\n", glossary.Plural(comp.Written, "claim", "claims"))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/textsafe"
 )
@@ -53,7 +54,7 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 	}
 	plan, rate, cash := "not chosen", "awaiting rate", "awaiting rate"
 	if d.Plan != nil {
-		plan = *d.Plan
+		plan = glossary.Plan(*d.Plan)
 	}
 	if d.MarginPercent != nil {
 		rate = compensation.TrimDecimal(*d.MarginPercent) + "% (" + d.MarginSource + ")"
@@ -64,11 +65,11 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 	rows := [][]string{
 		{"merchant", d.MerchantID + " " + d.Name},
 		{"industry", d.Industry},
-		{"baseline sales", fmt.Sprintf("%s (%d rows)", compensation.FormatFen(d.BaselineFen), d.SalesRows)},
+		{"baseline sales", fmt.Sprintf("%s (%s)", compensation.FormatFen(d.BaselineFen), glossary.Plural(d.SalesRows, "row", "rows"))},
 		{"margin rate", rate},
 		{"cash", cash},
 		{"plan", plan},
-		{"state", d.State},
+		{"state", glossary.ClaimState(d.State)},
 		{"costs the fund", compensation.FormatFen(d.AmountFen)},
 		{"paid", compensation.FormatFen(d.PaidFen)},
 	}
@@ -80,7 +81,7 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 	// The formula's lines stay lines (CleanLine would run them together).
 	fmt.Fprintf(out, "\n%s\n", strings.TrimRight(textsafe.Sanitize(d.Formula), "\n"))
 	for _, p := range d.Payouts {
-		fmt.Fprintf(out, "payout %s at %s (key %s)\n", compensation.FormatFen(p.AmountFen), p.PaidAt.In(inc.Location()).Format("2006-01-02 15:04"), cmdutil.CleanLine(p.IdempotencyKey))
+		fmt.Fprintf(out, "payout %s at %s (key %s)\n", compensation.FormatFen(p.AmountFen), cmdutil.FormatAt(p.PaidAt, inc.Location()), cmdutil.CleanLine(p.IdempotencyKey))
 	}
 	for _, ch := range d.PlanChanges {
 		fmt.Fprintln(out, "plan change", cmdutil.CleanLine(ch))

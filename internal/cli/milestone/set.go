@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
 )
@@ -68,6 +69,6 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(f.Out, "%s: %s %d%% (version %d, by %s)\n", m.Key, m.Status, m.Progress, m.Version, cmdutil.CleanLine(m.UpdatedBy))
+	fmt.Fprintf(f.Out, "%s: %s %d%% (version %d, by %s)\n", m.Key, glossary.MilestoneStatus(m.Status), m.Progress, m.Version, cmdutil.CleanLine(m.UpdatedBy))
 	return nil
 }

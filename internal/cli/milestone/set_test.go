@@ -28,7 +28,7 @@ func TestNewCmdSet(t *testing.T) {
 		{name: "nothing but the key", args: []string{"cutover"}, want: want{key: "cutover", progress: -1}},
 		{name: "no key", args: nil, wantCode: cmdutil.ExitUsage, wantErr: "accepts 1 arg"},
 		{name: "two keys", args: []string{"a", "b"}, wantCode: cmdutil.ExitUsage, wantErr: "accepts 1 arg"},
-		{name: "progress not a number", args: []string{"a", "--progress", "ten"}, wantCode: cmdutil.ExitUsage, wantErr: "invalid argument"},
+		{name: "progress not a number", args: []string{"a", "--progress", "ten"}, wantCode: cmdutil.ExitUsage, wantErr: `--progress: "ten" is not a whole number`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

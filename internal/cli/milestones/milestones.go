@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
 )
@@ -55,8 +56,8 @@ func milestonesRun(cmd *cobra.Command, opts *MilestonesOptions) error {
 	loc := inc.Location()
 	rows := make([][]string, 0, len(ms))
 	for _, m := range ms {
-		rows = append(rows, []string{m.Key, m.Status, strconv.Itoa(m.Progress) + "%", m.Owner,
-			m.UpdatedAt.In(loc).Format("2006-01-02 15:04"), m.Title})
+		rows = append(rows, []string{m.Key, glossary.MilestoneStatus(m.Status), strconv.Itoa(m.Progress) + "%", m.Owner,
+			cmdutil.FormatAt(m.UpdatedAt, loc), m.Title})
 	}
 	fmt.Fprintf(out, "Restore plan of %s: %d%% overall\n\n", inc.Slug, recovery.Overall(ms))
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "KEY"}, {Title: "STATUS"}, {Title: "PROGRESS", Right: true},

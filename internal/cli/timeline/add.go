@@ -72,6 +72,6 @@ func addRun(cmd *cobra.Command, opts *AddOptions) error {
 		return err
 	}
 	fmt.Fprintf(f.Out, "added entry %d: %s %s %s\n", e.ID,
-		cmdutil.FormatWhen(e.At(), e.Precision, inc.Location()), e.Kind, e.Title)
+		cmdutil.FormatWhenZoned(e.At(), e.Precision, inc.Location()), e.Kind, e.Title)
 	return nil
 }

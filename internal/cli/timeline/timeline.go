@@ -3,9 +3,11 @@ package timeline
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -67,6 +69,6 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		}
 		rows = append(rows, []string{when, e.Kind, state, e.Title})
 	}
-	fmt.Fprintf(out, "Timeline of %s (times in %s)\n\n", inc.Slug, inc.TimeZone)
+	fmt.Fprintf(out, "Timeline of %s, %s\n\n", inc.Slug, glossary.TimesIn(inc.Location(), time.Now()))
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "WHEN"}, {Title: "KIND"}, {Title: "STATE"}, {Title: "TITLE"}}, rows)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -63,9 +64,9 @@ func postRun(cmd *cobra.Command, opts *PostOptions) error {
 		return err
 	}
 	loc := inc.Location()
-	fmt.Fprintf(f.Out, "posted update %d for %s at %s", e.ID, opts.Audience, e.At().In(loc).Format("15:04"))
+	fmt.Fprintf(f.Out, "posted update %d for %s at %s", e.ID, glossary.Audience(opts.Audience), e.At().In(loc).Format("15:04 MST"))
 	if e.NextUpdateAt != nil {
-		fmt.Fprintf(f.Out, "; next due %s", e.NextUpdateAt.In(loc).Format("15:04"))
+		fmt.Fprintf(f.Out, "; next due %s", e.NextUpdateAt.In(loc).Format("15:04 MST"))
 	}
 	fmt.Fprintln(f.Out)
 	return nil

@@ -18,7 +18,7 @@ func TestNewCmdPost(t *testing.T) {
 			Want: PostOptions{Audience: "customers", Text: "x", NextIn: 90 * time.Minute}},
 		{Name: "no audience", Args: []string{"x"}, WantCode: cmdutil.ExitUsage, WantErr: "--audience is required"},
 		{Name: "next in without unit", Args: []string{"--audience", "internal", "x", "--next-in", "30"},
-			WantCode: cmdutil.ExitUsage, WantErr: "invalid argument"},
+			WantCode: cmdutil.ExitUsage, WantErr: `--next-in: "30" is not a duration`},
 		{Name: "no text", Args: []string{"--audience", "internal"}, WantCode: cmdutil.ExitUsage, WantErr: "accepts 1 arg"},
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 )
@@ -79,12 +80,12 @@ func run(cmd *cobra.Command, opts *Options) error {
 	if label == "" {
 		label = "no next update promised"
 	}
-	fmt.Fprintf(out, "Updates of %s (times in %s): %s\n\n", inc.Slug, inc.TimeZone, label)
+	fmt.Fprintf(out, "Updates of %s, %s: %s\n\n", inc.Slug, glossary.TimesIn(loc, now), label)
 	rows := make([][]string, 0, len(list))
 	for _, e := range list {
 		aud, next := "", ""
 		if e.Audience != nil {
-			aud = *e.Audience
+			aud = glossary.Audience(*e.Audience)
 		}
 		if e.NextUpdateAt != nil {
 			next = e.NextUpdateAt.In(loc).Format("15:04")

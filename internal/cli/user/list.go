@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -56,7 +57,7 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		case !u.Active:
 			state = "awaiting approval"
 		}
-		rows = append(rows, []string{u.Name, u.Role, state, u.CreatedBy, u.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")})
+		rows = append(rows, []string{u.Name, glossary.Role(u.Role), state, u.CreatedBy, u.CreatedAt.In(loc).Format("2006-01-02 15:04 MST")})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "NAME"}, {Title: "ROLE"}, {Title: "STATE"},
 		{Title: "CREATED BY"}, {Title: "CREATED"}}, rows)

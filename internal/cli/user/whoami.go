@@ -2,10 +2,12 @@ package user
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"warroom/access"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -51,6 +53,13 @@ func whoAmIRun(cmd *cobra.Command, opts *WhoAmIOptions) error {
 	if me.Superuser {
 		su = " (superuser: bypasses roles and guards)"
 	}
-	fmt.Fprintf(f.Out, "%s%s: %v\n", cmdutil.CleanLine(me.Name), su, me.Roles)
+	roles := make([]string, len(me.Roles))
+	for i, r := range me.Roles {
+		roles[i] = glossary.Role(r)
+	}
+	if len(roles) == 0 {
+		roles = []string{"no role"}
+	}
+	fmt.Fprintf(f.Out, "%s%s: %s\n", cmdutil.CleanLine(me.Name), su, strings.Join(roles, ", "))
 	return nil
 }
