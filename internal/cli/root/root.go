@@ -27,6 +27,7 @@ import (
 	"warroom/internal/cli/milestone"
 	"warroom/internal/cli/milestones"
 	"warroom/internal/cli/sales"
+	servecmd "warroom/internal/cli/serve"
 	"warroom/internal/cli/timeline"
 	"warroom/internal/cli/update"
 	"warroom/internal/cli/updates"
@@ -87,6 +88,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		approvals.NewCmdApprovals(f),
 		audit.NewCmdAudit(f),
 		initcmd.NewCmdInit(f, nil),
+		servecmd.NewCmdServe(f, nil),
 	)
 	cmdutil.MarkArgErrorsAsUsage(root)
 	return root
