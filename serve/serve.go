@@ -23,6 +23,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+	"charm.land/wish/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/jmoiron/sqlx"
 	gossh "golang.org/x/crypto/ssh"
@@ -104,18 +105,29 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		pool.Close()
 		return nil, fmt.Errorf("live updates: %w", err)
 	}
-	s.ssh = &ssh.Server{
-		Addr:             cfg.Addr,
-		Handler:          s.session,
-		PublicKeyHandler: s.authorize,
-		// Only an interactive shell: no exec, no subsystem (sftp). Port
-		// forwarding is refused while its callbacks are nil, and only
-		// "session" channels are handled; an agent is never forwarded.
-		SessionRequestCallback: func(_ ssh.Session, requestType string) bool { return requestType == "shell" },
-		HandshakeTimeout:       30 * time.Second,
-		Version:                "warroom",
+	s.ssh, err = wish.NewServer(
+		wish.WithAddress(cfg.Addr),
+		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },
+		wish.WithPublicKeyAuth(s.authorize),
+		// The console is the whole handler: no middleware hands the session
+		// on to a shell.
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.session }),
+		func(srv *ssh.Server) error {
+			// Only an interactive shell: no exec, no subsystem (sftp). Port
+			// forwarding is refused while its callbacks are nil, and only
+			// "session" channels are handled; an agent is never forwarded.
+			srv.SessionRequestCallback = func(_ ssh.Session, requestType string) bool { return requestType == "shell" }
+			srv.HandshakeTimeout = 30 * time.Second
+			srv.Version = "warroom"
+			return nil
+		},
+	)
+	if err != nil {
+		s.feed.Close()
+		s.admin.Close()
+		pool.Close()
+		return nil, err
 	}
-	s.ssh.AddHostKey(signer)
 	return s, nil
 }
 
