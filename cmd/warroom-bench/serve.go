@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // WARROOM_BENCH_PPROF: the server child's profiles
 	"net/url"
 	"os"
 	"os/exec"
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -50,14 +53,14 @@ func newCmdServe(f *cmdutil.Factory, runF func(*ServeOptions) error) *cobra.Comm
 		Use:   "serve [--sessions N] [--writes K] [--pool P] [--keep]",
 		Short: "Measure commit -> every SSH session's screen with N sessions on one `warroom serve`",
 		Long: `Starts a warroom serve in a child process (so its memory is its own), as an
-authenticator login made for the run (warroom_bench_serve), on an incident of
+authenticator login made for the run (warroom_bench_serve_<random>), on an incident of
 its own. N SSH clients (golang.org/x/crypto/ssh, each with an 80x24 PTY drawn
 by a terminal emulator) open the console as one person. Then K timeline
 entries are written, one at a time, each timed from just before its COMMIT
 to the moment each session's emulated screen shows its title.
 Reports p50/p99 over every session and write, p50/p99 of the last session
 per write, the most connections the authenticator held (pg_stat_activity,
-polled every 10 ms, feed included), and the server's heap per idle session
+polled every 50 ms, feed included), and the server's heap per idle session
 (runtime.MemStats HeapInuse after GC, with N sessions minus with none, over N).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -83,8 +86,9 @@ polled every 10 ms, feed included), and the server's heap per idle session
 	return c
 }
 
-// benchAuthenticator is the login the run's server connects as.
-const benchAuthenticator = "warroom_bench_serve"
+// benchAuthenticator prefixes the login each run's server connects as
+// (one per run: roles are cluster-wide, and runs may overlap).
+const benchAuthenticator = "warroom_bench_serve_"
 
 func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN string, opts *ServeOptions) (err error) {
 	raiseFileLimit()
@@ -105,16 +109,16 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		ORDER BY role = 'viewer' DESC, name LIMIT 1`); err != nil {
 		return fmt.Errorf("a warroom user for the sessions to act as: %w", db.MapError(err))
 	}
-	pw := randomHex(16)
-	if err := access.CreateAuthenticator(ctx, conn, benchAuthenticator, pw); err != nil {
+	pw, authName := randomHex(16), benchAuthenticator+randomHex(4)
+	if err := access.CreateAuthenticator(ctx, conn, authName, pw); err != nil {
 		return fmt.Errorf("authenticator: %w", err)
 	}
 	defer func() {
 		c := context.WithoutCancel(ctx)
-		_, _ = conn.ExecContext(c, `DROP OWNED BY `+benchAuthenticator)
-		_, _ = conn.ExecContext(c, `DROP ROLE `+benchAuthenticator)
+		_, _ = conn.ExecContext(c, `DROP OWNED BY `+authName)
+		_, _ = conn.ExecContext(c, `DROP ROLE `+authName)
 	}()
-	authDSN, err := withLogin(ownerDSN, benchAuthenticator, pw)
+	authDSN, err := withLogin(ownerDSN, authName, pw)
 	if err != nil {
 		return err
 	}
@@ -152,7 +156,7 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 	go func() {
 		for pollCtx.Err() == nil {
 			var n int64
-			if conn.GetContext(pollCtx, &n, `SELECT count(*) FROM pg_stat_activity WHERE usename = $1`, benchAuthenticator) == nil {
+			if conn.GetContext(pollCtx, &n, `SELECT count(*) FROM pg_stat_activity WHERE usename = $1`, authName) == nil {
 				for {
 					m := maxConns.Load()
 					if n <= m || maxConns.CompareAndSwap(m, n) {
@@ -160,7 +164,7 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 					}
 				}
 			}
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 		}
 	}()
 
@@ -186,14 +190,28 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		return err
 	}
 	opened := time.Since(t0)
-	time.Sleep(2 * time.Second) // idle: first loads done, nothing in flight
+	time.Sleep(2 * time.Second) // first loads done, nothing in flight
+	settled, err := srv.mem()
+	if err != nil {
+		return err
+	}
+	time.Sleep(5 * time.Second) // idle: what N open consoles cost with nothing happening
 	idle, err := srv.mem()
 	if err != nil {
 		return err
 	}
+	// (each figure includes the two collections the child runs to measure)
+	idleCPU := float64(idle.cpu-settled.cpu) / float64(idle.at.Sub(settled.at))
 	idleConns := maxConns.Load()
 
-	var each, last []time.Duration
+	// The baseline, in this process and the same run: a plain listener on
+	// warroom's channel receiving the same commits' notifications.
+	listener := pq.NewListener(db.WithLibpqDefaults(ownerDSN), time.Second, time.Second, nil)
+	defer listener.Close()
+	if err := listener.Listen(db.Channel); err != nil {
+		return db.MapError(err)
+	}
+	var each, last, raw []time.Duration
 	for w := range opts.Writes {
 		mark := fmt.Sprintf("w%02d-%s", w, randomHex(3))
 		seen := make([]time.Time, len(clients))
@@ -219,9 +237,24 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 			tx.Rollback()
 			return db.MapError(err)
 		}
+		rawAt := make(chan time.Time, 1)
+		go func() {
+			for n := range listener.Notify {
+				if n != nil && strings.Contains(n.Extra, mark) {
+					rawAt <- time.Now()
+					return
+				}
+			}
+		}()
 		commit := time.Now()
 		if err := tx.Commit(); err != nil {
 			return db.MapError(err)
+		}
+		select {
+		case at := <-rawAt:
+			raw = append(raw, at.Sub(commit))
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("write %d: no notification in 30 s", w)
 		}
 		wg.Wait()
 		close(errs)
@@ -242,9 +275,12 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 	fmt.Fprintf(out, "opened %d sessions in %s (each: SSH handshake, PTY, first screen)\n", opts.Sessions, opened.Round(time.Millisecond))
 	fmt.Fprintf(out, "commit -> screen, %d writes: p50 %s  p99 %s   last session per write: p50 %s  p99 %s\n",
 		opts.Writes, ms(percentile(each, 50)), ms(percentile(each, 99)), ms(percentile(last, 50)), ms(percentile(last, 99)))
+	fmt.Fprintf(out, "baseline, commit -> a plain listener in this process: p50 %s  p99 %s\n",
+		ms(percentile(raw, 50)), ms(percentile(raw, 99)))
 	fmt.Fprintf(out, "authenticator connections: at most %d (%d once the sessions were open and idle)\n", maxConns.Load(), idleConns)
 	fmt.Fprintf(out, "server heap: %.1f MiB with no session, %.1f MiB with %d idle: %.0f KiB per session; %d goroutines (%d with none)\n",
 		mib(base.heap), mib(idle.heap), opts.Sessions, float64(perSession)/1024, idle.goroutines, base.goroutines)
+	fmt.Fprintf(out, "server CPU with %d idle sessions: %.0f%% of one core (clocks tick, nothing changes)\n", opts.Sessions, 100*idleCPU)
 	return nil
 }
 
@@ -317,6 +353,8 @@ type serveChild struct {
 type memFigures struct {
 	heap       uint64
 	goroutines int
+	cpu        time.Duration // the server's CPU time so far (user + system)
+	at         time.Time
 }
 
 func startServeChild(ctx context.Context, dsn, keys, hostKey, slug string, opts *ServeOptions) (*serveChild, error) {
@@ -369,7 +407,9 @@ func (c *serveChild) mem() (memFigures, error) {
 	if err != nil {
 		return m, err
 	}
-	_, err = fmt.Sscanf(line, "mem %d %d", &m.heap, &m.goroutines)
+	var cpu int64
+	_, err = fmt.Sscanf(line, "mem %d %d %d", &m.heap, &m.goroutines, &cpu)
+	m.cpu, m.at = time.Duration(cpu), time.Now()
 	return m, err
 }
 
@@ -412,6 +452,9 @@ func newCmdServeServer() *cobra.Command {
 				return err
 			}
 			go func() { _ = srv.Serve(ln) }()
+			if a := os.Getenv("WARROOM_BENCH_PPROF"); a != "" {
+				go func() { _ = http.ListenAndServe(a, nil) }() // profiling the server under test, on request
+			}
 			fmt.Printf("ready %s\n", ln.Addr())
 			in := bufio.NewScanner(os.Stdin)
 			for in.Scan() {
@@ -420,7 +463,10 @@ func newCmdServeServer() *cobra.Command {
 					runtime.GC()
 					var ms runtime.MemStats
 					runtime.ReadMemStats(&ms)
-					fmt.Printf("mem %d %d\n", ms.HeapInuse, runtime.NumGoroutine())
+					var ru syscall.Rusage
+					_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+					cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+					fmt.Printf("mem %d %d %d\n", ms.HeapInuse, runtime.NumGoroutine(), cpu)
 				}
 			}
 			return nil
