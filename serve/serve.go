@@ -70,10 +70,11 @@ type Server struct {
 	feed  *db.Feed
 	ssh   *ssh.Server
 
-	mu     sync.Mutex
-	subs   map[*subscriber]struct{}
-	active atomic.Int64
-	logMu  sync.Mutex
+	mu       sync.Mutex
+	subs     map[*subscriber]struct{}
+	active   atomic.Int64
+	logMu    sync.Mutex
+	sessions sync.WaitGroup // running session handlers: Close waits for their logouts
 }
 
 // New checks the authenticator, starts the feed and prepares the SSH
@@ -149,9 +150,16 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(ln)
 }
 
-// Close ends every session, the feed and the pool.
+// Close ends every session (each records its logout, for up to a few
+// seconds), then the feed and the pool.
 func (s *Server) Close() error {
 	err := s.ssh.Close()
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
 	s.feed.Close()
 	s.admin.Close()
 	s.pool.Close()
@@ -188,6 +196,8 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 
 // session runs one console.
 func (s *Server) session(sess ssh.Session) {
+	s.sessions.Add(1)
+	defer s.sessions.Done()
 	key := sess.PublicKey()
 	if key == nil {
 		return
