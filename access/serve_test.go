@@ -59,6 +59,18 @@ func TestServeAuthenticatorActsOnlyAsItsPeople(t *testing.T) {
 		return err
 	})
 	dbtest.WantPG(t, err, "42501", "permission denied for function warroom_serve_login")
+	// Not one table takes a row from the bare authenticator.
+	var tables []string
+	if err := f.admin.Select(&tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tab := range tables {
+		err := asTx(t, auth, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO public.` + tab + ` DEFAULT VALUES`)
+			return err
+		})
+		dbtest.WantPG(t, err, "42501", "permission denied for table "+tab)
+	}
 	for _, r := range access.Roles {
 		var has bool
 		if err := auth.Get(&has, `SELECT warroom_has_role($1)`, r); err != nil || has {
