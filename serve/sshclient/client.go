@@ -177,8 +177,8 @@ func (c *Client) Close() error {
 	c.sess.Close()
 	err := c.conn.Close()
 	<-c.done
-	c.tmu.Lock()
-	_ = c.term.Close()
-	c.tmu.Unlock()
+	// The emulator stays open: closing it races with the goroutine blocked
+	// reading its answers (vt's Close and Read share an unguarded flag), so
+	// that goroutine ends with the process. Tests and the bench only.
 	return err
 }
