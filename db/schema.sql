@@ -33,9 +33,9 @@ CREATE FUNCTION public.warroom_actor() RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user)
-                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), session_user::text)
-                ELSE session_user::text END
+    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login())
+                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), public.warroom_login())
+                ELSE public.warroom_login() END
 $$;
 
 
@@ -240,6 +240,21 @@ BEGIN
 END $$;
 
 
+--
+-- Name: warroom_login(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_login() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN pg_catalog.current_setting('role') <> 'none'
+                 AND pg_catalog.pg_has_role(session_user, 'warroom_authenticator', 'MEMBER')
+           THEN pg_catalog.current_setting('role')
+           ELSE session_user::text END
+$$;
+
+
 SET default_table_access_method = heap;
 
 --
@@ -250,7 +265,7 @@ CREATE TABLE public.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
     txid bigint DEFAULT txid_current() NOT NULL,
-    login text DEFAULT SESSION_USER NOT NULL,
+    login text DEFAULT public.warroom_login() NOT NULL,
     actor text DEFAULT public.warroom_actor() NOT NULL,
     table_name text NOT NULL,
     op text NOT NULL,
@@ -1585,9 +1600,9 @@ CREATE FUNCTION public.warroom_has_role(role text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
+    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login()), false)
         OR (EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'warroom_' || role)
-            AND pg_catalog.pg_has_role(session_user, 'warroom_' || role, 'MEMBER'))
+            AND pg_catalog.pg_has_role(public.warroom_login(), 'warroom_' || role, 'USAGE'))
 $$;
 
 
@@ -2159,6 +2174,47 @@ BEGIN
     RAISE EXCEPTION '% may not % of incident %: only its commander (%) or a warroom commander may',
         warroom_actor(), what, p_incident, COALESCE(cmd, 'none named')
         USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+
+--
+-- Name: warroom_serve_login(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    id bigint;
+BEGIN
+    IF NOT (warroom_has_role('commander') OR warroom_has_role('engineer') OR warroom_has_role('finance')
+            OR warroom_has_role('viewer')) THEN
+        RAISE EXCEPTION '% holds no warroom role: no console session', warroom_login()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO serve_sessions (login, key_fingerprint, remote)
+    VALUES (warroom_login(), btrim(COALESCE(p_fingerprint, '')), btrim(COALESCE(p_remote, '')))
+    RETURNING serve_sessions.id INTO id;
+    RETURN id;
+END $$;
+
+
+--
+-- Name: warroom_serve_logout(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE serve_sessions SET ended_at = now(), end_reason = btrim(COALESCE(p_reason, ''))
+    WHERE id = p_id AND login = warroom_login() AND ended_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'console session % is not an open session of %', p_id, warroom_login()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
 END $$;
 
 
@@ -3207,6 +3263,40 @@ CREATE TABLE public.sales_totals (
 
 
 --
+-- Name: serve_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serve_sessions (
+    id bigint NOT NULL,
+    login text DEFAULT public.warroom_login() NOT NULL,
+    key_fingerprint text NOT NULL,
+    remote text DEFAULT ''::text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    end_reason text
+);
+
+
+--
+-- Name: serve_sessions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.serve_sessions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: serve_sessions_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.serve_sessions_id_seq OWNED BY public.serve_sessions.id;
+
+
+--
 -- Name: timeline_entries; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3472,6 +3562,13 @@ ALTER TABLE ONLY public.remediation_measures ALTER COLUMN id SET DEFAULT nextval
 --
 
 ALTER TABLE ONLY public.sales_imports ALTER COLUMN id SET DEFAULT nextval('public.sales_imports_id_seq'::regclass);
+
+
+--
+-- Name: serve_sessions id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_sessions ALTER COLUMN id SET DEFAULT nextval('public.serve_sessions_id_seq'::regclass);
 
 
 --
@@ -3783,6 +3880,14 @@ ALTER TABLE ONLY public.sales_imports
 
 ALTER TABLE ONLY public.sales_imports
     ADD CONSTRAINT sales_imports_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: serve_sessions serve_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_sessions
+    ADD CONSTRAINT serve_sessions_pkey PRIMARY KEY (id);
 
 
 --
@@ -4183,6 +4288,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.sales_totals REFERENCING OLD 
 
 
 --
+-- Name: serve_sessions audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: timeline_entries audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4372,6 +4484,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_totals REFERENCING NEW 
 
 
 --
+-- Name: serve_sessions audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.serve_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: timeline_entries audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4558,6 +4677,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_imports REFERENCING OLD
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: serve_sessions audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -5195,6 +5321,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_imports FOR E
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_totals FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: serve_sessions no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.serve_sessions FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -6014,6 +6147,28 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 
 
 --
+-- Name: FUNCTION warroom_serve_login(p_fingerprint text, p_remote text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_serve_logout(p_id bigint, p_reason text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_viewer;
+
+
+--
 -- Name: FUNCTION warroom_set_incident_severity(p_incident bigint, p_severity text, p_note text, p_version integer); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6593,6 +6748,16 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_commander;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_finance;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_viewer;
+
+
+--
+-- Name: TABLE serve_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_commander;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_engineer;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_finance;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_viewer;
 
 
 --

@@ -28,6 +28,9 @@ type Options struct {
 	// Actor is who the console's writes are attributed to (history rows,
 	// notifications); empty means the database login.
 	Actor string
+	// ReadOnly shows no write keys and refuses writes (readonly.go): a
+	// viewer's session over SSH.
+	ReadOnly bool
 }
 
 // Minimum usable terminal; below it the console says so instead of drawing
@@ -123,6 +126,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		activity: &activityLog{},
 		switcher: &switcher{st: &st},
 	}
+	m.help.readOnly = opts.ReadOnly
 	m.views = []view{
 		newTimelineView(m.st),
 		newRestoreView(m.st),
@@ -360,6 +364,9 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.showHelp || m.snap == nil {
 		return m, nil
+	}
+	if m.opts.ReadOnly && isWriteKey(v, msg) {
+		return m, nil // readonly.go: not offered, so not taken
 	}
 	return m, v.Update(msg)
 }

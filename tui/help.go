@@ -13,8 +13,9 @@ import (
 // screen is laid out here because bubbles' full help drops whole columns at
 // 80 cells instead of wrapping them.
 type helpBar struct {
-	model help.Model
-	st    *Styles
+	model    help.Model
+	st       *Styles
+	readOnly bool // readonly.go: leave out the keys that write
 }
 
 func newHelpBar(st *Styles) *helpBar {
@@ -39,6 +40,9 @@ func (h *helpBar) short(v view, width int) string {
 	if v != nil {
 		b = append(b, v.ShortHelp()...)
 	}
+	if h.readOnly {
+		b = withoutWrites(v, b)
+	}
 	if v != nil && v.Capturing() {
 		b = append(b, globalKeys.ForceQuit)
 	} else {
@@ -53,6 +57,15 @@ func (h *helpBar) short(v view, width int) string {
 func (h *helpBar) full(v view, width, height int) string {
 	var lines []string
 	section := func(title string, groups [][]key.Binding) {
+		if h.readOnly {
+			kept := make([][]key.Binding, 0, len(groups))
+			for _, g := range groups {
+				if g = withoutWrites(v, g); len(g) > 0 {
+					kept = append(kept, g)
+				}
+			}
+			groups = kept
+		}
 		lines = append(lines, " "+h.st.Section.Render(title), "")
 		lines = append(lines, h.columns(groups, width)...)
 		lines = append(lines, "")

@@ -41,6 +41,11 @@ func Listen(dsn string, send func(tea.Msg)) (*db.Feed, error) {
 	return db.Listen(dsn, FeedWindow, func(ev db.Event) { send(liveMsg(ev)) })
 }
 
+// FeedMsg is ev as the console takes it, for a process that runs one feed
+// for many consoles (`warroom serve`) and sends each delivery to every
+// program itself instead of each console listening on its own connection.
+func FeedMsg(ev db.Event) tea.Msg { return liveMsg(ev) }
+
 // live applies one feed delivery to the root.
 func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 	switch {

@@ -49,6 +49,9 @@ func reloadCmd() tea.Msg { return ReloadMsg{} }
 
 // write runs a requested write off the UI goroutine.
 func (m Model) write(req writeRequestMsg) tea.Cmd {
+	if m.opts.ReadOnly {
+		return func() tea.Msg { return writeDoneMsg{tag: req.tag, err: errReadOnly} }
+	}
 	if err := m.writeBlocked(); err != nil { // live.go: refused while disconnected
 		return func() tea.Msg { return writeDoneMsg{tag: req.tag, err: err} }
 	}

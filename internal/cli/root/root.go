@@ -28,6 +28,7 @@ import (
 	"warroom/internal/cli/milestones"
 	reportcmd "warroom/internal/cli/report"
 	"warroom/internal/cli/sales"
+	servecmd "warroom/internal/cli/serve"
 	"warroom/internal/cli/timeline"
 	"warroom/internal/cli/update"
 	"warroom/internal/cli/updates"
@@ -89,6 +90,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		audit.NewCmdAudit(f),
 		reportcmd.NewCmdReport(f, nil),
 		initcmd.NewCmdInit(f, nil),
+		servecmd.NewCmdServe(f, nil),
 	)
 	cmdutil.MarkArgErrorsAsUsage(root)
 	return root
