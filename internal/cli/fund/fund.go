@@ -24,7 +24,7 @@ func NewCmdFund(f *cmdutil.Factory, runF func(*FundOptions) error) *cobra.Comman
 	opts := &FundOptions{Factory: f}
 	c := &cobra.Command{
 		Use:   "fund",
-		Short: "The compensation fund: pledged, received, committed, paid, remaining",
+		Short: "The compensation fund: pledged, received, committed, paid, remaining, cash on hand",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -34,7 +34,7 @@ func NewCmdFund(f *cmdutil.Factory, runF func(*FundOptions) error) *cobra.Comman
 		},
 	}
 	cmdutil.AddJSONFlag(c, &opts.JSON)
-	c.AddCommand(NewCmdOpen(f, nil), NewCmdSet(f, nil), NewCmdPledge(f, nil))
+	c.AddCommand(NewCmdOpen(f, nil), NewCmdSet(f, nil), NewCmdPledge(f, nil), NewCmdReceive(f, nil))
 	return c
 }
 
@@ -70,6 +70,7 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 	}
 	fmt.Fprintf(out, "Fund of %s (%s)\n\n", inc.Slug, f.Currency)
 	writeTerms(out, terms, inc.Location())
+	writeInKind(out, f)
 	fmt.Fprintln(out)
 	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: ""}, {Title: f.Currency, Right: true}}, [][]string{
 		{"pledged", compensation.FormatFen(f.PledgedFen)},
@@ -77,17 +78,37 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 		{"committed", compensation.FormatFen(f.CommittedFen)},
 		{"paid", compensation.FormatFen(f.PaidFen)},
 		{"remaining", compensation.FormatFen(f.RemainingFen)},
+		{"cash on hand", compensation.FormatFen(f.CashOnHandFen)},
 	}); err != nil {
 		return err
+	}
+	if f.CashShort {
+		fmt.Fprintf(out, "warning: approved claims still owe %s, more than the %s cash on hand (%s short)\n",
+			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CashOnHandFen),
+			compensation.FormatFen(f.CommittedFen-f.CashOnHandFen))
 	}
 	fmt.Fprintln(out)
 	rows := make([][]string, 0, len(f.Contributors))
 	for _, c := range f.Contributors {
 		rows = append(rows, []string{c.Name, c.NativeName, c.Role,
-			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen)})
+			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen), c.PledgeNote})
 	}
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "CONTRIBUTOR"}, {Title: "NATIVE"}, {Title: "ROLE"},
-		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}}, rows)
+		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}, {Title: "PLEDGE NOTE"}}, rows)
+}
+
+// writeInKind prints what the in-kind plan gives and whether its value is
+// an assumption (no source named who valued it).
+func writeInKind(out io.Writer, f compensation.Fund) {
+	if f.InKindValueAssumed {
+		fmt.Fprintf(out, "in-kind value %s is an assumption (no source valued the plan)\n", compensation.FormatFen(f.InKindValueFen))
+	} else {
+		fmt.Fprintf(out, "in-kind value %s per claim, valued by %s\n", compensation.FormatFen(f.InKindValueFen),
+			cmdutil.CleanLine(f.InKindValueSource))
+	}
+	if f.InKindPlan != "" {
+		fmt.Fprintf(out, "in-kind plan: %s\n", cmdutil.CleanLine(f.InKindPlan))
+	}
 }
 
 // writeTerms prints the windows and the thresholds, times in the
