@@ -97,15 +97,15 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}, {Title: "PLEDGE NOTE"}}, rows)
 }
 
-// writeInKind prints what the in-kind plan gives and whether its value is
-// an assumption (no source named who valued it).
+// writeInKind prints what one in-kind plan costs the fund, whether that
+// value is an assumption (no source named who valued it), and what the
+// plan gives a merchant.
 func writeInKind(out io.Writer, f compensation.Fund) {
-	if f.InKindValueAssumed {
-		fmt.Fprintf(out, "in-kind value %s is an assumption (no source valued the plan)\n", compensation.FormatFen(f.InKindValueFen))
-	} else {
-		fmt.Fprintf(out, "in-kind value %s per claim, valued by %s\n", compensation.FormatFen(f.InKindValueFen),
-			cmdutil.CleanLine(f.InKindValueSource))
+	basis := "an assumption: no source valued the plan"
+	if !f.InKindValueAssumed {
+		basis = "valued by " + cmdutil.CleanLine(f.InKindValueSource)
 	}
+	fmt.Fprintf(out, "one in-kind plan costs %s (%s)\n", compensation.FormatFen(f.InKindValueFen), basis)
 	if f.InKindPlan != "" {
 		fmt.Fprintf(out, "in-kind plan: %s\n", cmdutil.CleanLine(f.InKindPlan))
 	}
@@ -130,6 +130,5 @@ func writeTerms(out io.Writer, t compensation.Terms, loc *time.Location) {
 	}
 	fmt.Fprintf(out, "baseline  %s to %s\n", when(t.BaselineStart), when(t.BaselineEnd))
 	fmt.Fprintf(out, "outage    %s to %s\n", when(t.OutageStart), end)
-	fmt.Fprintf(out, "payouts above %s need a second person; one in-kind plan costs %s\n",
-		compensation.FormatFen(t.ThresholdFen), compensation.FormatFen(t.InKindValueFen))
+	fmt.Fprintf(out, "payouts above %s need a second person\n", compensation.FormatFen(t.ThresholdFen))
 }
