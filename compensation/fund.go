@@ -49,6 +49,9 @@ type Fund struct {
 	InKindPlan         string        `json:"inkind_plan"`
 	PaidClaims         int64         `json:"paid_claims"`
 	Contributors       []Contributor `json:"contributors"`
+	// Terms are the fund's windows and thresholds (the CLI's --json prints
+	// them as "terms" beside the fund).
+	Terms Terms `json:"-"`
 }
 
 // LoadFund reads the fund of one incident. It fails with db.ErrNotFound
@@ -98,6 +101,9 @@ func LoadFund(ctx context.Context, q db.Querier, incidentID int64, slug string) 
 	f.RemainingFen = f.PledgedFen - f.CommittedFen - f.PaidFen
 	f.CashOnHandFen = f.ReceivedFen - f.PaidFen
 	f.CashShort = f.CommittedFen > f.CashOnHandFen
+	if f.Terms, err = LoadTerms(ctx, q, incidentID); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
+	"warroom/db/dbtest"
 )
 
 // The help honesty test walks every view in each of its modes and presses
@@ -48,6 +49,9 @@ var helpModes = []struct {
 	{"fund merchants", []string{"4", "m", "j", "j"}},
 	{"fund merchant search", []string{"4", "m", "/", "1"}},
 	{"fund merchant statement", []string{"4", "m", "enter"}},
+	{"fund receive form", []string{"4", "r"}},
+	{"fund pledge form", []string{"4", "j", "p"}},
+	{"fund terms form", []string{"4", "s", "tab"}},
 	{"approvals list", []string{"5", "j"}},
 	{"approvals filter prompt", []string{"5", "/", "v", "down"}},
 	{"approvals confirm", []string{"5", "j", "a"}},
@@ -55,6 +59,16 @@ var helpModes = []struct {
 	{"audit list", []string{"6", "j", "j"}},
 	{"audit entry", []string{"6", "j", "enter", "j"}},
 	{"incident switcher", []string{"I"}},
+}
+
+// noFundHelpModes are walked on a database whose one incident has no
+// fund: the Fund view says so and offers the open form.
+var noFundHelpModes = []struct {
+	name string
+	keys []string
+}{
+	{"fund, none opened", []string{"4"}},
+	{"fund open form", []string{"4", "o", "tab"}},
 }
 
 // candidateKeys are the keys tried besides those the help names: every
@@ -187,7 +201,14 @@ func TestHelpIsHonest(t *testing.T) {
 			t.Fatalf("keyMsg(%q) is %q", name, got)
 		}
 	}
-	for _, mode := range helpModes {
+	noFund := dbtest.New(t)
+	noFund.MustExec(`INSERT INTO incidents (slug, title, started_at, time_zone)
+		VALUES ('no-fund', 'No fund yet', now() - interval '1 hour', 'Asia/Shanghai')`)
+	for i, mode := range append(slices.Clip(helpModes), noFundHelpModes...) {
+		conn := conn
+		if i >= len(helpModes) {
+			conn = noFund
+		}
 		t.Run(mode.name, func(t *testing.T) {
 			m := honestyModel(t, conn, mode.keys)
 			capturing := m.focus().Capturing()
