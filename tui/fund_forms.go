@@ -493,9 +493,8 @@ func (v *fundView) summaryFacts(above int) []string {
 	f, st, w := v.fund, v.st, v.width
 	var out, facts []string
 	if f.CashShort {
-		out = append(out, st.Bad.Render(fit(fmt.Sprintf("  ! approved claims owe %s, more than the %s cash on hand (%s short)",
-			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CashOnHandFen),
-			compensation.FormatFen(f.CommittedFen-f.CashOnHandFen)), w)))
+		out = append(out, st.Bad.Render(fit(fmt.Sprintf("  ! approved claims owe %s: %s more than the cash on hand",
+			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CommittedFen-f.CashOnHandFen)), w)))
 	}
 	if v.flash != "" {
 		out = append(out, v.flashLine())

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"warroom/db/dbtest"
 )
 
@@ -139,5 +141,34 @@ func TestFundOpenFormOnANewIncident(t *testing.T) {
 	if n := countRowsSQL(t, conn, `SELECT count(*) FROM funds WHERE outage_end_follows AND inkind_plan = 'two free months'
 		AND inkind_value_source = '' AND payout_approval_fen = 1000000`); n != 1 {
 		t.Fatal("the fund is not as opened")
+	}
+}
+
+// Approved claims owing more than the cash on hand: the figure turns and
+// a warning line says by how much, at 80 and 120 columns alike; the source's
+// facts (in-kind plan, assumed value, pledge as stated) show when there is room.
+func TestFundWarnsWhenCashIsShort(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		s := accFundSnapshot()
+		f := *s.Fund
+		f.CommittedFen, f.CashOnHandFen, f.CashShort = 10_000_000_000, 9_000_000_000, true
+		f.InKindValueFen, f.InKindValueAssumed, f.InKindPlan = 1_200_000, true, "50,000 ad impressions"
+		f.Contributors = append(f.Contributors[:0:0], f.Contributors...)
+		f.Contributors[0].PledgeNote = "more than 100,000,000"
+		s.Fund = &f
+		st := newStyles(DefaultTheme())
+		v := newFundView(&st).(*fundView)
+		v.SetSize(size[0], size[1])
+		v.SetData(s)
+		out := v.Render()
+		checkBlock(t, out, size[0], size[1])
+		plain := ansi.Strip(out)
+		if !strings.Contains(plain, "! approved claims owe 100,000,000.00: 10,000,000.00 more than the cash on hand") {
+			t.Errorf("%v: no warning:\n%s", size, plain)
+		}
+		if size[0] == 120 && (!strings.Contains(plain, "In-kind plan, 12,000.00 each (an assumption: no source valued it): 50,000 ad impressions") ||
+			!strings.Contains(plain, "Selected pledge, as the source states it: more than 100,000,000")) {
+			t.Errorf("%v: no in-kind plan or pledge note:\n%s", size, plain)
+		}
 	}
 }

@@ -185,6 +185,8 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	}
 	if opts.DryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
+	} else if ch.Empty() && thr == nil && inkind == nil {
+		fmt.Fprintln(out, "saved the in-kind plan's description")
 	} else {
 		fmt.Fprintf(out, "applied: %d claims recomputed\n", recomputed)
 	}
