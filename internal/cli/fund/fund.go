@@ -83,9 +83,8 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 		return err
 	}
 	if f.CashShort {
-		fmt.Fprintf(out, "warning: approved claims still owe %s, more than the %s cash on hand (%s short)\n",
-			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CashOnHandFen),
-			compensation.FormatFen(f.CommittedFen-f.CashOnHandFen))
+		fmt.Fprintf(out, "warning: approved claims owe %s: %s more than the cash on hand\n",
+			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CommittedFen-f.CashOnHandFen))
 	}
 	fmt.Fprintln(out)
 	rows := make([][]string, 0, len(f.Contributors))
