@@ -123,7 +123,14 @@ func TestFundOpenFormOnANewIncident(t *testing.T) {
 	if s := screen(m); !strings.Contains(s, "No compensation fund for this incident.") || !strings.Contains(s, "A commander opens one: o") {
 		t.Fatalf("no fund:\n%s", s)
 	}
+	// The help offers o, and o opens the form (whose help is the form's).
+	if h := m.focus().ShortHelp(); len(h) != 1 || h[0].Help().Key != "o" {
+		t.Fatalf("without a fund the help should offer o: %v", h)
+	}
 	m = act(t, m, "o")
+	if f := openForm(m); f == nil || len(m.focus().ShortHelp()) != len(f.ShortHelp()) {
+		t.Fatalf("o should open the open form:\n%s", screen(m))
+	}
 	m = fill(t, m, "baseline_start", "2026-11-01 00:00")
 	m = fill(t, m, "baseline_end", "2026-11-08 00:00")
 	m = fill(t, m, "outage_start", "2026-12-01 08:00")

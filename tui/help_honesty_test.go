@@ -15,7 +15,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
-	"warroom/db/dbtest"
 )
 
 // The help honesty test walks every view in each of its modes and presses
@@ -59,16 +58,6 @@ var helpModes = []struct {
 	{"audit list", []string{"6", "j", "j"}},
 	{"audit entry", []string{"6", "j", "enter", "j"}},
 	{"incident switcher", []string{"I"}},
-}
-
-// noFundHelpModes are walked on a database whose one incident has no
-// fund: the Fund view says so and offers the open form.
-var noFundHelpModes = []struct {
-	name string
-	keys []string
-}{
-	{"fund, none opened", []string{"4"}},
-	{"fund open form", []string{"4", "o", "tab"}},
 }
 
 // candidateKeys are the keys tried besides those the help names: every
@@ -201,14 +190,7 @@ func TestHelpIsHonest(t *testing.T) {
 			t.Fatalf("keyMsg(%q) is %q", name, got)
 		}
 	}
-	noFund := dbtest.New(t)
-	noFund.MustExec(`INSERT INTO incidents (slug, title, started_at, time_zone)
-		VALUES ('no-fund', 'No fund yet', now() - interval '1 hour', 'Asia/Shanghai')`)
-	for i, mode := range append(slices.Clip(helpModes), noFundHelpModes...) {
-		conn := conn
-		if i >= len(helpModes) {
-			conn = noFund
-		}
+	for _, mode := range helpModes {
 		t.Run(mode.name, func(t *testing.T) {
 			m := honestyModel(t, conn, mode.keys)
 			capturing := m.focus().Capturing()
