@@ -929,8 +929,7 @@ BEGIN
     IF v < 0 THEN
         RAISE EXCEPTION 'an in-kind value of % fen is negative', v USING ERRCODE = 'check_violation';
     END IF;
-    UPDATE funds SET inkind_value_fen = v, inkind_value_source = btrim(COALESCE(r.payload->>'inkind_value_source', ''))
-    WHERE incident_id = r.incident_id;
+    UPDATE funds SET inkind_value_fen = v WHERE incident_id = r.incident_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % has no fund', r.incident_id USING ERRCODE = 'no_data_found';
     END IF;
