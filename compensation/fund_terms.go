@@ -170,3 +170,22 @@ func SetThreshold(ctx context.Context, q db.Querier, incidentID int64, fen int64
 	_, err := q.ExecContext(ctx, `UPDATE funds SET payout_approval_fen = $2 WHERE incident_id = $1`, incidentID, fen)
 	return db.MapError(err)
 }
+
+// SetInKindFacts writes what the in-kind plan gives a merchant (plan) and
+// who valued it (source; empty: the value is an assumption). nil keeps a
+// field. They describe the plan and move no money: any writer of the fund
+// sets them, where its value is an approved change.
+func SetInKindFacts(ctx context.Context, q db.Querier, incidentID int64, plan, source *string) error {
+	if plan == nil && source == nil {
+		return nil
+	}
+	res, err := q.ExecContext(ctx, `UPDATE funds SET inkind_plan = COALESCE(btrim($2), inkind_plan),
+		inkind_value_source = COALESCE(btrim($3), inkind_value_source) WHERE incident_id = $1`, incidentID, plan, source)
+	if err != nil {
+		return db.MapError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return db.ErrNotFound
+	}
+	return nil
+}

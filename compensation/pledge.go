@@ -9,9 +9,12 @@ import (
 
 // PledgeInput is a contributor's pledge: a new contributor, or the new
 // total pledge of one already in the fund (matched by name, any case).
+// PledgeNote is how the source states the pledge when it is not exact
+// ("more than 35,000,000"), kept on the contributor.
 type PledgeInput struct {
 	Name, NativeName, Role string
 	PledgedFen             int64
+	PledgeNote             string
 }
 
 // pledgeTarget finds the contributor the pledge is for (0: a new one).
@@ -36,14 +39,16 @@ func Pledge(ctx context.Context, q db.Querier, incidentID int64, in PledgeInput)
 		return err
 	}
 	if id != 0 {
-		_, err = q.ExecContext(ctx, `UPDATE contributors SET pledged_fen = $2, pledged_at = now() WHERE id = $1`, id, in.PledgedFen)
+		_, err = q.ExecContext(ctx, `UPDATE contributors SET pledged_fen = $2, pledged_at = now(),
+			pledge_note = CASE WHEN $3 = '' THEN pledge_note ELSE $3 END WHERE id = $1`,
+			id, in.PledgedFen, strings.TrimSpace(in.PledgeNote))
 		return db.MapError(err)
 	}
 	_, err = q.ExecContext(ctx, `
-		INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at)
+		INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at, pledge_note)
 		VALUES ($1, btrim($2), btrim($3), btrim($4),
-		        COALESCE((SELECT max(position) FROM contributors WHERE incident_id = $1), 0) + 1, $5, now())`,
-		incidentID, in.Name, in.NativeName, in.Role, in.PledgedFen)
+		        COALESCE((SELECT max(position) FROM contributors WHERE incident_id = $1), 0) + 1, $5, now(), btrim($6))`,
+		incidentID, in.Name, in.NativeName, in.Role, in.PledgedFen, in.PledgeNote)
 	return db.MapError(err)
 }
 
@@ -53,9 +58,15 @@ func PledgeRequest(ctx context.Context, q db.Querier, incidentID int64, in Pledg
 	if err != nil {
 		return nil, err
 	}
+	var p map[string]any
 	if id != 0 {
-		return map[string]any{"contributor_id": id, "pledged_fen": in.PledgedFen}, nil
+		p = map[string]any{"contributor_id": id, "pledged_fen": in.PledgedFen}
+	} else {
+		p = map[string]any{"contributor_name": strings.TrimSpace(in.Name), "pledged_fen": in.PledgedFen,
+			"native_name": in.NativeName, "role": in.Role}
 	}
-	return map[string]any{"contributor_name": strings.TrimSpace(in.Name), "pledged_fen": in.PledgedFen,
-		"native_name": in.NativeName, "role": in.Role}, nil
+	if n := strings.TrimSpace(in.PledgeNote); n != "" {
+		p["pledge_note"] = n
+	}
+	return p, nil
 }

@@ -378,8 +378,18 @@ DECLARE
     incol text := CASE WHEN TG_TABLE_NAME = 'incidents' THEN 'id' ELSE 'incident_id' END;
     inc   text;
 BEGIN
-    inc := CASE WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol
-                             AND NOT attisdropped) THEN format('x.%I', incol) ELSE 'NULL::bigint' END;
+    inc := CASE
+        WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol AND NOT attisdropped)
+            THEN format('x.%I', incol)
+        WHEN TG_TABLE_NAME = 'milestone_updates'
+            THEN '(SELECT p.incident_id FROM public.milestones p WHERE p.id = x.milestone_id)'
+        WHEN TG_TABLE_NAME = 'contributions'
+            THEN '(SELECT p.incident_id FROM public.contributors p WHERE p.id = x.contributor_id)'
+        WHEN TG_TABLE_NAME = 'action_items'
+            THEN '(SELECT p.incident_id FROM public.remediation_measures p WHERE p.id = x.measure_id)'
+        WHEN TG_TABLE_NAME = 'timeline_entry_versions'
+            THEN '(SELECT p.incident_id FROM public.timeline_entries p WHERE p.id = x.entry_id)'
+        ELSE 'NULL::bigint' END;
     FOREACH rel IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
                                     WHEN 'DELETE' THEN ARRAY['old_rows']
                                     ELSE ARRAY['old_rows', 'new_rows'] END LOOP
@@ -961,6 +971,7 @@ CREATE FUNCTION public.warroom_exec_contribution(r public.approvals) RETURNS jso
 DECLARE
     fen bigint;
     nm  text;
+    note text := btrim(COALESCE(r.payload->>'pledge_note', ''));
 BEGIN
     IF r.payload ? 'contribution_id' THEN
         fen := warroom_payload_id(r, 'amount_fen');
@@ -969,7 +980,8 @@ BEGIN
           AND p.incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, p.incident_id);
     ELSIF r.payload ? 'contributor_id' THEN
         fen := warroom_payload_id(r, 'pledged_fen');
-        UPDATE contributors SET pledged_fen = fen
+        UPDATE contributors SET pledged_fen = fen,
+            pledge_note = CASE WHEN r.payload ? 'pledge_note' THEN note ELSE pledge_note END
         WHERE id = warroom_payload_id(r, 'contributor_id')
           AND incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, incident_id);
     ELSIF r.payload ? 'contributor_name' THEN
@@ -982,9 +994,9 @@ BEGIN
             RAISE EXCEPTION 'contributor % already pledged to this fund (raise its pledge instead)', nm
                 USING ERRCODE = 'unique_violation';
         END IF;
-        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at)
+        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at, pledge_note)
         VALUES (r.incident_id, nm, btrim(COALESCE(r.payload->>'native_name', '')), btrim(COALESCE(r.payload->>'role', '')),
-                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now());
+                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now(), note);
     ELSE
         RAISE EXCEPTION 'payload names neither contribution_id, contributor_id nor contributor_name'
             USING ERRCODE = 'invalid_parameter_value';
@@ -1467,10 +1479,10 @@ BEGIN
             END IF;
         WHEN 'funds' THEN
             IF TG_OP = 'INSERT' THEN
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
-                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
-                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid % refused',
-                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
+                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
+                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid %, received % refused',
+                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.received_fen
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 -- 00005's default; any other starting threshold is a change of it.
@@ -1478,9 +1490,9 @@ BEGIN
                     PERFORM warroom_refuse_unapproved('a fund with a payout approval threshold other than 10,000.00');
                 END IF;
             ELSE
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
-                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims) THEN
-                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, claims, payouts): direct change refused'
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
+                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims, OLD.received_fen) THEN
+                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, contributions, claims, payouts): direct change refused'
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 IF NEW.payout_approval_fen IS DISTINCT FROM OLD.payout_approval_fen THEN
@@ -1864,10 +1876,10 @@ BEGIN
         RAISE EXCEPTION 'an in-kind value needs its source (who valued the plan)' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end,
-                       outage_end_follows, payout_approval_fen, inkind_value_fen)
+                       outage_end_follows, payout_approval_fen, inkind_value_fen, inkind_value_source)
     VALUES (p_incident, COALESCE(NULLIF(btrim(p_currency), ''), 'CNY'), p_baseline_start, p_baseline_end,
             p_outage_start, COALESCE(p_outage_end, inc.resolved_at), p_outage_end IS NULL,
-            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000));
+            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
             format('Threshold %s fen; outage end %s%s', p_threshold_fen,
@@ -2037,6 +2049,27 @@ BEGIN
             EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'warroom_' || w);
         END LOOP;
     END LOOP;
+END $$;
+
+
+--
+-- Name: warroom_received_counter(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_received_counter() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE funds f SET received_fen = f.received_fen - OLD.amount_fen
+        FROM contributors c WHERE c.id = OLD.contributor_id AND f.incident_id = c.incident_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        UPDATE funds f SET received_fen = f.received_fen + NEW.amount_fen
+        FROM contributors c WHERE c.id = NEW.contributor_id AND f.incident_id = c.incident_id;
+    END IF;
+    RETURN NULL;
 END $$;
 
 
@@ -2683,6 +2716,7 @@ CREATE TABLE public.contributors (
     "position" integer NOT NULL,
     pledged_fen bigint NOT NULL,
     pledged_at timestamp with time zone,
+    pledge_note text DEFAULT ''::text NOT NULL,
     CONSTRAINT contributors_name_check CHECK ((btrim(name) <> ''::text)),
     CONSTRAINT contributors_pledged_fen_check CHECK ((pledged_fen >= 0))
 );
@@ -2794,13 +2828,17 @@ CREATE TABLE public.funds (
     paid_claims bigint DEFAULT 0 NOT NULL,
     payout_approval_fen bigint DEFAULT 1000000 NOT NULL,
     outage_end_follows boolean DEFAULT false NOT NULL,
+    received_fen bigint DEFAULT 0 NOT NULL,
+    inkind_plan text DEFAULT ''::text NOT NULL,
+    inkind_value_source text DEFAULT ''::text NOT NULL,
     CONSTRAINT fund_counters_positive CHECK (((pledged_fen >= 0) AND (committed_fen >= 0) AND (paid_fen >= 0))),
     CONSTRAINT fund_not_overdrawn CHECK (((committed_fen + paid_fen) <= pledged_fen)),
     CONSTRAINT funds_check CHECK (((baseline_end IS NULL) OR (baseline_start IS NULL) OR (baseline_end > baseline_start))),
     CONSTRAINT funds_check1 CHECK (((outage_end IS NULL) OR (outage_start IS NULL) OR (outage_end > outage_start))),
     CONSTRAINT funds_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT funds_inkind_value_fen_check CHECK ((inkind_value_fen >= 0)),
-    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0))
+    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0)),
+    CONSTRAINT funds_received_fen_check CHECK ((received_fen >= 0))
 );
 
 
@@ -3326,7 +3364,7 @@ CREATE TABLE public.timeline_entries (
     CONSTRAINT timeline_entries_check1 CHECK (((planned_end IS NULL) OR (planned_start IS NULL) OR (planned_end >= planned_start))),
     CONSTRAINT timeline_entries_check2 CHECK (((actual_end IS NULL) OR (actual_start IS NULL) OR (actual_end >= actual_start))),
     CONSTRAINT timeline_entries_kind_check CHECK ((kind = ANY (ARRAY['window'::text, 'outage'::text, 'restore'::text, 'recovery'::text, 'rehearsal'::text, 'cutover'::text, 'comms'::text, 'note'::text, 'update'::text, 'declared'::text, 'status'::text, 'severity'::text, 'role'::text]))),
-    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text]))),
+    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text, 'approx'::text]))),
     CONSTRAINT timeline_entries_title_check CHECK ((btrim(title) <> ''::text)),
     CONSTRAINT timeline_entries_update_audience CHECK (((kind = 'update'::text) = (audience IS NOT NULL))),
     CONSTRAINT timeline_entries_update_next CHECK (((next_update_at IS NULL) OR ((kind = 'update'::text) AND (next_update_at > COALESCE(actual_start, planned_start))))),
@@ -3963,6 +4001,13 @@ CREATE INDEX claims_incident_state ON ONLY public.claims USING btree (incident_i
 --
 
 CREATE INDEX claims_default_incident_state ON public.claims_default USING btree (incident_id, state);
+
+
+--
+-- Name: contributions_reference_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX contributions_reference_key ON public.contributions USING btree (contributor_id, lower(btrim(reference))) WHERE (btrim(reference) <> ''::text);
 
 
 --
@@ -5555,6 +5600,13 @@ CREATE TRIGGER pledge_counter AFTER INSERT OR DELETE OR UPDATE OF pledged_fen, i
 
 
 --
+-- Name: contributions received_counter; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER received_counter AFTER INSERT OR DELETE OR UPDATE OF amount_fen, contributor_id ON public.contributions FOR EACH ROW EXECUTE FUNCTION public.warroom_received_counter();
+
+
+--
 -- Name: action_items action_items_measure_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -6118,6 +6170,13 @@ REVOKE ALL ON FUNCTION public.warroom_protect_table(t regclass, writers text[]) 
 
 
 --
+-- Name: FUNCTION warroom_received_counter(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_received_counter() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_refuse_key_change(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6426,7 +6485,7 @@ GRANT SELECT ON TABLE public.claims_default TO warroom_viewer;
 -- Name: TABLE contributions; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_commander;
+GRANT SELECT,UPDATE ON TABLE public.contributions TO warroom_commander;
 GRANT SELECT ON TABLE public.contributions TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_finance;
 GRANT SELECT ON TABLE public.contributions TO warroom_viewer;

@@ -102,13 +102,17 @@ type itemData struct {
 }
 
 type fundData struct {
-	Currency      string            `json:"currency"`
-	BaselineStart time.Time         `json:"baseline_start"`
-	BaselineEnd   time.Time         `json:"baseline_end"`
-	OutageStart   time.Time         `json:"outage_start"`
-	OutageEnd     time.Time         `json:"outage_end"`
-	ReceiptsNote  string            `json:"receipts_note"`
-	Contributors  []contributorData `json:"contributors"`
+	Currency      string    `json:"currency"`
+	BaselineStart time.Time `json:"baseline_start"`
+	BaselineEnd   time.Time `json:"baseline_end"`
+	OutageStart   time.Time `json:"outage_start"`
+	OutageEnd     time.Time `json:"outage_end"`
+	ReceiptsNote  string    `json:"receipts_note"`
+	// InKindPlan is what the in-kind (traffic) plan gives a merchant;
+	// InKindValueSource who valued it ("": its value is an assumption).
+	InKindPlan        string            `json:"inkind_plan"`
+	InKindValueSource string            `json:"inkind_value_source"`
+	Contributors      []contributorData `json:"contributors"`
 }
 
 type contributorData struct {
@@ -116,9 +120,12 @@ type contributorData struct {
 	NativeName string `json:"native_name"`
 	Role       string `json:"role"`
 	// Person names a people row (by name) when the contributor is one.
-	Person     string        `json:"person"`
-	PledgedFen int64         `json:"pledged_fen"`
-	PledgedAt  *time.Time    `json:"pledged_at"`
+	Person     string     `json:"person"`
+	PledgedFen int64      `json:"pledged_fen"`
+	PledgedAt  *time.Time `json:"pledged_at"`
+	// PledgeNote is how the source states the pledge when the figure is
+	// a minimum ("more than ...").
+	PledgeNote string        `json:"pledge_note"`
 	Receipts   []receiptData `json:"receipts"`
 }
 
@@ -194,7 +201,7 @@ func (d dataSet) validate() error {
 	for i, e := range d.Timeline {
 		check(e.Title != "", "timeline[%d]: title missing", i)
 		check(e.PlannedStart != nil || e.ActualStart != nil, "timeline[%d] %q: no planned or actual start", i, e.Title)
-		check(e.Precision == "" || e.Precision == "minute" || e.Precision == "day",
+		check(e.Precision == "" || e.Precision == "minute" || e.Precision == "day" || e.Precision == "approx",
 			"timeline[%d] %q: precision %q", i, e.Title, e.Precision)
 	}
 

@@ -23,7 +23,7 @@ type EntryInput struct {
 	Body      string
 	At        time.Time
 	End       *time.Time
-	Precision string // "minute" (default) or "day"
+	Precision string // "minute" (default), "day", or "approx" (a time not known exactly)
 	Planned   bool
 }
 
@@ -45,8 +45,8 @@ func (in EntryInput) validate() error {
 	if in.End != nil && in.End.Before(in.At) {
 		return db.Invalid("end", "is before the start")
 	}
-	if in.Precision != "" && in.Precision != "minute" && in.Precision != "day" {
-		return db.Invalid("precision", "%q is not minute or day", in.Precision)
+	if in.Precision != "" && in.Precision != "minute" && in.Precision != "day" && in.Precision != "approx" {
+		return db.Invalid("precision", "%q is not minute, day or approx", in.Precision)
 	}
 	return nil
 }

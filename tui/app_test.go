@@ -328,8 +328,12 @@ func TestTimelineDetailShowsPlannedAndActual(t *testing.T) {
 func TestDayPrecisionShowsDateOnly(t *testing.T) {
 	m := newTestModel(t, demoDB(t), 120, 40)
 	s := screen(m)
-	if !strings.Contains(s, "2020-02-25       restore") {
+	if !strings.Contains(s, "2020-02-25        restore") {
 		t.Fatalf("day-precision entry should show the date only:\n%s", s)
+	}
+	// The 2020-03-01 statement's time is not known exactly.
+	if !strings.Contains(s, "2020-03-01 ~22:00 comms") {
+		t.Fatalf("an approximate time should be marked ~:\n%s", s)
 	}
 }
 

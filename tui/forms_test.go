@@ -101,6 +101,10 @@ func openForm(m Model) *form {
 		if v.edit != nil {
 			return v.edit.f
 		}
+	case *fundView:
+		if v.form != nil {
+			return v.form.f
+		}
 	}
 	return nil
 }
@@ -415,7 +419,7 @@ func TestTimelineAddValidatesAndSaves(t *testing.T) {
 		e.PlannedStart != nil || e.Body != "First line\nsecond line" {
 		t.Fatalf("entry: %+v", e)
 	}
-	if s := screen(m); !strings.Contains(s, "> 2020-03-04 09:30 comms") {
+	if s := screen(m); !strings.Contains(s, "> 2020-03-04 09:30  comms") {
 		t.Fatalf("the new entry should be selected:\n%s", s)
 	}
 }

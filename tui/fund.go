@@ -58,6 +58,12 @@ type fundView struct {
 	loc      *time.Location
 	list     list[compensation.Contributor] // over fund.Contributors
 
+	// form is the open form (fund_forms.go), nil when none; flash what
+	// the last one did.
+	form     *fundForm
+	flash    string
+	flashBad bool
+
 	width, height int
 	nameW         int
 	nativeW       int
@@ -109,6 +115,9 @@ func newFundView(st *Styles) view {
 func (v *fundView) Name() string { return "Fund" }
 
 func (v *fundView) Capturing() bool {
+	if v.form != nil {
+		return true
+	}
 	switch v.page {
 	case pageOverview:
 		return v.list.Capturing()
@@ -122,6 +131,9 @@ func (v *fundView) Capturing() bool {
 func (v *fundView) Paste(msg tea.PasteMsg) tea.Cmd {
 	v.drop()
 	defer v.layout()
+	if v.form != nil {
+		return v.form.f.Paste(msg)
+	}
 	switch v.page {
 	case pageOverview:
 		if v.list.Paste(msg) {
@@ -142,6 +154,12 @@ var searchKeys = struct{ Run, Clear key.Binding }{
 
 func (v *fundView) ShortHelp() []key.Binding {
 	k, l := fundKeys, listKeys
+	if v.form != nil {
+		return v.form.f.ShortHelp()
+	}
+	if v.fund == nil {
+		return v.formKeysHelp()
+	}
 	switch v.page {
 	case pageClaims:
 		return append(scrollHelp(v.claimsMaxScroll(), l.Down, l.Up), k.Merchants, k.Back)
@@ -170,6 +188,12 @@ func scrollHelp(maxScroll int, keys ...key.Binding) []key.Binding {
 
 func (v *fundView) FullHelp() [][]key.Binding {
 	k, l := fundKeys, listKeys
+	if v.form != nil {
+		return v.form.f.FullHelp()
+	}
+	if v.fund == nil {
+		return [][]key.Binding{v.formKeysHelp()}
+	}
 	switch v.page {
 	case pageClaims:
 		return [][]key.Binding{scrollHelp(v.claimsMaxScroll(), l.Up, l.Down, l.Top, l.Bottom), {k.Merchants, k.Back}}
@@ -184,7 +208,7 @@ func (v *fundView) FullHelp() [][]key.Binding {
 	if v.list.Capturing() {
 		return [][]key.Binding{v.list.FullHelp()}
 	}
-	return [][]key.Binding{v.list.FullHelp(), {k.Claims, k.Merchants}}
+	return [][]key.Binding{v.list.FullHelp(), append([]key.Binding{k.Claims, k.Merchants}, v.formKeysHelp()...)}
 }
 
 func (v *fundView) SetSize(width, height int) {
@@ -193,6 +217,9 @@ func (v *fundView) SetSize(width, height int) {
 		return
 	}
 	v.width, v.height = width, height
+	if v.form != nil {
+		v.form.f.SetWidth(width)
+	}
 	v.layout()
 }
 
@@ -270,16 +297,21 @@ func (v *fundView) setData(s *Snapshot) {
 	if s != nil {
 		v.srcFund = s.Fund
 	}
+	if s != nil {
+		v.loc = s.Incident.Location() // the forms read times in it, a fund or not
+	}
 	if s == nil || s.Fund == nil {
 		v.list.SetRows(nil, nil, nil)
 		return
 	}
 	f := *s.Fund
 	f.Currency = SanitizeLine(f.Currency)
+	f.InKindPlan, f.InKindValueSource = SanitizeLine(f.InKindPlan), SanitizeLine(f.InKindValueSource)
 	f.Contributors = make([]compensation.Contributor, len(s.Fund.Contributors))
 	v.nameW, v.nativeW = len("name"), 0
 	for i, c := range s.Fund.Contributors {
 		c.Name, c.NativeName, c.Role = SanitizeLine(c.Name), SanitizeLine(c.NativeName), SanitizeLine(c.Role)
+		c.PledgeNote = SanitizeLine(c.PledgeNote)
 		f.Contributors[i] = c
 		v.nameW = max(v.nameW, lipgloss.Width(c.Name))
 		v.nativeW = max(v.nativeW, lipgloss.Width(c.NativeName))
@@ -287,7 +319,7 @@ func (v *fundView) setData(s *Snapshot) {
 	v.nameW, v.nativeW = min(v.nameW, 20), min(v.nativeW, 12)
 	// Money columns widen for a fund past 999 million rather than cut digits.
 	v.moneyW = fundMoneyW
-	for _, fen := range []int64{f.PledgedFen, f.ReceivedFen, f.PaidFen, f.CommittedFen, f.RemainingFen} {
+	for _, fen := range []int64{f.PledgedFen, f.ReceivedFen, f.PaidFen, f.CommittedFen, f.RemainingFen, f.CashOnHandFen} {
 		v.moneyW = max(v.moneyW, len(compensation.FormatFen(fen)))
 	}
 	v.fund = &f
@@ -306,6 +338,12 @@ func (v *fundView) Update(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (v *fundView) update(msg tea.KeyPressMsg) tea.Cmd {
+	if v.form != nil {
+		return v.formKey(msg)
+	}
+	if v.page == pageOverview && !v.list.Capturing() && v.openForm(msg) {
+		return nil
+	}
 	switch v.page {
 	case pageClaims:
 		return v.claimsKey(msg)
@@ -333,8 +371,16 @@ func (v *fundView) render() string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	if v.form != nil {
+		return strings.Join(fundPadLines(v.form.f.Render(w, h), w, h), "\n")
+	}
 	if v.fund == nil {
-		return strings.Join(fundPadLines([]string{"", v.st.Muted.Render("  No compensation fund for this incident.")}, w, h), "\n")
+		lines := []string{"", v.st.Muted.Render("  No compensation fund for this incident."),
+			v.st.Muted.Render("  A commander opens one: o (windows, payout threshold, in-kind plan).")}
+		if v.flash != "" {
+			lines = append(lines, "", v.flashLine())
+		}
+		return strings.Join(fundPadLines(lines, w, h), "\n")
 	}
 	switch v.page {
 	case pageClaims:
@@ -431,12 +477,20 @@ func (v *fundView) summary() []string {
 		{"Paid", f.PaidFen, st.Info, claimsNote(f.PaidClaims, f.Claims, v.width/5-2)},
 		{"Remaining", f.RemainingFen, remaining, fundPercent(f.RemainingFen, f.PledgedFen) + " left"},
 	}
-	perRow := 5
-	colW := v.width / 5
-	if colW < v.moneyW+1 {
-		perRow, colW = 3, v.width/3
+	// Cash on hand: a sixth figure when six fit across (or in the second
+	// row of three), else a line of its own under five.
+	cash := figure{"Cash on hand", f.CashOnHandFen, cashStyle(st, f), "received less paid"}
+	perRow := 6
+	switch {
+	case v.width/6 >= v.moneyW+1:
+		figs = append(figs, cash)
+	case v.width/5 >= v.moneyW+1:
+		perRow = 5
+	default:
+		figs = append(figs, cash)
+		perRow = 3
 	}
-	colW = max(colW, 1)
+	colW := max(v.width/perRow, 1)
 	for start := 0; start < len(figs); start += perRow {
 		var labels, values, notes strings.Builder
 		for _, g := range figs[start:min(start+perRow, len(figs))] {
@@ -446,7 +500,18 @@ func (v *fundView) summary() []string {
 		}
 		out = append(out, labels.String(), values.String(), notes.String())
 	}
-	return out
+	if len(figs) < 6 {
+		// Five across: on the title line, right above Remaining, where
+		// the keys' hint was (the footer has them); else a line of its own.
+		title, val := "Compensation fund, amounts in "+f.Currency, compensation.FormatFen(cash.fen)
+		hint := st.Muted.Render("cash on hand ") + cash.style.Bold(true).Render(val)
+		if tw, hw := lipgloss.Width(title), lipgloss.Width(hint); tw+2+hw <= v.width {
+			out[0] = st.Section.Render(title) + fitRight(hint, v.width-tw)
+		} else {
+			out = append(out, st.Muted.Render("  cash on hand ")+cash.style.Bold(true).Render(val))
+		}
+	}
+	return append(out, v.summaryFacts(len(out))...) // fund_forms.go
 }
 
 // claimsNote is "1,812/3,000 claims" when it fits the column, else the paid

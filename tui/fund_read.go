@@ -130,6 +130,8 @@ func (v *fundView) Receive(msg tea.Msg) tea.Cmd {
 		return v.gotClaims(msg)
 	case searchDueMsg:
 		return v.searchDue(msg)
+	case writeDoneMsg:
+		return v.formDone(msg) // fund_forms.go
 	}
 	return nil
 }

@@ -188,7 +188,7 @@ func (v *fundView) claimsLines() []string {
 		lines = append(lines, label("Not counted")+st.Warn.Render(groupInt(p.AwaitingRate)+" claims await a margin rate")+
 			st.Muted.Render(" (not in the total)"))
 	}
-	return lines
+	return append(append(lines, ""), v.inKindLines(w)...) // fund_forms.go
 }
 
 // titleWithHint is a section title with the sub-page keys right-aligned on

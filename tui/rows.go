@@ -71,8 +71,11 @@ func whenText(t time.Time, precision string, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	if precision == "day" {
+	switch precision {
+	case "day":
 		return t.In(loc).Format("2006-01-02")
+	case "approx": // a time not known exactly
+		return t.In(loc).Format("2006-01-02 ~15:04")
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }

@@ -13,7 +13,7 @@ import (
 // Timeline column widths. The window column only appears on wide screens;
 // the detail pane always shows both windows in full.
 const (
-	tlWhenW    = 16 // "2006-01-02 15:04"
+	tlWhenW    = 17 // "2006-01-02 ~15:04" (approximate)
 	tlKindW    = 9  // "rehearsal"
 	tlStateW   = 7  // "planned"
 	tlWindowW  = 30

@@ -9,19 +9,20 @@ import (
 // Ledger is a fund's counters beside the same figures recomputed from the
 // rows they count.
 type Ledger struct {
-	Pledged, Committed, Paid, Claims, PaidClaims int64
+	Pledged, Committed, Paid, Claims, PaidClaims, Received int64
 }
 
 // CheckLedger fails t unless the incident's fund counters (kept by
-// triggers) equal sums recomputed from contributors, claims and payouts,
+// triggers) equal sums recomputed from contributors, contributions (money
+// received), claims and payouts,
 // and every claim's paid_fen equals its payouts. Call it after each money
 // path: a trigger that misses a case shows up here, not in the display.
 func CheckLedger(t testing.TB, q sqlx.Queryer, incidentID int64) Ledger {
 	t.Helper()
 	var got, want Ledger
-	err := q.QueryRowx(`SELECT pledged_fen, committed_fen, paid_fen, claims_count, paid_claims
+	err := q.QueryRowx(`SELECT pledged_fen, committed_fen, paid_fen, claims_count, paid_claims, received_fen
 		FROM funds WHERE incident_id = $1`, incidentID).
-		Scan(&got.Pledged, &got.Committed, &got.Paid, &got.Claims, &got.PaidClaims)
+		Scan(&got.Pledged, &got.Committed, &got.Paid, &got.Claims, &got.PaidClaims, &got.Received)
 	if err != nil {
 		t.Fatalf("ledger: fund of incident %d: %v", incidentID, err)
 	}
@@ -31,8 +32,10 @@ func CheckLedger(t testing.TB, q sqlx.Queryer, incidentID int64) Ledger {
 		   FROM claims WHERE incident_id = $1)::bigint,
 		(SELECT COALESCE(sum(amount_fen), 0) FROM payouts WHERE incident_id = $1)::bigint,
 		(SELECT count(*) FROM claims WHERE incident_id = $1),
-		(SELECT count(*) FILTER (WHERE state = 'paid') FROM claims WHERE incident_id = $1)`, incidentID).
-		Scan(&want.Pledged, &want.Committed, &want.Paid, &want.Claims, &want.PaidClaims)
+		(SELECT count(*) FILTER (WHERE state = 'paid') FROM claims WHERE incident_id = $1),
+		(SELECT COALESCE(sum(r.amount_fen), 0) FROM contributions r JOIN contributors c ON c.id = r.contributor_id
+		  WHERE c.incident_id = $1)::bigint`, incidentID).
+		Scan(&want.Pledged, &want.Committed, &want.Paid, &want.Claims, &want.PaidClaims, &want.Received)
 	if err != nil {
 		t.Fatalf("ledger: recompute incident %d: %v", incidentID, err)
 	}

@@ -80,8 +80,11 @@ func WriteJSON(w io.Writer, v any) error { return textsafe.WriteJSON(w, v) }
 // FormatWhen shows a time in the incident's zone, as a date alone when only
 // the date is known.
 func FormatWhen(t time.Time, precision string, loc *time.Location) string {
-	if precision == "day" {
+	switch precision {
+	case "day":
 		return t.In(loc).Format("2006-01-02")
+	case "approx": // a time not known exactly
+		return t.In(loc).Format("2006-01-02 ~15:04")
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }

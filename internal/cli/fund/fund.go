@@ -25,7 +25,7 @@ func NewCmdFund(f *cmdutil.Factory, runF func(*FundOptions) error) *cobra.Comman
 	opts := &FundOptions{Factory: f}
 	c := &cobra.Command{
 		Use:   "fund",
-		Short: "The compensation fund: pledged, received, committed, paid, remaining",
+		Short: "The compensation fund: pledged, received, committed, paid, remaining, cash on hand",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -35,7 +35,7 @@ func NewCmdFund(f *cmdutil.Factory, runF func(*FundOptions) error) *cobra.Comman
 		},
 	}
 	cmdutil.AddJSONFlag(c, &opts.JSON)
-	c.AddCommand(NewCmdOpen(f, nil), NewCmdSet(f, nil), NewCmdPledge(f, nil))
+	c.AddCommand(NewCmdOpen(f, nil), NewCmdSet(f, nil), NewCmdPledge(f, nil), NewCmdReceive(f, nil))
 	return c
 }
 
@@ -71,6 +71,7 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 	}
 	fmt.Fprintf(out, "Fund of %s in %s, %s\n\n", inc.Slug, f.Currency, glossary.TimesIn(inc.Location(), time.Now()))
 	writeTerms(out, terms, inc.Location())
+	writeInKind(out, f)
 	fmt.Fprintln(out)
 	if err := cmdutil.WriteTable(out, []cmdutil.Column{{Title: ""}, {Title: f.Currency, Right: true}}, [][]string{
 		{"pledged", compensation.FormatFen(f.PledgedFen)},
@@ -78,17 +79,36 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 		{"committed", compensation.FormatFen(f.CommittedFen)},
 		{"paid", compensation.FormatFen(f.PaidFen)},
 		{"remaining", compensation.FormatFen(f.RemainingFen)},
+		{"cash on hand", compensation.FormatFen(f.CashOnHandFen)},
 	}); err != nil {
 		return err
+	}
+	if f.CashShort {
+		fmt.Fprintf(out, "warning: approved claims owe %s: %s more than the cash on hand\n",
+			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CommittedFen-f.CashOnHandFen))
 	}
 	fmt.Fprintln(out)
 	rows := make([][]string, 0, len(f.Contributors))
 	for _, c := range f.Contributors {
 		rows = append(rows, []string{c.Name, c.NativeName, c.Role,
-			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen)})
+			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen), c.PledgeNote})
 	}
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "CONTRIBUTOR"}, {Title: "NATIVE"}, {Title: "ROLE"},
-		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}}, rows)
+		{Title: "PLEDGED", Right: true}, {Title: "RECEIVED", Right: true}, {Title: "PLEDGE NOTE"}}, rows)
+}
+
+// writeInKind prints what one in-kind plan costs the fund, whether that
+// value is an assumption (no source named who valued it), and what the
+// plan gives a merchant.
+func writeInKind(out io.Writer, f compensation.Fund) {
+	basis := "an assumption: no source valued the plan"
+	if !f.InKindValueAssumed {
+		basis = "valued by " + cmdutil.CleanLine(f.InKindValueSource)
+	}
+	fmt.Fprintf(out, "one in-kind plan costs %s (%s)\n", compensation.FormatFen(f.InKindValueFen), basis)
+	if f.InKindPlan != "" {
+		fmt.Fprintf(out, "in-kind plan: %s\n", cmdutil.CleanLine(f.InKindPlan))
+	}
 }
 
 // writeTerms prints the windows and the thresholds, times in the
@@ -110,6 +130,5 @@ func writeTerms(out io.Writer, t compensation.Terms, loc *time.Location) {
 	}
 	fmt.Fprintf(out, "baseline  %s to %s\n", when(t.BaselineStart), when(t.BaselineEnd))
 	fmt.Fprintf(out, "outage    %s to %s\n", when(t.OutageStart), end)
-	fmt.Fprintf(out, "payouts above %s need a second person; each claim on the %s plan costs %s\n",
-		compensation.FormatFen(t.ThresholdFen), glossary.Plan(compensation.PlanTraffic), compensation.FormatFen(t.InKindValueFen))
+	fmt.Fprintf(out, "payouts above %s need a second person\n", compensation.FormatFen(t.ThresholdFen))
 }

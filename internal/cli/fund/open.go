@@ -22,6 +22,7 @@ type OpenOptions struct {
 	OutageStart, OutageEnd     string
 	Threshold, Currency        string
 	InKindValue, InKindSource  string
+	InKindPlan                 string
 }
 
 // NewCmdOpen parses `warroom fund open`; runF replaces the run in tests.
@@ -53,6 +54,7 @@ are in yuan. One fund per incident; only a warroom commander opens it.`,
 	fl.StringVar(&opts.Currency, "currency", "CNY", "the fund's currency (ISO 4217)")
 	fl.StringVar(&opts.InKindValue, "inkind-value", "", "what one in-kind plan costs the fund, in yuan")
 	fl.StringVar(&opts.InKindSource, "inkind-source", "", "who valued the in-kind plan (required with --inkind-value)")
+	fl.StringVar(&opts.InKindPlan, "inkind-plan", "", "what the in-kind plan gives a merchant")
 	for _, n := range []string{"baseline-start", "baseline-end", "outage-start", "threshold"} {
 		_ = c.MarkFlagRequired(n)
 	}
@@ -122,7 +124,13 @@ func openRun(cmd *cobra.Command, opts *OpenOptions) error {
 		return cmdutil.UsageError("--inkind-value and --inkind-source go together")
 	}
 	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
-		return compensation.OpenFund(ctx, tx, inc.ID, in)
+		if err := compensation.OpenFund(ctx, tx, inc.ID, in); err != nil {
+			return err
+		}
+		if p := strings.TrimSpace(opts.InKindPlan); p != "" {
+			return compensation.SetInKindFacts(ctx, tx, inc.ID, &p, nil)
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -49,6 +49,7 @@ contribution request that a different person approves.`,
 	c.Flags().StringVar(&opts.In.NativeName, "native-name", "", "the contributor's name in its own script")
 	c.Flags().StringVar(&opts.In.Role, "role", "", "the contributor's role (e.g. vendor, partner)")
 	c.Flags().StringVar(&opts.Note, "note", "", "for the approver: where the pledge comes from")
+	c.Flags().StringVar(&opts.In.PledgeNote, "pledge-note", "", `how the source states the pledge when it is not exact (e.g. "more than 35,000,000"), kept on the contributor`)
 	return c
 }
 

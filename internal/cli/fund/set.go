@@ -21,6 +21,7 @@ type SetOptions struct {
 	BaselineStart, BaselineEnd string
 	OutageStart, OutageEnd     string
 	Threshold, InKindValue     string
+	InKindPlan, InKindSource   string
 	Reason                     string
 	DryRun, JSON               bool
 }
@@ -29,13 +30,16 @@ type SetOptions struct {
 func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command {
 	opts := &SetOptions{Factory: f}
 	c := &cobra.Command{
-		Use:   "set [--baseline-start T] [--baseline-end T] [--outage-start T] [--outage-end T] [--threshold AMOUNT] [--inkind-value AMOUNT]",
+		Use:   "set [--baseline-start T] [--baseline-end T] [--outage-start T] [--outage-end T] [--threshold AMOUNT] [--inkind-value AMOUNT] [--inkind-plan TEXT] [--inkind-source TEXT]",
 		Short: "Change the fund's windows, payout threshold or in-kind value, showing the impact first",
 		Long: `Change the fund's terms. A window change reprices every claim not yet
 approved (awaiting rate, computed, chosen) in the same transaction; its
 impact is shown first. Window, threshold and in-kind value changes are
 high-risk: a login's change is filed as approval requests (fund_terms,
-payout_threshold, inkind_value) that a different person approves. Times
+payout_threshold, inkind_value) that a different person approves. What
+the in-kind plan gives and who valued it (--inkind-plan, --inkind-source;
+without a source its value is shown as an assumption) move no money and
+are written at once. Times
 without an offset are read in the incident's time zone; amounts in yuan.
 --dry-run shows the impact and writes nothing.`,
 		Args: cobra.NoArgs,
@@ -53,6 +57,8 @@ without an offset are read in the incident's time zone; amounts in yuan.
 	fl.StringVar(&opts.OutageEnd, "outage-end", "", "the outage's end (it then no longer follows the resolution)")
 	fl.StringVar(&opts.Threshold, "threshold", "", "new payout approval threshold in yuan")
 	fl.StringVar(&opts.InKindValue, "inkind-value", "", "new value of one in-kind plan in yuan")
+	fl.StringVar(&opts.InKindPlan, "inkind-plan", "", "what the in-kind plan gives a merchant")
+	fl.StringVar(&opts.InKindSource, "inkind-source", "", "who valued the in-kind plan (\"\" marks the value an assumption)")
 	fl.StringVar(&opts.Reason, "reason", "", "why, for the approver")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show the impact only")
 	cmdutil.AddJSONFlag(c, &opts.JSON)
@@ -95,8 +101,15 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	if ch.Empty() && thr == nil && inkind == nil {
-		return cmdutil.UsageError("nothing to change: give a window bound, --threshold or --inkind-value")
+	var plan, source *string
+	if cmd.Flags().Changed("inkind-plan") {
+		plan = &opts.InKindPlan
+	}
+	if cmd.Flags().Changed("inkind-source") {
+		source = &opts.InKindSource
+	}
+	if ch.Empty() && thr == nil && inkind == nil && plan == nil && source == nil {
+		return cmdutil.UsageError("nothing to change: give a window bound, --threshold, --inkind-value, --inkind-plan or --inkind-source")
 	}
 
 	var reqs []termsRequest
@@ -130,6 +143,11 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 		if opts.DryRun {
 			return nil
 		}
+		// A refused money change below rolls these back: requestTerms
+		// writes them again beside its requests.
+		if err := compensation.SetInKindFacts(ctx, tx, inc.ID, plan, source); err != nil {
+			return err
+		}
 		if recomputed, err = compensation.SetWindows(ctx, tx, inc.ID, ch); err != nil {
 			return err
 		}
@@ -161,13 +179,15 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 		if !errors.Is(err, db.ErrNeedsApproval) {
 			return err
 		}
-		return requestTerms(cmd, opts, conn, inc.ID, err, reqs)
+		return requestTerms(cmd, opts, conn, inc.ID, err, reqs, plan, source)
 	}
 	if opts.JSON {
 		return cmdutil.WriteJSON(out, map[string]any{"impact": imp, "applied": !opts.DryRun, "claims_recomputed": recomputed})
 	}
 	if opts.DryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
+	} else if ch.Empty() && thr == nil && inkind == nil {
+		fmt.Fprintln(out, "saved the in-kind plan's description")
 	} else {
 		fmt.Fprintf(out, "applied: %s recomputed\n", glossary.Plural(recomputed, "claim", "claims"))
 	}
@@ -175,10 +195,16 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 }
 
 // requestTerms files one approval request per refused change, together.
-func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentID int64, refused error, reqs []termsRequest) error {
+// The in-kind plan's facts (plan, source), which need no approval, are
+// written in the same transaction.
+func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentID int64, refused error, reqs []termsRequest,
+	plan, source *string) error {
 	f, ctx := opts.Factory, cmd.Context()
 	ids := make([]int64, len(reqs))
 	err := db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
+		if err := compensation.SetInKindFacts(ctx, tx, incidentID, plan, source); err != nil {
+			return err
+		}
 		for i, r := range reqs {
 			reason := r.what
 			if strings.TrimSpace(opts.Reason) != "" {
@@ -199,5 +225,9 @@ func requestTerms(cmd *cobra.Command, opts *SetOptions, conn *sqlx.DB, incidentI
 		fmt.Fprintf(f.Out, "needs a second authorisation: filed approval request %d (%s); a different person approves it with `warroom approvals approve %d`\n",
 			ids[i], glossary.Operation(string(r.op)), ids[i])
 	}
-	return cmdutil.WithCode(cmdutil.ExitPendingApproval, fmt.Errorf("%d request(s) await approval; nothing done yet", len(reqs)))
+	done := "nothing done yet"
+	if plan != nil || source != nil {
+		done = "the in-kind plan's description is written; its value and terms wait"
+	}
+	return cmdutil.WithCode(cmdutil.ExitPendingApproval, fmt.Errorf("%d request(s) await approval; %s", len(reqs), done))
 }
