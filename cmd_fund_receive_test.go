@@ -98,8 +98,8 @@ func TestFundReceive(t *testing.T) {
 		t.Fatalf("pledge notes: %+v", f.Contribs)
 	}
 	out = run(fin, 0, "fund")
-	for _, want := range []string{"cash on hand", "more than 35,000,000", "one in-kind plan costs 12,000.00 (an assumption: no source valued the plan)",
-		"in-kind plan: 50,000 ad impressions across WeChat Moments, Official Accounts and Mini Programs",
+	for _, want := range []string{"cash on hand", "more than 35,000,000", "each claim on the in kind plan costs 12,000.00 (an assumption: no source valued the plan)",
+		"the in kind plan: 50,000 ad impressions across WeChat Moments, Official Accounts and Mini Programs",
 		"two extra months of the SaaS subscription"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("fund lacks %q:\n%s", want, out)

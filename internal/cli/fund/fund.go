@@ -105,9 +105,10 @@ func writeInKind(out io.Writer, f compensation.Fund) {
 	if !f.InKindValueAssumed {
 		basis = "valued by " + cmdutil.CleanLine(f.InKindValueSource)
 	}
-	fmt.Fprintf(out, "one in-kind plan costs %s (%s)\n", compensation.FormatFen(f.InKindValueFen), basis)
+	plan := glossary.Plan(compensation.PlanTraffic)
+	fmt.Fprintf(out, "each claim on the %s plan costs %s (%s)\n", plan, compensation.FormatFen(f.InKindValueFen), basis)
 	if f.InKindPlan != "" {
-		fmt.Fprintf(out, "in-kind plan: %s\n", cmdutil.CleanLine(f.InKindPlan))
+		fmt.Fprintf(out, "the %s plan: %s\n", plan, cmdutil.CleanLine(f.InKindPlan))
 	}
 }
 
