@@ -349,6 +349,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, switcherKeys.Open) && m.snap != nil && !m.showHelp:
 		sw := m.switcher
 		sw.open, sw.current, sw.now = true, m.snap.Incident.ID, m.now
+		sw.declare, sw.zone = nil, m.snap.Incident.TimeZone
 		sw.SetSize(m.width, m.bodyH())
 		return m, listIncidents(m.ctx, m.conn)
 	}
@@ -372,7 +373,7 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 		m.quitArmed = false
 		return m, nil // as any key: it answers the ctrl+c question
 	}
-	v := m.views[m.active]
+	v := m.focus()
 	if m.snap == nil || m.showHelp || !v.Capturing() {
 		return m, nil
 	}
