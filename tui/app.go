@@ -126,7 +126,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 	m.views = []view{
 		newTimelineView(m.st),
 		newRestoreView(m.st),
-		newAccountabilityView(m.st),
+		newAccountabilityView(m.st, opts.Now),
 		newFundView(m.st),
 		newApprovalsView(m.st),
 		newAuditView(m.st),

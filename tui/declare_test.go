@@ -133,3 +133,106 @@ func TestSwitcherDeclareRefusedForViewer(t *testing.T) {
 		}
 	}
 }
+
+// accOf is the console's Accountability view.
+func accOf(m Model) *accountabilityView {
+	for _, v := range m.views {
+		if a, ok := v.(*accountabilityView); ok {
+			return a
+		}
+	}
+	return nil
+}
+
+// TestAccountabilityWrites: a adds an action item under the measure at the
+// cursor; a past due date makes it overdue (counted and marked); e sets
+// won't do, refused beside the reason until one is given; x closes one.
+func TestAccountabilityWrites(t *testing.T) {
+	conn := demoDB(t)
+	m := newActorModel(t, conn, "alice", 100, 30)
+	m = keys(t, m, "3")
+	counts := func() string { return strings.Split(screen(m), "\n")[2] }
+	before := counts()
+	if !strings.Contains(before, "Action items") || !strings.Contains(before, "open ·") {
+		t.Fatalf("no counts line: %q", before)
+	}
+	m = act(t, m, "a")
+	if f := openForm(m); f == nil || f.title != "Add action item" {
+		t.Fatalf("a opened no form:\n%s", screen(m))
+	}
+	m = fill(t, m, "title", "Rotate the bastion keys")
+	m = fill(t, m, "owner", "Security team")
+	m = fill(t, m, "due", "next week")
+	m = act(t, m, "enter")
+	if got := errorBeside(screen(m), "Due"); !strings.Contains(got, "a date such as") {
+		t.Fatalf("bad due: %q\n%s", got, screen(m))
+	}
+	m = fill(t, m, "due", "2020-03-01") // before fixedNow: overdue
+	m = act(t, m, "enter")
+	if openForm(m) != nil {
+		t.Fatalf("add failed:\n%s", screen(m))
+	}
+	var id int64
+	var measure string
+	if err := conn.QueryRow(`SELECT a.id, m.title FROM action_items a JOIN remediation_measures m ON m.id = a.measure_id
+		WHERE a.title = 'Rotate the bastion keys' AND a.updated_by = 'alice'`).Scan(&id, &measure); err != nil {
+		t.Fatal(err)
+	}
+	s := screen(m)
+	if !strings.Contains(s, "overdue     Rotate the bastion keys") || !strings.Contains(counts(), "1 overdue") {
+		t.Fatalf("the new item is not overdue on screen:\n%s", s)
+	}
+	// Select it, set won't do without a reason: refused beside the field.
+	m = keys(t, m, "/")
+	m = typed(t, m, "bastion keys")
+	m = keys(t, m, "enter", "g", "j")
+	m = act(t, m, "e")
+	f := openForm(m)
+	if f == nil || f.Value("title") != "Rotate the bastion keys" {
+		t.Fatalf("e did not open the item:\n%s", screen(m))
+	}
+	m = fill(t, m, "status", "")
+	m = keys(t, m, "w")
+	m = act(t, m, "enter")
+	if got := errorBeside(screen(m), "Reason"); !strings.Contains(got, "say why") {
+		t.Fatalf("won't do without a reason: %q\n%s", got, screen(m))
+	}
+	m = fill(t, m, "reason", "keys are replaced by certificates")
+	m = act(t, m, "enter")
+	if openForm(m) != nil {
+		t.Fatalf("edit failed:\n%s", screen(m))
+	}
+	var status, reason string
+	if err := conn.QueryRow(`SELECT status, reason FROM action_items WHERE id = $1`, id).Scan(&status, &reason); err != nil ||
+		status != "wont_do" || reason != "keys are replaced by certificates" {
+		t.Fatalf("item: %s %q %v", status, reason, err)
+	}
+	if s := screen(m); !strings.Contains(s, "won't do: keys are replaced") || !strings.Contains(counts(), "1 won't do") {
+		t.Fatalf("won't do not shown:\n%s", s)
+	}
+	// x closes the first open item the filter finds.
+	m = keys(t, m, "esc")
+	open := countRowsSQL(t, conn, `SELECT count(*) FROM action_items WHERE status <> 'done'`)
+	var first int64
+	m = keys(t, m, "g")
+	for i := 0; i < 60; i++ {
+		if it, ok := accOf(m).selectedItem(); ok && it.Status != "done" && it.Status != "wont_do" {
+			first = it.ID
+			break
+		}
+		m = keys(t, m, "j")
+	}
+	if first == 0 {
+		t.Fatalf("no open item to close:\n%s", screen(m))
+	}
+	m = act(t, m, "x")
+	if n := countRowsSQL(t, conn, `SELECT count(*) FROM action_items WHERE status <> 'done'`); n != open-1 {
+		t.Fatalf("x closed %d items", open-n)
+	}
+	if it, ok := accOf(m).selectedItem(); !ok || it.ID != first || it.Status != "done" {
+		t.Fatalf("the closed item is not selected and done: %+v\n%s", it, screen(m))
+	}
+	if !strings.Contains(counts(), "closed") {
+		t.Fatalf("no word of the close: %q", counts())
+	}
+}

@@ -422,6 +422,10 @@ func (f *form) SetWidth(w int) {
 			fld.area.SetWidth(inputW)
 		case fieldText:
 			fld.text.SetWidth(inputW - 1)
+			// The window over a long value follows the cursor only once
+			// the width is known: set it again, so the first key pressed
+			// does not scroll the text.
+			fld.text.SetCursor(fld.text.Position())
 		}
 	}
 }

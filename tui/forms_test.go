@@ -107,6 +107,10 @@ func openForm(m Model) *form {
 		if v.edit != nil {
 			return v.edit.f
 		}
+	case *accountabilityView:
+		if v.edit != nil {
+			return v.edit.f
+		}
 	}
 	return nil
 }

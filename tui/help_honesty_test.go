@@ -42,6 +42,9 @@ var helpModes = []struct {
 	{"restore form", []string{"2", "j", "e"}},
 	{"accountability", []string{"3", "j"}},
 	{"accountability filter prompt", []string{"3", "/", "a", "down"}},
+	{"accountability on an action item", []string{"3", "G", "k"}},
+	{"accountability add form", []string{"3", "a"}},
+	{"accountability edit form", []string{"3", "G", "e"}},
 	{"fund overview", []string{"4", "j"}},
 	{"fund filter prompt", []string{"4", "/", "a", "down"}},
 	{"fund claims", []string{"4", "c", "j"}},
@@ -55,6 +58,7 @@ var helpModes = []struct {
 	{"audit list", []string{"6", "j", "j"}},
 	{"audit entry", []string{"6", "j", "enter", "j"}},
 	{"incident switcher", []string{"I"}},
+	{"incident switcher declare form", []string{"I", "n"}},
 }
 
 // candidateKeys are the keys tried besides those the help names: every
