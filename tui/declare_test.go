@@ -17,6 +17,7 @@ import (
 	"warroom/db"
 	"warroom/db/dbtest"
 	"warroom/demo"
+	"warroom/incident"
 )
 
 // loginConn is a connection to the database at dbURL as a new login
@@ -234,5 +235,97 @@ func TestAccountabilityWrites(t *testing.T) {
 	}
 	if !strings.Contains(counts(), "closed") {
 		t.Fatalf("no word of the close: %q", counts())
+	}
+}
+
+// TestTimelinePostsUpdateAndHandsOverCommand: on a declared incident, u
+// posts an update whose next-in the header counts down, and R hands the
+// command over, the timeline naming both people.
+func TestTimelinePostsUpdateAndHandsOverCommand(t *testing.T) {
+	conn := demoDB(t)
+	write(t, conn, "alice", func(ctx context.Context, tx *sqlx.Tx) error {
+		_, err := incident.Declare(ctx, tx, incident.Declaration{Title: "Checkout down", Severity: "sev1", Slug: "checkout"})
+		return err
+	})
+	now := time.Now()
+	m := New(conn, Options{IncidentSlug: "checkout", Now: func() time.Time { return now }, Actor: "alice"})
+	m = step(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = step(t, m, m.Init()())
+
+	m = act(t, m, "u")
+	if f := openForm(m); f == nil || f.title != "Post a stakeholder update" {
+		t.Fatalf("u opened no update form:\n%s", screen(m))
+	}
+	m = fill(t, m, "next_in", "soon")
+	m = act(t, m, "enter")
+	if got := errorBeside(screen(m), "Next in"); !strings.Contains(got, "a duration") {
+		t.Fatalf("bad next-in not refused beside its field: %q\n%s", got, screen(m))
+	}
+	m = fill(t, m, "next_in", "1m")
+	m = act(t, m, "enter") // no text: the domain refuses it
+	if got := openForm(m).Field("text").err; got != "must not be empty" || !strings.Contains(screen(m), "! must not be empty") {
+		t.Fatalf("empty text not refused beside its field: %q\n%s", got, screen(m))
+	}
+	m = fill(t, m, "audience", "")
+	m = keys(t, m, "c") // customers
+	m = fill(t, m, "text", "Card payments fail; we are on it")
+	m = act(t, m, "enter")
+	if openForm(m) != nil {
+		t.Fatalf("the update was not posted:\n%s", screen(m))
+	}
+	var audience string
+	if err := conn.Get(&audience, `SELECT audience FROM timeline_entries WHERE kind = 'update' AND title = 'Card payments fail; we are on it'`); err != nil || audience != "customers" {
+		t.Fatalf("update: %q %v", audience, err)
+	}
+	if l := firstLine(screen(m)); !strings.Contains(l, "next update in") {
+		t.Fatalf("header has no cadence: %q", l)
+	}
+
+	m = act(t, m, "R")
+	if f := openForm(m); f == nil || f.Value("role") != "commander" || !strings.Contains(f.context, "commander now: alice") {
+		t.Fatalf("R opened no role form:\n%s", screen(m))
+	}
+	m = fill(t, m, "person", "bob")
+	m = act(t, m, "enter")
+	if openForm(m) != nil {
+		t.Fatalf("the handoff failed:\n%s", screen(m))
+	}
+	if l := firstLine(screen(m)); !strings.Contains(l, "cmdr bob") {
+		t.Fatalf("header after the handoff: %q", l)
+	}
+	var title string
+	if err := conn.Get(&title, `SELECT title FROM timeline_entries WHERE kind = 'role' ORDER BY id DESC LIMIT 1`); err != nil ||
+		!strings.Contains(title, "alice") || !strings.Contains(title, "bob") {
+		t.Fatalf("handoff entry: %q %v", title, err)
+	}
+	if s := screen(m); !strings.Contains(s, title) {
+		t.Fatalf("the handoff is not on the timeline:\n%s", s)
+	}
+}
+
+// TestGoldenNewForms pins the console's new forms at 80x24: the stakeholder
+// update and the role assignment (timeline), and an action item's edit
+// form (accountability).
+func TestGoldenNewForms(t *testing.T) {
+	conn := demoDB(t)
+	for _, c := range []struct {
+		name string
+		keys []string
+	}{
+		{"update", []string{"u"}},
+		{"role", []string{"R"}},
+		{"action_add", []string{"3", "a"}},
+		{"action_edit", []string{"3", "G", "e"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newActorModel(t, conn, "alice", 80, 24)
+			m = keys(t, m, c.keys...)
+			out := screen(m)
+			checkFrame(t, out, 80, 24)
+			if openForm(m) == nil {
+				t.Fatalf("no form open:\n%s", out)
+			}
+			golden.RequireEqual(t, []byte(out))
+		})
 	}
 }

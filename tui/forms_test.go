@@ -107,6 +107,9 @@ func openForm(m Model) *form {
 		if v.edit != nil {
 			return v.edit.f
 		}
+		if v.quick != nil {
+			return v.quick.f
+		}
 	case *accountabilityView:
 		if v.edit != nil {
 			return v.edit.f

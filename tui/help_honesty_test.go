@@ -37,6 +37,8 @@ var helpModes = []struct {
 	{"timeline filter prompt", []string{"/", "o", "down"}},
 	{"timeline add form", []string{"a"}},
 	{"timeline edit form", []string{"j", "e"}},
+	{"timeline update form", []string{"u"}},
+	{"timeline role form", []string{"R"}},
 	{"restore list", []string{"2", "j", "j"}},
 	{"restore filter prompt", []string{"2", "/", "o", "down"}},
 	{"restore form", []string{"2", "j", "e"}},

@@ -84,9 +84,9 @@ func newDeclareForm(st *Styles, zone string, slug *string) *quickForm {
 // old commander's turn and names both on the timeline.
 func newRoleForm(st *Styles, incID int64, commander string) *quickForm {
 	f := newForm(st, "Assign a role")
-	f.context = "commander now: " + SanitizeLine(commander) + "; the new holder replaces whoever holds the role"
+	f.context = "commander now: " + SanitizeLine(commander) + "; a new holder replaces the current one"
 	if commander == "" {
-		f.context = "nobody commands this incident yet; the new holder replaces whoever holds the role"
+		f.context = "nobody commands it yet; a new holder replaces the current one"
 	}
 	roles := append(append([]string(nil), incident.DutyRoles...), "other")
 	f.addChoice("role", "Role", roles, "commander")
