@@ -184,6 +184,7 @@ type apRow struct {
 	a                                  access.Approval
 	op, by, reason, payload, when, exp string
 	decidedBy, note, result            string
+	ids                                string // the payload's ids when payload names its subject in words
 }
 
 type apPromptKind int
@@ -325,6 +326,11 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 			when:    a.RequestedAt.In(v.loc).Format("01-02 15:04"),
 			note:    SanitizeLine(a.DecisionNote),
 			result:  payloadSummary(a.Result),
+		}
+		if a.Subject != "" {
+			// What a void is about in words: "core-env: Core environment",
+			// not milestone_id=3 (the ids stay in the detail pane).
+			r.ids, r.payload = r.payload, SanitizeLine(a.Subject)
 		}
 		if a.DecidedBy != nil {
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
@@ -713,6 +719,9 @@ func (v *approvalsView) detailPane(r *apRow, h int) []string {
 	out = append(out, fit(" "+st.Muted.Render(meta), w))
 	if r.payload != "" {
 		out = append(out, fit(" "+st.Muted.Render("payload ")+r.payload, w))
+	}
+	if r.ids != "" {
+		out = append(out, fit(" "+st.Muted.Render("ids ")+r.ids, w))
 	}
 	if a.State != "pending" {
 		s := " " + approvalStateStyle(st, a.State).Render(a.State)

@@ -85,7 +85,11 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 			// Only a pending request can still expire.
 			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
 		}
-		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), string(a.Payload), a.Reason,
+		payload := string(a.Payload)
+		if a.Subject != "" {
+			payload = a.Subject + " " + payload // a void names what it voids in words
+		}
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), string(a.Op), payload, a.Reason,
 			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), a.State, decided, expires})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},
