@@ -341,21 +341,18 @@ func (v *accountabilityView) writeKey(msg tea.KeyPressMsg) tea.Cmd {
 // formKey passes a key to the open form and acts on what it asks for.
 func (v *accountabilityView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	e := v.edit
-	act, cmd := e.f.Update(msg)
-	switch act {
-	case formSave:
+	switch act, cmd := e.f.Update(msg); {
+	case act == formSave:
 		return e.save(v.incID)
-	case formCancel:
+	case act == formCancel:
 		v.edit = nil
-	case formReload:
-		if !e.adding {
-			e.reloading = true
-			e.f.ClearErrors()
-			e.f.note = "reloading…"
-			return reloadCmd
-		}
+		return nil
+	case act == formReload && !e.adding: // an edit reads the item again
+		e.reloading = true
+		return e.f.askReload()
+	default:
+		return cmd
 	}
-	return cmd
 }
 
 // Receive takes the answers to this view's writes.

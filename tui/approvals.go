@@ -665,7 +665,8 @@ func (v *approvalsView) render() string {
 	case v.loaded:
 		none = "No pending requests: nothing waits for a second authorisation."
 	}
-	lines = append(lines, v.list.table(st, w, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
+	cols := [...]int{reasonW, payloadW, btoi(v.showAll)}
+	lines = append(lines, v.list.table(st, w, cols, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
 		expStyle := st.Header
 		if r.exp == "expired" {
 			expStyle = st.Bad

@@ -496,6 +496,14 @@ func (f *form) Render(w, h int) []string {
 	return lines
 }
 
+// askReload is what ctrl+r does in an edit form: it says so and asks for
+// the data again; the owner rebases the form on the next snapshot.
+func (f *form) askReload() tea.Cmd {
+	f.ClearErrors()
+	f.note = "reloading…"
+	return reloadCmd
+}
+
 // changed reports whether any field differs from the value it started with.
 func (f *form) changed() bool {
 	for _, fld := range f.fields {

@@ -69,10 +69,13 @@ func (l *list[T]) VisibleRows() iter.Seq2[int, *T] {
 }
 
 // table draws the rows on screen as table rows (rows.go), the selected one
-// marked; cells lays out one row. With no row to show it draws one line
-// saying why: none when the list is empty, noMatch when the filter hides
-// every row ("" for either draws nothing).
-func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T, selected bool) []cell) []string {
+// marked; cells lays out one row, and cols is everything besides the row
+// and the width that its cells depend on (column widths, a mode), as a
+// comparable value. With no row to show it draws one line saying why: none
+// when the list is empty, noMatch when the filter hides every row ("" for
+// either draws nothing). The rows come from the list's own cache while
+// nothing they depend on has changed.
+func (l *list[T]) table(st *Styles, w int, cols any, none, noMatch string, cells func(r *T, selected bool) []cell) []string {
 	var lines []string
 	switch {
 	case len(l.rows) == 0 && none != "":
@@ -81,7 +84,37 @@ func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T
 		lines = append(lines, fit("  "+st.Muted.Render(noMatch), w))
 	}
 	from, to := l.Visible()
-	return append(lines, tableRows(st, w, from, to, l.Cursor(), l.At, cells)...)
+	return append(lines, cachedRows(&l.drawn, st, w, from, to, l.Cursor(), cols, l.At, cells)...)
+}
+
+// rowCache is the list component's own drawing of the rows on screen,
+// shared by the lists in memory and the paged ones: kept until the rows or
+// the filter change (gen), the window or the cursor moves, the width
+// changes, or the caller's column layout (cols) does. A frame drawn again
+// for another reason lays out no row.
+type rowCache struct {
+	gen   int // bumped whenever the rows or the filter change
+	key   rowKey
+	lines []string
+	laid  int // rows laid out, for tests
+}
+
+type rowKey struct {
+	gen, from, to, cursor, w int
+	cols                     any
+}
+
+// changed forgets the drawing: the rows or their order changed.
+func (c *rowCache) changed() { c.gen++ }
+
+// cachedRows is tableRows, from c when nothing the rows depend on changed.
+func cachedRows[T any](c *rowCache, st *Styles, w, from, to, cursor int, cols any, at func(int) *T, cells func(r *T, selected bool) []cell) []string {
+	k := rowKey{gen: c.gen, from: from, to: to, cursor: cursor, w: w, cols: cols}
+	if c.lines == nil || k != c.key {
+		c.lines, c.key = tableRows(st, w, from, to, cursor, at, cells), k
+		c.laid += to - from
+	}
+	return c.lines[:len(c.lines):len(c.lines)] // appending to it copies
 }
 
 // tableRows draws the rows at positions from..to of a list (at maps a

@@ -414,7 +414,7 @@ func (v *fundView) renderMerchants() []string {
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
 	if !ml.loading {
-		out = append(out, ml.table(st, w, func(r *compensation.MerchantRow, _ bool) []cell {
+		out = append(out, ml.table(st, w, nil, func(r *compensation.MerchantRow, _ bool) []cell {
 			amount := ""
 			if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
 				amount = compensation.FormatFen(*r.AmountFen)

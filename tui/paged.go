@@ -42,6 +42,7 @@ const (
 // dropped).
 func (p *pagedList[T]) restart() {
 	p.gen++
+	p.drawn.changed()
 	p.rows, p.cursor, p.offset, p.owed = nil, 0, 0, 0
 	p.fwd, p.back, p.loading = false, false, true
 	p.atStart, p.atEnd = false, false // nothing is known of the new rows yet
@@ -62,6 +63,7 @@ func (p *pagedList[T]) landed(kind pageKind) {
 // (-1 when not). Past capRows rows held, rows far from the cursor are
 // dropped (0 keeps them all).
 func (p *pagedList[T]) apply(kind pageKind, rows []T, full bool, total, capRows int) {
+	p.drawn.changed()
 	switch kind {
 	case pageFirst:
 		p.rows, p.base, p.atStart, p.atEnd = rows, 0, true, !full
@@ -189,8 +191,30 @@ func (p *pagedList[T]) selected() (T, bool) {
 	return p.rows[p.cursor], true
 }
 
-// table draws the rows on screen as table rows; cells lays out one row.
-func (p *pagedList[T]) table(st *Styles, w int, cells func(r *T, selected bool) []cell) []string {
+// prepend puts rows that came before the first row held in front of it
+// (the audit trail's newest entries); the cursor stays on its row unless
+// it was on the first, which follows the newest.
+func (p *pagedList[T]) prepend(rows []T) {
+	p.drawn.changed()
+	p.rows = append(rows[:len(rows):len(rows)], p.rows...)
+	if p.cursor > 0 {
+		p.cursor += len(rows)
+	}
+	p.clamp()
+}
+
+// edit changes the rows held in place (fn sees each); the drawing is
+// made again.
+func (p *pagedList[T]) edit(fn func(r *T)) {
+	p.drawn.changed()
+	for i := range p.rows {
+		fn(&p.rows[i])
+	}
+}
+
+// table draws the rows on screen as table rows; cells lays out one row and
+// cols is what else they depend on (list[T].table).
+func (p *pagedList[T]) table(st *Styles, w int, cols any, cells func(r *T, selected bool) []cell) []string {
 	from, to := p.visible(len(p.rows))
-	return tableRows(st, w, from, to, p.cursor, func(i int) *T { return &p.rows[i] }, cells)
+	return cachedRows(&p.drawn, st, w, from, to, p.cursor, cols, func(i int) *T { return &p.rows[i] }, cells)
 }

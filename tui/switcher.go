@@ -212,7 +212,11 @@ func (s *switcher) Render() string {
 		heads[i].style = st.Muted
 	}
 	lines = append(lines, fit(tableRow(st, heads, false), w))
-	lines = append(lines, s.list.table(st, w, "no incidents", "", func(r *incident.Summary, selected bool) []cell {
+	cols := struct {
+		titleW, current int64
+		now             time.Time
+	}{int64(titleW), s.current, s.now}
+	lines = append(lines, s.list.table(st, w, cols, "no incidents", "", func(r *incident.Summary, selected bool) []cell {
 		mark := " "
 		if r.ID == s.current {
 			mark = "*" // on screen now

@@ -264,9 +264,7 @@ func (v *timelineView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	case formReload:
 		if !e.adding {
 			e.reloading = true
-			e.f.ClearErrors()
-			e.f.note = "reloading…"
-			return reloadCmd
+			return e.f.askReload()
 		}
 	}
 	return cmd
@@ -371,7 +369,7 @@ func (v *timelineView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	lines = append(lines, v.list.table(st, w, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
+	lines = append(lines, v.list.table(st, w, [...]int{titleW, windowW}, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
 		stateStyle := st.Muted
 		if te.state == "actual" {
 			stateStyle = st.Header

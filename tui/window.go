@@ -11,9 +11,10 @@ import (
 // over n rows and the window of height rows kept around it, moved by the
 // list keys. Only the rows in the window are ever drawn (tableRows).
 type cursorWindow struct {
-	cursor int // selected row
-	offset int // first row on screen
-	height int // rows on screen
+	cursor int      // selected row
+	offset int      // first row on screen
+	height int      // rows on screen
+	drawn  rowCache // the rows on screen as last drawn (list.go)
 }
 
 // rows is the window's height, at least 1.
