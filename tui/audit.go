@@ -70,7 +70,7 @@ type auditView struct {
 	// oldest entry is held; fwd: an older page is on its way). Its height
 	// is listRows; the view's own height shadows it, so it is set through
 	// cursorWindow.
-	pagedList[auRow]
+	list[auRow]
 	onlyIncident bool
 	loaded       bool
 	err          error
@@ -620,7 +620,7 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	lines = append(lines, v.table(st, w, [...]int{seqW, timeW, whoW, tableW, opW, rowsW, incW}, func(r *auRow, _ bool) []cell {
+	lines = append(lines, v.table(st, w, [...]int{seqW, timeW, whoW, tableW, opW, rowsW, incW}, "", "", func(r *auRow, _ bool) []cell {
 		t := r.short
 		if timeW >= 19 {
 			t = r.txt

@@ -2,14 +2,19 @@ package tui
 
 import "iter"
 
-// list is the list component of the views whose rows are all in memory
-// (timeline, restore, accountability, the fund's contributors, approvals):
-// the rows themselves, with the filter, cursor and window of listState
-// over them. Views keep no slice of their own beside it, so a position
-// always means the same row to the list and to the view drawing it.
+// list is the console's one list component: the rows, with the filter,
+// cursor and window of listState over them, the drawing of the rows on
+// screen (rowCache), and, for the views whose rows come from the server a
+// keyset page at a time (the fund's merchants, the audit trail), the
+// paging state (paged.go). Every list view uses it: timeline, restore,
+// accountability, the fund's contributors and merchants, approvals, the
+// audit trail and the incident switcher. Views keep no slice of their own
+// beside it, so a position always means the same row to the list and to
+// the view drawing it.
 type list[T any] struct {
 	listState
-	rows []T
+	rows   []T
+	paging // zero for a list whose rows are all in memory
 }
 
 // SetRows replaces the rows; text is a row's search text. The selected row

@@ -133,10 +133,10 @@ func TestListRowCache(t *testing.T) {
 		t.Fatal("nothing drawn")
 	}
 
-	var p pagedList[testRow]
+	var p list[testRow]
 	p.height = 2
 	p.apply(pageFirst, testRows(1, 2, 3), true, -1, 0)
-	pdraw := func() { p.table(&st, 40, nil, cells) }
+	pdraw := func() { p.table(&st, 40, nil, "", "", cells) }
 	pdraw()
 	before := p.drawn.laid
 	pdraw()

@@ -7,7 +7,7 @@ import (
 
 // cursorWindow is the part every list shares, whether its rows are all in
 // memory (list[T], list.go) or a keyset-paged slice of a longer list
-// (pagedList[T], paged.go: the merchant list, the audit trail): a cursor
+// (list[T] with paging, paged.go: the merchant list, the audit trail): a cursor
 // over n rows and the window of height rows kept around it, moved by the
 // list keys. Only the rows in the window are ever drawn (tableRows).
 type cursorWindow struct {
