@@ -417,18 +417,20 @@ func (v *accountabilityView) render() string {
 		return strings.Join(padLines(v.edit.f.Render(v.width, v.height), v.height, v.width), "\n")
 	}
 	filterLine := v.list.FilterLine(v.st, v.width)
-	rows := v.listH()
 
 	sel := -1
 	if e, ok := v.list.Selected(); ok {
 		sel = e
 	}
+	body := v.height - btoi(filterLine != "") // the counts line and the rows
 	out := make([]string, 0, v.height)
-	out = append(out, v.countsLine())
-	for i := v.top; i < len(v.lines) && len(out) < rows+1; i++ {
+	if body > 0 {
+		out = append(out, v.countsLine())
+	}
+	for i := v.top; i < len(v.lines) && len(out) < body; i++ {
 		out = append(out, v.renderLine(v.lines[i], sel))
 	}
-	for len(out) < rows+1 {
+	for len(out) < body {
 		out = append(out, fit("", v.width))
 	}
 	if filterLine != "" {

@@ -316,8 +316,9 @@ func (v *timelineView) ShortHelp() []key.Binding {
 	case v.list.Capturing():
 		return v.list.ShortHelp()
 	}
-	// enter (detail) and R are on the ? screen: the footer must keep room for ?.
-	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit, timelineKeys.Update)
+	// enter (detail), u and R are on the ? screen: the footer must keep
+	// room for ? and q at 80 columns.
+	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
 func (v *timelineView) FullHelp() [][]key.Binding {
