@@ -45,12 +45,22 @@ type Approval struct {
 	DecidedAt    *time.Time `db:"decided_at" json:"decided_at"`
 	DecisionNote string     `db:"decision_note" json:"decision_note"`
 	Result       JSON       `db:"result" json:"result"`
+	// Subject names what a void is about in words (a milestone's key and
+	// title, an entry's title), read when the request is listed; "" for
+	// other operations or a row that is gone.
+	Subject string `db:"subject" json:"subject,omitempty"`
 }
 
 // An expired request is stored as pending; readers see "expired".
 const approvalColumns = `id, incident_id, op, payload, reason, requested_by, requested_at, expires_at,
 	CASE WHEN state = 'pending' AND expires_at <= now() THEN 'expired' ELSE state END AS state,
-	decided_by, decided_at, decision_note, result`
+	decided_by, decided_at, decision_note, result,
+	COALESCE(CASE
+	    WHEN op = 'void_milestone' AND payload->>'milestone_id' ~ '^[0-9]{1,18}$' THEN
+	        (SELECT m.key || ': ' || m.title FROM milestones m WHERE m.id = (payload->>'milestone_id')::bigint)
+	    WHEN op = 'void_entry' AND payload->>'entry_id' ~ '^[0-9]{1,18}$' THEN
+	        (SELECT e.title FROM timeline_entries e WHERE e.id = (payload->>'entry_id')::bigint)
+	END, '') AS subject`
 
 // Request files a request for op, by the session's user, and returns its
 // id. incidentID 0 is for operations outside an incident (role grants);

@@ -218,3 +218,28 @@ func TestWhoMayWriteActionItems(t *testing.T) {
 		}
 	}
 }
+
+// A finance or viewer login named as the incident's commander still steers
+// nothing: the commander's name only counts for an engineer login.
+func TestNamedCommanderWithoutAnEngineerRoleMayNotSteer(t *testing.T) {
+	f := newFixture(t)
+	eng, _ := f.login(t, access.Engineer)
+	for _, r := range []string{access.Finance, access.Viewer} {
+		conn, name := f.login(t, r)
+		inc := declareAs(t, eng, "named-"+r)
+		f.admin.MustExec(`SELECT warroom_assign_role($1, 'commander', $2)`, inc, name)
+		if got := dbtest.Get[string](t, f.admin, `SELECT warroom_incident_commander($1)`, inc); got != name {
+			t.Fatalf("commander %q, want %q", got, name)
+		}
+		refused := &refusal{code: "42501", msg: "only its commander (" + name + ") or a warroom commander may"}
+		for what, q := range map[string]string{
+			"change status":     fmt.Sprintf(`SELECT warroom_set_incident_status(%d, 'identified', 'found it', 0)`, inc),
+			"resolve":           fmt.Sprintf(`SELECT warroom_set_incident_status(%d, 'resolved', '', 0)`, inc),
+			"change severity":   fmt.Sprintf(`SELECT warroom_set_incident_severity(%d, 'sev2', 'contained', 0)`, inc),
+			"assign a role":     fmt.Sprintf(`SELECT warroom_assign_role(%d, 'scribe', 'carol')`, inc),
+			"hand over command": fmt.Sprintf(`SELECT warroom_assign_role(%d, 'commander', 'carol')`, inc),
+		} {
+			refused.check(t, what+" as "+r+" named commander", execTx(t, conn, q))
+		}
+	}
+}

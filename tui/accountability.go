@@ -1,13 +1,16 @@
 package tui
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
 	"warroom/glossary"
@@ -58,8 +61,29 @@ type accLine struct {
 	text  string // heading, wrapped finding or summary fragment
 }
 
+// accKeys write action items: a adds one (under the measure at the
+// cursor, else Follow-ups), e edits the one at the cursor, x closes it
+// (done).
+var accKeys = struct{ Add, Edit, Close key.Binding }{
+	Add:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add action")),
+	Edit:  key.NewBinding(key.WithKeys("e", "enter"), key.WithHelp("e", "edit action")),
+	Close: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close (done)")),
+}
+
 type accountabilityView struct {
 	st *Styles
+
+	incID  int64
+	loc    *time.Location
+	now    func() time.Time // the console's clock: what is overdue
+	today  time.Time        // now() when the data arrived
+	counts incident.ActionCounts
+
+	edit     *actionEdit // open form, nil when none
+	closeTag string      // the close in flight
+	flash    string      // outcome of the last write
+	flashBad bool
+	follow   int64 // action item to select once the next data arrives
 
 	people   []incident.Person  // sanitised copies
 	measures []incident.Measure // sanitised copies
@@ -79,20 +103,72 @@ type accountabilityView struct {
 	drawCache
 }
 
-func newAccountabilityView(st *Styles) view {
-	return &accountabilityView{st: st}
+func newAccountabilityView(st *Styles, now func() time.Time) *accountabilityView {
+	if now == nil {
+		now = time.Now
+	}
+	return &accountabilityView{st: st, loc: time.UTC, now: now}
 }
 
 func (v *accountabilityView) Name() string { return "Accountability" }
 
-func (v *accountabilityView) Capturing() bool { return v.list.Capturing() }
+func (v *accountabilityView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
-func (v *accountabilityView) ShortHelp() []key.Binding { return v.list.ShortHelp() }
+// Unsaved is true while an open form holds typed input.
+func (v *accountabilityView) Unsaved() bool { return v.edit != nil && v.edit.f.changed() }
 
-func (v *accountabilityView) FullHelp() [][]key.Binding { return [][]key.Binding{v.list.FullHelp()} }
+func (v *accountabilityView) ShortHelp() []key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.ShortHelp()
+	case v.list.Capturing():
+		return v.list.ShortHelp()
+	}
+	b := append(v.list.ShortHelp(), accKeys.Add)
+	if _, ok := v.selectedItem(); ok {
+		b = append(b, accKeys.Edit, accKeys.Close)
+	}
+	return b
+}
+
+func (v *accountabilityView) FullHelp() [][]key.Binding {
+	switch {
+	case v.edit != nil:
+		return v.edit.f.FullHelp()
+	case v.list.Capturing():
+		return [][]key.Binding{v.list.FullHelp()}
+	}
+	b := []key.Binding{accKeys.Add}
+	if _, ok := v.selectedItem(); ok {
+		b = append(b, accKeys.Edit, accKeys.Close)
+	}
+	return [][]key.Binding{v.list.FullHelp(), b}
+}
+
+// selectedItem is the action item at the cursor, if the cursor is on one.
+func (v *accountabilityView) selectedItem() (incident.ActionItem, bool) {
+	e, ok := v.list.SelectedRow()
+	if !ok || e.kind != accItem {
+		return incident.ActionItem{}, false
+	}
+	return v.measures[e.measure].Items[e.item], true
+}
+
+// selectedMeasure is the measure the cursor is in (on it or one of its
+// items): where a new item goes.
+func (v *accountabilityView) selectedMeasure() (incident.Measure, bool) {
+	e, ok := v.list.SelectedRow()
+	if !ok || e.kind == accPerson {
+		return incident.Measure{}, false
+	}
+	return v.measures[e.measure], true
+}
 
 func (v *accountabilityView) SetSize(width, height int) {
 	v.drop()
+	if v.edit != nil {
+		v.edit.f.SetWidth(width)
+	}
 	if width == v.width && height == v.height {
 		return
 	}
@@ -101,12 +177,13 @@ func (v *accountabilityView) SetSize(width, height int) {
 	v.layout()
 }
 
-// listH is the rows the entries get: the body less the filter line.
+// listH is the rows the entries get: the body less the counts line and
+// the filter line.
 func (v *accountabilityView) listH() int {
 	if v.list.Filtering() {
-		return max(v.height-1, 0)
+		return max(v.height-2, 0)
 	}
-	return max(v.height, 0)
+	return max(v.height-1, 0)
 }
 
 // layout lays the entries out as lines and moves the window to the
@@ -127,11 +204,19 @@ func (v *accountabilityView) Parts() part { return partAccountability | partInci
 
 func (v *accountabilityView) SetData(s *Snapshot) {
 	v.drop()
+	keep := v.follow
+	if it, ok := v.selectedItem(); ok && keep == 0 {
+		keep = it.ID
+	}
+	v.follow = 0
 	v.people, v.measures = nil, nil
+	v.today = v.now()
 	if s != nil {
 		v.people = sanitizePeople(s.Accountability.People)
 		v.measures = sanitizeMeasures(s.Accountability.Measures)
+		v.incID, v.loc = s.Incident.ID, s.Incident.Location()
 	}
+	v.counts = incident.CountActions(v.measures, v.today, v.loc)
 	var entries []accEntry
 	for i, p := range v.people {
 		entries = append(entries, accEntry{kind: accPerson, person: i, hay: personHaystack(p)})
@@ -149,17 +234,57 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 			entries = append(entries, accEntry{kind: accItem, measure: mi, item: ii, hay: mtext + " " + itemHaystack(it)})
 		}
 	}
-	v.list.SetRows(entries, func(e *accEntry) string { return e.hay }, nil)
+	var follow func(e *accEntry) bool
+	if keep != 0 {
+		follow = func(e *accEntry) bool { return e.kind == accItem && v.measures[e.measure].Items[e.item].ID == keep }
+	}
+	v.list.SetRows(entries, func(e *accEntry) string { return e.hay }, follow)
+	v.refreshForm()
 	v.lines = nil
 	v.layout()
 }
 
+// refreshForm rebases an open edit after ctrl+r, or warns that someone
+// else changed the item since it was opened.
+func (v *accountabilityView) refreshForm() {
+	e := v.edit
+	if e == nil || e.adding {
+		return
+	}
+	for _, m := range v.measures {
+		for _, it := range m.Items {
+			if it.ID != e.id {
+				continue
+			}
+			switch {
+			case e.reloading:
+				e.rebase(it)
+			case it.Version != e.version && !e.f.saving:
+				e.f.note = "changed by " + it.UpdatedBy + " since you opened it: saving will be refused; ctrl+r reloads and keeps your input"
+			}
+			return
+		}
+	}
+	if e.reloading {
+		e.reloading = false
+		e.f.msg = "the action item no longer exists"
+	}
+}
+
 func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
+	if v.edit != nil {
+		v.drop()
+		return v.formKey(msg)
+	}
 	before := v.list.Filter()
 	if !v.list.Update(msg) {
-		return nil // a key the view does not use keeps the drawing
+		if v.list.Capturing() {
+			return nil
+		}
+		return v.writeKey(msg) // a key the view does not use keeps the drawing
 	}
 	v.drop()
+	v.flash = ""
 	if v.list.Filter() != before {
 		v.lines = nil
 		v.top = 0
@@ -176,9 +301,101 @@ func (v *accountabilityView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// Paste types into the filter prompt.
+// writeKey opens a form or closes the item at the cursor.
+func (v *accountabilityView) writeKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, accKeys.Add):
+		m, _ := v.selectedMeasure()
+		v.edit = newActionAdd(v.st, m.ID, m.Title)
+	case key.Matches(msg, accKeys.Edit):
+		it, ok := v.selectedItem()
+		if !ok {
+			return nil
+		}
+		v.edit = newActionEdit(v.st, it)
+	case key.Matches(msg, accKeys.Close):
+		it, ok := v.selectedItem()
+		if !ok {
+			return nil
+		}
+		v.drop()
+		if it.Status == "done" {
+			v.flash, v.flashBad = "already done: "+it.Title, false
+			return nil
+		}
+		v.closeTag, v.follow = nextTag("acc:close"), it.ID
+		done, incID := "done", v.incID
+		c := incident.ActionChange{ExpectVersion: it.Version, Status: &done}
+		return requestWrite(v.closeTag, func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := incident.SetActionItem(ctx, tx, incID, it.ID, c)
+			return err
+		})
+	default:
+		return nil
+	}
+	v.drop()
+	v.flash = ""
+	v.edit.f.SetWidth(v.width)
+	return nil
+}
+
+// formKey passes a key to the open form and acts on what it asks for.
+func (v *accountabilityView) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	e := v.edit
+	switch act, cmd := e.f.Update(msg); {
+	case act == formSave:
+		return e.save(v.incID)
+	case act == formCancel:
+		v.edit = nil
+		return nil
+	case act == formReload && !e.adding: // an edit reads the item again
+		e.reloading = true
+		return e.f.askReload()
+	default:
+		return cmd
+	}
+}
+
+// Receive takes the answers to this view's writes.
+func (v *accountabilityView) Receive(msg tea.Msg) tea.Cmd {
+	done, ok := msg.(writeDoneMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case v.edit != nil && done.tag == v.edit.tag:
+		v.drop()
+		if done.err != nil {
+			v.edit.f.Fail(done.err, nil)
+			return nil
+		}
+		if v.edit.adding {
+			v.flash, v.follow = "added "+SanitizeLine(strings.TrimSpace(v.edit.f.Value("title"))), *v.edit.created
+		} else {
+			v.flash, v.follow = "saved "+SanitizeLine(strings.TrimSpace(v.edit.f.Value("title"))), v.edit.id
+		}
+		v.flashBad = false
+		v.edit = nil
+		return reloadCmd
+	case done.tag != "" && done.tag == v.closeTag:
+		v.drop()
+		v.closeTag = ""
+		if done.err != nil {
+			v.flash, v.flashBad, v.follow = "not closed: "+SanitizeLine(done.err.Error()), true, 0
+			return nil
+		}
+		v.flash, v.flashBad = "closed", false
+		return reloadCmd
+	}
+	return nil
+}
+
+// Paste goes to the open form, or else to the filter prompt.
 func (v *accountabilityView) Paste(msg tea.PasteMsg) tea.Cmd {
 	v.drop()
+	if v.edit != nil {
+		return v.edit.f.Paste(msg)
+	}
 	before := v.list.Filter()
 	if !v.list.Paste(msg) {
 		return nil
@@ -197,24 +414,53 @@ func (v *accountabilityView) render() string {
 	if v.width <= 0 || v.height <= 0 {
 		return ""
 	}
+	if v.edit != nil {
+		return strings.Join(padLines(v.edit.f.Render(v.width, v.height), v.height, v.width), "\n")
+	}
 	filterLine := v.list.FilterLine(v.st, v.width)
-	rows := v.listH()
 
 	sel := -1
 	if e, ok := v.list.Selected(); ok {
 		sel = e
 	}
+	body := v.height - btoi(filterLine != "") // the counts line and the rows
 	out := make([]string, 0, v.height)
-	for i := v.top; i < len(v.lines) && len(out) < rows; i++ {
+	if body > 0 {
+		out = append(out, v.countsLine())
+	}
+	for i := v.top; i < len(v.lines) && len(out) < body; i++ {
 		out = append(out, v.renderLine(v.lines[i], sel))
 	}
-	for len(out) < rows {
+	for len(out) < body {
 		out = append(out, fit("", v.width))
 	}
 	if filterLine != "" {
 		out = append(out, filterLine)
 	}
 	return strings.Join(out, "\n")
+}
+
+// countsLine is the view's header: the action items open, overdue and
+// done, and the outcome of the last write.
+func (v *accountabilityView) countsLine() string {
+	st, c := v.st, v.counts
+	overdue := st.Muted.Render(strconv.Itoa(c.Overdue) + " overdue")
+	if c.Overdue > 0 {
+		overdue = st.Bad.Render(strconv.Itoa(c.Overdue) + " overdue")
+	}
+	s := " " + st.Section.Render("Action items") + "  " + strconv.Itoa(c.Open) + " open · " + overdue + " · " +
+		st.Good.Render(strconv.Itoa(c.Done)+" done")
+	if c.WontDo > 0 {
+		s += st.Muted.Render(" · " + strconv.Itoa(c.WontDo) + " won't do")
+	}
+	if v.flash != "" {
+		style := st.Muted
+		if v.flashBad {
+			style = st.Bad
+		}
+		s += "  " + style.Render(v.flash)
+	}
+	return fit(s, v.width)
 }
 
 // scrollToCursor moves the window so the selected entry is on screen,
@@ -322,6 +568,11 @@ func (v *accountabilityView) build() {
 					add(accLineDetail, ei, strings.Repeat(" ", 17)+l)
 				}
 			}
+			if ei == sel && it.Reason != "" {
+				for _, l := range accWrap("won't do: "+it.Reason, max(v.width-19, 10)) {
+					add(accLineDetail, ei, strings.Repeat(" ", 17)+l)
+				}
+			}
 		}
 	}
 	if len(v.list.rows) == 0 {
@@ -411,11 +662,21 @@ func (v *accountabilityView) renderEntry(ei int, selected bool) string {
 			due = it.Due.Format("2006-01-02") // a date column: no zone to convert
 		}
 		titleW := v.itemTitleW()
-		status := fit(glossary.ActionStatus(it.Status), 11)
-		if !selected {
+		label := glossary.ActionStatus(it.Status)
+		overdue := it.Overdue(v.today, v.loc)
+		if overdue {
+			label = "overdue"
+		}
+		status := fit(label, 11)
+		dueCol := fit(due, 10)
+		switch {
+		case selected:
+		case overdue:
+			status, dueCol = st.Bad.Render(status), st.Bad.Render(dueCol)
+		default:
 			status = st.StatusStyle(it.Status).Render(status)
 		}
-		s = "     " + status + " " + fit(it.Title, titleW) + " " + fit(it.Owner, v.ownerW) + " " + fit(due, 10)
+		s = "     " + status + " " + fit(it.Title, titleW) + " " + fit(it.Owner, v.ownerW) + " " + dueCol
 	}
 	if selected {
 		return st.Selected.Render(fit(s, w))
@@ -507,6 +768,7 @@ func sanitizeMeasures(in []incident.Measure) []incident.Measure {
 		items := make([]incident.ActionItem, len(m.Items))
 		for j, it := range m.Items {
 			it.Title, it.Owner, it.Status = SanitizeLine(it.Title), SanitizeLine(it.Owner), SanitizeLine(it.Status)
+			it.Reason, it.UpdatedBy = SanitizeLine(it.Reason), SanitizeLine(it.UpdatedBy)
 			items[j] = it
 		}
 		m.Items = items

@@ -73,7 +73,7 @@ func accFundSnapshot() *Snapshot {
 
 func newTestAccountability(w, h int) *accountabilityView {
 	st := newStyles(DefaultTheme())
-	v := newAccountabilityView(&st).(*accountabilityView)
+	v := newAccountabilityView(&st, func() time.Time { return fixedNow })
 	v.SetSize(w, h)
 	v.SetData(accFundSnapshot())
 	return v
@@ -210,7 +210,7 @@ func TestAccountabilityScrollsOnlyVisibleRows(t *testing.T) {
 	}
 	s.Accountability.Measures[0].Items = items
 	st := newStyles(DefaultTheme())
-	v := newAccountabilityView(&st).(*accountabilityView)
+	v := newAccountabilityView(&st, func() time.Time { return fixedNow })
 	v.SetSize(80, 10)
 	v.SetData(s)
 	if n := len(strings.Split(v.Render(), "\n")); n != 10 {
@@ -286,7 +286,7 @@ func TestAccountabilitySanitises(t *testing.T) {
 	s.Accountability.People[0].Name = "Sun\x1b[31m Taoyong\x1b]0;pwned\x07"
 	s.Accountability.Measures[0].Items[0].Owner = "evil\x1b[2J"
 	st := newStyles(DefaultTheme())
-	v := newAccountabilityView(&st)
+	v := newAccountabilityView(&st, nil)
 	v.SetSize(100, 30)
 	v.SetData(s)
 	out := v.Render()
@@ -300,7 +300,7 @@ func TestAccountabilitySanitises(t *testing.T) {
 
 func TestAccountabilityEmpty(t *testing.T) {
 	st := newStyles(DefaultTheme())
-	v := newAccountabilityView(&st)
+	v := newAccountabilityView(&st, nil)
 	v.SetSize(80, 10)
 	v.SetData(&Snapshot{})
 	if !strings.Contains(v.Render(), "No accountability record") {
@@ -315,7 +315,7 @@ func TestAccountabilitySelectedItemShowsFullTitle(t *testing.T) {
 	long := "Cold standby with full backups in several regions, Beijing, Shanghai and Nanjing, checked weekly"
 	s.Accountability.Measures[1].Items[0].Title = long
 	st := newStyles(DefaultTheme())
-	v := newAccountabilityView(&st).(*accountabilityView)
+	v := newAccountabilityView(&st, func() time.Time { return fixedNow })
 	v.SetSize(80, 40)
 	v.SetData(s)
 	if strings.Contains(ansi.Strip(v.Render()), "checked weekly") {

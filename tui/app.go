@@ -130,7 +130,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 	m.views = []view{
 		newTimelineView(m.st),
 		newRestoreView(m.st),
-		newAccountabilityView(m.st),
+		newAccountabilityView(m.st, opts.Now),
 		newFundView(m.st),
 		newApprovalsView(m.st),
 		newAuditView(m.st),
@@ -353,6 +353,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, switcherKeys.Open) && m.snap != nil && !m.showHelp:
 		sw := m.switcher
 		sw.open, sw.current, sw.now = true, m.snap.Incident.ID, m.now
+		sw.declare, sw.zone = nil, m.snap.Incident.TimeZone
 		sw.SetSize(m.width, m.bodyH())
 		return m, listIncidents(m.ctx, m.conn)
 	}
@@ -379,7 +380,7 @@ func (m Model) paste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 		m.quitArmed = false
 		return m, nil // as any key: it answers the ctrl+c question
 	}
-	v := m.views[m.active]
+	v := m.focus()
 	if m.snap == nil || m.showHelp || !v.Capturing() {
 		return m, nil
 	}

@@ -185,6 +185,7 @@ type apRow struct {
 	a                                  access.Approval
 	op, by, reason, payload, when, exp string
 	decidedBy, note, result            string
+	ids                                string // the payload's ids when payload names its subject in words
 }
 
 type apPromptKind int
@@ -328,6 +329,11 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 			when:    a.RequestedAt.In(v.loc).Format("01-02 15:04"),
 			note:    SanitizeLine(a.DecisionNote),
 			result:  outcomeText(a),
+		}
+		if a.Subject != "" {
+			// What a void is about in words: "core-env: Core environment",
+			// not milestone_id=3 (the ids stay in the detail pane).
+			r.ids, r.payload = r.payload, SanitizeLine(a.Subject)
 		}
 		if a.DecidedBy != nil {
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
@@ -672,7 +678,8 @@ func (v *approvalsView) render() string {
 	case v.loaded:
 		none = "No pending requests: nothing waits for a second authorisation."
 	}
-	lines = append(lines, v.list.table(st, w, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
+	cols := [...]int{reasonW, payloadW, btoi(v.showAll)}
+	lines = append(lines, v.list.table(st, w, cols, none, "No requests match the filter.", func(r *apRow, _ bool) []cell {
 		expStyle := st.Header
 		if r.exp == "expired" {
 			expStyle = st.Bad
@@ -726,6 +733,9 @@ func (v *approvalsView) detailPane(r *apRow, h int) []string {
 	out = append(out, fit(" "+st.Muted.Render(meta), w))
 	if r.payload != "" {
 		out = append(out, fit(" "+st.Muted.Render("payload ")+r.payload, w))
+	}
+	if r.ids != "" {
+		out = append(out, fit(" "+st.Muted.Render("ids ")+r.ids, w))
 	}
 	if a.State != "pending" {
 		s := " " + approvalStateStyle(st, a.State).Render(glossary.ApprovalState(a.State))

@@ -71,7 +71,7 @@ type auditView struct {
 	// oldest entry is held; fwd: an older page is on its way). Its height
 	// is listRows; the view's own height shadows it, so it is set through
 	// cursorWindow.
-	pagedList[auRow]
+	list[auRow]
 	onlyIncident bool
 	loaded       bool
 	err          error
@@ -104,10 +104,10 @@ func (v *auditView) SetData(s *Snapshot) {
 	v.drop()
 	if v.loc != s.Incident.Location() || v.incID != s.Incident.ID {
 		v.loc = s.Incident.Location()
-		for i := range v.rows {
-			v.rows[i].txt = v.rows[i].at.In(v.loc).Format("2006-01-02 15:04:05")
-			v.rows[i].short = v.rows[i].at.In(v.loc).Format("01-02 15:04:05")
-		}
+		v.edit(func(r *auRow) {
+			r.txt = r.at.In(v.loc).Format("2006-01-02 15:04:05")
+			r.short = r.at.In(v.loc).Format("01-02 15:04:05")
+		})
 	}
 	v.incID, v.incSlug = s.Incident.ID, SanitizeLine(s.Incident.Slug)
 }
@@ -305,12 +305,9 @@ func (v *auditView) gotNewest(gen int, es []access.AuditEntry, err error, limit 
 		if n == 0 {
 			return nil
 		}
-		v.rows = append(rows[:n:n], v.rows...)
-		if v.cursor > 0 {
-			// Keep the selected entry selected (the new rows push it
-			// down); at the top, follow the newest instead.
-			v.cursor += n
-		}
+		// The selected entry stays selected (the new rows push it
+		// down); at the top, the cursor follows the newest instead.
+		v.prepend(rows[:n])
 	}
 	v.clamp()
 	return v.maybeOlder()
@@ -624,7 +621,7 @@ func (v *auditView) render() string {
 	if v.loaded && len(v.rows) == 0 {
 		lines = append(lines, fit("  "+st.Muted.Render("No audit entries."), w))
 	}
-	lines = append(lines, v.table(st, w, func(r *auRow, _ bool) []cell {
+	lines = append(lines, v.table(st, w, [...]int{seqW, timeW, whoW, tableW, opW, rowsW, incW}, "", "", func(r *auRow, _ bool) []cell {
 		t := r.short
 		if timeW >= 19 {
 			t = r.txt

@@ -211,6 +211,7 @@ func (l *listState) setFilter(f string) {
 // refilter keeps items containing every space-separated term of the filter,
 // case-insensitively, so "cutover 03-03" finds the go-live entry.
 func (l *listState) refilter() {
+	l.drawn.changed()
 	terms := strings.Fields(strings.ToLower(l.filter))
 	l.matches = l.matches[:0]
 	for i, h := range l.haystack {

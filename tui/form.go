@@ -422,6 +422,10 @@ func (f *form) SetWidth(w int) {
 			fld.area.SetWidth(inputW)
 		case fieldText:
 			fld.text.SetWidth(inputW - 1)
+			// The window over a long value follows the cursor only once
+			// the width is known: set it again, so the first key pressed
+			// does not scroll the text.
+			fld.text.SetCursor(fld.text.Position())
 		}
 	}
 }
@@ -490,6 +494,14 @@ func (f *form) Render(w, h int) []string {
 		lines = lines[:h]
 	}
 	return lines
+}
+
+// askReload is what ctrl+r does in an edit form: it says so and asks for
+// the data again; the owner rebases the form on the next snapshot.
+func (f *form) askReload() tea.Cmd {
+	f.ClearErrors()
+	f.note = "reloading…"
+	return reloadCmd
 }
 
 // changed reports whether any field differs from the value it started with.

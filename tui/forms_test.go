@@ -55,7 +55,7 @@ func drive(t *testing.T, m Model, cmd tea.Cmd) Model {
 			continue
 		}
 		switch msg.(type) {
-		case writeRequestMsg, writeDoneMsg, ReloadMsg, snapshotMsg:
+		case writeRequestMsg, writeDoneMsg, ReloadMsg, snapshotMsg, chosenMsg, incidentsMsg:
 		default:
 			continue // ticks and the like
 		}
@@ -92,12 +92,25 @@ func act(t *testing.T, m Model, k string) Model {
 
 // openForm is the form of the active view, nil when none is open.
 func openForm(m Model) *form {
+	if m.switcher.open {
+		if m.switcher.declare != nil {
+			return m.switcher.declare.f
+		}
+		return nil
+	}
 	switch v := m.views[m.active].(type) {
 	case *restoreView:
 		if v.edit != nil {
 			return v.edit.f
 		}
 	case *timelineView:
+		if v.edit != nil {
+			return v.edit.f
+		}
+		if v.quick != nil {
+			return v.quick.f
+		}
+	case *accountabilityView:
 		if v.edit != nil {
 			return v.edit.f
 		}

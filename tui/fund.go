@@ -403,23 +403,11 @@ func (v *fundView) render() string {
 	}
 	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
 	out = append(out, v.st.Muted.Render(fit(v.contributorRow("NAME", "NATIVE", "ROLE", "PLEDGED", "RECEIVED", "RECV %"), w)))
-	for pos, c := range v.list.VisibleRows() {
-		row := v.contributorRow(c.Name, c.NativeName, c.Role,
-			compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen),
-			fundPercent(c.ReceivedFen, c.PledgedFen))
-		if pos == v.list.Cursor() {
-			out = append(out, v.st.Selected.Render(fit(row, w)))
-		} else {
-			out = append(out, fit(row, w))
-		}
-	}
-	if v.list.Len() == 0 {
-		msg := "  No contributors."
-		if v.list.Filter() != "" {
-			msg = "  Nothing matches the filter."
-		}
-		out = append(out, v.st.Muted.Render(fit(msg, w)))
-	}
+	out = append(out, v.list.table(v.st, w, [...]int{v.nameW, v.nativeW, v.moneyW}, "No contributors.", "Nothing matches the filter.",
+		func(c *compensation.Contributor, _ bool) []cell {
+			return v.contributorCells(c.Name, c.NativeName, c.Role,
+				compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen), fundPercent(c.ReceivedFen, c.PledgedFen))
+		})...)
 
 	switch {
 	case len(v.drawdown) == 0:
@@ -527,24 +515,22 @@ func claimsNote(paid, all int64, w int) string {
 // contributorRow lays the table out in fixed columns; fit pads by display
 // width, so a native name such as 孙涛勇 keeps the next column in line.
 func (v *fundView) contributorRow(name, native, role, pledged, received, pct string) string {
+	return tableRow(v.st, v.contributorCells(name, native, role, pledged, received, pct), false)
+}
+
+// contributorCells lays out a contributors row: name, native name (when
+// any contributor has one), role, pledged, received and its percentage.
+func (v *fundView) contributorCells(name, native, role, pledged, received, pct string) []cell {
 	roleW := v.width - 2 - v.nameW - 1 - 1 - v.moneyW - 1 - v.moneyW - 1 - fundPctW
-	var b strings.Builder
-	b.WriteString("  ")
-	b.WriteString(fit(name, v.nameW))
-	b.WriteByte(' ')
+	cells := []cell{{text: name, w: v.nameW}}
 	if v.nativeW > 0 {
-		b.WriteString(fit(native, v.nativeW))
-		b.WriteByte(' ')
+		cells = append(cells, cell{text: native, w: v.nativeW})
 		roleW -= v.nativeW + 1
 	}
-	b.WriteString(fit(role, max(roleW, 0)))
-	b.WriteByte(' ')
-	b.WriteString(fitRight(pledged, v.moneyW))
-	b.WriteByte(' ')
-	b.WriteString(fitRight(received, v.moneyW))
-	b.WriteByte(' ')
-	b.WriteString(fitRight(pct, fundPctW))
-	return b.String()
+	return append(cells, cell{text: role, w: max(roleW, 0)},
+		cell{text: pledged, w: v.moneyW, right: true},
+		cell{text: received, w: v.moneyW, right: true},
+		cell{text: pct, w: fundPctW, right: true})
 }
 
 // fundPercent is part/whole to one decimal, in integers so no money value

@@ -229,7 +229,7 @@ func TestAccountabilityAndFundOnDemoData(t *testing.T) {
 	st := newStyles(DefaultTheme())
 	for _, size := range [][2]int{{80, 20}, {120, 36}} {
 		w, h := size[0], size[1]
-		acc := newAccountabilityView(&st)
+		acc := newAccountabilityView(&st, nil)
 		acc.SetSize(w, h)
 		acc.SetData(snap)
 		out := acc.Render()
@@ -266,7 +266,7 @@ func TestViewsAnySize(t *testing.T) {
 	st := newStyles(DefaultTheme())
 	for _, w := range []int{1, 10, 30, 79, 200} {
 		for _, h := range []int{1, 2, 5, 9, 13, 23, 60} {
-			for _, v := range []view{newAccountabilityView(&st), newFundView(&st)} {
+			for _, v := range []view{newAccountabilityView(&st, nil), newFundView(&st)} {
 				v.SetSize(w, h)
 				v.SetData(accFundSnapshot())
 				for _, k := range []string{"j", "G", "/", "a", "enter", "k", "g"} {

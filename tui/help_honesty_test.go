@@ -37,11 +37,14 @@ var helpModes = []struct {
 	{"timeline filter prompt", []string{"/", "o", "down"}},
 	{"timeline add form", []string{"a"}},
 	{"timeline edit form", []string{"j", "e"}},
+	{"timeline update form", []string{"u"}},
 	{"restore list", []string{"2", "j", "j"}},
 	{"restore filter prompt", []string{"2", "/", "o", "down"}},
 	{"restore form", []string{"2", "j", "e"}},
 	{"accountability", []string{"3", "j"}},
 	{"accountability filter prompt", []string{"3", "/", "a", "down"}},
+	{"accountability on an action item", []string{"3", "G", "k"}},
+	{"accountability add form", []string{"3", "a"}},
 	{"fund overview", []string{"4", "j"}},
 	{"fund filter prompt", []string{"4", "/", "a", "down"}},
 	{"fund claims", []string{"4", "c", "j"}},
@@ -58,6 +61,7 @@ var helpModes = []struct {
 	{"audit list", []string{"6", "j", "j"}},
 	{"audit entry", []string{"6", "j", "enter", "j"}},
 	{"incident switcher", []string{"I"}},
+	{"incident switcher declare form", []string{"I", "n"}},
 }
 
 // candidateKeys are the keys tried besides those the help names: every

@@ -2,14 +2,19 @@ package tui
 
 import "iter"
 
-// list is the list component of the views whose rows are all in memory
-// (timeline, restore, accountability, the fund's contributors, approvals):
-// the rows themselves, with the filter, cursor and window of listState
-// over them. Views keep no slice of their own beside it, so a position
-// always means the same row to the list and to the view drawing it.
+// list is the console's one list component: the rows, with the filter,
+// cursor and window of listState over them, the drawing of the rows on
+// screen (rowCache), and, for the views whose rows come from the server a
+// keyset page at a time (the fund's merchants, the audit trail), the
+// paging state (paged.go). Every list view uses it: timeline, restore,
+// accountability, the fund's contributors and merchants, approvals, the
+// audit trail and the incident switcher. Views keep no slice of their own
+// beside it, so a position always means the same row to the list and to
+// the view drawing it.
 type list[T any] struct {
 	listState
-	rows []T
+	rows   []T
+	paging // zero for a list whose rows are all in memory
 }
 
 // SetRows replaces the rows; text is a row's search text. The selected row
@@ -69,10 +74,13 @@ func (l *list[T]) VisibleRows() iter.Seq2[int, *T] {
 }
 
 // table draws the rows on screen as table rows (rows.go), the selected one
-// marked; cells lays out one row. With no row to show it draws one line
-// saying why: none when the list is empty, noMatch when the filter hides
-// every row ("" for either draws nothing).
-func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T, selected bool) []cell) []string {
+// marked; cells lays out one row, and cols is everything besides the row
+// and the width that its cells depend on (column widths, a mode), as a
+// comparable value. With no row to show it draws one line saying why: none
+// when the list is empty, noMatch when the filter hides every row ("" for
+// either draws nothing). The rows come from the list's own cache while
+// nothing they depend on has changed.
+func (l *list[T]) table(st *Styles, w int, cols any, none, noMatch string, cells func(r *T, selected bool) []cell) []string {
 	var lines []string
 	switch {
 	case len(l.rows) == 0 && none != "":
@@ -81,7 +89,37 @@ func (l *list[T]) table(st *Styles, w int, none, noMatch string, cells func(r *T
 		lines = append(lines, fit("  "+st.Muted.Render(noMatch), w))
 	}
 	from, to := l.Visible()
-	return append(lines, tableRows(st, w, from, to, l.Cursor(), l.At, cells)...)
+	return append(lines, cachedRows(&l.drawn, st, w, from, to, l.Cursor(), cols, l.At, cells)...)
+}
+
+// rowCache is the list component's own drawing of the rows on screen,
+// shared by the lists in memory and the paged ones: kept until the rows or
+// the filter change (gen), the window or the cursor moves, the width
+// changes, or the caller's column layout (cols) does. A frame drawn again
+// for another reason lays out no row.
+type rowCache struct {
+	gen   int // bumped whenever the rows or the filter change
+	key   rowKey
+	lines []string
+	laid  int // rows laid out, for tests
+}
+
+type rowKey struct {
+	gen, from, to, cursor, w int
+	cols                     any
+}
+
+// changed forgets the drawing: the rows or their order changed.
+func (c *rowCache) changed() { c.gen++ }
+
+// cachedRows is tableRows, from c when nothing the rows depend on changed.
+func cachedRows[T any](c *rowCache, st *Styles, w, from, to, cursor int, cols any, at func(int) *T, cells func(r *T, selected bool) []cell) []string {
+	k := rowKey{gen: c.gen, from: from, to: to, cursor: cursor, w: w, cols: cols}
+	if c.lines == nil || k != c.key {
+		c.lines, c.key = tableRows(st, w, from, to, cursor, at, cells), k
+		c.laid += to - from
+	}
+	return c.lines[:len(c.lines):len(c.lines)] // appending to it copies
 }
 
 // tableRows draws the rows at positions from..to of a list (at maps a

@@ -33,10 +33,10 @@ const (
 	fundPollEvery = time.Second
 )
 
-// merchantList is the paged list of merchants (pagedList) with its
+// merchantList is the paged list of merchants (list, paged.go) with its
 // server-side search.
 type merchantList struct {
-	pagedList[compensation.MerchantRow]
+	list[compensation.MerchantRow]
 	find       string    // the search in force
 	input      lineInput // the search being typed; focused while it takes keys
 	total      int64
@@ -53,7 +53,7 @@ func (v *fundView) pageSize() int { return min(max(2*v.ml.height, 20), 1000) }
 // whatever the previous window still had on its way.
 func (v *fundView) restart(kind pageKind) tea.Cmd {
 	ml := &v.ml
-	ml.pagedList.restart() // the root cancels what the previous window still has on its way
+	ml.list.restart() // the root cancels what the previous window still has on its way
 	ml.err, ml.totalKnown = nil, false
 	cmds := []tea.Cmd{v.fetchPage("", map[pageKind]compensation.PageDir{pageFirst: compensation.PageAfter, pageLast: compensation.PageBefore}[kind], kind), v.countCmd()}
 	return tea.Batch(cmds...)
@@ -413,7 +413,7 @@ func (v *fundView) renderMerchants() []string {
 		out = append(out, st.Muted.Render(fit("  No merchants.", w)))
 	}
 	if !ml.loading {
-		out = append(out, ml.table(st, w, func(r *compensation.MerchantRow, _ bool) []cell {
+		out = append(out, ml.table(st, w, nil, "", "", func(r *compensation.MerchantRow, _ bool) []cell {
 			amount := ""
 			if r.State != nil && r.AmountFen != nil && *r.State != "awaiting_rate" {
 				amount = compensation.FormatFen(*r.AmountFen)

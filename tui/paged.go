@@ -1,29 +1,39 @@
 package tui
 
-// pagedList is the list component of the views whose rows come from the
-// server a keyset page at a time (the fund's merchants, the audit trail):
-// the rows held, the cursor and window over them, and what is known of
-// the ends. It applies the pages that arrive (apply), drops rows far from
-// the cursor, says which pages to ask for next (wants), and keeps keys
-// pressed before a page arrives (moveBy, owed). What a page holds and how
-// it is read stay with the view: the list only needs T.
+// The paging half of the list component (list.go): the views whose rows
+// come from the server a keyset page at a time (the fund's merchants, the
+// audit trail) use the same list[T] as the views whose rows are all in
+// memory, with paging's state besides. The list applies the pages that
+// arrive (apply), drops rows far from the cursor, says which pages to ask
+// for next (wants), and keeps keys pressed before a page arrives (moveBy,
+// owed). What a page holds and how it is read stay with the view: the
+// list only needs T. A paged list has no filter of its own (the merchant
+// search runs on the server), so its positions are indexes into rows.
 //
-// Indexes (cursor, offset) are into rows; base is the position of rows[0]
-// among all rows of the list, or -1 while unknown (after a jump to the end
-// before the count is in).
-type pagedList[T any] struct {
-	cursorWindow // over rows
-	pagedEnds    // rows[0] is the first row of all, the last row the last; pages on their way
-	rows         []T
-	base         int
-	gen          int  // bumped when the list starts over; older answers are dropped
-	loading      bool // starting over: nothing to show yet
-	fetches      int  // pages asked for (tests check paging is lazy)
-	maxRows      int  // the most rows ever held at once (tests)
-	owed         int  // rows the cursor still has to move once they arrive
+// base is the position of rows[0] among all rows of the list, or -1 while
+// unknown (after a jump to the end before the count is in).
+type paging struct {
+	pagedEnds      // rows[0] is the first row of all, the last row the last; pages on their way
+	base      int  // position of rows[0] among all rows
+	gen       int  // bumped when the list starts over; older answers are dropped
+	loading   bool // starting over: nothing to show yet
+	fetches   int  // pages asked for (tests check paging is lazy)
+	maxRows   int  // the most rows ever held at once (tests)
+	owed      int  // rows the cursor still has to move once they arrive
 	// forwardOnly: the source reads from its first row only (the audit
 	// trail, newest first), so G goes to the last row held.
 	forwardOnly bool
+}
+
+// paged makes the rows held the list's positions again after a page
+// changed them: every row matches (no search text), in order.
+func (p *list[T]) paged() {
+	if n := len(p.rows); cap(p.haystack) >= n {
+		p.haystack = p.haystack[:n] // all "": a paged list sets no search text
+	} else {
+		p.haystack = make([]string, n)
+	}
+	p.refilter()
 }
 
 // What a page answer does to the rows held.
@@ -40,15 +50,17 @@ const (
 // restart forgets the rows held, to read them again from one end; the
 // caller asks for the page (and bumps gen, so answers to the old rows are
 // dropped).
-func (p *pagedList[T]) restart() {
+func (p *list[T]) restart() {
 	p.gen++
+	p.drawn.changed()
 	p.rows, p.cursor, p.offset, p.owed = nil, 0, 0, 0
 	p.fwd, p.back, p.loading = false, false, true
 	p.atStart, p.atEnd = false, false // nothing is known of the new rows yet
+	p.paged()
 }
 
 // landed marks a page of kind as no longer on its way (whatever its fate).
-func (p *pagedList[T]) landed(kind pageKind) {
+func (p *list[T]) landed(kind pageKind) {
 	switch kind {
 	case pageNext:
 		p.fwd = false
@@ -61,7 +73,8 @@ func (p *pagedList[T]) landed(kind pageKind) {
 // for (so more may follow), total is the count of all rows when known
 // (-1 when not). Past capRows rows held, rows far from the cursor are
 // dropped (0 keeps them all).
-func (p *pagedList[T]) apply(kind pageKind, rows []T, full bool, total, capRows int) {
+func (p *list[T]) apply(kind pageKind, rows []T, full bool, total, capRows int) {
+	p.drawn.changed()
 	switch kind {
 	case pageFirst:
 		p.rows, p.base, p.atStart, p.atEnd = rows, 0, true, !full
@@ -112,6 +125,7 @@ func (p *pagedList[T]) apply(kind pageKind, rows []T, full bool, total, capRows 
 		}
 	}
 	p.maxRows = max(p.maxRows, len(p.rows))
+	p.paged()
 	p.clamp()
 	if kind == pageNext || kind == pagePrev {
 		p.payOwed()
@@ -121,7 +135,7 @@ func (p *pagedList[T]) apply(kind pageKind, rows []T, full bool, total, capRows 
 // wants says which pages to ask for: the ones at an end the cursor is
 // within ahead rows of, not held and not on their way. It marks them as
 // on their way.
-func (p *pagedList[T]) wants(ahead int) (next, prev bool) {
+func (p *list[T]) wants(ahead int) (next, prev bool) {
 	if p.loading || len(p.rows) == 0 {
 		return false, false
 	}
@@ -130,7 +144,7 @@ func (p *pagedList[T]) wants(ahead int) (next, prev bool) {
 
 // navigate applies a list key. An end the list does not hold is read
 // afresh: restart is true with the kind of page to start over from.
-func (p *pagedList[T]) navigate(s navStep) (kind pageKind, restart bool) {
+func (p *list[T]) navigate(s navStep) (kind pageKind, restart bool) {
 	switch {
 	case s.top || s.bottom:
 		p.owed = 0
@@ -154,7 +168,7 @@ func (p *pagedList[T]) navigate(s navStep) (kind pageKind, restart bool) {
 // are still to come (a page is on its way) are owed: the cursor goes the
 // rest of the way when they arrive, so keys pressed faster than pages load
 // are not lost.
-func (p *pagedList[T]) moveBy(d int) {
+func (p *list[T]) moveBy(d int) {
 	d += p.owed // keys pressed while owed add up
 	p.owed = 0
 	p.cursor += d
@@ -170,7 +184,7 @@ func (p *pagedList[T]) moveBy(d int) {
 }
 
 // payOwed moves the cursor by what it is owed, as far as the rows go.
-func (p *pagedList[T]) payOwed() {
+func (p *list[T]) payOwed() {
 	if p.owed == 0 {
 		return
 	}
@@ -178,10 +192,8 @@ func (p *pagedList[T]) payOwed() {
 	p.moveBy(0)
 }
 
-func (p *pagedList[T]) clamp() { p.keepIn(len(p.rows)) }
-
 // selected is the row under the cursor.
-func (p *pagedList[T]) selected() (T, bool) {
+func (p *list[T]) selected() (T, bool) {
 	if p.cursor < 0 || p.cursor >= len(p.rows) {
 		var zero T
 		return zero, false
@@ -189,8 +201,24 @@ func (p *pagedList[T]) selected() (T, bool) {
 	return p.rows[p.cursor], true
 }
 
-// table draws the rows on screen as table rows; cells lays out one row.
-func (p *pagedList[T]) table(st *Styles, w int, cells func(r *T, selected bool) []cell) []string {
-	from, to := p.visible(len(p.rows))
-	return tableRows(st, w, from, to, p.cursor, func(i int) *T { return &p.rows[i] }, cells)
+// prepend puts rows that came before the first row held in front of it
+// (the audit trail's newest entries); the cursor stays on its row unless
+// it was on the first, which follows the newest.
+func (p *list[T]) prepend(rows []T) {
+	p.drawn.changed()
+	p.rows = append(rows[:len(rows):len(rows)], p.rows...)
+	if p.cursor > 0 {
+		p.cursor += len(rows)
+	}
+	p.paged()
+	p.clamp()
+}
+
+// edit changes the rows held in place (fn sees each); the drawing is
+// made again.
+func (p *list[T]) edit(fn func(r *T)) {
+	p.drawn.changed()
+	for i := range p.rows {
+		fn(&p.rows[i])
+	}
 }

@@ -14,7 +14,7 @@ func seqRows(from, n int) []int {
 // paid when the page lands; rows far behind the cursor are dropped past
 // the cap; an end not held asks to start over there.
 func TestPagedListAppliesPages(t *testing.T) {
-	var p pagedList[int]
+	var p list[int]
 	p.height = 5
 	p.restart()
 	p.apply(pageFirst, seqRows(0, 10), true, -1, 20)
@@ -53,7 +53,7 @@ func TestPagedListAppliesPages(t *testing.T) {
 // TestPagedListForwardOnly: a list that reads from its first row only (the
 // audit trail) goes to the last row held on G instead of starting over.
 func TestPagedListForwardOnly(t *testing.T) {
-	p := pagedList[int]{forwardOnly: true}
+	p := list[int]{paging: paging{forwardOnly: true}}
 	p.height = 5
 	p.apply(pageFirst, seqRows(0, 10), true, -1, 0)
 	if _, restart := p.navigate(navStep{bottom: true}); restart {

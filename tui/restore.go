@@ -281,9 +281,7 @@ func (v *restoreView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	case formReload:
 		if !v.edit.adding {
 			v.edit.reloading = true
-			v.edit.f.ClearErrors()
-			v.edit.f.note = "reloading…"
-			return reloadCmd
+			return v.edit.f.askReload()
 		}
 	}
 	return cmd
@@ -438,7 +436,8 @@ func (v *restoreView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	lines = append(lines, v.list.table(st, w, "No restore milestones yet.", "No milestones match the filter.", func(r *rsMilestone, selected bool) []cell {
+	cols := [...]int{titleW, ownerW, noteW, v.whenW}
+	lines = append(lines, v.list.table(st, w, cols, "No restore milestones yet.", "No milestones match the filter.", func(r *rsMilestone, selected bool) []cell {
 		statusSt := st.StatusStyle(r.m.Status)
 		barF, barE := progressBar(r.m.Progress, rsBarW)
 		pct := fitRight(strconv.Itoa(r.m.Progress)+"%", 4)

@@ -16,10 +16,11 @@ import (
 
 // switcherKeys are the incident switcher's keys; it is modal, so these and
 // ctrl+c are all it answers.
-var switcherKeys = struct{ Open, Switch, Close key.Binding }{
-	Open:   key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "incidents")),
-	Switch: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch to it")),
-	Close:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+var switcherKeys = struct{ Open, Switch, Close, Declare key.Binding }{
+	Open:    key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "incidents")),
+	Switch:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "switch to it")),
+	Close:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+	Declare: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "declare new")),
 }
 
 // switcher lists every incident, newest first; enter puts the chosen one
@@ -34,12 +35,22 @@ type switcher struct {
 	current int64 // the incident on screen, marked in the list
 	now     time.Time
 	w, h    int
+	// mayDeclare is false once the console knows its login may not
+	// declare (a viewer, finance): the key is not offered. The database
+	// decides either way; a refusal shows on the form.
+	mayDeclare bool
+	zone       string     // the incident on screen's zone: the form's default
+	declare    *quickForm // the declare form, nil when closed
+	declared   *string    // the slug the declare write returned
 }
 
 // incidentsMsg is the switcher's list, read off the UI goroutine.
 type incidentsMsg struct {
 	rows []incident.Summary
 	err  error
+	// mayDeclare: the login holds a role that may declare (or the
+	// question could not be asked: the database still decides).
+	mayDeclare bool
 }
 
 // chosenMsg asks the root to put an incident on the console.
@@ -50,7 +61,12 @@ func listIncidents(ctx context.Context, conn *sqlx.DB) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		rows, err := incident.List(ctx, conn)
-		return incidentsMsg{rows: rows, err: err}
+		may := true
+		var has bool
+		if e := conn.GetContext(ctx, &has, `SELECT warroom_has_any_role(ARRAY['commander', 'engineer'])`); e == nil {
+			may = has
+		}
+		return incidentsMsg{rows: rows, err: err, mayDeclare: may}
 	}
 }
 
@@ -70,6 +86,7 @@ func switcherNeedsReload(ev liveMsg) bool {
 
 func (s *switcher) setRows(msg incidentsMsg) {
 	s.err = msg.err
+	s.mayDeclare = msg.mayDeclare
 	if msg.err != nil {
 		return
 	}
@@ -84,19 +101,60 @@ func (s *switcher) setRows(msg incidentsMsg) {
 	}, func(r *incident.Summary) bool { return r.ID == keep })
 }
 
-func (s *switcher) Name() string               { return "Incidents" }
-func (s *switcher) Parts() part                { return 0 }
-func (s *switcher) SetData(*Snapshot)          {}
-func (s *switcher) Paste(tea.PasteMsg) tea.Cmd { return nil }
-func (s *switcher) Capturing() bool            { return true } // modal: q and the digits are not the console's here
+func (s *switcher) Name() string      { return "Incidents" }
+func (s *switcher) Parts() part       { return 0 }
+func (s *switcher) SetData(*Snapshot) {}
+func (s *switcher) Capturing() bool   { return true } // modal: q and the digits are not the console's here
+
+// Paste types into the declare form when it is open.
+func (s *switcher) Paste(msg tea.PasteMsg) tea.Cmd {
+	if s.declare == nil {
+		return nil
+	}
+	return s.declare.f.Paste(msg)
+}
+
+// Unsaved is true while the declare form holds typed input.
+func (s *switcher) Unsaved() bool { return s.declare != nil && s.declare.f.changed() }
 
 func (s *switcher) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.list.SetHeight(max(h-2, 1)) // the title and the column heads
+	if s.declare != nil {
+		s.declare.f.SetWidth(w)
+	}
+}
+
+// Receive takes the answer to the declare form's write: on success the
+// console goes to the new incident.
+func (s *switcher) Receive(msg tea.Msg) tea.Cmd {
+	if s.declare == nil {
+		return nil
+	}
+	ok, mine := s.declare.done(msg)
+	if !mine || !ok {
+		return nil
+	}
+	s.declare = nil
+	slug := *s.declared
+	s.open = false
+	return func() tea.Msg { return chosenMsg{slug: slug} }
 }
 
 func (s *switcher) Update(msg tea.KeyPressMsg) tea.Cmd {
+	if s.declare != nil {
+		cmd, closed := s.declare.key(msg)
+		if closed {
+			s.declare = nil
+		}
+		return cmd
+	}
 	switch {
+	case key.Matches(msg, switcherKeys.Declare) && s.mayDeclare:
+		s.declared = new(string)
+		s.declare = newDeclareForm(s.st, s.zone, s.declared)
+		s.declare.f.SetWidth(s.w)
+		return nil
 	case key.Matches(msg, switcherKeys.Close):
 		s.open = false
 		return nil
@@ -115,18 +173,36 @@ func (s *switcher) Update(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (s *switcher) ShortHelp() []key.Binding {
+	if s.declare != nil {
+		return s.declare.f.ShortHelp()
+	}
 	b := []key.Binding{switcherKeys.Switch, switcherKeys.Close}
+	if s.mayDeclare {
+		b = append(b, switcherKeys.Declare)
+	}
 	if s.list.Len() > 1 {
 		b = append(b, listKeys.Down, listKeys.Up)
 	}
 	return b
 }
 
-func (s *switcher) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *switcher) FullHelp() [][]key.Binding {
+	if s.declare != nil {
+		return s.declare.f.FullHelp()
+	}
+	return [][]key.Binding{s.ShortHelp()}
+}
 
 func (s *switcher) Render() string {
 	st, w := s.st, s.w
-	lines := []string{fit(" "+st.Section.Render("Incidents")+st.Muted.Render(" · enter switches, esc closes"), w)}
+	if s.declare != nil {
+		return strings.Join(padLines(s.declare.f.Render(w, s.h), s.h, w), "\n")
+	}
+	how := " · enter switches, esc closes"
+	if s.mayDeclare {
+		how += ", n declares a new one"
+	}
+	lines := []string{fit(" "+st.Section.Render("Incidents")+st.Muted.Render(how), w)}
 	if s.err != nil {
 		lines = append(lines, fit(" "+st.Bad.Render(SanitizeLine(db.MapError(s.err).Error())), w))
 	}
@@ -137,7 +213,11 @@ func (s *switcher) Render() string {
 		heads[i].style = st.Muted
 	}
 	lines = append(lines, fit(tableRow(st, heads, false), w))
-	lines = append(lines, s.list.table(st, w, "no incidents", "", func(r *incident.Summary, selected bool) []cell {
+	cols := struct {
+		titleW, current int64
+		now             time.Time
+	}{int64(titleW), s.current, s.now}
+	lines = append(lines, s.list.table(st, w, cols, "no incidents", "", func(r *incident.Summary, selected bool) []cell {
 		mark := " "
 		if r.ID == s.current {
 			mark = "*" // on screen now

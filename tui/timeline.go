@@ -23,10 +23,12 @@ const (
 )
 
 // timelineKeys are the timeline's own keys; the list keys are shared.
-var timelineKeys = struct{ Add, Edit, Detail key.Binding }{
+var timelineKeys = struct{ Add, Edit, Detail, Update, Role key.Binding }{
 	Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+	Update: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "post update")),
+	Role:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "assign role")),
 }
 
 // tlEntry is an entry with its text already sanitised: sanitising is done
@@ -44,10 +46,12 @@ type timelineView struct {
 	list   list[tlEntry]
 	detail bool // detail pane wanted (it still needs the height)
 
-	incID  int64
-	edit   *entryEdit // open form, nil when none
-	flash  string     // outcome of the last save, shown in the detail rule
-	follow int64      // entry to select once the next data arrives
+	incID     int64
+	commander string
+	edit      *entryEdit // open form, nil when none
+	quick     *quickForm // open role or update form, nil when none
+	flash     string     // outcome of the last save, shown in the detail rule
+	follow    int64      // entry to select once the next data arrives
 
 	width, height int
 	drawCache
@@ -60,7 +64,7 @@ func newTimelineView(st *Styles) *timelineView {
 func (v *timelineView) Name() string { return "Timeline" }
 
 // Parts: the timeline and the earlier versions of its entries.
-func (v *timelineView) Parts() part { return partTimeline | partIncident }
+func (v *timelineView) Parts() part { return partTimeline | partIncident | partDuty }
 
 func (v *timelineView) SetData(s *Snapshot) {
 	v.drop()
@@ -70,7 +74,7 @@ func (v *timelineView) SetData(s *Snapshot) {
 	}
 	v.follow = 0
 	v.loc = s.Incident.Location()
-	v.incID = s.Incident.ID
+	v.incID, v.commander = s.Incident.ID, s.Commander
 	entries := make([]tlEntry, len(s.Timeline))
 	for i, e := range s.Timeline {
 		te := tlEntry{
@@ -150,6 +154,9 @@ func (v *timelineView) sizeForm() {
 	if v.edit != nil {
 		v.edit.f.SetWidth(v.width)
 	}
+	if v.quick != nil {
+		v.quick.f.SetWidth(v.width)
+	}
 }
 
 // layout gives the list the rows it needs, leaving the rest to the detail
@@ -185,6 +192,13 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	if v.edit != nil {
 		return v.formKey(msg)
 	}
+	if v.quick != nil {
+		cmd, closed := v.quick.key(msg)
+		if closed {
+			v.quick = nil
+		}
+		return cmd
+	}
 	wasFiltering := v.list.Filtering()
 	handled := v.list.Update(msg)
 	if handled {
@@ -202,6 +216,10 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			if te, ok := v.list.SelectedRow(); ok {
 				v.edit, v.flash = newEntryEdit(v.st, te.e, v.loc), ""
 			}
+		case key.Matches(msg, timelineKeys.Update):
+			v.quick, v.flash = newUpdateForm(v.st, v.incID), ""
+		case key.Matches(msg, timelineKeys.Role):
+			v.quick, v.flash = newRoleForm(v.st, v.incID, v.commander), ""
 		default:
 			handled = false
 		}
@@ -219,6 +237,9 @@ func (v *timelineView) Paste(msg tea.PasteMsg) tea.Cmd {
 	v.drop()
 	if v.edit != nil {
 		return v.edit.f.Paste(msg)
+	}
+	if v.quick != nil {
+		return v.quick.f.Paste(msg)
 	}
 	if v.list.Paste(msg) {
 		v.flash = ""
@@ -243,9 +264,7 @@ func (v *timelineView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	case formReload:
 		if !e.adding {
 			e.reloading = true
-			e.f.ClearErrors()
-			e.f.note = "reloading…"
-			return reloadCmd
+			return e.f.askReload()
 		}
 	}
 	return cmd
@@ -253,6 +272,16 @@ func (v *timelineView) formKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // Receive takes the answer to the open form's save.
 func (v *timelineView) Receive(msg tea.Msg) tea.Cmd {
+	if v.quick != nil {
+		if ok, mine := v.quick.done(msg); mine {
+			v.drop()
+			if ok {
+				v.flash, v.quick = v.quick.saved, nil
+				return reloadCmd
+			}
+			return nil
+		}
+	}
 	done, ok := msg.(writeDoneMsg)
 	if !ok || v.edit == nil || done.tag != v.edit.tag {
 		return nil
@@ -272,18 +301,23 @@ func (v *timelineView) Receive(msg tea.Msg) tea.Cmd {
 }
 
 // Unsaved is true while an open form holds typed input.
-func (v *timelineView) Unsaved() bool { return v.edit != nil && v.edit.f.changed() }
+func (v *timelineView) Unsaved() bool {
+	return v.edit != nil && v.edit.f.changed() || v.quick != nil && v.quick.f.changed()
+}
 
-func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
+func (v *timelineView) Capturing() bool { return v.list.Capturing() || v.edit != nil || v.quick != nil }
 
 func (v *timelineView) ShortHelp() []key.Binding {
 	switch {
 	case v.edit != nil:
 		return v.edit.f.ShortHelp()
+	case v.quick != nil:
+		return v.quick.f.ShortHelp()
 	case v.list.Capturing():
 		return v.list.ShortHelp()
 	}
-	// enter (detail) is on the ? screen: the footer must keep room for ?.
+	// enter (detail), u and R are on the ? screen: the footer must keep
+	// room for ? and q at 80 columns.
 	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
@@ -291,11 +325,13 @@ func (v *timelineView) FullHelp() [][]key.Binding {
 	switch {
 	case v.edit != nil:
 		return v.edit.f.FullHelp()
+	case v.quick != nil:
+		return v.quick.f.FullHelp()
 	case v.list.Capturing():
 		return [][]key.Binding{v.list.FullHelp()}
 	}
 	k := timelineKeys
-	return [][]key.Binding{v.list.FullHelp(), {k.Add, k.Edit, k.Detail}}
+	return [][]key.Binding{v.list.FullHelp(), {k.Add, k.Edit, k.Detail, k.Update, k.Role}}
 }
 
 func (v *timelineView) Render() string { return v.draw(v.render) }
@@ -315,6 +351,9 @@ func (v *timelineView) render() string {
 	if v.edit != nil {
 		return strings.Join(padLines(v.edit.f.Render(w, v.height), v.height, w), "\n")
 	}
+	if v.quick != nil {
+		return strings.Join(padLines(v.quick.f.Render(w, v.height), v.height, w), "\n")
+	}
 	lines := make([]string, 0, v.height)
 	if fl := v.list.FilterLine(st, w); fl != "" {
 		lines = append(lines, fl)
@@ -331,7 +370,7 @@ func (v *timelineView) render() string {
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 
-	lines = append(lines, v.list.table(st, w, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
+	lines = append(lines, v.list.table(st, w, [...]int{titleW, windowW}, "No timeline entries yet.", "No entries match the filter.", func(te *tlEntry, _ bool) []cell {
 		stateStyle := st.Muted
 		if te.state == "actual" {
 			stateStyle = st.Header

@@ -7,13 +7,14 @@ import (
 
 // cursorWindow is the part every list shares, whether its rows are all in
 // memory (list[T], list.go) or a keyset-paged slice of a longer list
-// (pagedList[T], paged.go: the merchant list, the audit trail): a cursor
+// (list[T] with paging, paged.go: the merchant list, the audit trail): a cursor
 // over n rows and the window of height rows kept around it, moved by the
 // list keys. Only the rows in the window are ever drawn (tableRows).
 type cursorWindow struct {
-	cursor int // selected row
-	offset int // first row on screen
-	height int // rows on screen
+	cursor int      // selected row
+	offset int      // first row on screen
+	height int      // rows on screen
+	drawn  rowCache // the rows on screen as last drawn (list.go)
 }
 
 // rows is the window's height, at least 1.

@@ -66,7 +66,7 @@ func (m Model) write(req writeRequestMsg) tea.Cmd {
 
 // deliver hands a message to every view that takes messages.
 func (m Model) deliver(msg tea.Msg) tea.Cmd {
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{m.switcher.Receive(msg)}
 	for _, v := range m.views {
 		if r, ok := v.(receiver); ok {
 			cmds = append(cmds, r.Receive(msg))

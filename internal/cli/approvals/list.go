@@ -86,7 +86,11 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 			// Only a pending request can still expire.
 			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
 		}
-		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), glossary.Operation(string(a.Op)), string(a.Payload), a.Reason,
+		payload := string(a.Payload)
+		if a.Subject != "" {
+			payload = a.Subject + " " + payload // a void names what it voids in words
+		}
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), glossary.Operation(string(a.Op)), payload, a.Reason,
 			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), glossary.ApprovalState(a.State), decided, expires})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},

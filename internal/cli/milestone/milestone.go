@@ -1,4 +1,4 @@
-// Package milestone is `warroom milestone set|add|edit`.
+// Package milestone is `warroom milestone set|add|edit|void`.
 package milestone
 
 import (
@@ -7,9 +7,9 @@ import (
 	"warroom/internal/cli/cmdutil"
 )
 
-// NewCmdMilestone is `warroom milestone`, with `set`, `add` and `edit` under it.
+// NewCmdMilestone is `warroom milestone`, with `set`, `add`, `edit` and `void` under it.
 func NewCmdMilestone(f *cmdutil.Factory) *cobra.Command {
 	c := &cobra.Command{Use: "milestone", Short: "Add a restore milestone, edit it, or record its progress"}
-	c.AddCommand(NewCmdSet(f, nil), NewCmdAdd(f, nil), NewCmdEdit(f, nil))
+	c.AddCommand(NewCmdSet(f, nil), NewCmdAdd(f, nil), NewCmdEdit(f, nil), NewCmdVoid(f, nil))
 	return c
 }

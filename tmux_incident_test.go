@@ -1,0 +1,152 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"warroom/db/dbtest"
+	"warroom/demo"
+)
+
+// TestIncidentInTwoConsoles walks issue 12's "Done when" in two real
+// consoles (tmux, its own socket): A declares a sev1 "Checkout down" from
+// the switcher, and it shows in B's open switcher with no key pressed; B
+// goes to it and its Accountability view, and from then on presses
+// nothing. A hands command over, posts an update due again in a minute,
+// adds two action items and closes one; a script resolves the incident.
+// B's screen shows each step, and the update goes overdue on it. The demo
+// incident is untouched.
+func TestIncidentInTwoConsoles(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed (.ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("builds the binary and waits for an update to go overdue")
+	}
+	url, conn := demoDB(t)
+	demoRow := func() string {
+		return dbtest.Get[string](t, conn, `SELECT row(i.status, i.version, i.updated_at,
+			(SELECT count(*) FROM timeline_entries WHERE incident_id = i.id),
+			(SELECT count(*) FROM action_items a JOIN remediation_measures m ON m.id = a.measure_id WHERE m.incident_id = i.id),
+			(SELECT count(*) FROM incident_roles WHERE incident_id = i.id))::text FROM incidents i WHERE slug = $1`, demo.Slug())
+	}
+	demoBefore := demoRow()
+	bin := filepath.Join(t.TempDir(), "warroom")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	tm := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	for _, w := range []string{"a", "b"} {
+		tm("new-session", "-d", "-s", w, "-x", "100", "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+
+	screen := func(w string) string { return tm("capture-pane", "-p", "-t", w) }
+	waitFor := func(w, what string, within time.Duration) string {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for {
+			s := screen(w)
+			if strings.Contains(s, what) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("console %s never showed %q:\n%s", w, what, s)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	// Keys one at a time (tmux would otherwise read "Escape" followed by a
+	// digit as alt+digit); text literally.
+	press := func(w string, ks ...string) {
+		for _, k := range ks {
+			tm("send-keys", "-t", w, k)
+		}
+	}
+	typeIn := func(w, text string) { tm("send-keys", "-t", w, "-l", text) }
+	const wait = 15 * time.Second
+
+	waitFor("a", "Baseline window opens", wait)
+	waitFor("b", "Baseline window opens", wait)
+	press("b", "I")
+	waitFor("b", "enter switches", wait)
+
+	// A declares from its switcher; the form starts on the title.
+	press("a", "I")
+	waitFor("a", "n declares a new one", wait)
+	press("a", "n")
+	waitFor("a", "Declare an incident", wait)
+	typeIn("a", "Checkout down")
+	press("a", "Tab", "Left", "Enter") // severity sev2 -> sev1, save
+	waitFor("a", "SEV1 INVESTIGATING", wait)
+
+	// B's open switcher lists it with no key pressed.
+	s := waitFor("b", "Checkout down", wait)
+	if !strings.Contains(s, "SEV1 investigating") {
+		t.Fatalf("B's switcher:\n%s", s)
+	}
+	slug := dbtest.Get[string](t, conn, `SELECT slug FROM incidents WHERE title = 'Checkout down'`)
+	press("b", "k", "Enter") // newest first: one up
+	waitFor("b", "SEV1 INVESTIGATING", wait)
+	press("b", "3")
+	waitFor("b", "Action items  0 open", wait)
+
+	// A hands command over to bob (the role form starts on commander).
+	press("a", "R")
+	waitFor("a", "Assign a role", wait)
+	press("a", "Tab", "Tab")
+	typeIn("a", "bob")
+	press("a", "Enter")
+	waitFor("b", "cmdr bob", wait)
+
+	// A posts an update, the next due in a minute.
+	press("a", "u")
+	waitFor("a", "Post a stakeholder update", wait)
+	press("a", "Tab")
+	typeIn("a", "Card payments fail; failing over")
+	press("a", "Tab", "C-u")
+	typeIn("a", "1m")
+	press("a", "Enter")
+	posted := time.Now()
+	waitFor("b", "next update in 1m", wait)
+
+	// A adds two action items and closes the second.
+	press("a", "3")
+	waitFor("a", "Action items", wait)
+	for _, title := range []string{"Alert on payment errors", "Drill the failover"} {
+		press("a", "a")
+		waitFor("a", "Add action item", wait)
+		typeIn("a", title)
+		press("a", "Tab")
+		typeIn("a", "li")
+		press("a", "Enter")
+		waitFor("b", title, wait)
+	}
+	waitFor("b", "Action items  2 open · 0 overdue · 0 done", wait)
+	press("a", "x") // the item just added is selected
+	waitFor("b", "Action items  1 open · 0 overdue · 1 done", wait)
+
+	// The update goes overdue on B.
+	waitFor("b", "update overdue", time.Until(posted.Add(time.Minute))+wait)
+
+	// A script resolves it; both consoles say so.
+	if code, out, errs := cli(t, url, "incident", "status", "resolved", "--incident", slug); code != 0 {
+		t.Fatalf("resolve: exit %d %s%s", code, out, errs)
+	}
+	waitFor("b", "SEV1 RESOLVED", wait)
+	waitFor("a", "SEV1 RESOLVED", wait)
+	if after := demoRow(); after != demoBefore {
+		t.Fatalf("the demo incident changed: %s -> %s", demoBefore, after)
+	}
+}
