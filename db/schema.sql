@@ -2049,6 +2049,227 @@ END $$;
 
 
 --
+-- Name: restore_snapshots; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_snapshots (
+    id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    file_name text NOT NULL,
+    sha256 text NOT NULL,
+    taken_at timestamp with time zone NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    imported_by text DEFAULT public.warroom_actor() NOT NULL,
+    rows bigint DEFAULT 0 NOT NULL,
+    carried bigint DEFAULT 0 NOT NULL,
+    merchants bigint DEFAULT 0 NOT NULL,
+    merchants_complete bigint DEFAULT 0 NOT NULL,
+    committed boolean DEFAULT false NOT NULL,
+    CONSTRAINT restore_snapshots_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+--
+-- Name: warroom_restore_commit(bigint, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) RETURNS public.restore_snapshots
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET work_mem TO '256MB'
+    SET maintenance_work_mem TO '512MB'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    AS $$
+DECLARE
+    s      restore_snapshots;
+    part   text := 'restore_counts_s' || p_snapshot;
+    prev   bigint;
+    alter_ text;
+    d      record;
+    n      bigint;
+    body   jsonb;
+    lo     bigint;
+    hi     bigint;
+    carry  bigint := 0;
+    moved  boolean := false;
+    sums   restore_totals[];
+    newest timestamptz;
+    total  bigint;
+BEGIN
+    PERFORM warroom_restore_writer();
+    SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
+    -- Only a table this transaction staged.
+    IF NOT FOUND OR s.committed OR to_regclass(format('public.%I', part)) IS NULL
+       OR (SELECT xmin FROM pg_class WHERE oid = to_regclass(format('public.%I', part))) <> pg_current_xact_id()::xid THEN
+        RAISE EXCEPTION 'no restore counts staged as snapshot % in this transaction', p_snapshot
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
+
+    -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
+    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+    FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                   ', ' ORDER BY c.conname), '')
+    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
+    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
+                   part, alter_, part || '_bound', p_snapshot, s.incident_id);
+    BEGIN
+        EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
+    EXCEPTION WHEN unique_violation THEN
+        GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+        RAISE EXCEPTION 'a merchant is counted twice for one domain'
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+    END;
+
+    -- The previous snapshot's rows for merchants and domains this one does
+    -- not name. Per domain: none when the key sets match, all of a domain
+    -- this file leaves out, otherwise those missing here.
+    SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
+    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+    SELECT COALESCE(sum(t.merchants), 0), max(t.as_of) INTO n, newest FROM unnest(sums) t;
+    IF prev IS NOT NULL THEN
+        FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
+                 FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
+                 WHERE o.snapshot_id = prev ORDER BY o.domain LOOP
+            IF d.new_merchants IS NULL THEN
+                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                                SELECT %s, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
+                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', part, p_snapshot, prev, d.domain);
+            ELSIF d.new_merchants <> d.merchants OR d.new_keysum <> d.keysum THEN
+                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                                SELECT %s, o.incident_id, o.merchant_id, o.domain, o.expected, o.restored, o.at, o.from_snapshot
+                                FROM restore_counts o WHERE o.snapshot_id = %s AND o.domain = %L
+                                  AND NOT EXISTS (SELECT 1 FROM public.%I x
+                                                  WHERE x.snapshot_id = %s AND x.merchant_id = o.merchant_id AND x.domain = o.domain)',
+                               part, p_snapshot, prev, d.domain, part, p_snapshot);
+            ELSE
+                CONTINUE;
+            END IF;
+            GET DIAGNOSTICS lo = ROW_COUNT;
+            carry := carry + lo;
+            moved := moved OR lo > 0;
+        END LOOP;
+    END IF;
+    IF moved THEN
+        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+    END IF;
+
+    EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+                    WHERE restored < expected', part || '_short', part);
+    EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
+    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+    EXECUTE format('ANALYZE public.%I', part);
+
+    -- What the parent's audit_insert and notify_insert would have written.
+    EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+    IF total > 0 THEN
+        PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
+        PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+    END IF;
+
+    INSERT INTO restore_totals SELECT * FROM unnest(sums);
+    UPDATE restore_snapshots r SET rows = n, carried = carry, committed = true,
+        merchants = m.merchants, merchants_complete = m.complete,
+        taken_at = CASE WHEN p_taken_from_rows THEN COALESCE(newest, r.taken_at) ELSE r.taken_at END
+    FROM (SELECT count(*) AS merchants, count(*) FILTER (WHERE NOT m.short) AS complete
+          FROM (SELECT c.merchant_id, bool_or(c.restored < c.expected) AS short
+                FROM restore_counts c WHERE c.snapshot_id = p_snapshot GROUP BY c.merchant_id) m) m
+    WHERE r.id = p_snapshot
+    RETURNING r.* INTO s;
+    RETURN s;
+END $$;
+
+
+--
+-- Name: warroom_restore_stage(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) RETURNS TABLE(snapshot_id bigint, part text, imported_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    s restore_snapshots;
+BEGIN
+    PERFORM warroom_restore_writer();
+    PERFORM pg_advisory_xact_lock(hashtext('warroom_restore'), p_incident::integer);
+    PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    SELECT * INTO s FROM restore_snapshots r WHERE r.incident_id = p_incident AND r.sha256 = p_sha;
+    IF FOUND THEN
+        snapshot_id := s.id; imported_at := s.imported_at;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    INSERT INTO restore_snapshots (incident_id, file_name, sha256, taken_at, imported_by)
+    VALUES (p_incident, p_file, p_sha, COALESCE(p_taken, now()), warroom_actor()) RETURNING * INTO s;
+    part := 'restore_counts_s' || s.id;
+    EXECUTE format('CREATE TABLE public.%I (LIKE public.restore_counts INCLUDING DEFAULTS)', part);
+    EXECUTE format('ALTER TABLE public.%I ALTER snapshot_id SET DEFAULT %s, ALTER incident_id SET DEFAULT %s, '
+                   'ALTER from_snapshot SET DEFAULT %s, ALTER at SET DEFAULT %L',
+                   part, s.id, p_incident, s.id, s.taken_at);
+    EXECUTE format('GRANT INSERT ON public.%I TO %I', part, session_user);
+    snapshot_id := s.id; imported_at := s.imported_at;
+    RETURN NEXT;
+END $$;
+
+
+--
+-- Name: restore_totals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_totals (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    domain text NOT NULL,
+    merchants bigint NOT NULL,
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    short bigint NOT NULL,
+    keysum numeric NOT NULL,
+    as_of timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: warroom_restore_sums(text, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint) RETURNS SETOF public.restore_totals
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY EXECUTE format(
+        'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
+                COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
+                COALESCE(sum(hashtextextended(merchant_id, 0)), 0), max(at)
+         FROM public.%I GROUP BY domain', p_snapshot, p_incident, part);
+END $$;
+
+
+--
+-- Name: warroom_restore_writer(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_writer() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT (warroom_has_role('engineer') OR warroom_has_role('commander')) THEN
+        RAISE EXCEPTION 'restore counts are imported by engineers and commanders: % is neither', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END $$;
+
+
+--
 -- Name: warroom_set_incident_severity(bigint, text, text, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2803,6 +3024,20 @@ CREATE TABLE public.merchants_default (
 
 
 --
+-- Name: milestone_domains; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.milestone_domains (
+    milestone_id bigint NOT NULL,
+    domain text NOT NULL,
+    linked boolean DEFAULT true NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    linked_by text DEFAULT public.warroom_actor() NOT NULL,
+    CONSTRAINT milestone_domains_domain_check CHECK (((btrim(domain) <> ''::text) AND (length(domain) <= 64)))
+);
+
+
+--
 -- Name: milestone_updates; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3030,6 +3265,44 @@ CREATE SEQUENCE public.remediation_measures_id_seq
 --
 
 ALTER SEQUENCE public.remediation_measures_id_seq OWNED BY public.remediation_measures.id;
+
+
+--
+-- Name: restore_counts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_counts (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    merchant_id text NOT NULL,
+    domain text NOT NULL,
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    from_snapshot bigint NOT NULL,
+    CONSTRAINT restore_counts_check CHECK (((restored >= 0) AND (restored <= expected))),
+    CONSTRAINT restore_counts_expected_check CHECK ((expected >= 0))
+)
+PARTITION BY LIST (snapshot_id);
+
+
+--
+-- Name: restore_snapshots_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.restore_snapshots_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: restore_snapshots_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.restore_snapshots_id_seq OWNED BY public.restore_snapshots.id;
 
 
 --
@@ -3354,6 +3627,13 @@ ALTER TABLE ONLY public.remediation_measures ALTER COLUMN id SET DEFAULT nextval
 
 
 --
+-- Name: restore_snapshots id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots ALTER COLUMN id SET DEFAULT nextval('public.restore_snapshots_id_seq'::regclass);
+
+
+--
 -- Name: sales_imports id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -3576,6 +3856,14 @@ ALTER TABLE ONLY public.merchants_default
 
 
 --
+-- Name: milestone_domains milestone_domains_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestone_domains
+    ADD CONSTRAINT milestone_domains_pkey PRIMARY KEY (milestone_id, domain);
+
+
+--
 -- Name: milestone_updates milestone_updates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3653,6 +3941,30 @@ ALTER TABLE ONLY public.remediation_measures
 
 ALTER TABLE ONLY public.remediation_measures
     ADD CONSTRAINT remediation_measures_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: restore_snapshots restore_snapshots_incident_id_sha256_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_incident_id_sha256_key UNIQUE (incident_id, sha256);
+
+
+--
+-- Name: restore_snapshots restore_snapshots_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: restore_totals restore_totals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_totals
+    ADD CONSTRAINT restore_totals_pkey PRIMARY KEY (snapshot_id, domain);
 
 
 --
@@ -3814,6 +4126,34 @@ CREATE INDEX payouts_incident_paid_at ON public.payouts USING btree (incident_id
 --
 
 CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
+
+
+--
+-- Name: restore_counts_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX restore_counts_key ON ONLY public.restore_counts USING btree (snapshot_id, merchant_id, domain);
+
+
+--
+-- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+
+
+--
+-- Name: restore_snapshots_incident; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_snapshots_incident ON public.restore_snapshots USING btree (incident_id, taken_at, id);
+
+
+--
+-- Name: restore_totals_incident; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_totals_incident ON public.restore_totals USING btree (incident_id, snapshot_id);
 
 
 --
@@ -4013,6 +4353,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.milestone_domains REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4052,6 +4399,27 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.plan_changes REFERENCING OLD 
 --
 
 CREATE TRIGGER audit_delete AFTER DELETE ON public.remediation_measures REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_snapshots REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_totals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4202,6 +4570,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.milestone_domains REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4241,6 +4616,27 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.plan_changes REFERENCING NEW 
 --
 
 CREATE TRIGGER audit_insert AFTER INSERT ON public.remediation_measures REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_snapshots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_totals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4391,6 +4787,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.milestone_domains REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4430,6 +4833,27 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.plan_changes REFERENCING OLD 
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.remediation_measures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_snapshots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -5028,6 +5452,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.merchants_default F
 
 
 --
+-- Name: milestone_domains no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.milestone_domains FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
 -- Name: milestone_updates no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5067,6 +5498,27 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.plan_changes FOR EA
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.remediation_measures FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_counts no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_snapshots no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_snapshots FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_totals no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_totals FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -5273,6 +5725,13 @@ CREATE TRIGGER notify_insert AFTER INSERT ON public.payouts REFERENCING NEW TABL
 
 
 --
+-- Name: restore_counts notify_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER notify_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_notify_bulk();
+
+
+--
 -- Name: claims notify_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5412,6 +5871,14 @@ ALTER TABLE ONLY public.merchant_imports
 
 
 --
+-- Name: milestone_domains milestone_domains_milestone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestone_domains
+    ADD CONSTRAINT milestone_domains_milestone_id_fkey FOREIGN KEY (milestone_id) REFERENCES public.milestones(id) ON DELETE CASCADE;
+
+
+--
 -- Name: milestone_updates milestone_updates_milestone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -5457,6 +5924,22 @@ ALTER TABLE ONLY public.people
 
 ALTER TABLE ONLY public.remediation_measures
     ADD CONSTRAINT remediation_measures_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.incidents(id) ON DELETE CASCADE;
+
+
+--
+-- Name: restore_snapshots restore_snapshots_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.incidents(id) ON DELETE CASCADE;
+
+
+--
+-- Name: restore_totals restore_totals_snapshot_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_totals
+    ADD CONSTRAINT restore_totals_snapshot_id_fkey FOREIGN KEY (snapshot_id) REFERENCES public.restore_snapshots(id) ON DELETE CASCADE;
 
 
 --
@@ -5888,6 +6371,58 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_payload jsonb, p_reason text, p_ttl interval) TO warroom_engineer;
 GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_payload jsonb, p_reason text, p_ttl interval) TO warroom_finance;
 GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_payload jsonb, p_reason text, p_ttl interval) TO warroom_viewer;
+
+
+--
+-- Name: TABLE restore_snapshots; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) TO warroom_engineer;
+
+
+--
+-- Name: FUNCTION warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_engineer;
+
+
+--
+-- Name: TABLE restore_totals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_totals TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_restore_writer(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_writer() FROM PUBLIC;
 
 
 --
@@ -6339,6 +6874,16 @@ GRANT SELECT ON TABLE public.merchants_default TO warroom_viewer;
 
 
 --
+-- Name: TABLE milestone_domains; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.milestone_domains TO warroom_commander;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.milestone_domains TO warroom_engineer;
+GRANT SELECT ON TABLE public.milestone_domains TO warroom_finance;
+GRANT SELECT ON TABLE public.milestone_domains TO warroom_viewer;
+
+
+--
 -- Name: TABLE milestone_updates; Type: ACL; Schema: public; Owner: -
 --
 
@@ -6442,6 +6987,16 @@ GRANT SELECT ON TABLE public.remediation_measures TO warroom_viewer;
 
 GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_commander;
 GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_engineer;
+
+
+--
+-- Name: TABLE restore_counts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_counts TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_viewer;
 
 
 --
