@@ -26,6 +26,7 @@ import (
 	"warroom/internal/cli/merchants"
 	"warroom/internal/cli/milestone"
 	"warroom/internal/cli/milestones"
+	"warroom/internal/cli/restore"
 	"warroom/internal/cli/sales"
 	"warroom/internal/cli/timeline"
 	"warroom/internal/cli/update"
@@ -76,6 +77,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		timeline.NewCmdTimeline(f),
 		milestones.NewCmdMilestones(f, nil),
 		milestone.NewCmdMilestone(f),
+		restore.NewCmdRestore(f),
 		dbcmd.NewCmdDB(f),
 		democmd.NewCmdDemo(f),
 		merchants.NewCmdMerchants(f),
