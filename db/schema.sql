@@ -2097,6 +2097,7 @@ DECLARE
     sums   restore_totals[];
     newest timestamptz;
     total  bigint;
+    tgt    text;
 BEGIN
     PERFORM warroom_restore_writer();
     SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
@@ -2108,43 +2109,61 @@ BEGIN
     END IF;
     EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
 
-    -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
-    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
-    FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
-    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
-                                                   ', ' ORDER BY c.conname), '')
-    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
-    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
-                   part, alter_, part || '_bound', p_snapshot, s.incident_id);
-    BEGIN
-        EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
-    EXCEPTION WHEN unique_violation THEN
-        GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
-        RAISE EXCEPTION 'a merchant is counted twice for one domain'
-            USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
-    END;
+    EXECUTE format('SELECT count(*) FROM public.%I', part) INTO n;
+    IF n < warroom_restore_small_rows() THEN
+        -- A small snapshot joins the default partition: cheaper than the
+        -- DDL of a partition of its own. The parent's triggers audit it.
+        BEGIN
+            EXECUTE format('INSERT INTO restore_counts (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                            SELECT snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
+                            FROM public.%I', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        EXECUTE format('DROP TABLE public.%I', part);
+        tgt := 'public.restore_counts';
+    ELSE
+        -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
+        SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+        FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+        SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                       ', ' ORDER BY c.conname), '')
+        INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
+        EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
+                       part, alter_, part || '_bound', p_snapshot, s.incident_id);
+        BEGIN
+            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        tgt := format('public.%I', part);
+    END IF;
 
     -- The previous snapshot's rows for merchants and domains this one does
     -- not name. Per domain: none when the key sets match, all of a domain
     -- this file leaves out, otherwise those missing here.
     SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
-    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
     SELECT COALESCE(sum(t.merchants), 0), max(t.as_of) INTO n, newest FROM unnest(sums) t;
     IF prev IS NOT NULL THEN
         FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
                  FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
                  WHERE o.snapshot_id = prev ORDER BY o.domain LOOP
             IF d.new_merchants IS NULL THEN
-                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
                                 SELECT %s, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
-                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', part, p_snapshot, prev, d.domain);
+                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', tgt, p_snapshot, prev, d.domain);
             ELSIF d.new_merchants <> d.merchants OR d.new_keysum <> d.keysum THEN
-                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
                                 SELECT %s, o.incident_id, o.merchant_id, o.domain, o.expected, o.restored, o.at, o.from_snapshot
                                 FROM restore_counts o WHERE o.snapshot_id = %s AND o.domain = %L
-                                  AND NOT EXISTS (SELECT 1 FROM public.%I x
+                                  AND NOT EXISTS (SELECT 1 FROM %s x
                                                   WHERE x.snapshot_id = %s AND x.merchant_id = o.merchant_id AND x.domain = o.domain)',
-                               part, p_snapshot, prev, d.domain, part, p_snapshot);
+                               tgt, p_snapshot, prev, d.domain, tgt, p_snapshot);
             ELSE
                 CONTINUE;
             END IF;
@@ -2154,20 +2173,21 @@ BEGIN
         END LOOP;
     END IF;
     IF moved THEN
-        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
     END IF;
 
-    EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
-                    WHERE restored < expected', part || '_short', part);
-    EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
-    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
-    EXECUTE format('ANALYZE public.%I', part);
-
-    -- What the parent's audit_insert and notify_insert would have written.
-    EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
-    IF total > 0 THEN
-        PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
-        PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+    IF tgt <> 'public.restore_counts' THEN
+        EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+                        WHERE restored < expected', part || '_short', part);
+        EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
+        PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+        EXECUTE format('ANALYZE public.%I', part);
+        -- What the parent's audit_insert and notify_insert would have written.
+        EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+        IF total > 0 THEN
+            PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
+            PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+        END IF;
     END IF;
 
     INSERT INTO restore_totals SELECT * FROM unnest(sums);
@@ -2181,6 +2201,15 @@ BEGIN
     RETURNING r.* INTO s;
     RETURN s;
 END $$;
+
+
+--
+-- Name: warroom_restore_small_rows(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_small_rows() RETURNS bigint
+    LANGUAGE sql STABLE
+    AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
 
 
 --
@@ -2240,7 +2269,7 @@ CREATE TABLE public.restore_totals (
 -- Name: warroom_restore_sums(text, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint) RETURNS SETOF public.restore_totals
+CREATE FUNCTION public.warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint) RETURNS SETOF public.restore_totals
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
@@ -2249,7 +2278,7 @@ BEGIN
         'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
                 COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
                 COALESCE(sum(hashtextextended(merchant_id, 0)), 0), max(at)
-         FROM public.%I GROUP BY domain', p_snapshot, p_incident, part);
+         FROM %s WHERE snapshot_id = %s GROUP BY domain', p_snapshot, p_incident, rel, p_snapshot);
 END $$;
 
 
@@ -3287,6 +3316,24 @@ PARTITION BY LIST (snapshot_id);
 
 
 --
+-- Name: restore_counts_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_counts_default (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    merchant_id text NOT NULL,
+    domain text NOT NULL,
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    from_snapshot bigint NOT NULL,
+    CONSTRAINT restore_counts_check CHECK (((restored >= 0) AND (restored <= expected))),
+    CONSTRAINT restore_counts_expected_check CHECK ((expected >= 0))
+);
+
+
+--
 -- Name: restore_snapshots_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -3498,6 +3545,13 @@ ALTER TABLE ONLY public.claims ATTACH PARTITION public.claims_default DEFAULT;
 --
 
 ALTER TABLE ONLY public.merchants ATTACH PARTITION public.merchants_default DEFAULT;
+
+
+--
+-- Name: restore_counts_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_counts ATTACH PARTITION public.restore_counts_default DEFAULT;
 
 
 --
@@ -4129,6 +4183,20 @@ CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
 
 
 --
+-- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+
+
+--
+-- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_counts_default_snapshot_id_domain_expr_merchant_id_idx ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+
+
+--
 -- Name: restore_counts_key; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -4136,10 +4204,10 @@ CREATE UNIQUE INDEX restore_counts_key ON ONLY public.restore_counts USING btree
 
 
 --
--- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+-- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+CREATE UNIQUE INDEX restore_counts_default_snapshot_id_merchant_id_domain_idx ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
 
 
 --
@@ -4224,6 +4292,20 @@ ALTER INDEX public.merchants_incident_industry ATTACH PARTITION public.merchants
 --
 
 ALTER INDEX public.merchants_pkey ATTACH PARTITION public.merchants_default_pkey;
+
+
+--
+-- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.restore_counts_short ATTACH PARTITION public.restore_counts_default_snapshot_id_domain_expr_merchant_id_idx;
+
+
+--
+-- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.restore_counts_key ATTACH PARTITION public.restore_counts_default_snapshot_id_merchant_id_domain_idx;
 
 
 --
@@ -4406,6 +4488,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.remediation_measures REFERENC
 --
 
 CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts_default audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4626,6 +4715,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts REFERENCING NE
 
 
 --
+-- Name: restore_counts_default audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts_default REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: restore_snapshots audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4840,6 +4936,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.remediation_measures REFERENC
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts_default audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -5505,6 +5608,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.remediation_measure
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_counts_default no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts_default FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -6412,10 +6522,10 @@ GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
 
 
 --
--- Name: FUNCTION warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint) FROM PUBLIC;
 
 
 --
@@ -6997,6 +7107,16 @@ GRANT SELECT ON TABLE public.restore_counts TO warroom_commander;
 GRANT SELECT ON TABLE public.restore_counts TO warroom_engineer;
 GRANT SELECT ON TABLE public.restore_counts TO warroom_finance;
 GRANT SELECT ON TABLE public.restore_counts TO warroom_viewer;
+
+
+--
+-- Name: TABLE restore_counts_default; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_viewer;
 
 
 --

@@ -24,11 +24,20 @@ func newIncident(t *testing.T, conn *sqlx.DB) int64 {
 	return inc
 }
 
+// bigPath makes importCounts load every snapshot as a partition of its
+// own, as at scale, rather than into the default partition.
+var bigPath bool
+
 // importCounts imports body as name in one transaction, rolled back on error.
 func importCounts(t *testing.T, conn *sqlx.DB, inc int64, name, body string) (recovery.CountsImport, error) {
 	t.Helper()
 	var res recovery.CountsImport
 	err := db.InTx(context.Background(), conn, func(tx *sqlx.Tx) (err error) {
+		if bigPath {
+			if _, err := tx.Exec(`SET LOCAL warroom.restore_small_rows = 0`); err != nil {
+				return err
+			}
+		}
 		res, err = recovery.ImportCounts(context.Background(), tx, inc, name, strings.NewReader(body), time.UTC, nil)
 		return err
 	})
@@ -36,6 +45,14 @@ func importCounts(t *testing.T, conn *sqlx.DB, inc int64, name, body string) (re
 }
 
 func TestImportCountsRefusesBadRowsByFileLineField(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		bigPath = big
+		testImportRefuses(t)
+	}
+	bigPath = false
+}
+
+func testImportRefuses(t *testing.T) {
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
 	cases := []struct{ body, want string }{
@@ -68,6 +85,14 @@ func TestImportCountsRefusesBadRowsByFileLineField(t *testing.T) {
 }
 
 func TestCountsLatestWinsAndDrivesProgress(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		bigPath = big
+		testLatestWins(t)
+	}
+	bigPath = false
+}
+
+func testLatestWins(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
@@ -111,6 +136,11 @@ func TestCountsLatestWinsAndDrivesProgress(t *testing.T) {
 	}
 	if res.Rows != 2 || res.Carried != 2 || res.Merchants != 2 || res.MerchantsComplete != 1 {
 		t.Fatalf("second: %+v", res)
+	}
+	parts := dbtest.Get[int](t, conn, `SELECT count(*) FROM pg_inherits WHERE inhparent = 'restore_counts'::regclass
+		AND inhrelid::regclass::text ~ '^restore_counts_s[0-9]+$'`)
+	if want := map[bool]int{false: 0, true: 2}[bigPath]; parts != want {
+		t.Fatalf("%d partitions of their own, want %d", parts, want)
 	}
 	st, err := recovery.Status(ctx, conn, inc)
 	if err != nil {

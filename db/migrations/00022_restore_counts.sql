@@ -89,6 +89,14 @@ CREATE TABLE milestone_domains (
 );
 SELECT warroom_protect_table('milestone_domains', ARRAY['commander', 'engineer']);
 
+-- Snapshots below this many rows go to the default partition (tests set
+-- warroom.restore_small_rows to try both ways; either is correct).
+CREATE FUNCTION warroom_restore_small_rows() RETURNS bigint LANGUAGE sql STABLE
+AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
+CREATE TABLE restore_counts_default PARTITION OF restore_counts DEFAULT;
+REVOKE ALL ON restore_counts_default FROM warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+SELECT warroom_protect_table('restore_counts_default', ARRAY[]::text[]);
+
 -- +goose StatementBegin
 -- Whether the session's login may import restore counts.
 CREATE FUNCTION warroom_restore_writer() RETURNS void LANGUAGE plpgsql
@@ -138,16 +146,16 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
--- The totals per domain of a partition (all its rows, or only those of one
--- domain), as restore_totals rows.
-CREATE FUNCTION warroom_restore_sums(part text, p_snapshot bigint, p_incident bigint)
+-- The totals per domain of a snapshot's rows in rel (restore_counts or the
+-- staged table), as restore_totals rows.
+CREATE FUNCTION warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint)
 RETURNS SETOF restore_totals LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     RETURN QUERY EXECUTE format(
         'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
                 COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
                 COALESCE(sum(hashtextextended(merchant_id, 0)), 0), max(at)
-         FROM public.%I GROUP BY domain', p_snapshot, p_incident, part);
+         FROM %s WHERE snapshot_id = %s GROUP BY domain', p_snapshot, p_incident, rel, p_snapshot);
 END $$;
 -- +goose StatementEnd
 
@@ -175,6 +183,7 @@ DECLARE
     sums   restore_totals[];
     newest timestamptz;
     total  bigint;
+    tgt    text;
 BEGIN
     PERFORM warroom_restore_writer();
     SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
@@ -186,43 +195,61 @@ BEGIN
     END IF;
     EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
 
-    -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
-    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
-    FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
-    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
-                                                   ', ' ORDER BY c.conname), '')
-    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
-    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
-                   part, alter_, part || '_bound', p_snapshot, s.incident_id);
-    BEGIN
-        EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
-    EXCEPTION WHEN unique_violation THEN
-        GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
-        RAISE EXCEPTION 'a merchant is counted twice for one domain'
-            USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
-    END;
+    EXECUTE format('SELECT count(*) FROM public.%I', part) INTO n;
+    IF n < warroom_restore_small_rows() THEN
+        -- A small snapshot joins the default partition: cheaper than the
+        -- DDL of a partition of its own. The parent's triggers audit it.
+        BEGIN
+            EXECUTE format('INSERT INTO restore_counts (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                            SELECT snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
+                            FROM public.%I', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        EXECUTE format('DROP TABLE public.%I', part);
+        tgt := 'public.restore_counts';
+    ELSE
+        -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
+        SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+        FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+        SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                       ', ' ORDER BY c.conname), '')
+        INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
+        EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
+                       part, alter_, part || '_bound', p_snapshot, s.incident_id);
+        BEGIN
+            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        tgt := format('public.%I', part);
+    END IF;
 
     -- The previous snapshot's rows for merchants and domains this one does
     -- not name. Per domain: none when the key sets match, all of a domain
     -- this file leaves out, otherwise those missing here.
     SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
-    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
     SELECT COALESCE(sum(t.merchants), 0), max(t.as_of) INTO n, newest FROM unnest(sums) t;
     IF prev IS NOT NULL THEN
         FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
                  FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
                  WHERE o.snapshot_id = prev ORDER BY o.domain LOOP
             IF d.new_merchants IS NULL THEN
-                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
                                 SELECT %s, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
-                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', part, p_snapshot, prev, d.domain);
+                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', tgt, p_snapshot, prev, d.domain);
             ELSIF d.new_merchants <> d.merchants OR d.new_keysum <> d.keysum THEN
-                EXECUTE format('INSERT INTO public.%I (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
                                 SELECT %s, o.incident_id, o.merchant_id, o.domain, o.expected, o.restored, o.at, o.from_snapshot
                                 FROM restore_counts o WHERE o.snapshot_id = %s AND o.domain = %L
-                                  AND NOT EXISTS (SELECT 1 FROM public.%I x
+                                  AND NOT EXISTS (SELECT 1 FROM %s x
                                                   WHERE x.snapshot_id = %s AND x.merchant_id = o.merchant_id AND x.domain = o.domain)',
-                               part, p_snapshot, prev, d.domain, part, p_snapshot);
+                               tgt, p_snapshot, prev, d.domain, tgt, p_snapshot);
             ELSE
                 CONTINUE;
             END IF;
@@ -232,20 +259,21 @@ BEGIN
         END LOOP;
     END IF;
     IF moved THEN
-        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(part, p_snapshot, s.incident_id) t;
+        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
     END IF;
 
-    EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
-                    WHERE restored < expected', part || '_short', part);
-    EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
-    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
-    EXECUTE format('ANALYZE public.%I', part);
-
-    -- What the parent's audit_insert and notify_insert would have written.
-    EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
-    IF total > 0 THEN
-        PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
-        PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+    IF tgt <> 'public.restore_counts' THEN
+        EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+                        WHERE restored < expected', part || '_short', part);
+        EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
+        PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+        EXECUTE format('ANALYZE public.%I', part);
+        -- What the parent's audit_insert and notify_insert would have written.
+        EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+        IF total > 0 THEN
+            PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
+            PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+        END IF;
     END IF;
 
     INSERT INTO restore_totals SELECT * FROM unnest(sums);
@@ -268,5 +296,5 @@ GRANT EXECUTE ON FUNCTION warroom_restore_stage(bigint, text, text, timestamptz)
 
 -- +goose Down
 DROP FUNCTION warroom_restore_stage(bigint, text, text, timestamptz), warroom_restore_commit(bigint, boolean),
-    warroom_restore_sums(text, bigint, bigint), warroom_restore_writer();
+    warroom_restore_sums(text, bigint, bigint), warroom_restore_writer(), warroom_restore_small_rows();
 DROP TABLE milestone_domains, restore_totals, restore_counts, restore_snapshots;
