@@ -58,7 +58,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 		dbtest.WantPG(t, err, "55000", "no restore counts staged")
 		// Linking a milestone to domains is theirs too.
 		if err := asTx(t, conn, func(tx *sqlx.Tx) error {
-			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, domain) VALUES ($1, 'orders')`, f.milestone)
+			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, incident_id, domain) VALUES ($1, $2, 'orders')`, f.milestone, f.incident)
 			return err
 		}); err != nil {
 			t.Fatalf("%s links: %v", role, err)
@@ -69,7 +69,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 		err := asTx(t, conn, stageAndCommit)
 		dbtest.WantPG(t, err, "42501", "permission denied for function warroom_restore_stage")
 		err = asTx(t, conn, func(tx *sqlx.Tx) error {
-			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, domain) VALUES ($1, 'orders')`, f.milestone)
+			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, incident_id, domain) VALUES ($1, $2, 'orders')`, f.milestone, f.incident)
 			return err
 		})
 		dbtest.WantPG(t, err, "42501", "permission denied for table milestone_domains")

@@ -3058,6 +3058,7 @@ CREATE TABLE public.merchants_default (
 
 CREATE TABLE public.milestone_domains (
     milestone_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
     domain text NOT NULL,
     linked boolean DEFAULT true NOT NULL,
     linked_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -3923,6 +3924,14 @@ ALTER TABLE ONLY public.milestone_domains
 
 ALTER TABLE ONLY public.milestone_updates
     ADD CONSTRAINT milestone_updates_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: milestones milestones_id_incident_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestones
+    ADD CONSTRAINT milestones_id_incident_key UNIQUE (id, incident_id);
 
 
 --
@@ -5981,11 +5990,11 @@ ALTER TABLE ONLY public.merchant_imports
 
 
 --
--- Name: milestone_domains milestone_domains_milestone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+-- Name: milestone_domains milestone_domains_milestone_id_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.milestone_domains
-    ADD CONSTRAINT milestone_domains_milestone_id_fkey FOREIGN KEY (milestone_id) REFERENCES public.milestones(id) ON DELETE CASCADE;
+    ADD CONSTRAINT milestone_domains_milestone_id_incident_id_fkey FOREIGN KEY (milestone_id, incident_id) REFERENCES public.milestones(id, incident_id) ON DELETE CASCADE;
 
 
 --

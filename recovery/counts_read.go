@@ -222,10 +222,10 @@ func LinkDomains(ctx context.Context, q db.Querier, incidentID int64, key string
 		return nil, db.MapError(err)
 	}
 	if len(list) > 0 {
-		if _, err := q.ExecContext(ctx, `INSERT INTO milestone_domains (milestone_id, domain)
-			SELECT $1, d FROM unnest($2::text[]) d
+		if _, err := q.ExecContext(ctx, `INSERT INTO milestone_domains (milestone_id, incident_id, domain)
+			SELECT $1, $3, d FROM unnest($2::text[]) d
 			ON CONFLICT (milestone_id, domain) DO UPDATE SET linked = true, linked_at = now(), linked_by = warroom_actor()
-			WHERE NOT milestone_domains.linked`, id, pq.Array(list)); err != nil {
+			WHERE NOT milestone_domains.linked`, id, pq.Array(list), incidentID); err != nil {
 			return nil, db.MapError(err)
 		}
 	}
@@ -240,8 +240,8 @@ func countedProgress(ctx context.Context, q db.Querier, incidentID int64, ms []M
 		Milestone int64  `db:"milestone_id"`
 		Domain    string `db:"domain"`
 	}
-	if err := q.SelectContext(ctx, &links, `SELECT d.milestone_id, d.domain FROM milestone_domains d
-		JOIN milestones m ON m.id = d.milestone_id WHERE m.incident_id = $1 AND d.linked ORDER BY d.domain`, incidentID); err != nil {
+	if err := q.SelectContext(ctx, &links, `SELECT milestone_id, domain FROM milestone_domains
+		WHERE incident_id = $1 AND linked ORDER BY domain`, incidentID); err != nil {
 		return db.MapError(err)
 	}
 	if len(links) == 0 {

@@ -123,7 +123,7 @@ func (v *restoreView) renderCounts() string {
 			st.Bold.Render(recovery.Thousands(s.MerchantsComplete))+" of "+recovery.Thousands(s.Merchants), w),
 		st.Muted.Render(fit(" as of "+shortWhen(s.TakenAt.In(v.loc), v.started.In(v.loc))+" · snapshot "+
 			strconv.FormatInt(s.ID, 10)+" of "+strconv.Itoa(len(rc.curve))+" · "+SanitizeLine(s.File), w)),
-		"")
+		fit("", w))
 	barW := max(min(w-2-rsCountsDomainW-1-5-1-rsCountsFigW-10, 40), 10)
 	var e, r int64
 	for _, d := range rc.st.Domains {
@@ -140,7 +140,7 @@ func (v *restoreView) renderCounts() string {
 	full, empty := progressBar(recovery.Percent(r, e), barW)
 	lines = append(lines, fit(" "+fit("all", rsCountsDomainW)+" "+st.Good.Render(full)+st.Muted.Render(empty)+
 		" "+st.Bold.Render(fitRight(strconv.Itoa(recovery.Percent(r, e))+"%", 4))+" "+
-		st.Muted.Render(recovery.Thousands(r)+" of "+recovery.Thousands(e)), w), "")
+		st.Muted.Render(recovery.Thousands(r)+" of "+recovery.Thousands(e)), w), fit("", w))
 	if ch := h - len(lines) - 1; ch >= minChartHeight && len(rc.curve) > 1 {
 		if rc.chart == "" || rc.chartW != w-2 || rc.chartH != ch {
 			rc.chart, rc.chartW, rc.chartH = restoreChart(v.st, rc.curve, v.loc, w-2, ch), w-2, ch

@@ -79,13 +79,17 @@ SELECT warroom_protect_table('restore_totals', ARRAY[]::text[]);
 
 -- A milestone linked to data domains: its progress is restored/expected
 -- of those domains (recovery.Milestones). Unlinking sets linked false.
+-- (The incident is the milestone's: the key below holds them together.)
+ALTER TABLE milestones ADD CONSTRAINT milestones_id_incident_key UNIQUE (id, incident_id);
 CREATE TABLE milestone_domains (
-    milestone_id bigint NOT NULL REFERENCES milestones (id) ON DELETE CASCADE,
+    milestone_id bigint NOT NULL,
+    incident_id  bigint NOT NULL,
     domain       text NOT NULL CHECK (btrim(domain) <> '' AND length(domain) <= 64),
     linked       boolean NOT NULL DEFAULT true,
     linked_at    timestamptz NOT NULL DEFAULT now(),
     linked_by    text NOT NULL DEFAULT warroom_actor(),
-    PRIMARY KEY (milestone_id, domain)
+    PRIMARY KEY (milestone_id, domain),
+    FOREIGN KEY (milestone_id, incident_id) REFERENCES milestones (id, incident_id) ON DELETE CASCADE
 );
 SELECT warroom_protect_table('milestone_domains', ARRAY['commander', 'engineer']);
 
@@ -298,3 +302,4 @@ GRANT EXECUTE ON FUNCTION warroom_restore_stage(bigint, text, text, timestamptz)
 DROP FUNCTION warroom_restore_stage(bigint, text, text, timestamptz), warroom_restore_commit(bigint, boolean),
     warroom_restore_sums(text, bigint, bigint), warroom_restore_writer(), warroom_restore_small_rows();
 DROP TABLE milestone_domains, restore_totals, restore_counts, restore_snapshots;
+ALTER TABLE milestones DROP CONSTRAINT milestones_id_incident_key;
