@@ -2260,7 +2260,7 @@ CREATE TABLE public.restore_totals (
     expected bigint NOT NULL,
     restored bigint NOT NULL,
     short bigint NOT NULL,
-    keysum numeric NOT NULL,
+    keysum bigint NOT NULL,
     as_of timestamp with time zone NOT NULL
 );
 
@@ -2277,7 +2277,7 @@ BEGIN
     RETURN QUERY EXECUTE format(
         'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
                 COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
-                COALESCE(sum(hashtextextended(merchant_id, 0)), 0), max(at)
+                COALESCE(sum(hashtext(merchant_id)), 0), max(at)
          FROM %s WHERE snapshot_id = %s GROUP BY domain', p_snapshot, p_incident, rel, p_snapshot);
 END $$;
 
@@ -3304,8 +3304,8 @@ ALTER SEQUENCE public.remediation_measures_id_seq OWNED BY public.remediation_me
 CREATE TABLE public.restore_counts (
     snapshot_id bigint NOT NULL,
     incident_id bigint NOT NULL,
-    merchant_id text NOT NULL,
-    domain text NOT NULL,
+    merchant_id text NOT NULL COLLATE pg_catalog."C",
+    domain text NOT NULL COLLATE pg_catalog."C",
     expected bigint NOT NULL,
     restored bigint NOT NULL,
     at timestamp with time zone NOT NULL,
@@ -3323,8 +3323,8 @@ PARTITION BY LIST (snapshot_id);
 CREATE TABLE public.restore_counts_default (
     snapshot_id bigint NOT NULL,
     incident_id bigint NOT NULL,
-    merchant_id text NOT NULL,
-    domain text NOT NULL,
+    merchant_id text NOT NULL COLLATE pg_catalog."C",
+    domain text NOT NULL COLLATE pg_catalog."C",
     expected bigint NOT NULL,
     restored bigint NOT NULL,
     at timestamp with time zone NOT NULL,

@@ -12,8 +12,12 @@
 -- snapshot and domain.
 --
 -- Carrying is skipped for a domain whose merchants are the same as in the
--- previous snapshot (same count and same sum of 64-bit key hashes,
+-- previous snapshot (same count and same sum of 32-bit key hashes,
 -- restore_totals.keysum): the usual census names every merchant again.
+-- Two different sets of merchants of one size with the same sum are
+-- possible (about one chance in four billion for unrelated sets); a file
+-- built to collide would lose the carried rows of the merchants it leaves
+-- out, nothing else.
 --
 -- A load: warroom_restore_stage records the snapshot and creates the bare
 -- table restore_counts_s<id> that only the importing login may COPY into
@@ -46,8 +50,8 @@ SELECT warroom_protect_table('restore_snapshots', ARRAY[]::text[]);
 CREATE TABLE restore_counts (
     snapshot_id   bigint NOT NULL,
     incident_id   bigint NOT NULL,
-    merchant_id   text NOT NULL,
-    domain        text NOT NULL,
+    merchant_id   text COLLATE "C" NOT NULL, -- byte order: cheaper to sort and index than a locale's
+    domain        text COLLATE "C" NOT NULL,
     expected      bigint NOT NULL CHECK (expected >= 0),
     restored      bigint NOT NULL CHECK (restored >= 0 AND restored <= expected),
     at            timestamptz NOT NULL,
@@ -70,7 +74,7 @@ CREATE TABLE restore_totals (
     expected    bigint NOT NULL,
     restored    bigint NOT NULL,
     short       bigint NOT NULL,  -- merchants with restored < expected
-    keysum      numeric NOT NULL, -- sum of hashtextextended(merchant_id, 0): the key set's fingerprint
+    keysum      bigint NOT NULL,  -- sum of hashtext(merchant_id): the key set's fingerprint
     as_of       timestamptz NOT NULL,
     PRIMARY KEY (snapshot_id, domain)
 );
@@ -158,7 +162,7 @@ BEGIN
     RETURN QUERY EXECUTE format(
         'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
                 COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
-                COALESCE(sum(hashtextextended(merchant_id, 0)), 0), max(at)
+                COALESCE(sum(hashtext(merchant_id)), 0), max(at)
          FROM %s WHERE snapshot_id = %s GROUP BY domain', p_snapshot, p_incident, rel, p_snapshot);
 END $$;
 -- +goose StatementEnd
