@@ -241,8 +241,9 @@ func findDuplicate(ctx context.Context, name string, r io.ReadSeeker, cols []str
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil
 	}
-	// Merchant ids hold no ", " the detail could be cut at wrongly in
-	// practice; the pair is matched exactly below, so a wrong cut finds nothing.
+	// An id holding ", " may be cut in the wrong place: the pair is then
+	// matched by no row, and the database's own message (naming the pair)
+	// is what the caller reports.
 	merchant, domain := m[1], m[2]
 	first := 0
 	var found error
