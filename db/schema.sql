@@ -2081,7 +2081,7 @@ CREATE FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_ro
     SET "TimeZone" TO 'UTC'
     SET "DateStyle" TO 'ISO, YMD'
     SET "IntervalStyle" TO 'postgres'
-    AS $$
+    AS $_$
 DECLARE
     s      restore_snapshots;
     part   text := 'restore_counts_s' || p_snapshot;
@@ -2098,6 +2098,14 @@ DECLARE
     newest timestamptz;
     total  bigint;
     tgt    text;
+    dig    numeric;
+    nd     bigint;
+    ncounts bigint;
+    nkeys  bigint;
+    per    bigint;
+    shortrows bigint;
+    m_total bigint;
+    m_complete bigint;
 BEGIN
     PERFORM warroom_restore_writer();
     SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
@@ -2147,8 +2155,17 @@ BEGIN
     -- not name. Per domain: none when the key sets match, all of a domain
     -- this file leaves out, otherwise those missing here.
     SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
-    SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
-    SELECT COALESCE(sum(t.merchants), 0), max(t.as_of) INTO n, newest FROM unnest(sums) t;
+    -- One pass: the totals per domain, and the audit digest of the rows
+    -- (the sum of the same row hashes warroom_audit_rows_sql sums).
+    EXECUTE format($q$
+        SELECT array_agg(ROW(%1$s::bigint, %2$s::bigint, g.domain, g.n, g.e, g.r, g.sh, g.ks, g.asof)::restore_totals ORDER BY g.domain),
+               COALESCE(sum(g.n), 0)::bigint, COALESCE(sum(g.dig), 0), max(g.asof)
+        FROM (SELECT x.domain, count(*) AS n, COALESCE(sum(x.expected), 0)::bigint AS e,
+                     COALESCE(sum(x.restored), 0)::bigint AS r, count(*) FILTER (WHERE x.restored < x.expected) AS sh,
+                     COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint AS ks, max(x.at) AS asof,
+                     sum(pg_catalog.hash_record_extended(x, 0::bigint)) AS dig
+              FROM %3$s x WHERE x.snapshot_id = %1$s GROUP BY x.domain) g$q$, p_snapshot, s.incident_id, tgt)
+        INTO sums, n, dig, newest;
     IF prev IS NOT NULL THEN
         FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
                  FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
@@ -2182,8 +2199,15 @@ BEGIN
         EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
         PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
         EXECUTE format('ANALYZE public.%I', part);
-        -- What the parent's audit_insert and notify_insert would have written.
-        EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+        -- What the parent's audit_insert and notify_insert would have
+        -- written: the digest from the pass above unless rows were carried
+        -- since, or so few that the entry lists them.
+        IF moved OR n <= warroom_audit_detail_rows() THEN
+            EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+        ELSE
+            total := n;
+            body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
+        END IF;
         IF total > 0 THEN
             PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
             PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
@@ -2191,16 +2215,34 @@ BEGIN
     END IF;
 
     INSERT INTO restore_totals SELECT * FROM unnest(sums);
+
+    -- Merchants, and those with every domain restored. When every domain
+    -- names the same merchants (same count and key fingerprint: a census),
+    -- that count is the merchants, and only the rows still short are read;
+    -- otherwise every row, grouped by merchant.
+    SELECT count(*), count(DISTINCT t.merchants), count(DISTINCT t.keysum), min(t.merchants), COALESCE(sum(t.short), 0)
+    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) t;
+    IF nd = 0 THEN
+        m_total := 0; m_complete := 0;
+    ELSIF ncounts = 1 AND nkeys = 1 THEN
+        m_total := per; m_complete := per;
+        IF shortrows > 0 THEN
+            EXECUTE format('SELECT count(DISTINCT merchant_id) FROM %s WHERE snapshot_id = %s AND restored < expected', tgt, p_snapshot)
+                INTO lo;
+            m_complete := per - lo;
+        END IF;
+    ELSE
+        SELECT count(*), count(*) FILTER (WHERE NOT m.short) INTO m_total, m_complete
+        FROM (SELECT c.merchant_id, bool_or(c.restored < c.expected) AS short
+              FROM restore_counts c WHERE c.snapshot_id = p_snapshot GROUP BY c.merchant_id) m;
+    END IF;
     UPDATE restore_snapshots r SET rows = n, carried = carry, committed = true,
-        merchants = m.merchants, merchants_complete = m.complete,
+        merchants = m_total, merchants_complete = m_complete,
         taken_at = CASE WHEN p_taken_from_rows THEN COALESCE(newest, r.taken_at) ELSE r.taken_at END
-    FROM (SELECT count(*) AS merchants, count(*) FILTER (WHERE NOT m.short) AS complete
-          FROM (SELECT c.merchant_id, bool_or(c.restored < c.expected) AS short
-                FROM restore_counts c WHERE c.snapshot_id = p_snapshot GROUP BY c.merchant_id) m) m
     WHERE r.id = p_snapshot
     RETURNING r.* INTO s;
     RETURN s;
-END $$;
+END $_$;
 
 
 --

@@ -3,6 +3,7 @@ package recovery_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +220,50 @@ func TestMissingWorstFirst(t *testing.T) {
 	if _, err := recovery.Missing(ctx, conn, inc, "orders", 0); !errors.Is(err, db.ErrInvalidInput) {
 		t.Fatalf("limit 0: %v", err)
 	}
+}
+
+// A census (every domain names the same merchants) counts the merchants
+// with all their data back from the short rows alone, and a snapshot of
+// its own partition writes the audit digest the statement audit would.
+func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		bigPath = big
+		conn := dbtest.New(t)
+		inc := newIncident(t, conn)
+		var b strings.Builder
+		b.WriteString("merchant_id,domain,expected,restored\n")
+		for i := range 700 {
+			short := int64(0)
+			if i%7 == 0 {
+				short = 1 // merchants 0, 7, 14...: 100 of them short in orders
+			}
+			fmt.Fprintf(&b, "M%04d,orders,10,%d\nM%04d,pages,3,3\n", i, 10-short, i)
+		}
+		res, err := importCounts(t, conn, inc, "c.csv", b.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Merchants != 700 || res.MerchantsComplete != 600 {
+			t.Fatalf("big %v: %d of %d complete, want 600 of 700", big, res.MerchantsComplete, res.Merchants)
+		}
+		if !big {
+			continue
+		}
+		var logged, want string
+		if err := conn.Get(&logged, `SELECT after::text FROM audit_log WHERE table_name = 'restore_counts'`); err != nil {
+			t.Fatal(err)
+		}
+		var q string
+		if err := conn.Get(&q, `SELECT warroom_audit_rows_sql($1, 'NULL::bigint')`, fmt.Sprintf("public.restore_counts_s%d", res.Snapshot)); err != nil {
+			t.Fatal(err)
+		}
+		var n, lo, hi *int64
+		if err := conn.QueryRow(q).Scan(&n, &lo, &hi, &want); err != nil {
+			t.Fatal(err)
+		}
+		if logged != want || !strings.Contains(logged, "sum-hash64:") {
+			t.Fatalf("audit digest %s, the statement audit's %s", logged, want)
+		}
+	}
+	bigPath = false
 }
