@@ -2251,6 +2251,7 @@ END $_$;
 
 CREATE FUNCTION public.warroom_restore_small_rows() RETURNS bigint
     LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
 
 

@@ -100,7 +100,7 @@ SELECT warroom_protect_table('milestone_domains', ARRAY['commander', 'engineer']
 -- Snapshots below this many rows go to the default partition (tests set
 -- warroom.restore_small_rows to try both ways; either is correct).
 CREATE FUNCTION warroom_restore_small_rows() RETURNS bigint LANGUAGE sql STABLE
-AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
+SET search_path = pg_catalog, public, pg_temp AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
 CREATE TABLE restore_counts_default PARTITION OF restore_counts DEFAULT;
 REVOKE ALL ON restore_counts_default FROM warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
 SELECT warroom_protect_table('restore_counts_default', ARRAY[]::text[]);
