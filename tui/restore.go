@@ -250,6 +250,7 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			v.detail = !v.detail
 		case key.Matches(msg, rsCountsKeys.Toggle):
 			v.rc.show = true
+			cmd = v.refreshCounts()
 		default:
 			handled = false
 		}

@@ -17,7 +17,7 @@ import (
 // The Restore view's data counts (`c`): a bar per data domain from the
 // latest restore counts snapshot, the merchants with all their data back,
 // and the curve of restoration over every snapshot. The view reads them
-// itself (read.go) after each snapshot load and live change: a handful of
+// itself (read.go) each time the page opens: a handful of
 // rows (restore_totals), whatever the number of merchants.
 
 var rsCountsKeys = struct{ Toggle, Back key.Binding }{
@@ -72,9 +72,9 @@ type rsCounts struct {
 	chartW, chartH int
 }
 
-// Refresh reads the counts again (the root calls it after every load and
-// live change).
-func (v *restoreView) Refresh() tea.Cmd {
+// refreshCounts reads the counts (when the page opens: the view's loads
+// and live changes stay the snapshot's alone).
+func (v *restoreView) refreshCounts() tea.Cmd {
 	if v.incID == 0 {
 		return nil
 	}

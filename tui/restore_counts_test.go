@@ -22,9 +22,9 @@ func restoreOn(t *testing.T, w, h int) *restoreView {
 	v := newRestoreView(&st)
 	v.SetSize(w, h)
 	v.SetData(snap)
-	req, ok := v.Refresh()().(readRequestMsg)
+	req, ok := v.refreshCounts()().(readRequestMsg)
 	if !ok {
-		t.Fatal("Refresh asked for no read")
+		t.Fatal("the counts page asked for no read")
 	}
 	v.Receive(req.q.run(context.Background(), conn, ""))
 	return v
