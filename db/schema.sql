@@ -33,9 +33,9 @@ CREATE FUNCTION public.warroom_actor() RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login())
-                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), public.warroom_login())
-                ELSE public.warroom_login() END
+    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user)
+                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), session_user::text)
+                ELSE session_user::text END
 $$;
 
 
@@ -240,21 +240,6 @@ BEGIN
 END $$;
 
 
---
--- Name: warroom_login(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_login() RETURNS text
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-    SELECT CASE WHEN pg_catalog.current_setting('role') <> 'none'
-                 AND pg_catalog.pg_has_role(session_user, 'warroom_authenticator', 'MEMBER')
-           THEN pg_catalog.current_setting('role')
-           ELSE session_user::text END
-$$;
-
-
 SET default_table_access_method = heap;
 
 --
@@ -265,7 +250,7 @@ CREATE TABLE public.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
     txid bigint DEFAULT txid_current() NOT NULL,
-    login text DEFAULT public.warroom_login() NOT NULL,
+    login text DEFAULT SESSION_USER NOT NULL,
     actor text DEFAULT public.warroom_actor() NOT NULL,
     table_name text NOT NULL,
     op text NOT NULL,
@@ -378,18 +363,8 @@ DECLARE
     incol text := CASE WHEN TG_TABLE_NAME = 'incidents' THEN 'id' ELSE 'incident_id' END;
     inc   text;
 BEGIN
-    inc := CASE
-        WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol AND NOT attisdropped)
-            THEN format('x.%I', incol)
-        WHEN TG_TABLE_NAME = 'milestone_updates'
-            THEN '(SELECT p.incident_id FROM public.milestones p WHERE p.id = x.milestone_id)'
-        WHEN TG_TABLE_NAME = 'contributions'
-            THEN '(SELECT p.incident_id FROM public.contributors p WHERE p.id = x.contributor_id)'
-        WHEN TG_TABLE_NAME = 'action_items'
-            THEN '(SELECT p.incident_id FROM public.remediation_measures p WHERE p.id = x.measure_id)'
-        WHEN TG_TABLE_NAME = 'timeline_entry_versions'
-            THEN '(SELECT p.incident_id FROM public.timeline_entries p WHERE p.id = x.entry_id)'
-        ELSE 'NULL::bigint' END;
+    inc := CASE WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol
+                             AND NOT attisdropped) THEN format('x.%I', incol) ELSE 'NULL::bigint' END;
     FOREACH rel IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
                                     WHEN 'DELETE' THEN ARRAY['old_rows']
                                     ELSE ARRAY['old_rows', 'new_rows'] END LOOP
@@ -691,120 +666,6 @@ END $$;
 
 
 --
--- Name: warroom_claims_trusted(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_claims_trusted() RETURNS boolean
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-    SELECT current_setting('warroom.computing_claims', true) IS NOT DISTINCT FROM 'on'
-       AND current_setting('transaction_isolation') = 'read committed'
-       AND public.warroom_privileged()
-$$;
-
-
---
--- Name: warroom_compute_claims(bigint, text, numeric, numeric); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) RETURNS TABLE(written bigint, awaiting bigint, cash_fen bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    SET jit TO 'off'
-    SET work_mem TO '128MB'
-    SET enable_nestloop TO 'off'
-    AS $_$
-DECLARE
-    figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
-                           p_incident, p_industry, p_outage, p_baseline);
-    n    bigint;
-    aw   bigint;
-    ca   bigint;
-    part regclass;
-BEGIN
-    IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
-       OR NOT has_any_column_privilege(session_user, 'public.claims', 'UPDATE') THEN
-        RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    -- ROW EXCLUSIVE on claims, as the INSERT below takes, but before its
-    -- snapshot: it queues behind a superuser's delete of merchants
-    -- (warroom_lock_children), so the merchants read below are the ones
-    -- left after it (what lets warroom_claims_trusted skip the reference
-    -- check). The incident locked as a foreign key would.
-    LOCK TABLE claims IN ROW EXCLUSIVE MODE;
-    PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    written := 0; awaiting := 0; cash_fen := 0;
-    -- Set here, not as a SET clause of the function: a placeholder setting
-    -- in a SET clause needs a superuser to create the function, and a
-    -- shared database's owner need not be one. Reset before returning; an
-    -- error rolls it back with the (sub)transaction.
-    PERFORM set_config('warroom.computing_claims', 'on', true);
-
-    IF EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = p_incident
-               AND c.state IN ('awaiting_rate', 'computed', 'chosen')) THEN
-        EXECUTE format($q$
-            WITH n AS MATERIALIZED (
-                SELECT f.merchant_id, f.baseline_fen, f.rate_id, f.percent, f.cash_fen AS cash, c.id AS claim_id
-                FROM %2$s f JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
-                WHERE c.state IN ('awaiting_rate', 'computed', 'chosen')
-                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash_fen IS NULL AND c.plan IS NULL)
-                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-                          IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash_fen))
-                ORDER BY f.merchant_id),
-            upd AS (
-                UPDATE claims c SET
-                    baseline_fen = n.baseline_fen, margin_rate_id = n.rate_id,
-                    margin_percent = n.percent, cash_fen = n.cash,
-                    state = CASE WHEN c.state = 'chosen' THEN 'chosen'
-                                 WHEN n.cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                    amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(n.cash, 0) END,
-                    computed_at = now(), updated_at = now(), version = c.version + 1
-                FROM n
-                WHERE c.id = n.claim_id AND c.incident_id = %1$s -- only the incident's partition
-                  -- again on the row as it is now, should another writer have got there first
-                  AND c.state IN ('awaiting_rate', 'computed', 'chosen')
-                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)
-                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-                          IS DISTINCT FROM (n.baseline_fen, n.rate_id, n.cash))
-                RETURNING c.state, c.cash_fen)
-            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
-            FROM upd$q$, p_incident, figures) INTO n, aw, ca;
-        written := n; awaiting := aw; cash_fen := ca;
-    END IF;
-
-    EXECUTE format($q$
-        WITH ins AS (
-            INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
-                                margin_rate_id, margin_percent, cash_fen)
-            SELECT %1$s, f.merchant_id, CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                   COALESCE(f.cash_fen, 0), f.baseline_fen, f.rate_id, f.percent, f.cash_fen
-            FROM %2$s f
-            WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
-            ORDER BY f.merchant_id
-            RETURNING state, cash_fen)
-        SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
-        FROM ins$q$, p_incident, figures) INTO n, aw, ca;
-    written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
-    -- A batch of a tenth or more of the claims the planner knew of: their
-    -- partition's statistics now, as the first computation's, not when
-    -- autovacuum comes round (a rate preview planned on them would take
-    -- the new claims for a few).
-    IF n >= 1000 THEN
-        SELECT c.tableoid::regclass INTO part FROM claims c WHERE c.incident_id = p_incident LIMIT 1;
-        IF n * 10 >= GREATEST((SELECT reltuples FROM pg_class WHERE oid = part), 0) THEN
-            EXECUTE format('ANALYZE %s', part);
-        END IF;
-    END IF;
-    PERFORM set_config('warroom.computing_claims', '', true);
-    RETURN NEXT;
-END $_$;
-
-
---
 -- Name: warroom_compute_first_claims(bigint, numeric, numeric); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -971,7 +832,6 @@ CREATE FUNCTION public.warroom_exec_contribution(r public.approvals) RETURNS jso
 DECLARE
     fen bigint;
     nm  text;
-    note text := btrim(COALESCE(r.payload->>'pledge_note', ''));
 BEGIN
     IF r.payload ? 'contribution_id' THEN
         fen := warroom_payload_id(r, 'amount_fen');
@@ -980,8 +840,7 @@ BEGIN
           AND p.incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, p.incident_id);
     ELSIF r.payload ? 'contributor_id' THEN
         fen := warroom_payload_id(r, 'pledged_fen');
-        UPDATE contributors SET pledged_fen = fen,
-            pledge_note = CASE WHEN r.payload ? 'pledge_note' THEN note ELSE pledge_note END
+        UPDATE contributors SET pledged_fen = fen
         WHERE id = warroom_payload_id(r, 'contributor_id')
           AND incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, incident_id);
     ELSIF r.payload ? 'contributor_name' THEN
@@ -994,9 +853,9 @@ BEGIN
             RAISE EXCEPTION 'contributor % already pledged to this fund (raise its pledge instead)', nm
                 USING ERRCODE = 'unique_violation';
         END IF;
-        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at, pledge_note)
+        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at)
         VALUES (r.incident_id, nm, btrim(COALESCE(r.payload->>'native_name', '')), btrim(COALESCE(r.payload->>'role', '')),
-                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now(), note);
+                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now());
     ELSE
         RAISE EXCEPTION 'payload names neither contribution_id, contributor_id nor contributor_name'
             USING ERRCODE = 'invalid_parameter_value';
@@ -1479,10 +1338,10 @@ BEGIN
             END IF;
         WHEN 'funds' THEN
             IF TG_OP = 'INSERT' THEN
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
-                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
-                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid %, received % refused',
-                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.received_fen
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
+                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
+                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid % refused',
+                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 -- 00005's default; any other starting threshold is a change of it.
@@ -1490,9 +1349,9 @@ BEGIN
                     PERFORM warroom_refuse_unapproved('a fund with a payout approval threshold other than 10,000.00');
                 END IF;
             ELSE
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
-                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims, OLD.received_fen) THEN
-                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, contributions, claims, payouts): direct change refused'
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
+                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims) THEN
+                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, claims, payouts): direct change refused'
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 IF NEW.payout_approval_fen IS DISTINCT FROM OLD.payout_approval_fen THEN
@@ -1612,9 +1471,9 @@ CREATE FUNCTION public.warroom_has_role(role text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login()), false)
+    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
         OR (EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'warroom_' || role)
-            AND pg_catalog.pg_has_role(public.warroom_login(), 'warroom_' || role, 'USAGE'))
+            AND pg_catalog.pg_has_role(session_user, 'warroom_' || role, 'MEMBER'))
 $$;
 
 
@@ -1876,10 +1735,10 @@ BEGIN
         RAISE EXCEPTION 'an in-kind value needs its source (who valued the plan)' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end,
-                       outage_end_follows, payout_approval_fen, inkind_value_fen, inkind_value_source)
+                       outage_end_follows, payout_approval_fen, inkind_value_fen)
     VALUES (p_incident, COALESCE(NULLIF(btrim(p_currency), ''), 'CNY'), p_baseline_start, p_baseline_end,
             p_outage_start, COALESCE(p_outage_end, inc.resolved_at), p_outage_end IS NULL,
-            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
+            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000));
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
             format('Threshold %s fen; outage end %s%s', p_threshold_fen,
@@ -2053,27 +1912,6 @@ END $$;
 
 
 --
--- Name: warroom_received_counter(); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_received_counter() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE funds f SET received_fen = f.received_fen - OLD.amount_fen
-        FROM contributors c WHERE c.id = OLD.contributor_id AND f.incident_id = c.incident_id;
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        UPDATE funds f SET received_fen = f.received_fen + NEW.amount_fen
-        FROM contributors c WHERE c.id = NEW.contributor_id AND f.incident_id = c.incident_id;
-    END IF;
-    RETURN NULL;
-END $$;
-
-
---
 -- Name: warroom_refuse_delete(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2211,41 +2049,293 @@ END $$;
 
 
 --
--- Name: warroom_serve_login(text, text); Type: FUNCTION; Schema: public; Owner: -
+-- Name: restore_snapshots; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) RETURNS bigint
+CREATE TABLE public.restore_snapshots (
+    id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    file_name text NOT NULL,
+    sha256 text NOT NULL,
+    taken_at timestamp with time zone NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    imported_by text DEFAULT public.warroom_actor() NOT NULL,
+    rows bigint DEFAULT 0 NOT NULL,
+    carried bigint DEFAULT 0 NOT NULL,
+    merchants bigint DEFAULT 0 NOT NULL,
+    merchants_complete bigint DEFAULT 0 NOT NULL,
+    committed boolean DEFAULT false NOT NULL,
+    CONSTRAINT restore_snapshots_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+
+--
+-- Name: warroom_restore_commit(bigint, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) RETURNS public.restore_snapshots
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET work_mem TO '256MB'
+    SET maintenance_work_mem TO '512MB'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    AS $_$
+DECLARE
+    s      restore_snapshots;
+    part   text := 'restore_counts_s' || p_snapshot;
+    prev   bigint;
+    alter_ text;
+    d      record;
+    n      bigint;
+    body   jsonb;
+    lo     bigint;
+    hi     bigint;
+    carry  bigint := 0;
+    moved  boolean := false;
+    sums   restore_totals[];
+    newest timestamptz;
+    total  bigint;
+    tgt    text;
+    dig    numeric;
+    nd     bigint;
+    ncounts bigint;
+    nkeys  bigint;
+    per    bigint;
+    shortrows bigint;
+    m_total bigint;
+    m_complete bigint;
+BEGIN
+    PERFORM warroom_restore_writer();
+    SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
+    -- Only a table this transaction staged.
+    IF NOT FOUND OR s.committed OR to_regclass(format('public.%I', part)) IS NULL
+       OR (SELECT xmin FROM pg_class WHERE oid = to_regclass(format('public.%I', part))) <> pg_current_xact_id()::xid THEN
+        RAISE EXCEPTION 'no restore counts staged as snapshot % in this transaction', p_snapshot
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
+
+    EXECUTE format('SELECT count(*) FROM public.%I', part) INTO n;
+    IF n < warroom_restore_small_rows() THEN
+        -- A small snapshot joins the default partition: cheaper than the
+        -- DDL of a partition of its own. The parent's triggers audit it.
+        BEGIN
+            EXECUTE format('INSERT INTO restore_counts (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                            SELECT snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
+                            FROM public.%I', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        EXECUTE format('DROP TABLE public.%I', part);
+        tgt := 'public.restore_counts';
+    ELSE
+        -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
+        SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+        FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+        SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                       ', ' ORDER BY c.conname), '')
+        INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
+        EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
+                       part, alter_, part || '_bound', p_snapshot, s.incident_id);
+        BEGIN
+            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+        END;
+        tgt := format('public.%I', part);
+    END IF;
+
+    -- The previous snapshot's rows for merchants and domains this one does
+    -- not name. Per domain: none when the key sets match, all of a domain
+    -- this file leaves out, otherwise those missing here.
+    SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
+    -- One pass: the totals per domain, and the audit digest of the rows
+    -- (the sum of the same row hashes warroom_audit_rows_sql sums).
+    EXECUTE format($q$
+        SELECT array_agg(ROW(%1$s::bigint, %2$s::bigint, g.domain, g.n, g.e, g.r, g.sh, g.ks, g.asof)::restore_totals ORDER BY g.domain),
+               COALESCE(sum(g.n), 0)::bigint, COALESCE(sum(g.dig), 0), max(g.asof)
+        FROM (SELECT x.domain, count(*) AS n, COALESCE(sum(x.expected), 0)::bigint AS e,
+                     COALESCE(sum(x.restored), 0)::bigint AS r, count(*) FILTER (WHERE x.restored < x.expected) AS sh,
+                     COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint AS ks, max(x.at) AS asof,
+                     sum(pg_catalog.hash_record_extended(x, 0::bigint)) AS dig
+              FROM %3$s x WHERE x.snapshot_id = %1$s GROUP BY x.domain) g$q$, p_snapshot, s.incident_id, tgt)
+        INTO sums, n, dig, newest;
+    IF prev IS NOT NULL THEN
+        FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
+                 FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
+                 WHERE o.snapshot_id = prev ORDER BY o.domain LOOP
+            IF d.new_merchants IS NULL THEN
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                                SELECT %s, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
+                                FROM restore_counts WHERE snapshot_id = %s AND domain = %L', tgt, p_snapshot, prev, d.domain);
+            ELSIF d.new_merchants <> d.merchants OR d.new_keysum <> d.keysum THEN
+                EXECUTE format('INSERT INTO %s (snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot)
+                                SELECT %s, o.incident_id, o.merchant_id, o.domain, o.expected, o.restored, o.at, o.from_snapshot
+                                FROM restore_counts o WHERE o.snapshot_id = %s AND o.domain = %L
+                                  AND NOT EXISTS (SELECT 1 FROM %s x
+                                                  WHERE x.snapshot_id = %s AND x.merchant_id = o.merchant_id AND x.domain = o.domain)',
+                               tgt, p_snapshot, prev, d.domain, tgt, p_snapshot);
+            ELSE
+                CONTINUE;
+            END IF;
+            GET DIAGNOSTICS lo = ROW_COUNT;
+            carry := carry + lo;
+            moved := moved OR lo > 0;
+        END LOOP;
+    END IF;
+    IF moved THEN
+        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
+    END IF;
+
+    IF tgt <> 'public.restore_counts' THEN
+        EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+                        WHERE restored < expected', part || '_short', part);
+        EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
+        PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+        EXECUTE format('ANALYZE public.%I', part);
+        -- What the parent's audit_insert and notify_insert would have
+        -- written: the digest from the pass above unless rows were carried
+        -- since, or so few that the entry lists them.
+        IF moved OR n <= warroom_audit_detail_rows() THEN
+            EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO total, lo, hi, body;
+        ELSE
+            total := n;
+            body := jsonb_build_object('rows', n, 'digest', 'sum-hash64:' || dig::text);
+        END IF;
+        IF total > 0 THEN
+            PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
+            PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
+        END IF;
+    END IF;
+
+    INSERT INTO restore_totals SELECT * FROM unnest(sums);
+
+    -- Merchants, and those with every domain restored. When every domain
+    -- names the same merchants (same count and key fingerprint: a census),
+    -- that count is the merchants, and only the rows still short are read;
+    -- otherwise every row, grouped by merchant.
+    SELECT count(*), count(DISTINCT t.merchants), count(DISTINCT t.keysum), min(t.merchants), COALESCE(sum(t.short), 0)
+    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) t;
+    IF nd = 0 THEN
+        m_total := 0; m_complete := 0;
+    ELSIF ncounts = 1 AND nkeys = 1 THEN
+        m_total := per; m_complete := per;
+        IF shortrows > 0 THEN
+            EXECUTE format('SELECT count(DISTINCT merchant_id) FROM %s WHERE snapshot_id = %s AND restored < expected', tgt, p_snapshot)
+                INTO lo;
+            m_complete := per - lo;
+        END IF;
+    ELSE
+        SELECT count(*), count(*) FILTER (WHERE NOT m.short) INTO m_total, m_complete
+        FROM (SELECT c.merchant_id, bool_or(c.restored < c.expected) AS short
+              FROM restore_counts c WHERE c.snapshot_id = p_snapshot GROUP BY c.merchant_id) m;
+    END IF;
+    UPDATE restore_snapshots r SET rows = n, carried = carry, committed = true,
+        merchants = m_total, merchants_complete = m_complete,
+        taken_at = CASE WHEN p_taken_from_rows THEN COALESCE(newest, r.taken_at) ELSE r.taken_at END
+    WHERE r.id = p_snapshot
+    RETURNING r.* INTO s;
+    RETURN s;
+END $_$;
+
+
+--
+-- Name: warroom_restore_small_rows(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_small_rows() RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
+
+
+--
+-- Name: warroom_restore_stage(bigint, text, text, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) RETURNS TABLE(snapshot_id bigint, part text, imported_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
-    id bigint;
+    s restore_snapshots;
 BEGIN
-    IF NOT (warroom_has_role('commander') OR warroom_has_role('engineer') OR warroom_has_role('finance')
-            OR warroom_has_role('viewer')) THEN
-        RAISE EXCEPTION '% holds no warroom role: no console session', warroom_login()
-            USING ERRCODE = 'insufficient_privilege';
+    PERFORM warroom_restore_writer();
+    PERFORM pg_advisory_xact_lock(hashtext('warroom_restore'), p_incident::integer);
+    PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
     END IF;
-    INSERT INTO serve_sessions (login, key_fingerprint, remote)
-    VALUES (warroom_login(), btrim(COALESCE(p_fingerprint, '')), btrim(COALESCE(p_remote, '')))
-    RETURNING serve_sessions.id INTO id;
-    RETURN id;
+    SELECT * INTO s FROM restore_snapshots r WHERE r.incident_id = p_incident AND r.sha256 = p_sha;
+    IF FOUND THEN
+        snapshot_id := s.id; imported_at := s.imported_at;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    INSERT INTO restore_snapshots (incident_id, file_name, sha256, taken_at, imported_by)
+    VALUES (p_incident, p_file, p_sha, COALESCE(p_taken, now()), warroom_actor()) RETURNING * INTO s;
+    part := 'restore_counts_s' || s.id;
+    EXECUTE format('CREATE TABLE public.%I (LIKE public.restore_counts INCLUDING DEFAULTS)', part);
+    EXECUTE format('ALTER TABLE public.%I ALTER snapshot_id SET DEFAULT %s, ALTER incident_id SET DEFAULT %s, '
+                   'ALTER from_snapshot SET DEFAULT %s, ALTER at SET DEFAULT %L',
+                   part, s.id, p_incident, s.id, s.taken_at);
+    EXECUTE format('GRANT INSERT ON public.%I TO %I', part, session_user);
+    snapshot_id := s.id; imported_at := s.imported_at;
+    RETURN NEXT;
 END $$;
 
 
 --
--- Name: warroom_serve_logout(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+-- Name: restore_totals; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE TABLE public.restore_totals (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    domain text NOT NULL,
+    merchants bigint NOT NULL,
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    short bigint NOT NULL,
+    keysum bigint NOT NULL,
+    as_of timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: warroom_restore_sums(text, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint) RETURNS SETOF public.restore_totals
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
-    UPDATE serve_sessions SET ended_at = now(), end_reason = btrim(COALESCE(p_reason, ''))
-    WHERE id = p_id AND login = warroom_login() AND ended_at IS NULL;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'console session % is not an open session of %', p_id, warroom_login()
+    RETURN QUERY EXECUTE format(
+        'SELECT %s::bigint, %s::bigint, domain, count(*), COALESCE(sum(expected), 0)::bigint,
+                COALESCE(sum(restored), 0)::bigint, count(*) FILTER (WHERE restored < expected),
+                COALESCE(sum(hashtext(merchant_id)), 0), max(at)
+         FROM %s WHERE snapshot_id = %s GROUP BY domain', p_snapshot, p_incident, rel, p_snapshot);
+END $$;
+
+
+--
+-- Name: warroom_restore_writer(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_writer() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT (warroom_has_role('engineer') OR warroom_has_role('commander')) THEN
+        RAISE EXCEPTION 'restore counts are imported by engineers and commanders: % is neither', session_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;
 END $$;
@@ -2716,7 +2806,6 @@ CREATE TABLE public.contributors (
     "position" integer NOT NULL,
     pledged_fen bigint NOT NULL,
     pledged_at timestamp with time zone,
-    pledge_note text DEFAULT ''::text NOT NULL,
     CONSTRAINT contributors_name_check CHECK ((btrim(name) <> ''::text)),
     CONSTRAINT contributors_pledged_fen_check CHECK ((pledged_fen >= 0))
 );
@@ -2828,17 +2917,13 @@ CREATE TABLE public.funds (
     paid_claims bigint DEFAULT 0 NOT NULL,
     payout_approval_fen bigint DEFAULT 1000000 NOT NULL,
     outage_end_follows boolean DEFAULT false NOT NULL,
-    received_fen bigint DEFAULT 0 NOT NULL,
-    inkind_plan text DEFAULT ''::text NOT NULL,
-    inkind_value_source text DEFAULT ''::text NOT NULL,
     CONSTRAINT fund_counters_positive CHECK (((pledged_fen >= 0) AND (committed_fen >= 0) AND (paid_fen >= 0))),
     CONSTRAINT fund_not_overdrawn CHECK (((committed_fen + paid_fen) <= pledged_fen)),
     CONSTRAINT funds_check CHECK (((baseline_end IS NULL) OR (baseline_start IS NULL) OR (baseline_end > baseline_start))),
     CONSTRAINT funds_check1 CHECK (((outage_end IS NULL) OR (outage_start IS NULL) OR (outage_end > outage_start))),
     CONSTRAINT funds_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT funds_inkind_value_fen_check CHECK ((inkind_value_fen >= 0)),
-    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0)),
-    CONSTRAINT funds_received_fen_check CHECK ((received_fen >= 0))
+    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0))
 );
 
 
@@ -3007,6 +3092,21 @@ CREATE TABLE public.merchants_default (
     industry text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT merchants_merchant_id_check CHECK ((btrim(merchant_id) <> ''::text))
+);
+
+
+--
+-- Name: milestone_domains; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.milestone_domains (
+    milestone_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    domain text NOT NULL,
+    linked boolean DEFAULT true NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    linked_by text DEFAULT public.warroom_actor() NOT NULL,
+    CONSTRAINT milestone_domains_domain_check CHECK (((btrim(domain) <> ''::text) AND (length(domain) <= 64)))
 );
 
 
@@ -3241,6 +3341,62 @@ ALTER SEQUENCE public.remediation_measures_id_seq OWNED BY public.remediation_me
 
 
 --
+-- Name: restore_counts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_counts (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    merchant_id text NOT NULL COLLATE pg_catalog."C",
+    domain text NOT NULL COLLATE pg_catalog."C",
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    from_snapshot bigint NOT NULL,
+    CONSTRAINT restore_counts_check CHECK (((restored >= 0) AND (restored <= expected))),
+    CONSTRAINT restore_counts_expected_check CHECK ((expected >= 0))
+)
+PARTITION BY LIST (snapshot_id);
+
+
+--
+-- Name: restore_counts_default; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_counts_default (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    merchant_id text NOT NULL COLLATE pg_catalog."C",
+    domain text NOT NULL COLLATE pg_catalog."C",
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    from_snapshot bigint NOT NULL,
+    CONSTRAINT restore_counts_check CHECK (((restored >= 0) AND (restored <= expected))),
+    CONSTRAINT restore_counts_expected_check CHECK ((expected >= 0))
+);
+
+
+--
+-- Name: restore_snapshots_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.restore_snapshots_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: restore_snapshots_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.restore_snapshots_id_seq OWNED BY public.restore_snapshots.id;
+
+
+--
 -- Name: sales_imports; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3301,40 +3457,6 @@ CREATE TABLE public.sales_totals (
 
 
 --
--- Name: serve_sessions; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.serve_sessions (
-    id bigint NOT NULL,
-    login text DEFAULT public.warroom_login() NOT NULL,
-    key_fingerprint text NOT NULL,
-    remote text DEFAULT ''::text NOT NULL,
-    started_at timestamp with time zone DEFAULT now() NOT NULL,
-    ended_at timestamp with time zone,
-    end_reason text
-);
-
-
---
--- Name: serve_sessions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
---
-
-CREATE SEQUENCE public.serve_sessions_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
-
-
---
--- Name: serve_sessions_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
---
-
-ALTER SEQUENCE public.serve_sessions_id_seq OWNED BY public.serve_sessions.id;
-
-
---
 -- Name: timeline_entries; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3364,7 +3486,7 @@ CREATE TABLE public.timeline_entries (
     CONSTRAINT timeline_entries_check1 CHECK (((planned_end IS NULL) OR (planned_start IS NULL) OR (planned_end >= planned_start))),
     CONSTRAINT timeline_entries_check2 CHECK (((actual_end IS NULL) OR (actual_start IS NULL) OR (actual_end >= actual_start))),
     CONSTRAINT timeline_entries_kind_check CHECK ((kind = ANY (ARRAY['window'::text, 'outage'::text, 'restore'::text, 'recovery'::text, 'rehearsal'::text, 'cutover'::text, 'comms'::text, 'note'::text, 'update'::text, 'declared'::text, 'status'::text, 'severity'::text, 'role'::text]))),
-    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text, 'approx'::text]))),
+    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text]))),
     CONSTRAINT timeline_entries_title_check CHECK ((btrim(title) <> ''::text)),
     CONSTRAINT timeline_entries_update_audience CHECK (((kind = 'update'::text) = (audience IS NOT NULL))),
     CONSTRAINT timeline_entries_update_next CHECK (((next_update_at IS NULL) OR ((kind = 'update'::text) AND (next_update_at > COALESCE(actual_start, planned_start))))),
@@ -3467,6 +3589,13 @@ ALTER TABLE ONLY public.claims ATTACH PARTITION public.claims_default DEFAULT;
 --
 
 ALTER TABLE ONLY public.merchants ATTACH PARTITION public.merchants_default DEFAULT;
+
+
+--
+-- Name: restore_counts_default; Type: TABLE ATTACH; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_counts ATTACH PARTITION public.restore_counts_default DEFAULT;
 
 
 --
@@ -3596,17 +3725,17 @@ ALTER TABLE ONLY public.remediation_measures ALTER COLUMN id SET DEFAULT nextval
 
 
 --
+-- Name: restore_snapshots id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots ALTER COLUMN id SET DEFAULT nextval('public.restore_snapshots_id_seq'::regclass);
+
+
+--
 -- Name: sales_imports id; Type: DEFAULT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.sales_imports ALTER COLUMN id SET DEFAULT nextval('public.sales_imports_id_seq'::regclass);
-
-
---
--- Name: serve_sessions id; Type: DEFAULT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.serve_sessions ALTER COLUMN id SET DEFAULT nextval('public.serve_sessions_id_seq'::regclass);
 
 
 --
@@ -3825,11 +3954,27 @@ ALTER TABLE ONLY public.merchants_default
 
 
 --
+-- Name: milestone_domains milestone_domains_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestone_domains
+    ADD CONSTRAINT milestone_domains_pkey PRIMARY KEY (milestone_id, domain);
+
+
+--
 -- Name: milestone_updates milestone_updates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.milestone_updates
     ADD CONSTRAINT milestone_updates_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: milestones milestones_id_incident_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestones
+    ADD CONSTRAINT milestones_id_incident_key UNIQUE (id, incident_id);
 
 
 --
@@ -3905,6 +4050,30 @@ ALTER TABLE ONLY public.remediation_measures
 
 
 --
+-- Name: restore_snapshots restore_snapshots_incident_id_sha256_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_incident_id_sha256_key UNIQUE (incident_id, sha256);
+
+
+--
+-- Name: restore_snapshots restore_snapshots_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: restore_totals restore_totals_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_totals
+    ADD CONSTRAINT restore_totals_pkey PRIMARY KEY (snapshot_id, domain);
+
+
+--
 -- Name: sales_imports sales_imports_incident_id_sha256_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3918,14 +4087,6 @@ ALTER TABLE ONLY public.sales_imports
 
 ALTER TABLE ONLY public.sales_imports
     ADD CONSTRAINT sales_imports_pkey PRIMARY KEY (id);
-
-
---
--- Name: serve_sessions serve_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.serve_sessions
-    ADD CONSTRAINT serve_sessions_pkey PRIMARY KEY (id);
 
 
 --
@@ -4004,13 +4165,6 @@ CREATE INDEX claims_default_incident_state ON public.claims_default USING btree 
 
 
 --
--- Name: contributions_reference_key; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE UNIQUE INDEX contributions_reference_key ON public.contributions USING btree (contributor_id, lower(btrim(reference))) WHERE (btrim(reference) <> ''::text);
-
-
---
 -- Name: incident_roles_one_commander; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -4081,6 +4235,48 @@ CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
 
 
 --
+-- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+
+
+--
+-- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_counts_default_snapshot_id_domain_expr_merchant_id_idx ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+
+
+--
+-- Name: restore_counts_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX restore_counts_key ON ONLY public.restore_counts USING btree (snapshot_id, merchant_id, domain);
+
+
+--
+-- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX restore_counts_default_snapshot_id_merchant_id_domain_idx ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
+
+
+--
+-- Name: restore_snapshots_incident; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_snapshots_incident ON public.restore_snapshots USING btree (incident_id, taken_at, id);
+
+
+--
+-- Name: restore_totals_incident; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX restore_totals_incident ON public.restore_totals USING btree (incident_id, snapshot_id);
+
+
+--
 -- Name: sales_totals_import; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -4148,6 +4344,20 @@ ALTER INDEX public.merchants_incident_industry ATTACH PARTITION public.merchants
 --
 
 ALTER INDEX public.merchants_pkey ATTACH PARTITION public.merchants_default_pkey;
+
+
+--
+-- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.restore_counts_short ATTACH PARTITION public.restore_counts_default_snapshot_id_domain_expr_merchant_id_idx;
+
+
+--
+-- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX ATTACH; Schema: public; Owner: -
+--
+
+ALTER INDEX public.restore_counts_key ATTACH PARTITION public.restore_counts_default_snapshot_id_merchant_id_domain_idx;
 
 
 --
@@ -4277,6 +4487,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.milestone_domains REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4319,6 +4536,34 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.remediation_measures REFERENC
 
 
 --
+-- Name: restore_counts audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts_default audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_snapshots REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_totals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: sales_imports audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4330,13 +4575,6 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.sales_imports REFERENCING OLD
 --
 
 CREATE TRIGGER audit_delete AFTER DELETE ON public.sales_totals REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: serve_sessions audit_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_delete AFTER DELETE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4473,6 +4711,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.milestone_domains REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4515,6 +4760,34 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.remediation_measures REFERENC
 
 
 --
+-- Name: restore_counts audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts_default audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts_default REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_snapshots REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_totals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: sales_imports audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4526,13 +4799,6 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_imports REFERENCING NEW
 --
 
 CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_totals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: serve_sessions audit_insert; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_insert AFTER INSERT ON public.serve_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4669,6 +4935,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.merchants_default REFERENCING
 
 
 --
+-- Name: milestone_domains audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.milestone_domains REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: milestone_updates audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4711,6 +4984,34 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.remediation_measures REFERENC
 
 
 --
+-- Name: restore_counts audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_counts_default audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_snapshots audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_snapshots REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: restore_totals audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: sales_imports audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4722,13 +5023,6 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_imports REFERENCING OLD
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: serve_sessions audit_update; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_update AFTER UPDATE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -4868,7 +5162,7 @@ CREATE TRIGGER check_ref_update AFTER UPDATE OF incident_id, merchant_id ON publ
 -- Name: claims check_refs; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER check_refs AFTER INSERT ON public.claims REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN ((NOT public.warroom_claims_trusted())) EXECUTE FUNCTION public.warroom_check_refs();
+CREATE TRIGGER check_refs AFTER INSERT ON public.claims REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_check_refs();
 
 
 --
@@ -5313,6 +5607,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.merchants_default F
 
 
 --
+-- Name: milestone_domains no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.milestone_domains FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
 -- Name: milestone_updates no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5355,6 +5656,34 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.remediation_measure
 
 
 --
+-- Name: restore_counts no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_counts_default no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts_default FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_snapshots no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_snapshots FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: restore_totals no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_totals FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
 -- Name: sales_imports no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5366,13 +5695,6 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_imports FOR E
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_totals FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
-
-
---
--- Name: serve_sessions no_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.serve_sessions FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -5565,6 +5887,13 @@ CREATE TRIGGER notify_insert AFTER INSERT ON public.payouts REFERENCING NEW TABL
 
 
 --
+-- Name: restore_counts notify_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER notify_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_notify_bulk();
+
+
+--
 -- Name: claims notify_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5597,13 +5926,6 @@ CREATE TRIGGER plan_chosen_once BEFORE UPDATE OF plan ON public.claims FOR EACH 
 --
 
 CREATE TRIGGER pledge_counter AFTER INSERT OR DELETE OR UPDATE OF pledged_fen, incident_id ON public.contributors FOR EACH ROW EXECUTE FUNCTION public.warroom_pledge_counter();
-
-
---
--- Name: contributions received_counter; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER received_counter AFTER INSERT OR DELETE OR UPDATE OF amount_fen, contributor_id ON public.contributions FOR EACH ROW EXECUTE FUNCTION public.warroom_received_counter();
 
 
 --
@@ -5711,6 +6033,14 @@ ALTER TABLE ONLY public.merchant_imports
 
 
 --
+-- Name: milestone_domains milestone_domains_milestone_id_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.milestone_domains
+    ADD CONSTRAINT milestone_domains_milestone_id_incident_id_fkey FOREIGN KEY (milestone_id, incident_id) REFERENCES public.milestones(id, incident_id) ON DELETE CASCADE;
+
+
+--
 -- Name: milestone_updates milestone_updates_milestone_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -5756,6 +6086,22 @@ ALTER TABLE ONLY public.people
 
 ALTER TABLE ONLY public.remediation_measures
     ADD CONSTRAINT remediation_measures_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.incidents(id) ON DELETE CASCADE;
+
+
+--
+-- Name: restore_snapshots restore_snapshots_incident_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_snapshots
+    ADD CONSTRAINT restore_snapshots_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES public.incidents(id) ON DELETE CASCADE;
+
+
+--
+-- Name: restore_totals restore_totals_snapshot_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.restore_totals
+    ADD CONSTRAINT restore_totals_snapshot_id_fkey FOREIGN KEY (snapshot_id) REFERENCES public.restore_snapshots(id) ON DELETE CASCADE;
 
 
 --
@@ -5925,15 +6271,6 @@ GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry
 --
 
 REVOKE ALL ON FUNCTION public.warroom_claims_counters() FROM PUBLIC;
-
-
---
--- Name: FUNCTION warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_commander;
-GRANT ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_finance;
 
 
 --
@@ -6170,13 +6507,6 @@ REVOKE ALL ON FUNCTION public.warroom_protect_table(t regclass, writers text[]) 
 
 
 --
--- Name: FUNCTION warroom_received_counter(); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.warroom_received_counter() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION warroom_refuse_key_change(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6206,25 +6536,55 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 
 
 --
--- Name: FUNCTION warroom_serve_login(p_fingerprint text, p_remote text); Type: ACL; Schema: public; Owner: -
+-- Name: TABLE restore_snapshots; Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_commander;
-GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_engineer;
-GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_finance;
-GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_viewer;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_snapshots TO warroom_viewer;
 
 
 --
--- Name: FUNCTION warroom_serve_logout(p_id bigint, p_reason text); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_commander;
-GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_engineer;
-GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_finance;
-GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_viewer;
+REVOKE ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean) TO warroom_engineer;
+
+
+--
+-- Name: FUNCTION warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_engineer;
+
+
+--
+-- Name: TABLE restore_totals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_totals TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_sums(rel text, p_snapshot bigint, p_incident bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_restore_writer(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_writer() FROM PUBLIC;
 
 
 --
@@ -6485,7 +6845,7 @@ GRANT SELECT ON TABLE public.claims_default TO warroom_viewer;
 -- Name: TABLE contributions; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,UPDATE ON TABLE public.contributions TO warroom_commander;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_commander;
 GRANT SELECT ON TABLE public.contributions TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_finance;
 GRANT SELECT ON TABLE public.contributions TO warroom_viewer;
@@ -6676,6 +7036,16 @@ GRANT SELECT ON TABLE public.merchants_default TO warroom_viewer;
 
 
 --
+-- Name: TABLE milestone_domains; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.milestone_domains TO warroom_commander;
+GRANT SELECT,INSERT,UPDATE ON TABLE public.milestone_domains TO warroom_engineer;
+GRANT SELECT ON TABLE public.milestone_domains TO warroom_finance;
+GRANT SELECT ON TABLE public.milestone_domains TO warroom_viewer;
+
+
+--
 -- Name: TABLE milestone_updates; Type: ACL; Schema: public; Owner: -
 --
 
@@ -6782,6 +7152,26 @@ GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_engineer;
 
 
 --
+-- Name: TABLE restore_counts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_counts TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_counts TO warroom_viewer;
+
+
+--
+-- Name: TABLE restore_counts_default; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_counts_default TO warroom_viewer;
+
+
+--
 -- Name: TABLE sales_imports; Type: ACL; Schema: public; Owner: -
 --
 
@@ -6807,16 +7197,6 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_commander;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_finance;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_viewer;
-
-
---
--- Name: TABLE serve_sessions; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.serve_sessions TO warroom_commander;
-GRANT SELECT ON TABLE public.serve_sessions TO warroom_engineer;
-GRANT SELECT ON TABLE public.serve_sessions TO warroom_finance;
-GRANT SELECT ON TABLE public.serve_sessions TO warroom_viewer;
 
 
 --

@@ -44,6 +44,8 @@ type Summary struct {
 	PledgedFen      int64 `json:"pledged_fen"`
 	ReceivedFen     int64 `json:"received_fen"`
 	PaidFen         int64 `json:"paid_fen"`
+	// RestoreSnapshots are the restore counts imported (02-25 .. 03-03).
+	RestoreSnapshots int `json:"restore_snapshots"`
 }
 
 // Load writes the demo incident, its restore plan, accountability, fund and
@@ -86,5 +88,8 @@ func load(ctx context.Context, q db.Querier, d dataSet, pop []merchant, s *Summa
 			return err
 		}
 	}
-	return insertPopulation(ctx, q, id, d, pop, s)
+	if err := insertPopulation(ctx, q, id, d, pop, s); err != nil {
+		return err
+	}
+	return insertRestore(ctx, q, id, d, pop, s)
 }

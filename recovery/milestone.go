@@ -29,6 +29,10 @@ type Milestone struct {
 	UpdatedAt    time.Time  `db:"updated_at" json:"updated_at"`
 	UpdatedBy    string     `db:"updated_by" json:"updated_by"`
 	Version      int        `db:"version" json:"version"`
+	// Domains the progress is counted from (restore counts); Typed is then
+	// the progress typed on the milestone, which Progress replaces.
+	Domains []string `db:"-" json:"domains,omitempty"`
+	Typed   int      `db:"-" json:"typed_progress,omitempty"`
 }
 
 // Update is one entry of a milestone's history.
@@ -53,7 +57,10 @@ func Milestones(ctx context.Context, q db.Querier, incidentID int64) ([]Mileston
 	var out []Milestone
 	err := q.SelectContext(ctx, &out, `SELECT `+milestoneColumns+`
 		FROM milestones WHERE incident_id = $1 AND voided_at IS NULL ORDER BY position, id`, incidentID)
-	return out, db.MapError(err)
+	if err != nil {
+		return out, db.MapError(err)
+	}
+	return out, countedProgress(ctx, q, incidentID, out)
 }
 
 // History returns a milestone's updates, oldest first.

@@ -7,6 +7,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/compensation"
+	"warroom/recovery"
 )
 
 // The fund view's reads (read.go) and their answers.
@@ -65,9 +66,10 @@ type merchantQuery struct {
 }
 
 type merchantMsg struct {
-	seq int
-	d   compensation.MerchantDetail
-	err error
+	seq     int
+	d       compensation.MerchantDetail
+	restore []recovery.MerchantCount // its data per domain (restore counts)
+	err     error
 }
 
 func (q merchantQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg {
@@ -75,7 +77,11 @@ func (q merchantQuery) run(ctx context.Context, conn *sqlx.DB, _ string) tea.Msg
 		return merchantMsg{seq: q.seq, err: errNoConnection}
 	}
 	d, err := compensation.Merchant(ctx, conn, q.inc, q.id)
-	return merchantMsg{seq: q.seq, d: d, err: err}
+	if err != nil {
+		return merchantMsg{seq: q.seq, err: err}
+	}
+	restore, err := recovery.MerchantRestore(ctx, conn, q.inc, q.id)
+	return merchantMsg{seq: q.seq, d: d, restore: restore, err: err}
 }
 
 // claimsQuery reads the claims page.

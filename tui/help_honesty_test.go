@@ -41,6 +41,7 @@ var helpModes = []struct {
 	{"restore list", []string{"2", "j", "j"}},
 	{"restore filter prompt", []string{"2", "/", "o", "down"}},
 	{"restore form", []string{"2", "j", "e"}},
+	{"restore data counts", []string{"2", "c"}},
 	{"accountability", []string{"3", "j"}},
 	{"accountability filter prompt", []string{"3", "/", "a", "down"}},
 	{"accountability on an action item", []string{"3", "G", "k"}},

@@ -11,6 +11,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/glossary"
+	"warroom/recovery"
 )
 
 // The fund view's merchant list is a keyset-paged window over every
@@ -44,6 +45,7 @@ type merchantList struct {
 	err        error
 	searchSeq  int
 	opened     bool
+	restore    []recovery.MerchantCount // the open statement's data per domain
 }
 
 // pageSize is twice the visible height: one screen ahead of the cursor.
@@ -257,7 +259,7 @@ func (v *fundView) gotDetail(a merchantMsg) tea.Cmd {
 		v.detailErr = a.err
 		return nil
 	}
-	v.detail, v.detailErr = &a.d, nil
+	v.detail, v.detailErr, v.ml.restore = &a.d, nil, a.restore
 	return nil
 }
 
@@ -510,6 +512,20 @@ func (v *fundView) detailLines() []string {
 		for _, c := range d.PlanChanges {
 			lines = append(lines, "  "+SanitizeLine(c))
 		}
+	}
+	lines = append(lines, "", st.Section.Render(fit("Data restored", w)))
+	if len(v.ml.restore) == 0 {
+		lines = append(lines, st.Muted.Render("  no restore counts name this merchant"))
+	}
+	for _, c := range v.ml.restore {
+		state := st.Good.Render("back")
+		if c.Restored < c.Expected {
+			state = st.Warn.Render(recovery.Thousands(c.Expected-c.Restored) + " missing")
+		}
+		full, empty := progressBar(c.Percent, 10)
+		lines = append(lines, fit("  "+fit(SanitizeLine(c.Domain), 12)+" "+st.Good.Render(full)+st.Muted.Render(empty)+" "+
+			fitRight(strconv.Itoa(c.Percent)+"%", 4)+"  "+recovery.Thousands(c.Restored)+" of "+recovery.Thousands(c.Expected)+
+			"  "+state+st.Muted.Render("  as of "+c.AsOf.In(v.loc).Format("01-02 15:04")), w))
 	}
 	return lines
 }

@@ -81,6 +81,7 @@ type restoreView struct {
 
 	width, height int
 	drawCache
+	rc rsCounts // the data counts (restore_counts.go)
 }
 
 func newRestoreView(st *Styles) *restoreView {
@@ -228,6 +229,10 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 	if v.edit != nil {
 		return v.formKey(msg)
 	}
+	if v.rc.show {
+		v.countsKey(msg)
+		return nil
+	}
 	handled := v.list.Update(msg)
 	var cmd tea.Cmd
 	if !handled && !v.list.Capturing() {
@@ -245,6 +250,9 @@ func (v *restoreView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			cmd = v.move(1)
 		case key.Matches(msg, restoreKeys.Detail):
 			v.detail = !v.detail
+		case key.Matches(msg, rsCountsKeys.Toggle):
+			v.rc.show = true
+			cmd = v.refreshCounts()
 		default:
 			handled = false
 		}
@@ -304,6 +312,9 @@ func (v *restoreView) move(delta int) tea.Cmd {
 
 // Receive takes the answers to this view's writes.
 func (v *restoreView) Receive(msg tea.Msg) tea.Cmd {
+	if m, ok := msg.(restoreCountsMsg); ok {
+		return v.gotCounts(m)
+	}
 	done, ok := msg.(writeDoneMsg)
 	if !ok {
 		return nil
@@ -347,8 +358,10 @@ func (v *restoreView) ShortHelp() []key.Binding {
 		return v.edit.f.ShortHelp()
 	case v.list.Capturing():
 		return v.list.ShortHelp()
+	case v.rc.show:
+		return []key.Binding{rsCountsKeys.Back}
 	}
-	// d (detail) is on the ? screen: the footer must keep room for ?.
+	// d (detail) and c (data counts) are on the ? screen: the footer must keep room for ?.
 	return append(v.list.ShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
 }
 
@@ -358,9 +371,11 @@ func (v *restoreView) FullHelp() [][]key.Binding {
 		return v.edit.f.FullHelp()
 	case v.list.Capturing():
 		return [][]key.Binding{v.list.FullHelp()}
+	case v.rc.show:
+		return [][]key.Binding{{rsCountsKeys.Back, key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "back to milestones"))}}
 	}
 	k := restoreKeys
-	return [][]key.Binding{v.list.FullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail}}
+	return [][]key.Binding{v.list.FullHelp(), {k.Edit, k.Add, k.MoveUp, k.MoveDown, k.Detail, rsCountsKeys.Toggle}}
 }
 
 func (v *restoreView) Render() string { return v.draw(v.render) }
@@ -396,6 +411,9 @@ func (v *restoreView) render() string {
 	st, w := v.st, v.width
 	if v.edit != nil {
 		return strings.Join(padLines(v.edit.f.Render(w, v.height), v.height, w), "\n")
+	}
+	if v.rc.show {
+		return v.renderCounts()
 	}
 	lines := make([]string, 0, v.height)
 

@@ -26,7 +26,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	f := &cmdutil.Factory{Out: textsafe.NewWriter(os.Stdout), ErrOut: textsafe.NewWriter(os.Stderr)}
 	root := newCmdBench(f, nil)
-	root.AddCommand(newCmdLive(f, nil), newCmdServe(f, nil), newCmdServeServer())
+	root.AddCommand(newCmdLive(f, nil), newCmdServe(f, nil), newCmdServeServer(), newCmdRestore(f, nil))
 	f.BindDB(root)
 	cmdutil.MarkArgErrorsAsUsage(root)
 	root.SetArgs(os.Args[1:])

@@ -2,13 +2,17 @@ package merchant
 
 import (
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/db"
 	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
+	"warroom/recovery"
 	"warroom/textsafe"
 )
 
@@ -24,7 +28,7 @@ func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Comman
 	opts := &ShowOptions{Factory: f}
 	c := &cobra.Command{
 		Use:   "show ID",
-		Short: "A merchant's baseline, rate, the formula with its numbers, plan, state and payouts",
+		Short: "A merchant's baseline, rate, the formula with its numbers, plan, state, payouts and data restored per domain",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Merchant = args[0]
@@ -44,13 +48,32 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 		return err
 	}
 	defer conn.Close()
-	d, err := compensation.Merchant(cmd.Context(), conn, inc.ID, opts.Merchant)
+	restore, err := recovery.MerchantRestore(cmd.Context(), conn, inc.ID, opts.Merchant)
 	if err != nil {
 		return err
 	}
 	out := opts.Factory.Out
+	d, err := compensation.Merchant(cmd.Context(), conn, inc.ID, opts.Merchant)
+	if db.IsNotFound(err) && len(restore) > 0 {
+		// Counted for the restore but not (yet) among the compensation's merchants.
+		if opts.JSON {
+			return cmdutil.WriteJSON(out, struct {
+				MerchantID string                   `json:"merchant_id"`
+				Restore    []recovery.MerchantCount `json:"restore"`
+			}{opts.Merchant, restore})
+		}
+		fmt.Fprintf(out, "%-15s %s (not among the compensation's merchants)\n", "merchant", cmdutil.CleanLine(opts.Merchant))
+		writeRestore(out, restore, inc.Location())
+		return nil
+	}
+	if err != nil {
+		return err
+	}
 	if opts.JSON {
-		return cmdutil.WriteJSON(out, d)
+		return cmdutil.WriteJSON(out, struct {
+			compensation.MerchantDetail
+			Restore []recovery.MerchantCount `json:"restore"`
+		}{d, restore})
 	}
 	plan, rate, cash := "not chosen", "awaiting rate", "awaiting rate"
 	if d.Plan != nil {
@@ -86,5 +109,23 @@ func showRun(cmd *cobra.Command, opts *ShowOptions) error {
 	for _, ch := range d.PlanChanges {
 		fmt.Fprintln(out, "plan change", cmdutil.CleanLine(ch))
 	}
+	if len(restore) > 0 {
+		fmt.Fprintln(out)
+		writeRestore(out, restore, inc.Location())
+	}
 	return nil
+}
+
+// writeRestore prints a merchant's data per domain: restored of expected,
+// percent, as of when.
+func writeRestore(out io.Writer, restore []recovery.MerchantCount, loc *time.Location) {
+	fmt.Fprintln(out, "restore")
+	for _, c := range restore {
+		state := "back"
+		if c.Restored < c.Expected {
+			state = recovery.Thousands(c.Expected-c.Restored) + " missing"
+		}
+		fmt.Fprintf(out, "  %-13s %s of %s (%d%%) %s, as of %s\n", cmdutil.CleanLine(c.Domain), recovery.Thousands(c.Restored),
+			recovery.Thousands(c.Expected), c.Percent, state, c.AsOf.In(loc).Format("2006-01-02 15:04"))
+	}
 }

@@ -10,6 +10,6 @@ import (
 // NewCmdMilestone is `warroom milestone`, with `set`, `add`, `edit` and `void` under it.
 func NewCmdMilestone(f *cmdutil.Factory) *cobra.Command {
 	c := &cobra.Command{Use: "milestone", Short: "Add a restore milestone, edit it, or record its progress"}
-	c.AddCommand(NewCmdSet(f, nil), NewCmdAdd(f, nil), NewCmdEdit(f, nil), NewCmdVoid(f, nil))
+	c.AddCommand(NewCmdSet(f, nil), NewCmdAdd(f, nil), NewCmdEdit(f, nil), NewCmdVoid(f, nil), NewCmdLink(f, nil))
 	return c
 }

@@ -27,6 +27,7 @@ import (
 	"warroom/internal/cli/milestone"
 	"warroom/internal/cli/milestones"
 	reportcmd "warroom/internal/cli/report"
+	"warroom/internal/cli/restore"
 	"warroom/internal/cli/sales"
 	servecmd "warroom/internal/cli/serve"
 	"warroom/internal/cli/timeline"
@@ -78,6 +79,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		timeline.NewCmdTimeline(f),
 		milestones.NewCmdMilestones(f, nil),
 		milestone.NewCmdMilestone(f),
+		restore.NewCmdRestore(f),
 		dbcmd.NewCmdDB(f),
 		democmd.NewCmdDemo(f),
 		merchants.NewCmdMerchants(f),

@@ -1,0 +1,100 @@
+package access_test
+
+import (
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"warroom/db/dbtest"
+)
+
+// Restore counts (00022): engineers and commanders import, through the two
+// functions only; finance and viewers read. Plain SQL as each role.
+func TestRestoreCountsByRole(t *testing.T) {
+	f := newFixture(t)
+	sha := "0000000000000000000000000000000000000000000000000000000000000001"
+	stageAndCommit := func(tx *sqlx.Tx) error {
+		var part string
+		var id int64
+		if err := tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
+			f.incident, sha).Scan(&id, &part); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO ` + part + ` (merchant_id, domain, expected, restored) VALUES ('M1', 'orders', 10, 4)`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`SELECT warroom_restore_commit($1, false)`, id)
+		return err
+	}
+	for _, role := range []string{"engineer", "commander"} {
+		conn, _ := f.login(t, role)
+		if err := asTx(t, conn, stageAndCommit); err != nil {
+			t.Fatalf("%s imports: %v", role, err)
+		}
+		// Rows and totals are written by the functions, never directly.
+		err := asTx(t, conn, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO restore_snapshots (incident_id, file_name, sha256, taken_at) VALUES ($1, 'x', $2, now())`, f.incident, sha)
+			return err
+		})
+		dbtest.WantPG(t, err, "42501", "permission denied for table restore_snapshots")
+		err = asTx(t, conn, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO restore_counts VALUES (1, $1, 'M1', 'orders', 1, 1, now(), 1)`, f.incident)
+			return err
+		})
+		dbtest.WantPG(t, err, "42501", "permission denied for table restore_counts")
+		err = asTx(t, conn, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`UPDATE restore_totals SET restored = expected`)
+			return err
+		})
+		dbtest.WantPG(t, err, "42501", "permission denied for table restore_totals")
+		// A table staged and committed earlier is no door: its grant went with the commit.
+		err = asTx(t, conn, func(tx *sqlx.Tx) error {
+			if err := stageAndCommit(tx); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`SELECT warroom_restore_commit((SELECT max(id) FROM restore_snapshots), false)`)
+			return err
+		})
+		dbtest.WantPG(t, err, "55000", "no restore counts staged")
+		// Linking a milestone to domains is theirs too.
+		if err := asTx(t, conn, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, incident_id, domain) VALUES ($1, $2, 'orders')`, f.milestone, f.incident)
+			return err
+		}); err != nil {
+			t.Fatalf("%s links: %v", role, err)
+		}
+	}
+	for _, role := range []string{"finance", "viewer"} {
+		conn, _ := f.login(t, role)
+		err := asTx(t, conn, stageAndCommit)
+		dbtest.WantPG(t, err, "42501", "permission denied for function warroom_restore_stage")
+		err = asTx(t, conn, func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`INSERT INTO milestone_domains (milestone_id, incident_id, domain) VALUES ($1, $2, 'orders')`, f.milestone, f.incident)
+			return err
+		})
+		dbtest.WantPG(t, err, "42501", "permission denied for table milestone_domains")
+		var n int
+		if err := conn.Get(&n, `SELECT count(*) FROM restore_counts`); err != nil {
+			t.Fatalf("%s reads: %v", role, err)
+		}
+	}
+	// The engineer's import, committed, stays: snapshots are never deleted.
+	eng, _ := f.login(t, "engineer")
+	tx, err := eng.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stageAndCommit(tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = eng.Exec(`DELETE FROM restore_snapshots`)
+	dbtest.WantPG(t, err, "42501", "permission denied for table restore_snapshots")
+	var audited int
+	if err := f.admin.Get(&audited, `SELECT count(*) FROM audit_log WHERE table_name = 'restore_counts' AND op = 'INSERT'
+		AND incident_id = $1 AND rows = 1`, f.incident); err != nil || audited != 1 {
+		t.Fatalf("audit rows of the import: %d %v", audited, err)
+	}
+}

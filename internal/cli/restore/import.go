@@ -1,0 +1,58 @@
+package restore
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/spf13/cobra"
+
+	"warroom/compensation"
+	"warroom/db"
+	"warroom/incident"
+	"warroom/internal/cli/cmdutil"
+	"warroom/recovery"
+)
+
+// ImportOptions are `warroom restore counts import`'s.
+type ImportOptions = cmdutil.ImportOptions
+
+// NewCmdImport parses `warroom restore counts import`; runF replaces the run in tests.
+func NewCmdImport(f *cmdutil.Factory, runF func(*ImportOptions) error) *cobra.Command {
+	c := cmdutil.NewCmdImport(f, "Import a snapshot of restore counts: header merchant_id,domain,expected,restored[,at]", runF, importRun)
+	c.Long += `
+
+Each import is one snapshot, kept; the latest count per merchant and domain
+wins, so a file may name only some merchants or domains. Domains are free
+text (orders, products, members...). at is when the row was counted
+(2020-02-28 09:00 in the incident's time zone, or with an offset); without
+it, the time of the import.`
+	return c
+}
+
+func importRun(cmd *cobra.Command, opts *ImportOptions) error {
+	f, ctx := opts.Factory, cmd.Context()
+	var res recovery.CountsImport
+	var loc = incident.Incident{}.Location()
+	err := f.ImportFile(ctx, opts.File, opts.JSON, func(conn *sqlx.DB, inc incident.Incident, file *os.File, progress compensation.Progress) error {
+		loc = inc.Location()
+		return db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) (err error) {
+			res, err = recovery.ImportCounts(ctx, tx, inc.ID, file.Name(), file, loc, progress)
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return cmdutil.WriteJSON(f.Out, res)
+	}
+	if res.AlreadyImported {
+		fmt.Fprintf(f.Out, "%s was already imported at %s: nothing changed\n", cmdutil.CleanLine(res.File), res.ImportedAt.In(loc).Format("2006-01-02 15:04"))
+		return nil
+	}
+	fmt.Fprintf(f.Out, "snapshot %d as of %s: %d counts from %s, %d kept from the previous snapshot\n",
+		res.Snapshot, res.TakenAt.In(loc).Format("2006-01-02 15:04"), res.Rows, cmdutil.CleanLine(res.File), res.Carried)
+	fmt.Fprintf(f.Out, "merchants with all their data back: %s of %s\n", recovery.Thousands(res.MerchantsComplete), recovery.Thousands(res.Merchants))
+	return nil
+}
