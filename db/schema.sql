@@ -33,9 +33,9 @@ CREATE FUNCTION public.warroom_actor() RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user)
-                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), session_user::text)
-                ELSE session_user::text END
+    SELECT CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login())
+                THEN COALESCE(NULLIF(current_setting('warroom.actor', true), ''), public.warroom_login())
+                ELSE public.warroom_login() END
 $$;
 
 
@@ -240,6 +240,21 @@ BEGIN
 END $$;
 
 
+--
+-- Name: warroom_login(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_login() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN pg_catalog.current_setting('role') <> 'none'
+                 AND pg_catalog.pg_has_role(session_user, 'warroom_authenticator', 'MEMBER')
+           THEN pg_catalog.current_setting('role')
+           ELSE session_user::text END
+$$;
+
+
 SET default_table_access_method = heap;
 
 --
@@ -250,7 +265,7 @@ CREATE TABLE public.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT statement_timestamp() NOT NULL,
     txid bigint DEFAULT txid_current() NOT NULL,
-    login text DEFAULT SESSION_USER NOT NULL,
+    login text DEFAULT public.warroom_login() NOT NULL,
     actor text DEFAULT public.warroom_actor() NOT NULL,
     table_name text NOT NULL,
     op text NOT NULL,
@@ -363,8 +378,18 @@ DECLARE
     incol text := CASE WHEN TG_TABLE_NAME = 'incidents' THEN 'id' ELSE 'incident_id' END;
     inc   text;
 BEGIN
-    inc := CASE WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol
-                             AND NOT attisdropped) THEN format('x.%I', incol) ELSE 'NULL::bigint' END;
+    inc := CASE
+        WHEN EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = TG_RELID AND attname = incol AND NOT attisdropped)
+            THEN format('x.%I', incol)
+        WHEN TG_TABLE_NAME = 'milestone_updates'
+            THEN '(SELECT p.incident_id FROM public.milestones p WHERE p.id = x.milestone_id)'
+        WHEN TG_TABLE_NAME = 'contributions'
+            THEN '(SELECT p.incident_id FROM public.contributors p WHERE p.id = x.contributor_id)'
+        WHEN TG_TABLE_NAME = 'action_items'
+            THEN '(SELECT p.incident_id FROM public.remediation_measures p WHERE p.id = x.measure_id)'
+        WHEN TG_TABLE_NAME = 'timeline_entry_versions'
+            THEN '(SELECT p.incident_id FROM public.timeline_entries p WHERE p.id = x.entry_id)'
+        ELSE 'NULL::bigint' END;
     FOREACH rel IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY['new_rows']
                                     WHEN 'DELETE' THEN ARRAY['old_rows']
                                     ELSE ARRAY['old_rows', 'new_rows'] END LOOP
@@ -666,6 +691,120 @@ END $$;
 
 
 --
+-- Name: warroom_claims_trusted(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_claims_trusted() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT current_setting('warroom.computing_claims', true) IS NOT DISTINCT FROM 'on'
+       AND current_setting('transaction_isolation') = 'read committed'
+       AND public.warroom_privileged()
+$$;
+
+
+--
+-- Name: warroom_compute_claims(bigint, text, numeric, numeric); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) RETURNS TABLE(written bigint, awaiting bigint, cash_fen bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET jit TO 'off'
+    SET work_mem TO '128MB'
+    SET enable_nestloop TO 'off'
+    AS $_$
+DECLARE
+    figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
+                           p_incident, p_industry, p_outage, p_baseline);
+    n    bigint;
+    aw   bigint;
+    ca   bigint;
+    part regclass;
+BEGIN
+    IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
+       OR NOT has_any_column_privilege(session_user, 'public.claims', 'UPDATE') THEN
+        RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- ROW EXCLUSIVE on claims, as the INSERT below takes, but before its
+    -- snapshot: it queues behind a superuser's delete of merchants
+    -- (warroom_lock_children), so the merchants read below are the ones
+    -- left after it (what lets warroom_claims_trusted skip the reference
+    -- check). The incident locked as a foreign key would.
+    LOCK TABLE claims IN ROW EXCLUSIVE MODE;
+    PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    written := 0; awaiting := 0; cash_fen := 0;
+    -- Set here, not as a SET clause of the function: a placeholder setting
+    -- in a SET clause needs a superuser to create the function, and a
+    -- shared database's owner need not be one. Reset before returning; an
+    -- error rolls it back with the (sub)transaction.
+    PERFORM set_config('warroom.computing_claims', 'on', true);
+
+    IF EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = p_incident
+               AND c.state IN ('awaiting_rate', 'computed', 'chosen')) THEN
+        EXECUTE format($q$
+            WITH n AS MATERIALIZED (
+                SELECT f.merchant_id, f.baseline_fen, f.rate_id, f.percent, f.cash_fen AS cash, c.id AS claim_id
+                FROM %2$s f JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
+                WHERE c.state IN ('awaiting_rate', 'computed', 'chosen')
+                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash_fen IS NULL AND c.plan IS NULL)
+                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
+                          IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash_fen))
+                ORDER BY f.merchant_id),
+            upd AS (
+                UPDATE claims c SET
+                    baseline_fen = n.baseline_fen, margin_rate_id = n.rate_id,
+                    margin_percent = n.percent, cash_fen = n.cash,
+                    state = CASE WHEN c.state = 'chosen' THEN 'chosen'
+                                 WHEN n.cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
+                    amount_fen = CASE WHEN c.plan = 'traffic' THEN c.amount_fen ELSE COALESCE(n.cash, 0) END,
+                    computed_at = now(), updated_at = now(), version = c.version + 1
+                FROM n
+                WHERE c.id = n.claim_id AND c.incident_id = %1$s -- only the incident's partition
+                  -- again on the row as it is now, should another writer have got there first
+                  AND c.state IN ('awaiting_rate', 'computed', 'chosen')
+                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)
+                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
+                          IS DISTINCT FROM (n.baseline_fen, n.rate_id, n.cash))
+                RETURNING c.state, c.cash_fen)
+            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
+            FROM upd$q$, p_incident, figures) INTO n, aw, ca;
+        written := n; awaiting := aw; cash_fen := ca;
+    END IF;
+
+    EXECUTE format($q$
+        WITH ins AS (
+            INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
+                                margin_rate_id, margin_percent, cash_fen)
+            SELECT %1$s, f.merchant_id, CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
+                   COALESCE(f.cash_fen, 0), f.baseline_fen, f.rate_id, f.percent, f.cash_fen
+            FROM %2$s f
+            WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
+            ORDER BY f.merchant_id
+            RETURNING state, cash_fen)
+        SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
+        FROM ins$q$, p_incident, figures) INTO n, aw, ca;
+    written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
+    -- A batch of a tenth or more of the claims the planner knew of: their
+    -- partition's statistics now, as the first computation's, not when
+    -- autovacuum comes round (a rate preview planned on them would take
+    -- the new claims for a few).
+    IF n >= 1000 THEN
+        SELECT c.tableoid::regclass INTO part FROM claims c WHERE c.incident_id = p_incident LIMIT 1;
+        IF n * 10 >= GREATEST((SELECT reltuples FROM pg_class WHERE oid = part), 0) THEN
+            EXECUTE format('ANALYZE %s', part);
+        END IF;
+    END IF;
+    PERFORM set_config('warroom.computing_claims', '', true);
+    RETURN NEXT;
+END $_$;
+
+
+--
 -- Name: warroom_compute_first_claims(bigint, numeric, numeric); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -832,6 +971,7 @@ CREATE FUNCTION public.warroom_exec_contribution(r public.approvals) RETURNS jso
 DECLARE
     fen bigint;
     nm  text;
+    note text := btrim(COALESCE(r.payload->>'pledge_note', ''));
 BEGIN
     IF r.payload ? 'contribution_id' THEN
         fen := warroom_payload_id(r, 'amount_fen');
@@ -840,7 +980,8 @@ BEGIN
           AND p.incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, p.incident_id);
     ELSIF r.payload ? 'contributor_id' THEN
         fen := warroom_payload_id(r, 'pledged_fen');
-        UPDATE contributors SET pledged_fen = fen
+        UPDATE contributors SET pledged_fen = fen,
+            pledge_note = CASE WHEN r.payload ? 'pledge_note' THEN note ELSE pledge_note END
         WHERE id = warroom_payload_id(r, 'contributor_id')
           AND incident_id IS NOT DISTINCT FROM COALESCE(r.incident_id, incident_id);
     ELSIF r.payload ? 'contributor_name' THEN
@@ -853,9 +994,9 @@ BEGIN
             RAISE EXCEPTION 'contributor % already pledged to this fund (raise its pledge instead)', nm
                 USING ERRCODE = 'unique_violation';
         END IF;
-        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at)
+        INSERT INTO contributors (incident_id, name, native_name, role, position, pledged_fen, pledged_at, pledge_note)
         VALUES (r.incident_id, nm, btrim(COALESCE(r.payload->>'native_name', '')), btrim(COALESCE(r.payload->>'role', '')),
-                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now());
+                COALESCE((SELECT max(position) FROM contributors WHERE incident_id = r.incident_id), 0) + 1, fen, now(), note);
     ELSE
         RAISE EXCEPTION 'payload names neither contribution_id, contributor_id nor contributor_name'
             USING ERRCODE = 'invalid_parameter_value';
@@ -1338,10 +1479,10 @@ BEGIN
             END IF;
         WHEN 'funds' THEN
             IF TG_OP = 'INSERT' THEN
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
-                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
-                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid % refused',
-                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
+                   IS DISTINCT FROM (0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint) THEN
+                    RAISE EXCEPTION 'fund counters start at 0 and follow the ledger: pledged %, committed %, paid %, received % refused',
+                        NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.received_fen
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 -- 00005's default; any other starting threshold is a change of it.
@@ -1349,9 +1490,9 @@ BEGIN
                     PERFORM warroom_refuse_unapproved('a fund with a payout approval threshold other than 10,000.00');
                 END IF;
             ELSE
-                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims)
-                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims) THEN
-                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, claims, payouts): direct change refused'
+                IF (NEW.pledged_fen, NEW.committed_fen, NEW.paid_fen, NEW.claims_count, NEW.paid_claims, NEW.received_fen)
+                   IS DISTINCT FROM (OLD.pledged_fen, OLD.committed_fen, OLD.paid_fen, OLD.claims_count, OLD.paid_claims, OLD.received_fen) THEN
+                    RAISE EXCEPTION 'fund counters follow the ledger (contributors, contributions, claims, payouts): direct change refused'
                         USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'funds_counters_from_ledger';
                 END IF;
                 IF NEW.payout_approval_fen IS DISTINCT FROM OLD.payout_approval_fen THEN
@@ -1471,9 +1612,9 @@ CREATE FUNCTION public.warroom_has_role(role text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
-    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = session_user), false)
+    SELECT COALESCE((SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = public.warroom_login()), false)
         OR (EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'warroom_' || role)
-            AND pg_catalog.pg_has_role(session_user, 'warroom_' || role, 'MEMBER'))
+            AND pg_catalog.pg_has_role(public.warroom_login(), 'warroom_' || role, 'USAGE'))
 $$;
 
 
@@ -1735,10 +1876,10 @@ BEGIN
         RAISE EXCEPTION 'an in-kind value needs its source (who valued the plan)' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO funds (incident_id, currency, baseline_start, baseline_end, outage_start, outage_end,
-                       outage_end_follows, payout_approval_fen, inkind_value_fen)
+                       outage_end_follows, payout_approval_fen, inkind_value_fen, inkind_value_source)
     VALUES (p_incident, COALESCE(NULLIF(btrim(p_currency), ''), 'CNY'), p_baseline_start, p_baseline_end,
             p_outage_start, COALESCE(p_outage_end, inc.resolved_at), p_outage_end IS NULL,
-            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000));
+            p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
             format('Threshold %s fen; outage end %s%s', p_threshold_fen,
@@ -1908,6 +2049,27 @@ BEGIN
             EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', seq, 'warroom_' || w);
         END LOOP;
     END LOOP;
+END $$;
+
+
+--
+-- Name: warroom_received_counter(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_received_counter() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE funds f SET received_fen = f.received_fen - OLD.amount_fen
+        FROM contributors c WHERE c.id = OLD.contributor_id AND f.incident_id = c.incident_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        UPDATE funds f SET received_fen = f.received_fen + NEW.amount_fen
+        FROM contributors c WHERE c.id = NEW.contributor_id AND f.incident_id = c.incident_id;
+    END IF;
+    RETURN NULL;
 END $$;
 
 
@@ -2336,6 +2498,47 @@ CREATE FUNCTION public.warroom_restore_writer() RETURNS void
 BEGIN
     IF NOT (warroom_has_role('engineer') OR warroom_has_role('commander')) THEN
         RAISE EXCEPTION 'restore counts are imported by engineers and commanders: % is neither', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END $$;
+
+
+--
+-- Name: warroom_serve_login(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    id bigint;
+BEGIN
+    IF NOT (warroom_has_role('commander') OR warroom_has_role('engineer') OR warroom_has_role('finance')
+            OR warroom_has_role('viewer')) THEN
+        RAISE EXCEPTION '% holds no warroom role: no console session', warroom_login()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO serve_sessions (login, key_fingerprint, remote)
+    VALUES (warroom_login(), btrim(COALESCE(p_fingerprint, '')), btrim(COALESCE(p_remote, '')))
+    RETURNING serve_sessions.id INTO id;
+    RETURN id;
+END $$;
+
+
+--
+-- Name: warroom_serve_logout(bigint, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE serve_sessions SET ended_at = now(), end_reason = btrim(COALESCE(p_reason, ''))
+    WHERE id = p_id AND login = warroom_login() AND ended_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'console session % is not an open session of %', p_id, warroom_login()
             USING ERRCODE = 'insufficient_privilege';
     END IF;
 END $$;
@@ -2806,6 +3009,7 @@ CREATE TABLE public.contributors (
     "position" integer NOT NULL,
     pledged_fen bigint NOT NULL,
     pledged_at timestamp with time zone,
+    pledge_note text DEFAULT ''::text NOT NULL,
     CONSTRAINT contributors_name_check CHECK ((btrim(name) <> ''::text)),
     CONSTRAINT contributors_pledged_fen_check CHECK ((pledged_fen >= 0))
 );
@@ -2917,13 +3121,17 @@ CREATE TABLE public.funds (
     paid_claims bigint DEFAULT 0 NOT NULL,
     payout_approval_fen bigint DEFAULT 1000000 NOT NULL,
     outage_end_follows boolean DEFAULT false NOT NULL,
+    received_fen bigint DEFAULT 0 NOT NULL,
+    inkind_plan text DEFAULT ''::text NOT NULL,
+    inkind_value_source text DEFAULT ''::text NOT NULL,
     CONSTRAINT fund_counters_positive CHECK (((pledged_fen >= 0) AND (committed_fen >= 0) AND (paid_fen >= 0))),
     CONSTRAINT fund_not_overdrawn CHECK (((committed_fen + paid_fen) <= pledged_fen)),
     CONSTRAINT funds_check CHECK (((baseline_end IS NULL) OR (baseline_start IS NULL) OR (baseline_end > baseline_start))),
     CONSTRAINT funds_check1 CHECK (((outage_end IS NULL) OR (outage_start IS NULL) OR (outage_end > outage_start))),
     CONSTRAINT funds_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT funds_inkind_value_fen_check CHECK ((inkind_value_fen >= 0)),
-    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0))
+    CONSTRAINT funds_payout_approval_fen_check CHECK ((payout_approval_fen >= 0)),
+    CONSTRAINT funds_received_fen_check CHECK ((received_fen >= 0))
 );
 
 
@@ -3457,6 +3665,40 @@ CREATE TABLE public.sales_totals (
 
 
 --
+-- Name: serve_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serve_sessions (
+    id bigint NOT NULL,
+    login text DEFAULT public.warroom_login() NOT NULL,
+    key_fingerprint text NOT NULL,
+    remote text DEFAULT ''::text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    end_reason text
+);
+
+
+--
+-- Name: serve_sessions_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.serve_sessions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: serve_sessions_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.serve_sessions_id_seq OWNED BY public.serve_sessions.id;
+
+
+--
 -- Name: timeline_entries; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3486,7 +3728,7 @@ CREATE TABLE public.timeline_entries (
     CONSTRAINT timeline_entries_check1 CHECK (((planned_end IS NULL) OR (planned_start IS NULL) OR (planned_end >= planned_start))),
     CONSTRAINT timeline_entries_check2 CHECK (((actual_end IS NULL) OR (actual_start IS NULL) OR (actual_end >= actual_start))),
     CONSTRAINT timeline_entries_kind_check CHECK ((kind = ANY (ARRAY['window'::text, 'outage'::text, 'restore'::text, 'recovery'::text, 'rehearsal'::text, 'cutover'::text, 'comms'::text, 'note'::text, 'update'::text, 'declared'::text, 'status'::text, 'severity'::text, 'role'::text]))),
-    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text]))),
+    CONSTRAINT timeline_entries_precision_check CHECK (("precision" = ANY (ARRAY['minute'::text, 'day'::text, 'approx'::text]))),
     CONSTRAINT timeline_entries_title_check CHECK ((btrim(title) <> ''::text)),
     CONSTRAINT timeline_entries_update_audience CHECK (((kind = 'update'::text) = (audience IS NOT NULL))),
     CONSTRAINT timeline_entries_update_next CHECK (((next_update_at IS NULL) OR ((kind = 'update'::text) AND (next_update_at > COALESCE(actual_start, planned_start))))),
@@ -3736,6 +3978,13 @@ ALTER TABLE ONLY public.restore_snapshots ALTER COLUMN id SET DEFAULT nextval('p
 --
 
 ALTER TABLE ONLY public.sales_imports ALTER COLUMN id SET DEFAULT nextval('public.sales_imports_id_seq'::regclass);
+
+
+--
+-- Name: serve_sessions id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_sessions ALTER COLUMN id SET DEFAULT nextval('public.serve_sessions_id_seq'::regclass);
 
 
 --
@@ -4090,6 +4339,14 @@ ALTER TABLE ONLY public.sales_imports
 
 
 --
+-- Name: serve_sessions serve_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_sessions
+    ADD CONSTRAINT serve_sessions_pkey PRIMARY KEY (id);
+
+
+--
 -- Name: timeline_entries timeline_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4162,6 +4419,13 @@ CREATE INDEX claims_incident_state ON ONLY public.claims USING btree (incident_i
 --
 
 CREATE INDEX claims_default_incident_state ON public.claims_default USING btree (incident_id, state);
+
+
+--
+-- Name: contributions_reference_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX contributions_reference_key ON public.contributions USING btree (contributor_id, lower(btrim(reference))) WHERE (btrim(reference) <> ''::text);
 
 
 --
@@ -4578,6 +4842,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.sales_totals REFERENCING OLD 
 
 
 --
+-- Name: serve_sessions audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: timeline_entries audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4799,6 +5070,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_imports REFERENCING NEW
 --
 
 CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_totals REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: serve_sessions audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.serve_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -5026,6 +5304,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_totals REFERENCING OLD 
 
 
 --
+-- Name: serve_sessions audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.serve_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: timeline_entries audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5162,7 +5447,7 @@ CREATE TRIGGER check_ref_update AFTER UPDATE OF incident_id, merchant_id ON publ
 -- Name: claims check_refs; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER check_refs AFTER INSERT ON public.claims REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_check_refs();
+CREATE TRIGGER check_refs AFTER INSERT ON public.claims REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN ((NOT public.warroom_claims_trusted())) EXECUTE FUNCTION public.warroom_check_refs();
 
 
 --
@@ -5698,6 +5983,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_totals FOR EA
 
 
 --
+-- Name: serve_sessions no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.serve_sessions FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
 -- Name: timeline_entries no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5926,6 +6218,13 @@ CREATE TRIGGER plan_chosen_once BEFORE UPDATE OF plan ON public.claims FOR EACH 
 --
 
 CREATE TRIGGER pledge_counter AFTER INSERT OR DELETE OR UPDATE OF pledged_fen, incident_id ON public.contributors FOR EACH ROW EXECUTE FUNCTION public.warroom_pledge_counter();
+
+
+--
+-- Name: contributions received_counter; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER received_counter AFTER INSERT OR DELETE OR UPDATE OF amount_fen, contributor_id ON public.contributions FOR EACH ROW EXECUTE FUNCTION public.warroom_received_counter();
 
 
 --
@@ -6274,6 +6573,15 @@ REVOKE ALL ON FUNCTION public.warroom_claims_counters() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_finance;
+
+
+--
 -- Name: FUNCTION warroom_compute_first_claims(p_incident bigint, p_outage numeric, p_baseline numeric); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6507,6 +6815,13 @@ REVOKE ALL ON FUNCTION public.warroom_protect_table(t regclass, writers text[]) 
 
 
 --
+-- Name: FUNCTION warroom_received_counter(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_received_counter() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_refuse_key_change(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6585,6 +6900,28 @@ REVOKE ALL ON FUNCTION public.warroom_restore_sums(rel text, p_snapshot bigint, 
 --
 
 REVOKE ALL ON FUNCTION public.warroom_restore_writer() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_serve_login(p_fingerprint text, p_remote text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_serve_login(p_fingerprint text, p_remote text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_serve_logout(p_id bigint, p_reason text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_viewer;
 
 
 --
@@ -6845,7 +7182,7 @@ GRANT SELECT ON TABLE public.claims_default TO warroom_viewer;
 -- Name: TABLE contributions; Type: ACL; Schema: public; Owner: -
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_commander;
+GRANT SELECT,UPDATE ON TABLE public.contributions TO warroom_commander;
 GRANT SELECT ON TABLE public.contributions TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.contributions TO warroom_finance;
 GRANT SELECT ON TABLE public.contributions TO warroom_viewer;
@@ -7197,6 +7534,16 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_commander;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_finance;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_viewer;
+
+
+--
+-- Name: TABLE serve_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_commander;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_engineer;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_finance;
+GRANT SELECT ON TABLE public.serve_sessions TO warroom_viewer;
 
 
 --
