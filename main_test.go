@@ -26,12 +26,11 @@ func cli(t *testing.T, url string, args ...string) (code int, stdout, stderr str
 
 func demoDB(t *testing.T) (string, *sqlx.DB) {
 	t.Helper()
-	url := dbtest.NewURL(t)
-	conn := dbtest.Open(t, url)
-	if _, err := demo.Load(context.Background(), conn); err != nil {
-		t.Fatal(err)
-	}
-	return url, conn
+	url := dbtest.NewURLFrom(t, "demo", func(conn *sqlx.DB) error {
+		_, err := demo.Load(context.Background(), conn)
+		return err
+	})
+	return url, dbtest.Open(t, url)
 }
 
 func TestFundJSON(t *testing.T) {

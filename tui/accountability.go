@@ -444,14 +444,14 @@ func (v *accountabilityView) render() string {
 // done, and the outcome of the last write.
 func (v *accountabilityView) countsLine() string {
 	st, c := v.st, v.counts
-	overdue := st.Muted.Render(strconv.Itoa(c.Overdue) + " overdue")
+	overdue := st.Muted.Render(glossary.Count(c.Overdue) + " overdue")
 	if c.Overdue > 0 {
-		overdue = st.Bad.Render(strconv.Itoa(c.Overdue) + " overdue")
+		overdue = st.Bad.Render(glossary.Count(c.Overdue) + " overdue")
 	}
-	s := " " + st.Section.Render("Action items") + "  " + strconv.Itoa(c.Open) + " open · " + overdue + " · " +
-		st.Good.Render(strconv.Itoa(c.Done)+" done")
+	s := " " + st.Section.Render("Action items") + "  " + glossary.Count(c.Open) + " " + glossary.ActionStatus("open") + " · " + overdue + " · " +
+		st.Good.Render(glossary.Count(c.Done)+" "+glossary.ActionStatus("done"))
 	if c.WontDo > 0 {
-		s += st.Muted.Render(" · " + strconv.Itoa(c.WontDo) + " won't do")
+		s += st.Muted.Render(" · " + glossary.Count(c.WontDo) + " " + glossary.ActionStatus("wont_do"))
 	}
 	if v.flash != "" {
 		style := st.Muted
@@ -569,7 +569,7 @@ func (v *accountabilityView) build() {
 				}
 			}
 			if ei == sel && it.Reason != "" {
-				for _, l := range accWrap("won't do: "+it.Reason, max(v.width-19, 10)) {
+				for _, l := range accWrap(glossary.ActionStatus("wont_do")+": "+it.Reason, max(v.width-19, 10)) {
 					add(accLineDetail, ei, strings.Repeat(" ", 17)+l)
 				}
 			}

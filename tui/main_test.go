@@ -22,11 +22,13 @@ var fixedNow = time.Date(2020, 3, 5, 2, 0, 0, 0, time.UTC)
 // demoDB is a fresh database holding the reference incident.
 func demoDB(t *testing.T) *sqlx.DB {
 	t.Helper()
-	conn := dbtest.New(t)
-	if _, err := demo.Load(context.Background(), conn); err != nil {
-		t.Fatalf("demo.Load: %v", err)
-	}
-	return conn
+	return dbtest.NewFrom(t, "demo", loadDemo)
+}
+
+// loadDemo loads the reference incident once per test binary; demoDB clones it.
+func loadDemo(conn *sqlx.DB) error {
+	_, err := demo.Load(context.Background(), conn)
+	return err
 }
 
 // newTestModel is the console on conn, sized and with its first load run

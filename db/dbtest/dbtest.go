@@ -69,6 +69,7 @@ func run(m *testing.M) (int, error) {
 		return 0, err
 	}
 	tpl.Close()
+	defer dropBuilt(ctx, admin)
 	return m.Run(), nil
 }
 
