@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -23,12 +26,15 @@ const (
 )
 
 // timelineKeys are the timeline's own keys; the list keys are shared.
-var timelineKeys = struct{ Add, Edit, Detail, Update, Role key.Binding }{
+var timelineKeys = struct{ Add, Edit, Detail, Update, Role, BodyDown, BodyUp key.Binding }{
 	Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 	Update: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "post update")),
 	Role:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "assign role")),
+	// Offered only while the selected entry's body overflows the pane.
+	BodyDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "scroll body down")),
+	BodyUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "scroll body up")),
 }
 
 // tlEntry is an entry with its text already sanitised: sanitising is done
@@ -52,6 +58,8 @@ type timelineView struct {
 	quick     *quickForm // open role or update form, nil when none
 	flash     string     // outcome of the last save, shown in the detail rule
 	follow    int64      // entry to select once the next data arrives
+	bodyFor   int64      // entry whose body is scrolled by bodyOff lines
+	bodyOff   int
 
 	width, height int
 	drawCache
@@ -220,6 +228,14 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			v.quick, v.flash = newUpdateForm(v.st, v.incID), ""
 		case key.Matches(msg, timelineKeys.Role):
 			v.quick, v.flash = newRoleForm(v.st, v.incID, v.commander), ""
+		case key.Matches(msg, timelineKeys.BodyDown, timelineKeys.BodyUp) && v.bodyOverflows():
+			te, _ := v.list.SelectedRow()
+			_, body, room := v.detailParts(te, v.detailHeight())
+			step := max(room/2, 1)
+			if key.Matches(msg, timelineKeys.BodyUp) {
+				step = -step
+			}
+			v.bodyFor, v.bodyOff = te.e.ID, min(max(v.offsetFor(te)+step, 0), len(body)-(room-1))
 		default:
 			handled = false
 		}
@@ -331,7 +347,11 @@ func (v *timelineView) FullHelp() [][]key.Binding {
 		return [][]key.Binding{v.list.FullHelp()}
 	}
 	k := timelineKeys
-	return [][]key.Binding{v.list.FullHelp(), {k.Add, k.Edit, k.Detail, k.Update, k.Role}}
+	own := []key.Binding{k.Add, k.Edit, k.Detail, k.Update, k.Role}
+	if v.bodyOverflows() {
+		own = append(own, k.BodyDown, k.BodyUp)
+	}
+	return [][]key.Binding{v.list.FullHelp(), own}
 }
 
 func (v *timelineView) Render() string { return v.draw(v.render) }
@@ -401,10 +421,53 @@ func (v *timelineView) render() string {
 }
 
 // detailPane is the selected entry in full: both windows with their
-// durations and drift, who wrote it, and the body wrapped to the width.
+// durations and drift, who wrote it, and the body wrapped to the width. A
+// body longer than the pane shows a window of it, scrolled with ctrl+d and
+// ctrl+u, under a line saying which lines are shown.
 func (v *timelineView) detailPane(te *tlEntry, h int) []string {
+	out, body, room := v.detailParts(te, h)
+	if len(body) <= room || room < 2 {
+		return append(out, body[:min(room, len(body))]...)
+	}
+	off := min(v.offsetFor(te), len(body)-(room-1))
+	shown := body[off : off+room-1]
+	out = append(out, shown...)
+	return append(out, fit(" "+v.st.Muted.Render(fmt.Sprintf("lines %s-%s of %s · ctrl+d/ctrl+u scroll",
+		glossary.Count(off+1), glossary.Count(off+len(shown)), glossary.Count(len(body)))), v.width))
+}
+
+// offsetFor is the body scroll of te: a newly selected entry starts at its top.
+func (v *timelineView) offsetFor(te *tlEntry) int {
+	if te.e.ID != v.bodyFor {
+		return 0
+	}
+	return v.bodyOff
+}
+
+// detailHeight is the height render gives the detail pane.
+func (v *timelineView) detailHeight() int {
+	top := v.chrome() + v.list.height
+	if v.list.Len() == 0 {
+		top = v.chrome() + 1
+	}
+	return v.height - top
+}
+
+// bodyOverflows is true when the selected entry's body does not fit its pane.
+func (v *timelineView) bodyOverflows() bool {
+	te, ok := v.list.SelectedRow()
+	if !ok || !v.showDetail() || v.edit != nil || v.quick != nil {
+		return false
+	}
+	_, body, room := v.detailParts(te, v.detailHeight())
+	return room > 1 && len(body) > room
+}
+
+// detailParts are the pane's fixed lines, the body's wrapped lines and the
+// rows left for the body.
+func (v *timelineView) detailParts(te *tlEntry, h int) (out, body []string, room int) {
 	st, w, e := v.st, v.width, te.e
-	out := []string{rule(st, te.kind, w)}
+	out = []string{rule(st, te.kind, w)}
 	if v.flash != "" {
 		out[0] = rule(st, te.kind+" · "+v.flash, w)
 	}
@@ -435,12 +498,12 @@ func (v *timelineView) detailPane(te *tlEntry, h int) []string {
 			out = append(out, fit(versionLine(st, te.hist[i], v.loc), w))
 		}
 	}
-	if room := h - len(out); room > 0 && te.body != "" {
-		for _, l := range wrapText(te.body, w-2, room) {
-			out = append(out, fit(" "+l, w))
+	if te.body != "" {
+		for _, l := range wrapText(te.body, w-2, math.MaxInt) {
+			body = append(body, fit(" "+l, w))
 		}
 	}
-	return out
+	return out, body, max(h-len(out), 0)
 }
 
 // window is a full span "2020-03-02 02:05 - 2020-03-02 07:40 CST (5h 35m)".
