@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/recovery"
 )
 
@@ -114,7 +115,7 @@ func (r *Report) summary() []block {
 	}
 	facts = append(facts, kv{w.Commander, commander})
 	figures := []kv{{w.FigOutage, fmt.Sprintf(w.Hours, formatFixed(int64(dur.Seconds()), 3600))},
-		{w.Merchants, count(r.Impact.Merchants)}}
+		{w.Merchants, glossary.Count(r.Impact.Merchants)}}
 	if r.Fund != nil {
 		figures = append(figures, kv{w.Pledged, money(r.Fund.PledgedFen)}, kv{w.PaidSoFar, money(r.Impact.PaidFen)})
 	}
@@ -123,11 +124,11 @@ func (r *Report) summary() []block {
 		blocks = append(blocks, block{Text: inc.Summary})
 	}
 	blocks = append(blocks, block{KV: facts}, block{Heading: w.Impact})
-	impact := []kv{{w.Merchants, count(r.Impact.Merchants)}}
+	impact := []kv{{w.Merchants, glossary.Count(r.Impact.Merchants)}}
 	if r.Fund != nil {
 		impact = append(impact,
-			kv{w.Claims, count(r.Impact.Claims)},
-			kv{w.PaidClaims, count(r.Impact.PaidClaims)},
+			kv{w.Claims, glossary.Count(r.Impact.Claims)},
+			kv{w.PaidClaims, glossary.Count(r.Impact.PaidClaims)},
 			kv{w.PaidSoFar, money(r.Impact.PaidFen) + " " + r.Fund.Currency},
 			kv{w.Pledged, money(r.Fund.PledgedFen) + " " + r.Fund.Currency})
 	}
@@ -286,7 +287,7 @@ func (r *Report) fund() ([]block, error) {
 
 	pt := &table{Head: []string{w.State, w.Plan, w.ClaimsCol, w.CostsFund, w.Paid}, Right: []bool{false, false, true, true, true}}
 	for _, s := range r.Pipeline {
-		pt.Rows = append(pt.Rows, []cell{c(word(w.States, s.State)), c(word(w.Plans, s.Plan)), c(count(s.Claims)), c(money(s.AmountFen)), c(money(s.PaidFen))})
+		pt.Rows = append(pt.Rows, []cell{c(word(w.States, s.State)), c(word(w.Plans, s.Plan)), c(glossary.Count(s.Claims)), c(money(s.AmountFen)), c(money(s.PaidFen))})
 	}
 	blocks = append(blocks, block{Heading: w.ByState}, block{Table: pt})
 
@@ -308,7 +309,7 @@ func (r *Report) fund() ([]block, error) {
 	p := r.Projection
 	blocks = append(blocks, block{Heading: w.Projection}, block{KV: []kv{
 		{w.Available, money(p.AvailableFen)},
-		{w.OpenClaims, count(p.OpenClaims) + ": " + money(p.OpenFen)},
+		{w.OpenClaims, glossary.Count(p.OpenClaims) + ": " + money(p.OpenFen)},
 	}})
 	if p.ShortfallFen > 0 {
 		blocks = append(blocks, block{KV: []kv{{w.Shortfall, money(p.ShortfallFen)}}},
@@ -317,7 +318,7 @@ func (r *Report) fund() ([]block, error) {
 		blocks = append(blocks, block{Text: fmt.Sprintf(w.Covered, money(p.AvailableFen), money(p.OpenFen))})
 	}
 	if p.AwaitingRate > 0 {
-		blocks = append(blocks, block{Text: fmt.Sprintf(w.AwaitingRate, count(p.AwaitingRate))})
+		blocks = append(blocks, block{Text: fmt.Sprintf(w.AwaitingRate, glossary.Count(p.AwaitingRate))})
 	}
 	return blocks, nil
 }
@@ -325,7 +326,7 @@ func (r *Report) fund() ([]block, error) {
 func (r *Report) integrity() []block {
 	w, v := r.Words, r.Chain
 	anchor := strconv.FormatInt(v.HeadSeq, 10) + ":" + v.HeadHash
-	result := fmt.Sprintf(w.ChainOK, count(v.Checked))
+	result := fmt.Sprintf(w.ChainOK, glossary.Count(v.Checked))
 	if !v.OK() {
 		result = fmt.Sprintf(w.ChainBroken, v.Broken.Error())
 	}

@@ -2,8 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"warroom/compensation"
@@ -15,24 +13,6 @@ func formatFixed(n, d int64) string {
 	whole, rest := n/d, n%d
 	frac := rest * 10000 / d
 	return compensation.TrimDecimal(fmt.Sprintf("%d.%04d", whole, frac))
-}
-
-// count is an integer with thousands separators: 1000000 -> "1,000,000".
-func count(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // money is fen as yuan with separators: 1500000000000 -> "15,000,000,000.00".

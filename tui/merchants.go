@@ -520,11 +520,11 @@ func (v *fundView) detailLines() []string {
 	for _, c := range v.ml.restore {
 		state := st.Good.Render("back")
 		if c.Restored < c.Expected {
-			state = st.Warn.Render(recovery.Thousands(c.Expected-c.Restored) + " missing")
+			state = st.Warn.Render(glossary.Count(c.Expected-c.Restored) + " missing")
 		}
 		full, empty := progressBar(c.Percent, 10)
 		lines = append(lines, fit("  "+fit(SanitizeLine(c.Domain), 12)+" "+st.Good.Render(full)+st.Muted.Render(empty)+" "+
-			fitRight(strconv.Itoa(c.Percent)+"%", 4)+"  "+recovery.Thousands(c.Restored)+" of "+recovery.Thousands(c.Expected)+
+			fitRight(strconv.Itoa(c.Percent)+"%", 4)+"  "+glossary.Count(c.Restored)+" of "+glossary.Count(c.Expected)+
 			"  "+state+st.Muted.Render("  as of "+c.AsOf.In(v.loc).Format("01-02 15:04")), w))
 	}
 	return lines

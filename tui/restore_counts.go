@@ -11,6 +11,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/v2/linechart/timeserieslinechart"
 	"github.com/jmoiron/sqlx"
 
+	"warroom/glossary"
 	"warroom/recovery"
 )
 
@@ -120,7 +121,7 @@ func (v *restoreView) renderCounts() string {
 	s := rc.st.Snapshot
 	lines = append(lines,
 		fit(" "+st.Section.Render("Data restored")+"  merchants with all their data back: "+
-			st.Bold.Render(recovery.Thousands(s.MerchantsComplete))+" of "+recovery.Thousands(s.Merchants), w),
+			st.Bold.Render(glossary.Count(s.MerchantsComplete))+" of "+glossary.Count(s.Merchants), w),
 		st.Muted.Render(fit(" as of "+shortWhen(s.TakenAt.In(v.loc), v.started.In(v.loc))+" · snapshot "+
 			strconv.FormatInt(s.ID, 10)+" of "+strconv.Itoa(len(rc.curve))+" · "+SanitizeLine(s.File), w)),
 		fit("", w))
@@ -131,16 +132,16 @@ func (v *restoreView) renderCounts() string {
 		full, empty := progressBar(d.Percent(), barW)
 		short := ""
 		if d.Short > 0 {
-			short = st.Warn.Render(" " + recovery.Thousands(d.Short) + " short")
+			short = st.Warn.Render(" " + glossary.Count(d.Short) + " short")
 		}
 		lines = append(lines, fit(" "+fit(SanitizeLine(d.Domain), rsCountsDomainW)+" "+st.Good.Render(full)+st.Muted.Render(empty)+
 			" "+st.Bold.Render(fitRight(strconv.Itoa(d.Percent())+"%", 4))+" "+
-			st.Muted.Render(fit(recovery.Thousands(d.Restored)+" of "+recovery.Thousands(d.Expected), rsCountsFigW))+short, w))
+			st.Muted.Render(fit(glossary.Count(d.Restored)+" of "+glossary.Count(d.Expected), rsCountsFigW))+short, w))
 	}
 	full, empty := progressBar(recovery.Percent(r, e), barW)
 	lines = append(lines, fit(" "+fit("all", rsCountsDomainW)+" "+st.Good.Render(full)+st.Muted.Render(empty)+
 		" "+st.Bold.Render(fitRight(strconv.Itoa(recovery.Percent(r, e))+"%", 4))+" "+
-		st.Muted.Render(recovery.Thousands(r)+" of "+recovery.Thousands(e)), w), fit("", w))
+		st.Muted.Render(glossary.Count(r)+" of "+glossary.Count(e)), w), fit("", w))
 	if ch := h - len(lines) - 1; ch >= minChartHeight && len(rc.curve) > 1 {
 		if rc.chart == "" || rc.chartW != w-2 || rc.chartH != ch {
 			rc.chart, rc.chartW, rc.chartH = restoreChart(v.st, rc.curve, v.loc, w-2, ch), w-2, ch

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
 )
@@ -187,7 +188,7 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	fmt.Fprintf(out, "                               COPY %v, then checks, key, attach, audit and totals %v\n",
 		res.Load.Round(time.Millisecond), res.Commit.Round(time.Millisecond))
 	fmt.Fprintf(out, "                               merchants with all their data back: %s of %s\n",
-		recovery.Thousands(res.MerchantsComplete), recovery.Thousands(res.Merchants))
+		glossary.Count(res.MerchantsComplete), glossary.Count(res.Merchants))
 
 	// The totals on their own, as the import computes them (read-only
 	// here): one pass for the sums per domain and the audit digest, then,

@@ -123,9 +123,9 @@ func writeRestore(out io.Writer, restore []recovery.MerchantCount, loc *time.Loc
 	for _, c := range restore {
 		state := "back"
 		if c.Restored < c.Expected {
-			state = recovery.Thousands(c.Expected-c.Restored) + " missing"
+			state = glossary.Count(c.Expected-c.Restored) + " missing"
 		}
-		fmt.Fprintf(out, "  %-13s %s of %s (%d%%) %s, as of %s\n", cmdutil.CleanLine(c.Domain), recovery.Thousands(c.Restored),
-			recovery.Thousands(c.Expected), c.Percent, state, c.AsOf.In(loc).Format("2006-01-02 15:04"))
+		fmt.Fprintf(out, "  %-13s %s of %s (%d%%) %s, as of %s\n", cmdutil.CleanLine(c.Domain), glossary.Count(c.Restored),
+			glossary.Count(c.Expected), c.Percent, state, c.AsOf.In(loc).Format("2006-01-02 15:04"))
 	}
 }

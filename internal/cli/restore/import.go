@@ -9,6 +9,7 @@ import (
 
 	"warroom/compensation"
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
@@ -53,6 +54,6 @@ func importRun(cmd *cobra.Command, opts *ImportOptions) error {
 	}
 	fmt.Fprintf(f.Out, "snapshot %d as of %s: %d counts from %s, %d kept from the previous snapshot\n",
 		res.Snapshot, res.TakenAt.In(loc).Format("2006-01-02 15:04"), res.Rows, cmdutil.CleanLine(res.File), res.Carried)
-	fmt.Fprintf(f.Out, "merchants with all their data back: %s of %s\n", recovery.Thousands(res.MerchantsComplete), recovery.Thousands(res.Merchants))
+	fmt.Fprintf(f.Out, "merchants with all their data back: %s of %s\n", glossary.Count(res.MerchantsComplete), glossary.Count(res.Merchants))
 	return nil
 }

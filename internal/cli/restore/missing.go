@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
 )
@@ -66,8 +67,8 @@ func missingRun(cmd *cobra.Command, opts *MissingOptions) error {
 	loc := inc.Location()
 	rows := make([][]string, 0, len(list))
 	for _, s := range list {
-		rows = append(rows, []string{cmdutil.CleanLine(s.MerchantID), recovery.Thousands(s.Missing), recovery.Thousands(s.Restored),
-			recovery.Thousands(s.Expected), strconv.Itoa(recovery.Percent(s.Restored, s.Expected)) + "%",
+		rows = append(rows, []string{cmdutil.CleanLine(s.MerchantID), glossary.Count(s.Missing), glossary.Count(s.Restored),
+			glossary.Count(s.Expected), strconv.Itoa(recovery.Percent(s.Restored, s.Expected)) + "%",
 			s.AsOf.In(loc).Format("2006-01-02 15:04"), cmdutil.CleanLine(s.Name)})
 	}
 	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "MERCHANT"}, {Title: "MISSING", Right: true}, {Title: "RESTORED", Right: true},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 	"warroom/recovery"
 )
@@ -56,11 +57,11 @@ func statusRun(cmd *cobra.Command, opts *StatusOptions) error {
 	s := st.Snapshot
 	fmt.Fprintf(out, "Restore counts of %s as of %s (snapshot %d, %s)\n", inc.Slug, s.TakenAt.In(loc).Format("2006-01-02 15:04"),
 		s.ID, cmdutil.CleanLine(s.File))
-	fmt.Fprintf(out, "merchants with all their data back: %s of %s\n\n", recovery.Thousands(s.MerchantsComplete), recovery.Thousands(s.Merchants))
+	fmt.Fprintf(out, "merchants with all their data back: %s of %s\n\n", glossary.Count(s.MerchantsComplete), glossary.Count(s.Merchants))
 	rows := make([][]string, 0, len(st.Domains))
 	for _, d := range st.Domains {
-		rows = append(rows, []string{d.Domain, strconv.Itoa(d.Percent()) + "%", recovery.Thousands(d.Restored),
-			recovery.Thousands(d.Expected), recovery.Thousands(d.Short)})
+		rows = append(rows, []string{d.Domain, strconv.Itoa(d.Percent()) + "%", glossary.Count(d.Restored),
+			glossary.Count(d.Expected), glossary.Count(d.Short)})
 	}
 	for i := range rows {
 		rows[i][0] = cmdutil.CleanLine(rows[i][0])
