@@ -17,12 +17,9 @@ import (
 
 // OpenOptions are `warroom fund open`'s.
 type OpenOptions struct {
-	Factory                    *cmdutil.Factory
-	BaselineStart, BaselineEnd string
-	OutageStart, OutageEnd     string
-	Threshold, Currency        string
-	InKindValue, InKindSource  string
-	InKindPlan                 string
+	Factory *cmdutil.Factory
+	termsFlags
+	Currency string
 }
 
 // NewCmdOpen parses `warroom fund open`; runF replaces the run in tests.
@@ -46,15 +43,16 @@ are in yuan. One fund per incident; only a warroom commander opens it.`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&opts.BaselineStart, "baseline-start", "", "start of the baseline window (required)")
-	fl.StringVar(&opts.BaselineEnd, "baseline-end", "", "end of the baseline window (required)")
-	fl.StringVar(&opts.OutageStart, "outage-start", "", "start of the outage (required)")
-	fl.StringVar(&opts.OutageEnd, "outage-end", "", "end of the outage (default: the incident's resolution)")
-	fl.StringVar(&opts.Threshold, "threshold", "", "payout approval threshold in yuan (required)")
+	opts.bind(fl, map[string]string{
+		"baseline-start": "start of the baseline window (required)",
+		"baseline-end":   "end of the baseline window (required)",
+		"outage-start":   "start of the outage (required)",
+		"outage-end":     "end of the outage (default: the incident's resolution)",
+		"threshold":      "payout approval threshold in yuan (required)",
+		"inkind-value":   "what one in-kind plan costs the fund, in yuan",
+		"inkind-source":  "who valued the in-kind plan (required with --inkind-value)",
+	})
 	fl.StringVar(&opts.Currency, "currency", "CNY", "the fund's currency (ISO 4217)")
-	fl.StringVar(&opts.InKindValue, "inkind-value", "", "what one in-kind plan costs the fund, in yuan")
-	fl.StringVar(&opts.InKindSource, "inkind-source", "", "who valued the in-kind plan (required with --inkind-value)")
-	fl.StringVar(&opts.InKindPlan, "inkind-plan", "", "what the in-kind plan gives a merchant")
 	for _, n := range []string{"baseline-start", "baseline-end", "outage-start", "threshold"} {
 		_ = c.MarkFlagRequired(n)
 	}
@@ -94,24 +92,12 @@ func openRun(cmd *cobra.Command, opts *OpenOptions) error {
 	defer conn.Close()
 	loc := inc.Location()
 	in := compensation.OpenInput{Currency: strings.ToUpper(strings.TrimSpace(opts.Currency)), InKindSource: opts.InKindSource}
-	times := []struct {
-		flag, s string
-		dst     **time.Time
-	}{{"--baseline-start", opts.BaselineStart, nil}, {"--baseline-end", opts.BaselineEnd, nil},
-		{"--outage-start", opts.OutageStart, nil}, {"--outage-end", opts.OutageEnd, &in.OutageEnd}}
-	var got [3]time.Time
-	for i, tm := range times {
-		t, err := parseWhen(tm.flag, tm.s, loc)
-		if err != nil {
-			return err
-		}
-		if tm.dst != nil {
-			*tm.dst = t
-		} else {
-			got[i] = *t
-		}
+	ch, err := opts.windows(loc)
+	if err != nil {
+		return err
 	}
-	in.BaselineStart, in.BaselineEnd, in.OutageStart = got[0], got[1], got[2]
+	// cobra has made sure the three required bounds are given.
+	in.BaselineStart, in.BaselineEnd, in.OutageStart, in.OutageEnd = *ch.BaselineStart, *ch.BaselineEnd, *ch.OutageStart, ch.OutageEnd
 	thr, err := parseAmount("--threshold", opts.Threshold)
 	if err != nil {
 		return err

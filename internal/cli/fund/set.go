@@ -17,13 +17,10 @@ import (
 
 // SetOptions are `warroom fund set`'s.
 type SetOptions struct {
-	Factory                    *cmdutil.Factory
-	BaselineStart, BaselineEnd string
-	OutageStart, OutageEnd     string
-	Threshold, InKindValue     string
-	InKindPlan, InKindSource   string
-	Reason                     string
-	DryRun, JSON               bool
+	Factory *cmdutil.Factory
+	termsFlags
+	Reason       string
+	DryRun, JSON bool
 }
 
 // NewCmdSet parses `warroom fund set`; runF replaces the run in tests.
@@ -51,14 +48,15 @@ without an offset are read in the incident's time zone; amounts in yuan.
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&opts.BaselineStart, "baseline-start", "", "new start of the baseline window")
-	fl.StringVar(&opts.BaselineEnd, "baseline-end", "", "new end of the baseline window")
-	fl.StringVar(&opts.OutageStart, "outage-start", "", "new start of the outage")
-	fl.StringVar(&opts.OutageEnd, "outage-end", "", "the outage's end (it then no longer follows the resolution)")
-	fl.StringVar(&opts.Threshold, "threshold", "", "new payout approval threshold in yuan")
-	fl.StringVar(&opts.InKindValue, "inkind-value", "", "new value of one in-kind plan in yuan")
-	fl.StringVar(&opts.InKindPlan, "inkind-plan", "", "what the in-kind plan gives a merchant")
-	fl.StringVar(&opts.InKindSource, "inkind-source", "", "who valued the in-kind plan (\"\" marks the value an assumption)")
+	opts.bind(fl, map[string]string{
+		"baseline-start": "new start of the baseline window",
+		"baseline-end":   "new end of the baseline window",
+		"outage-start":   "new start of the outage",
+		"outage-end":     "the outage's end (it then no longer follows the resolution)",
+		"threshold":      "new payout approval threshold in yuan",
+		"inkind-value":   "new value of one in-kind plan in yuan",
+		"inkind-source":  "who valued the in-kind plan (\"\" marks the value an assumption)",
+	})
 	fl.StringVar(&opts.Reason, "reason", "", "why, for the approver")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show the impact only")
 	cmdutil.AddJSONFlag(c, &opts.JSON)
@@ -80,17 +78,8 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	}
 	defer conn.Close()
 	loc := inc.Location()
-	var ch compensation.WindowChange
-	if ch.BaselineStart, err = parseWhen("--baseline-start", opts.BaselineStart, loc); err != nil {
-		return err
-	}
-	if ch.BaselineEnd, err = parseWhen("--baseline-end", opts.BaselineEnd, loc); err != nil {
-		return err
-	}
-	if ch.OutageStart, err = parseWhen("--outage-start", opts.OutageStart, loc); err != nil {
-		return err
-	}
-	if ch.OutageEnd, err = parseWhen("--outage-end", opts.OutageEnd, loc); err != nil {
+	ch, err := opts.windows(loc)
+	if err != nil {
 		return err
 	}
 	thr, err := parseAmount("--threshold", opts.Threshold)
