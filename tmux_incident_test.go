@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,10 +16,14 @@ import (
 // consoles (tmux, its own socket): A declares a sev1 "Checkout down" from
 // the switcher, and it shows in B's open switcher with no key pressed; B
 // goes to it and its Accountability view, and from then on presses
-// nothing. A hands command over, posts an update due again in a minute,
-// adds two action items and closes one; a script resolves the incident.
-// B's screen shows each step, and the update goes overdue on it. The demo
-// incident is untouched.
+// nothing until the end. A hands command over, posts an update due again
+// in a minute, adds two action items and closes one; a script adds three
+// milestones and A a fourth from its Restore view; the script takes three
+// to done and A the fourth; A resolves the incident with S. B's screen
+// shows each step (milestones on its activity strip, the rest in its
+// header and Accountability view), and the update goes overdue on it.
+// Then B's Restore view has the four milestones done, `warroom incidents
+// --json` has the durations, and the demo incident is untouched.
 func TestIncidentInTwoConsoles(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed (.ci/run installs it)")
@@ -47,8 +52,9 @@ func TestIncidentInTwoConsoles(t *testing.T) {
 		}
 		return string(out)
 	}
-	for _, w := range []string{"a", "b"} {
-		tm("new-session", "-d", "-s", w, "-x", "100", "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
+	// B is wide enough for its activity strip to show two changes.
+	for w, width := range map[string]string{"a": "100", "b": "130"} {
+		tm("new-session", "-d", "-s", w, "-x", width, "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
 	}
 	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 
@@ -137,15 +143,85 @@ func TestIncidentInTwoConsoles(t *testing.T) {
 	press("a", "x") // the item just added is selected
 	waitFor("b", "Action items  1 open · 0 overdue · 1 done", wait)
 
+	// A script adds three milestones, A a fourth from its Restore view;
+	// each shows on B's activity strip.
+	run := func(args ...string) {
+		t.Helper()
+		if code, out, errs := cli(t, url, append(args, "--incident", slug)...); code != 0 {
+			t.Fatalf("%v: exit %d %s%s", args, code, out, errs)
+		}
+	}
+	scripted := []string{"card-gateway", "payments-db", "checkout-api"}
+	for i, key := range scripted {
+		run("milestone", "add", key, "--title", "Restore "+key, "--owner", []string{"li", "wang", "zhao"}[i])
+		waitFor("b", "added milestone "+key, wait)
+	}
+	press("a", "2")
+	waitFor("a", "Restore "+scripted[0], wait)
+	press("a", "a")
+	waitFor("a", "Add milestone", wait)
+	typeIn("a", "smoke-test")
+	press("a", "Tab")
+	typeIn("a", "Smoke-test checkout")
+	press("a", "Tab")
+	typeIn("a", "bob")
+	press("a", "Enter")
+	waitFor("b", "added milestone smoke-test", wait)
+
+	// The script takes its three to done, A the fourth (it is selected
+	// after the add; d picks done, which sets 100%).
+	for _, key := range scripted {
+		run("milestone", "set", key, "--status", "done", "--progress", "100")
+		waitFor("b", "updated milestone "+key+" v2", wait)
+	}
+	waitFor("a", "Smoke-test checkout", wait)
+	press("a", "e")
+	waitFor("a", "Update milestone smoke-test", wait)
+	press("a", "Tab", "d", "Enter")
+	waitFor("b", "updated milestone smoke-test v2", wait)
+
 	// The update goes overdue on B.
 	waitFor("b", "update overdue", time.Until(posted.Add(time.Minute))+wait)
 
-	// A script resolves it; both consoles say so.
-	if code, out, errs := cli(t, url, "incident", "status", "resolved", "--incident", slug); code != 0 {
-		t.Fatalf("resolve: exit %d %s%s", code, out, errs)
-	}
+	// A resolves it from its timeline with S (the choice starts on
+	// identified; r picks resolved); both consoles say so.
+	press("a", "1")
+	waitFor("a", "a add • e edit", wait)
+	press("a", "S")
+	waitFor("a", "Change the incident's status", wait)
+	press("a", "r", "Enter")
 	waitFor("b", "SEV1 RESOLVED", wait)
 	waitFor("a", "SEV1 RESOLVED", wait)
+
+	// B's Restore view, opened only now, has all four done; the durations
+	// are in `warroom incidents --json`.
+	press("b", "2")
+	waitFor("b", "4 done", wait)
+	code, out, errs := cli(t, url, "incidents", "--json")
+	if code != 0 {
+		t.Fatalf("incidents --json: exit %d %s", code, errs)
+	}
+	var list []struct {
+		Slug                    string `json:"slug"`
+		Status                  string `json:"status"`
+		MinutesToResolve        *int   `json:"minutes_to_resolve"`
+		MinutesToFirstMilestone *int   `json:"minutes_to_first_milestone_done"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("incidents --json: %v\n%s", err, out)
+	}
+	found := false
+	for _, inc := range list {
+		if inc.Slug == slug {
+			found = true
+			if inc.Status != "resolved" || inc.MinutesToResolve == nil || inc.MinutesToFirstMilestone == nil {
+				t.Fatalf("incidents --json for %s: %s", slug, out)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("incidents --json lacks %s: %s", slug, out)
+	}
 	if after := demoRow(); after != demoBefore {
 		t.Fatalf("the demo incident changed: %s -> %s", demoBefore, after)
 	}

@@ -71,3 +71,15 @@ func Commander(ctx context.Context, q db.Querier, incidentID int64) (string, err
 	err := q.GetContext(ctx, &who, `SELECT COALESCE(warroom_incident_commander($1), '')`, incidentID)
 	return who, db.MapError(err)
 }
+
+// MaySteer reports whether the login may change the incident's status,
+// severity and roles: a warroom commander, or an engineer who is its
+// commander (the rule warroom_require_incident_command enforces; the
+// database still decides each write). A front end asks so as to offer the
+// keys only to those who may.
+func MaySteer(ctx context.Context, q db.Querier, incidentID int64) (bool, error) {
+	var may bool
+	err := q.GetContext(ctx, &may, `SELECT warroom_has_role('commander')
+		OR (warroom_has_role('engineer') AND COALESCE(warroom_incident_commander($1) = warroom_actor(), false))`, incidentID)
+	return may, db.MapError(err)
+}

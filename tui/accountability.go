@@ -244,6 +244,26 @@ func (v *accountabilityView) SetData(s *Snapshot) {
 	v.layout()
 }
 
+// Clock (clock.go): on a new day in the incident's zone, items due
+// yesterday are overdue; the counts and the marks are worked out again
+// from the rows held, and the drawing dropped. Within the day it does
+// nothing.
+func (v *accountabilityView) Clock(now time.Time) {
+	if v.loc == nil || sameDay(now, v.today, v.loc) {
+		return
+	}
+	v.drop()
+	v.today = now
+	v.counts = incident.CountActions(v.measures, v.today, v.loc)
+}
+
+// sameDay reports whether a and b fall on the same date in loc.
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	return ay == by && am == bm && ad == bd
+}
+
 // refreshForm rebases an open edit after ctrl+r, or warns that someone
 // else changed the item since it was opened.
 func (v *accountabilityView) refreshForm() {

@@ -81,6 +81,11 @@ type Model struct {
 
 	ticking bool
 	now     time.Time
+	// The day timer (clock.go) wakes the console at the incident's next
+	// midnight, when action items go overdue with no data changing; nil
+	// in a model built by New (tests drive the clock themselves).
+	dayTimer func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	day      dayArm
 
 	// quitArmed: ctrl+c was pressed while a form held typed input; a
 	// second ctrl+c quits, any other key goes back to the form.
@@ -144,6 +149,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 func NewProgram(ctx context.Context, conn *sqlx.DB, opts Options, popts ...tea.ProgramOption) *tea.Program {
 	m := New(conn, opts)
 	m.ctx = ctx
+	m.dayTimer = tea.Tick
 	return tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
 }
 
@@ -238,8 +244,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case snapshotMsg:
 		nm, cmd := m.loaded(msg)
 		return nm, tea.Batch(cmd, m.sideLoaded(msg))
+	case dayTickMsg:
+		return m.dayTick(msg)
 	case tickMsg:
 		m.now = m.opts.Now()
+		m.tellTime()
 		if m.snap == nil || !m.snap.Incident.Open() {
 			m.ticking = false
 			return m, nil
@@ -286,6 +295,8 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 			m.ticking = true
 			cmds = append(cmds, tick())
 		}
+		m.tellTime()
+		cmds = append(cmds, m.armDay())
 	}
 	if hadBanner != m.bannerH() {
 		m.resize() // the banner line came or went

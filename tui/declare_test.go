@@ -304,7 +304,7 @@ func TestTimelinePostsUpdateAndHandsOverCommand(t *testing.T) {
 }
 
 // TestGoldenNewForms pins the console's new forms at 80x24: the stakeholder
-// update and the role assignment (timeline), and an action item's edit
+// update, the role assignment, the status and the severity (timeline), and an action item's edit
 // form (accountability).
 func TestGoldenNewForms(t *testing.T) {
 	conn := demoDB(t)
@@ -314,6 +314,8 @@ func TestGoldenNewForms(t *testing.T) {
 	}{
 		{"update", []string{"u"}},
 		{"role", []string{"R"}},
+		{"status", []string{"S"}},
+		{"severity", []string{"V"}},
 		{"action_add", []string{"3", "a"}},
 		{"action_edit", []string{"3", "G", "e"}},
 	} {

@@ -93,7 +93,8 @@ type formField struct {
 	kind        fieldKind
 	text        textinput.Model
 	area        textarea.Model
-	choices     []string // values; labels are statusLabel(value)
+	choices     []string // values; labels are word(value), else statusLabel(value)
+	word        func(string) string
 	choice      int
 	orig        string // value the form started from (for reload)
 	err         string
@@ -520,8 +521,12 @@ func (f *form) changed() bool {
 func (f *form) choiceLine(fld *formField, w int) string {
 	st := f.st
 	labels := make([]string, len(fld.choices))
+	word := fld.word
+	if word == nil {
+		word = statusLabel
+	}
 	for j, c := range fld.choices {
-		labels[j] = statusLabel(c)
+		labels[j] = word(c)
 	}
 	from := 0
 	for {

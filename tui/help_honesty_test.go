@@ -38,6 +38,7 @@ var helpModes = []struct {
 	{"timeline add form", []string{"a"}},
 	{"timeline edit form", []string{"j", "e"}},
 	{"timeline update form", []string{"u"}},
+	{"timeline status form", []string{"S"}},
 	{"restore list", []string{"2", "j", "j"}},
 	{"restore filter prompt", []string{"2", "/", "o", "down"}},
 	{"restore form", []string{"2", "j", "e"}},

@@ -140,6 +140,9 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 		if s.Commander, err = incident.Commander(ctx, q, inc.ID); err != nil {
 			return fmt.Errorf("commander: %w", err)
 		}
+		if s.MaySteer, err = incident.MaySteer(ctx, q, inc.ID); err != nil {
+			return fmt.Errorf("who may steer: %w", err)
+		}
 	}
 	if parts&partFund != 0 {
 		fund, err := compensation.LoadFund(ctx, q, inc.ID, inc.Slug)
@@ -178,7 +181,7 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 		s.Fund, s.Drawdown = fresh.Fund, fresh.Drawdown
 	}
 	if parts&partDuty != 0 {
-		s.Commander = fresh.Commander
+		s.Commander, s.MaySteer = fresh.Commander, fresh.MaySteer
 	}
 	return &s
 }

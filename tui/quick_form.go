@@ -2,12 +2,14 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/jmoiron/sqlx"
 
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -134,4 +136,59 @@ func newUpdateForm(st *Styles, incID int64) *quickForm {
 				return err
 			}
 		}}
+}
+
+// newStatusForm moves the incident to another status: resolving stops its
+// clock, reopening a resolved one needs a note (incident.SetStatus, which
+// the CLI's `warroom incident status` runs too). The choice starts on the
+// next status in order. A change made since the form opened is refused as
+// a conflict.
+func newStatusForm(st *Styles, inc incident.Incident) *quickForm {
+	f := newForm(st, "Change the incident's status")
+	f.context = "now " + SanitizeLine(glossary.IncidentStatus(inc.Status)) + "; resolving stops the clock"
+	if inc.Status == "resolved" {
+		f.context = "now " + SanitizeLine(glossary.IncidentStatus(inc.Status)) + "; reopening needs a note saying why"
+	}
+	next := incident.Statuses[0]
+	if i := slices.Index(incident.Statuses, inc.Status); i >= 0 && i+1 < len(incident.Statuses) {
+		next = incident.Statuses[i+1]
+	}
+	f.addChoice("status", "Status", incident.Statuses, next).word = glossary.IncidentStatus
+	f.addText("note", "Note", "", "what changed; required to reopen")
+	id, version := inc.ID, inc.Version
+	q := &quickForm{f: f.start(), tag: nextTag("timeline:status")}
+	q.check = func(f *form) func(ctx context.Context, tx *sqlx.Tx) error {
+		status, note := f.Value("status"), f.Value("note")
+		q.saved = "status now " + glossary.IncidentStatus(status)
+		return func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := incident.SetStatus(ctx, tx, id, version, status, note)
+			return err
+		}
+	}
+	return q
+}
+
+// newSeverityForm changes the incident's severity; the note saying why is
+// required and goes on the timeline (incident.SetSeverity, as `warroom
+// incident severity`).
+func newSeverityForm(st *Styles, inc incident.Incident) *quickForm {
+	f := newForm(st, "Change the incident's severity")
+	f.context = "now " + SanitizeLine(glossary.Severity(inc.Severity)) + "; say why in the note, it goes on the timeline"
+	f.addChoice("severity", "Severity", incident.Severities, inc.Severity).word = glossary.Severity
+	f.addText("note", "Note", "", "why it changes (required)")
+	id, version := inc.ID, inc.Version
+	q := &quickForm{f: f.start(), tag: nextTag("timeline:severity")}
+	q.check = func(f *form) func(ctx context.Context, tx *sqlx.Tx) error {
+		sev, note := f.Value("severity"), f.Value("note")
+		if strings.TrimSpace(note) == "" {
+			f.SetFieldError("note", "say why the severity changes")
+			return nil
+		}
+		q.saved = "severity now " + glossary.Severity(sev)
+		return func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := incident.SetSeverity(ctx, tx, id, version, sev, note)
+			return err
+		}
+	}
+	return q
 }

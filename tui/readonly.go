@@ -20,7 +20,8 @@ import (
 func writeKeys(v view) []key.Binding {
 	switch v.(type) {
 	case *timelineView:
-		return []key.Binding{timelineKeys.Add, timelineKeys.Edit}
+		k := timelineKeys
+		return []key.Binding{k.Add, k.Edit, k.Update, k.Role, k.Status, k.Severity}
 	case *restoreView:
 		return []key.Binding{restoreKeys.Edit, restoreKeys.Add, restoreKeys.MoveUp, restoreKeys.MoveDown, moveHelp}
 	case *approvalsView:

@@ -25,7 +25,8 @@ func TestReadOnlyConsoleOffersNoWrites(t *testing.T) {
 		keys  []string
 		offer []string // help text of the write keys
 	}{
-		{"timeline", "1", []string{"a", "e"}, []string{"a add", "e edit"}},
+		{"timeline", "1", []string{"a", "e", "u", "R", "S", "V"},
+			[]string{"a add", "e edit", "post update", "assign role", "status (resolve)"}},
 		{"restore", "2", []string{"e", "a", "enter", "K", "J"}, []string{"e update", "a add", "K/J move"}},
 		{"approvals", "5", []string{"a", "x"}, []string{"a approve", "x reject"}},
 	}

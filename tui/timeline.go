@@ -26,12 +26,19 @@ const (
 )
 
 // timelineKeys are the timeline's own keys; the list keys are shared.
-var timelineKeys = struct{ Add, Edit, Detail, Update, Role, BodyDown, BodyUp key.Binding }{
+// Role, Status and Severity steer the incident: offered only to logins
+// that may (Snapshot.MaySteer).
+var timelineKeys = struct {
+	Add, Edit, Detail, Update, Role, Status, Severity, BodyDown, BodyUp key.Binding
+}{
 	Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 	Detail: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 	Update: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "post update")),
 	Role:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "assign role")),
+	// S and V as R: shifted, because they change the incident, not an entry.
+	Status:   key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "status (resolve)")),
+	Severity: key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "severity")),
 	// Offered only while the selected entry's body overflows the pane.
 	BodyDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "scroll body down")),
 	BodyUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "scroll body up")),
@@ -53,7 +60,9 @@ type timelineView struct {
 	detail bool // detail pane wanted (it still needs the height)
 
 	incID     int64
+	inc       incident.Incident // the incident's row: what S and V start from
 	commander string
+	maySteer  bool       // Snapshot.MaySteer: R, S and V are offered
 	edit      *entryEdit // open form, nil when none
 	quick     *quickForm // open role or update form, nil when none
 	flash     string     // outcome of the last save, shown in the detail rule
@@ -82,7 +91,7 @@ func (v *timelineView) SetData(s *Snapshot) {
 	}
 	v.follow = 0
 	v.loc = s.Incident.Location()
-	v.incID, v.commander = s.Incident.ID, s.Commander
+	v.incID, v.inc, v.commander, v.maySteer = s.Incident.ID, s.Incident, s.Commander, s.MaySteer
 	entries := make([]tlEntry, len(s.Timeline))
 	for i, e := range s.Timeline {
 		te := tlEntry{
@@ -226,8 +235,12 @@ func (v *timelineView) Update(msg tea.KeyPressMsg) tea.Cmd {
 			}
 		case key.Matches(msg, timelineKeys.Update):
 			v.quick, v.flash = newUpdateForm(v.st, v.incID), ""
-		case key.Matches(msg, timelineKeys.Role):
+		case key.Matches(msg, timelineKeys.Role) && v.maySteer:
 			v.quick, v.flash = newRoleForm(v.st, v.incID, v.commander), ""
+		case key.Matches(msg, timelineKeys.Status) && v.maySteer:
+			v.quick, v.flash = newStatusForm(v.st, v.inc), ""
+		case key.Matches(msg, timelineKeys.Severity) && v.maySteer:
+			v.quick, v.flash = newSeverityForm(v.st, v.inc), ""
 		case key.Matches(msg, timelineKeys.BodyDown, timelineKeys.BodyUp) && v.bodyOverflows():
 			te, _ := v.list.SelectedRow()
 			_, body, room := v.detailParts(te, v.detailHeight())
@@ -332,8 +345,8 @@ func (v *timelineView) ShortHelp() []key.Binding {
 	case v.list.Capturing():
 		return v.list.ShortHelp()
 	}
-	// enter (detail), u and R are on the ? screen: the footer must keep
-	// room for ? and q at 80 columns.
+	// enter (detail), u, R, S and V are on the ? screen: the footer must
+	// keep room for ? and q at 80 columns.
 	return append(v.list.ShortHelp(), timelineKeys.Add, timelineKeys.Edit)
 }
 
@@ -347,7 +360,10 @@ func (v *timelineView) FullHelp() [][]key.Binding {
 		return [][]key.Binding{v.list.FullHelp()}
 	}
 	k := timelineKeys
-	own := []key.Binding{k.Add, k.Edit, k.Detail, k.Update, k.Role}
+	own := []key.Binding{k.Add, k.Edit, k.Detail, k.Update}
+	if v.maySteer {
+		own = append(own, k.Role, k.Status, k.Severity)
+	}
 	if v.bodyOverflows() {
 		own = append(own, k.BodyDown, k.BodyUp)
 	}

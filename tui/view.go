@@ -28,6 +28,10 @@ type Snapshot struct {
 	// (partTimeline).
 	Commander string
 	Cadence   incident.Cadence
+	// MaySteer: the login may change the incident's status, severity and
+	// roles (incident.MaySteer; partDuty, as it turns on the commander).
+	// The console offers those keys only then; the database decides.
+	MaySteer bool
 
 	// History is every update of every milestone, oldest first, by id.
 	History map[int64][]recovery.Update
