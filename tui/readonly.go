@@ -8,7 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// A read-only console (Options.ReadOnly: a viewer's session over SSH) shows
+// A read-only console (Options.ReadOnly: a viewer's session, over SSH or
+// in a terminal of their own) shows
 // no key that writes, and the keys do nothing: the help bar and the ?
 // screen leave them out, the root drops them before the view sees them,
 // and a write that still reached the root is refused there. The database
@@ -26,6 +27,14 @@ func writeKeys(v view) []key.Binding {
 		return []key.Binding{restoreKeys.Edit, restoreKeys.Add, restoreKeys.MoveUp, restoreKeys.MoveDown, moveHelp}
 	case *approvalsView:
 		return []key.Binding{approvalsKeys.Approve, approvalsKeys.Reject, approvalsKeys.Yes}
+	case *accountabilityView:
+		k := accKeys
+		return []key.Binding{k.Add, k.Edit, k.Close}
+	case *fundView:
+		k := fundFormKeys
+		return []key.Binding{k.Receive, k.Pledge, k.Terms, k.Open}
+	case *switcher:
+		return []key.Binding{switcherKeys.Declare}
 	}
 	return nil
 }

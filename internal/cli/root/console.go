@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"warroom/access"
 	"warroom/incident"
 	"warroom/internal/cli/cmdutil"
 	"warroom/tui"
@@ -58,6 +59,18 @@ func consoleRun(cmd *cobra.Command, opts *ConsoleOptions) error {
 		return cmdutil.WithCode(cmdutil.ExitUsage, errors.New(
 			"the console needs a terminal on stdin and stdout; scripts use the subcommands (`warroom --help` lists them, each with --json)"))
 	}
+	me, err := access.WhoAmI(ctx, conn)
+	if err != nil {
+		return err
+	}
 	// The live feed listens on a connection of its own to the same database.
-	return tui.Run(ctx, conn, tui.Options{IncidentSlug: f.Incident, DSN: src.URL, Actor: f.As})
+	return tui.Run(ctx, conn, tui.Options{IncidentSlug: f.Incident, DSN: src.URL, Actor: f.As, ReadOnly: viewerOnly(me)})
+}
+
+// viewerOnly: a login whose only warroom role is viewer gets the console a
+// viewer gets over SSH, with no write key offered; the database refuses
+// its writes either way. A login with no warroom role (a schema owner, a
+// superuser) is left to the database.
+func viewerOnly(me access.Me) bool {
+	return !me.Superuser && len(me.Roles) == 1 && me.Roles[0] == access.Viewer
 }
