@@ -161,7 +161,7 @@ func TestFundTermsNeedSecondPerson(t *testing.T) {
 	_, err := fin.Exec(`UPDATE funds SET outage_end = '2026-03-08 22:00' WHERE incident_id = $1`, f.incident)
 	dbtest.WantPG(t, err, "WR001", "needs a second authorisation")
 	_, err = eng.Exec(`SELECT warroom_request('fund_terms', $1, '{"outage_end": "2026-03-08 22:00+00"}', 'x')`, f.incident)
-	dbtest.WantPG(t, err, "42501", "may not request fund_terms")
+	dbtest.WantPG(t, err, "42501", "may not request fund terms: needs the commander or finance role")
 
 	var id int64
 	if err := fin.Get(&id, `SELECT warroom_request('fund_terms', $1, '{"outage_end": "2026-03-08 22:00+00"}', 'outage ran longer')`, f.incident); err != nil {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // Statuses an incident moves through, in the order responders use them.
@@ -119,7 +120,7 @@ func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersio
 		return cur, err
 	}
 	if cur.Status == status {
-		return cur, db.Invalid("status", "incident %s is already %s", cur.Slug, status)
+		return cur, db.Invalid("status", "incident %s is already %s", cur.Slug, glossary.IncidentStatus(status))
 	}
 	if cur.Status == "resolved" && strings.TrimSpace(note) == "" {
 		return cur, db.Invalid("note", "reopening incident %s needs a note saying why", cur.Slug)
@@ -146,7 +147,7 @@ func SetSeverity(ctx context.Context, q db.Querier, incidentID int64, expectVers
 		return cur, err
 	}
 	if cur.Severity == severity {
-		return cur, db.Invalid("severity", "incident %s is already %s", cur.Slug, severity)
+		return cur, db.Invalid("severity", "incident %s is already %s", cur.Slug, glossary.Severity(severity))
 	}
 	_, err = q.ExecContext(ctx, `SELECT warroom_set_incident_severity($1, $2, $3, $4)`,
 		incidentID, severity, strings.TrimSpace(note), cur.Version)
