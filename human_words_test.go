@@ -133,6 +133,16 @@ func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 	if code == 0 || !strings.Contains(errs, "may not request VOID ENTRY: needs the commander or engineer role") || raw.MatchString(errs) {
 		t.Errorf("a viewer's request: exit %d %q", code, errs)
 	}
+	// A value typed wrong is answered with the words to type.
+	for _, c := range []struct{ args []string }{
+		{[]string{"milestone", "set", "core-env", "--status", "finished"}},
+		{[]string{"action", "set", "3", "--status", "nope"}},
+	} {
+		code, _, errs := cli(t, url, c.args...)
+		if code == 0 || !strings.Contains(errs, "IN PROGRESS") || raw.MatchString(errs) {
+			t.Errorf("%v: exit %d %q", c.args, code, errs)
+		}
+	}
 	out = run("claims", "compute")
 	has(out, []string{"claims compute"}, "claims written")
 }

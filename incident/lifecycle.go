@@ -113,7 +113,7 @@ func current(ctx context.Context, q db.Querier, id int64, expectVersion int) (In
 // any) is refused with a db.ConflictError.
 func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersion int, status, note string) (Incident, error) {
 	if !slices.Contains(Statuses, status) {
-		return Incident{}, db.Invalid("status", "%q is not one of %s", status, strings.Join(Statuses, ", "))
+		return Incident{}, db.Invalid("status", "%q is not one of %s", status, strings.Join(glossary.IncidentStatuses.Words(), ", "))
 	}
 	cur, err := current(ctx, q, incidentID, expectVersion)
 	if err != nil {
@@ -137,7 +137,7 @@ func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersio
 // required and goes on the timeline. Who may, and conflicts: as SetStatus.
 func SetSeverity(ctx context.Context, q db.Querier, incidentID int64, expectVersion int, severity, note string) (Incident, error) {
 	if !slices.Contains(Severities, severity) {
-		return Incident{}, db.Invalid("severity", "%q is not one of %s", severity, strings.Join(Severities, ", "))
+		return Incident{}, db.Invalid("severity", "%q is not one of %s", severity, strings.Join(glossary.Severities.Words(), ", "))
 	}
 	if strings.TrimSpace(note) == "" {
 		return Incident{}, db.Invalid("note", "say why the severity changes")
