@@ -469,16 +469,6 @@ END $$;
 
 
 --
--- Name: warroom_capital(text); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_capital(p text) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$ SELECT upper(left(p, 1)) || substr(p, 2) $$;
-
-
---
 -- Name: warroom_cascade_claims(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1914,8 +1904,7 @@ BEGIN
             p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
-            format('%s %s; outage ends %s%s', warroom_capital(warroom_word('operation', 'payout_threshold')),
-                   warroom_money(p_threshold_fen),
+            format('Payouts above %s need a second person; the outage ends %s%s', warroom_money(p_threshold_fen),
                    CASE WHEN p_outage_end IS NULL THEN 'when the incident is resolved'
                         ELSE to_char(p_outage_end AT TIME ZONE inc.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || inc.time_zone END,
                    CASE WHEN src = '' THEN '' ELSE format('; %s %s (%s)', warroom_word('operation', 'inkind_value'),
@@ -6635,16 +6624,6 @@ REVOKE ALL ON FUNCTION public.warroom_audit_statement() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.warroom_bootstrap(p_names text[], p_verifiers text[]) FROM PUBLIC;
-
-
---
--- Name: FUNCTION warroom_capital(p text); Type: ACL; Schema: public; Owner: -
---
-
-GRANT ALL ON FUNCTION public.warroom_capital(p text) TO warroom_commander;
-GRANT ALL ON FUNCTION public.warroom_capital(p text) TO warroom_engineer;
-GRANT ALL ON FUNCTION public.warroom_capital(p text) TO warroom_finance;
-GRANT ALL ON FUNCTION public.warroom_capital(p text) TO warroom_viewer;
 
 
 --

@@ -160,15 +160,8 @@ CREATE FUNCTION warroom_money(p_fen bigint) RETURNS text
 $$;
 -- +goose StatementEnd
 
--- A sentence's first letter in capitals.
--- +goose StatementBegin
-CREATE FUNCTION warroom_capital(p text) RETURNS text
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, public, pg_temp
-    AS $$ SELECT upper(left(p, 1)) || substr(p, 2) $$;
--- +goose StatementEnd
-GRANT EXECUTE ON FUNCTION warroom_word(text, text), warroom_words_or(text, text[]), warroom_money(bigint),
-    warroom_capital(text) TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+GRANT EXECUTE ON FUNCTION warroom_word(text, text), warroom_words_or(text, text[]), warroom_money(bigint)
+    TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION warroom_assign_role(p_incident bigint, p_role text, p_person text) RETURNS bigint
@@ -359,8 +352,7 @@ BEGIN
             p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
-            format('%s %s; outage ends %s%s', warroom_capital(warroom_word('operation', 'payout_threshold')),
-                   warroom_money(p_threshold_fen),
+            format('Payouts above %s need a second person; the outage ends %s%s', warroom_money(p_threshold_fen),
                    CASE WHEN p_outage_end IS NULL THEN 'when the incident is resolved'
                         ELSE to_char(p_outage_end AT TIME ZONE inc.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || inc.time_zone END,
                    CASE WHEN src = '' THEN '' ELSE format('; %s %s (%s)', warroom_word('operation', 'inkind_value'),
@@ -1276,7 +1268,6 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
-DROP FUNCTION warroom_capital(text);
 DROP FUNCTION warroom_money(bigint);
 DROP FUNCTION warroom_words_or(text, text[]);
 DROP FUNCTION warroom_word(text, text);
