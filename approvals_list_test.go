@@ -1,15 +1,17 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
+	"warroom/db/dbtest"
 	"warroom/demo"
 )
 
 // An empty queue says so; decided requests show no expiry.
 func TestApprovalsListWords(t *testing.T) {
-	url, _ := demoDB(t)
+	url, conn := demoDB(t)
 	code, out, errs := cli(t, url, "approvals", "list")
 	if code != 0 || strings.TrimSpace(out) != "No pending approval requests: nothing waits for a second authorisation." {
 		t.Fatalf("empty queue: exit %d %q %q", code, out, errs)
@@ -27,5 +29,22 @@ func TestApprovalsListWords(t *testing.T) {
 		if strings.Contains(l, "approved") && (strings.HasSuffix(strings.TrimRight(l, " "), "m0s") || strings.Contains(l, "h0m")) {
 			t.Fatalf("a decided request shows an expiry: %q", l)
 		}
+	}
+
+	// A request reads as what it asks, not as its JSON; --json keeps it.
+	entry := dbtest.Get[int64](t, conn, `SELECT min(id) FROM timeline_entries`)
+	title := dbtest.Get[string](t, conn, `SELECT title FROM timeline_entries WHERE id = $1`, entry)
+	if code, o, e := cli(t, loginURL(t, url, "engineer"), "approvals", "request", "void_entry", "--payload",
+		`{"entry_id": `+strconv.FormatInt(entry, 10)+`}`, "--reason", "duplicate", "--incident="+demo.Slug()); code != 0 {
+		t.Fatalf("request: exit %d %s%s", code, o, e)
+	}
+	code, out, _ = cli(t, url, "approvals", "list")
+	want := "timeline entry " + strconv.FormatInt(entry, 10) + ": " + title
+	if code != 0 || !strings.Contains(out, want) || strings.ContainsAny(out, "{}") || strings.Contains(out, "entry_id") {
+		t.Fatalf("list: exit %d, want %q and no JSON:\n%s", code, want, out)
+	}
+	code, out, _ = cli(t, url, "approvals", "list", "--json")
+	if code != 0 || !strings.Contains(out, `"entry_id"`) {
+		t.Fatalf("list --json keeps the payload: exit %d\n%s", code, out)
 	}
 }

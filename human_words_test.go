@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+
 	"warroom/db/dbtest"
 	"warroom/demo"
 	"warroom/glossary"
@@ -13,12 +15,16 @@ import (
 
 // markGlossary writes every glossary word that differs from its machine
 // value in capitals ("IN PROGRESS", "WON'T DO", "IN KIND") until the test
-// ends, and returns the machine spellings and the words as they were. Output that then shows the
-// capitals took its word from the glossary; output that shows the machine
-// spelling, or the word in lower case, made its own. Not parallel: the
-// glossary is package state.
-func markGlossary(t *testing.T) (raw *regexp.Regexp, words []string) {
+// ends, in the glossary and in the database's copy (warroom_words, which
+// the timeline entries and refusals the database writes take their words
+// from), and returns the machine spellings and the words as they were.
+// Output that then shows the capitals took its word from the glossary;
+// output that shows the machine spelling, or the word in lower case, made
+// its own. Not parallel: the glossary is package state.
+func markGlossary(t *testing.T, conn *sqlx.DB) (raw *regexp.Regexp, words []string) {
 	t.Helper()
+	// The test's own clone of the database: nothing to restore.
+	conn.MustExec(`UPDATE warroom_words SET word = upper(word) WHERE word <> value AND kind NOT IN ('table', 'tables')`)
 	var alts []string
 	for _, set := range glossary.All() {
 		for i, term := range set.Terms {
@@ -41,7 +47,7 @@ func markGlossary(t *testing.T) (raw *regexp.Regexp, words []string) {
 // carry separators; times name their zone.
 func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 	url, conn := demoDB(t)
-	raw, words := markGlossary(t)
+	raw, words := markGlossary(t, conn)
 	run := func(args ...string) string {
 		t.Helper()
 		code, out, errs := cli(t, url, args...)
@@ -113,6 +119,30 @@ func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 	has(out, []string{"approvals approve"}, "(VOID ENTRY): timeline entry "+strconv.FormatInt(entry, 10)+" voided")
 	out = run("incident", "role", "comms-lead", "Zhang Wei")
 	has(out, []string{"incident role"}, "Zhang Wei is COMMS LEAD")
+	run("incident", "status", "monitoring", "--note", "errors again")
+	run("incident", "status", "identified")
+	// The entries the database wrote for these take the same words.
+	out = run("timeline")
+	has(out, []string{"timeline"}, "Zhang Wei is COMMS LEAD", "Status: monitoring → identified")
+	if strings.Contains(out, "->") {
+		t.Errorf("timeline writes an arrow of its own:\n%s", out)
+	}
+	// So do the database's refusals.
+	viewer := loginURL(t, url, "viewer")
+	code, _, errs := cli(t, viewer, "approvals", "request", "void_entry", "--payload", `{"entry_id": 1}`, "--reason", "x", "--incident="+demo.Slug())
+	if code == 0 || !strings.Contains(errs, "may not request VOID ENTRY: needs the commander or engineer role") || raw.MatchString(errs) {
+		t.Errorf("a viewer's request: exit %d %q", code, errs)
+	}
+	// A value typed wrong is answered with the words to type.
+	for _, c := range []struct{ args []string }{
+		{[]string{"milestone", "set", "core-env", "--status", "finished"}},
+		{[]string{"action", "set", "3", "--status", "nope"}},
+	} {
+		code, _, errs := cli(t, url, c.args...)
+		if code == 0 || !strings.Contains(errs, "IN PROGRESS") || raw.MatchString(errs) {
+			t.Errorf("%v: exit %d %q", c.args, code, errs)
+		}
+	}
 	out = run("claims", "compute")
 	has(out, []string{"claims compute"}, "claims written")
 }

@@ -45,9 +45,10 @@ type Approval struct {
 	DecidedAt    *time.Time `db:"decided_at" json:"decided_at"`
 	DecisionNote string     `db:"decision_note" json:"decision_note"`
 	Result       JSON       `db:"result" json:"result"`
-	// Subject names what a void is about in words (a milestone's key and
-	// title, an entry's title), read when the request is listed; "" for
-	// other operations or a row that is gone.
+	// Subject names what a request is about in words (a milestone's key
+	// and title, an entry's title, a contributor's name, a paid claim's
+	// merchant), read when the request is listed; "" for other operations
+	// or a row that is gone.
 	Subject string `db:"subject" json:"subject,omitempty"`
 }
 
@@ -60,6 +61,15 @@ const approvalColumns = `id, incident_id, op, payload, reason, requested_by, req
 	        (SELECT m.key || ': ' || m.title FROM milestones m WHERE m.id = (payload->>'milestone_id')::bigint)
 	    WHEN op = 'void_entry' AND payload->>'entry_id' ~ '^[0-9]{1,18}$' THEN
 	        (SELECT e.title FROM timeline_entries e WHERE e.id = (payload->>'entry_id')::bigint)
+	    WHEN op = 'contribution' AND payload->>'contributor_id' ~ '^[0-9]{1,18}$' THEN
+	        (SELECT p.name FROM contributors p WHERE p.id = (payload->>'contributor_id')::bigint)
+	    WHEN op = 'contribution' AND payload->>'contribution_id' ~ '^[0-9]{1,18}$' THEN
+	        (SELECT p.name FROM contributions c JOIN contributors p ON p.id = c.contributor_id
+	         WHERE c.id = (payload->>'contribution_id')::bigint)
+	    WHEN op = 'payout' AND payload->>'claim_id' ~ '^[0-9]{1,18}$' THEN
+	        (SELECT m.merchant_id || ' ' || m.name FROM claims c
+	         JOIN merchants m ON m.id = c.merchant_id AND m.incident_id = c.incident_id
+	         WHERE c.id = (payload->>'claim_id')::bigint AND c.incident_id = approvals.incident_id)
 	END, '') AS subject`
 
 // Request files a request for op, by the session's user, and returns its

@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func TestVoidNeedsADifferentCommander(t *testing.T) {
 	_, err = access.Approve(ctx, eng, id, "")
 	dbtest.WantPG(t, err, "42501", engName+" requested")
 	_, err = access.Approve(ctx, eng2, id, "")
-	dbtest.WantPG(t, err, "42501", "may not approve void_entry: needs one of the roles {commander}")
+	dbtest.WantPG(t, err, "42501", fmt.Sprintf("may not approve request %d (void entry): needs the commander role", id))
 	if _, err := access.Approve(ctx, boss, id, "agreed"); err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,13 @@ func TestWhoMayOpenAFund(t *testing.T) {
 			if thr != 2000000 || !follows || author != name {
 				t.Errorf("%s opened: threshold %d, outage end follows %v, entry by %q", r, thr, follows, author)
 			}
+			// The entry says it in words and yuan, not fen.
+			const wantBody = "Payouts above 20,000.00 need a second person; the outage ends when the incident is resolved; " +
+				"in-kind value 9,000.00 (marketing price list)"
+			if body := dbtest.Get[string](t, tx, `SELECT body FROM timeline_entries
+				WHERE incident_id = $1 AND title = 'Compensation fund opened'`, inc); body != wantBody {
+				t.Errorf("%s opened: the entry reads %q, want %q", r, body, wantBody)
+			}
 			return nil
 		})
 		want[r].check(t, "open as "+r, err)
@@ -161,7 +168,7 @@ func TestFundTermsNeedSecondPerson(t *testing.T) {
 	_, err := fin.Exec(`UPDATE funds SET outage_end = '2026-03-08 22:00' WHERE incident_id = $1`, f.incident)
 	dbtest.WantPG(t, err, "WR001", "needs a second authorisation")
 	_, err = eng.Exec(`SELECT warroom_request('fund_terms', $1, '{"outage_end": "2026-03-08 22:00+00"}', 'x')`, f.incident)
-	dbtest.WantPG(t, err, "42501", "may not request fund_terms")
+	dbtest.WantPG(t, err, "42501", "may not request fund terms: needs the commander or finance role")
 
 	var id int64
 	if err := fin.Get(&id, `SELECT warroom_request('fund_terms', $1, '{"outage_end": "2026-03-08 22:00+00"}', 'outage ran longer')`, f.incident); err != nil {

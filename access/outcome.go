@@ -1,47 +1,14 @@
 package access
 
-import (
-	"encoding/json"
-	"strconv"
-	"strings"
-
-	"warroom/glossary"
-)
+import "warroom/glossary"
 
 // Outcome says in words what an approved request did, from its payload and
 // the result its executor returned: "timeline entry 16 voided", "paid
 // 12,000.00 on claim 745 (payout 1812)". Not sanitised: the caller sanitises
 // for its terminal, as for any database text.
 func Outcome(op Op, payload, result []byte) string {
-	v := map[string]json.RawMessage{}
-	_ = json.Unmarshal(payload, &v)
-	var res map[string]json.RawMessage
-	if json.Unmarshal(result, &res) == nil {
-		for k, x := range res {
-			v[k] = x
-		}
-	}
-	str := func(k string) string {
-		raw, ok := v[k]
-		if !ok {
-			return ""
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return strings.TrimSpace(string(raw))
-	}
-	num := func(k string) (int64, bool) {
-		n, err := strconv.ParseInt(str(k), 10, 64)
-		return n, err == nil
-	}
-	money := func(k string) string {
-		if n, ok := num(k); ok {
-			return glossary.Money(n)
-		}
-		return "?"
-	}
+	v := readPayload(payload, result)
+	str, num, money := v.str, v.num, v.money
 	switch op {
 	case OpVoidEntry:
 		return glossary.TableNoun("timeline_entries").One + " " + str("entry_id") + " voided"
@@ -65,11 +32,7 @@ func Outcome(op Op, payload, result []byte) string {
 	case OpPayoutThreshold:
 		return "payout threshold set to " + money("threshold_fen")
 	case OpMarginRate:
-		pct := str("percent")
-		if strings.Contains(pct, ".") {
-			pct = strings.TrimSuffix(strings.TrimRight(pct, "0"), ".")
-		}
-		return "margin rate of " + str("industry") + " set to " + pct + "%"
+		return "margin rate of " + str("industry") + " set to " + v.percent("percent")
 	case OpRoleGrant:
 		return str("user") + " now holds the role " + glossary.Role(str("role"))
 	case OpInKindValue:

@@ -8,6 +8,7 @@ import (
 
 	"warroom/access"
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // opMarginRate is the approvals operation whose consequences reach past
@@ -23,7 +24,7 @@ func PayoutRequest(ctx context.Context, q db.Querier, incidentID int64, merchant
 		return nil, err
 	}
 	if c.State != "approved" {
-		return nil, db.Invalid("state", "merchant %s's claim is %s: only an approved claim is paid", merchant, c.State)
+		return nil, db.Invalid("state", "merchant %s's claim is %s: only an approved claim is paid", merchant, glossary.ClaimState(c.State))
 	}
 	return map[string]any{"claim_id": c.ID, "amount_fen": c.Amount - c.Paid, "idempotency_key": strings.TrimSpace(key)}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // Approve moves a chosen claim to approved, committing its amount. The
@@ -20,7 +21,7 @@ func Approve(ctx context.Context, q db.Querier, incidentID int64, merchant strin
 		return c, err
 	}
 	if c.State != "chosen" {
-		return c, db.Invalid("state", "merchant %s's claim is %s: only a chosen claim can be approved", merchant, c.State)
+		return c, db.Invalid("state", "merchant %s's claim is %s: only a chosen claim can be approved", merchant, glossary.ClaimState(c.State))
 	}
 	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'approved', approved_at = now(), updated_at = now() WHERE id = $1 AND incident_id = $2`, c.ID, incidentID)
 	if err = fundError(err); err != nil {
@@ -79,7 +80,7 @@ func Pay(ctx context.Context, q db.Querier, incidentID int64, merchant, key stri
 		return p, err
 	}
 	if c.State != "approved" {
-		return p, db.Invalid("state", "merchant %s's claim is %s: only an approved claim is paid", merchant, c.State)
+		return p, db.Invalid("state", "merchant %s's claim is %s: only an approved claim is paid", merchant, glossary.ClaimState(c.State))
 	}
 	owed := c.Amount - c.Paid
 	if owed <= 0 {
@@ -105,7 +106,7 @@ func Reject(ctx context.Context, q db.Querier, incidentID int64, merchant string
 		return c, err
 	}
 	if c.State == "approved" || c.State == "paid" || c.State == "rejected" {
-		return c, db.Invalid("state", "merchant %s's claim is %s", merchant, c.State)
+		return c, db.Invalid("state", "merchant %s's claim is %s", merchant, glossary.ClaimState(c.State))
 	}
 	_, err = q.ExecContext(ctx, `UPDATE claims SET state = 'rejected', updated_at = now() WHERE id = $1 AND incident_id = $2`, c.ID, incidentID)
 	c.State = "rejected"

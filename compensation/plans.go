@@ -40,7 +40,7 @@ type ClaimRef struct {
 func checkPlan(plan string) (string, error) {
 	v, ok := glossary.Plans.Parse(plan)
 	if !ok {
-		return "", db.Invalid("plan", "%q: want %s or %s", plan, PlanCash, PlanTraffic)
+		return "", db.Invalid("plan", "%q: want %s or %s", plan, glossary.Plan(PlanCash), glossary.Plan(PlanTraffic))
 	}
 	return v, nil
 }

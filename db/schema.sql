@@ -100,7 +100,7 @@ BEGIN
         RAISE EXCEPTION 'approval request % not found', p_id USING ERRCODE = 'no_data_found';
     END IF;
     IF r.state <> 'pending' THEN
-        RAISE EXCEPTION 'approval request % is already %', p_id, r.state
+        RAISE EXCEPTION 'approval request % is already %', p_id, warroom_word('approval state', r.state)
             USING ERRCODE = 'WR002';
     END IF;
     IF r.expires_at <= now() THEN
@@ -113,7 +113,8 @@ BEGIN
     END IF;
     SELECT * INTO o FROM warroom_operations WHERE op = r.op;
     IF NOT warroom_has_any_role(o.approvers) THEN
-        RAISE EXCEPTION '% may not approve %: needs one of the roles %', me, r.op, o.approvers
+        RAISE EXCEPTION '% may not approve request % (%): needs the % role', me, p_id, warroom_word('operation', r.op),
+            warroom_words_or('role', o.approvers)
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     EXECUTE format('SELECT %s($1)', o.executor::oid::regproc) INTO res USING r;
@@ -151,7 +152,8 @@ BEGIN
     SELECT r.person INTO prev FROM incident_roles r
     WHERE r.incident_id = p_incident AND r.role = v_role AND r.ended_at IS NULL FOR UPDATE;
     IF prev = v_person THEN
-        RAISE EXCEPTION '% is already % of incident %', v_person, v_role, inc.slug USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION '% is already % of incident %', v_person, warroom_word('duty role', v_role), inc.slug
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     UPDATE incident_roles r SET ended_at = now()
     WHERE r.incident_id = p_incident AND r.role = v_role AND r.ended_at IS NULL;
@@ -160,8 +162,8 @@ BEGIN
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'role',
             CASE WHEN v_role = 'commander' AND prev IS NOT NULL THEN format('Command handed from %s to %s', prev, v_person)
-                 WHEN prev IS NOT NULL THEN format('%s takes over as %s from %s', v_person, v_role, prev)
-                 ELSE format('%s is %s', v_person, v_role) END,
+                 WHEN prev IS NOT NULL THEN format('%s takes over as %s from %s', v_person, warroom_word('duty role', v_role), prev)
+                 ELSE format('%s is %s', v_person, warroom_word('duty role', v_role)) END,
             '', GREATEST(now(), inc.started_at), warroom_actor());
     RETURN id;
 END $_$;
@@ -913,7 +915,7 @@ BEGIN
     RETURNING id INTO inc;
     INSERT INTO incident_roles (incident_id, role, person, assigned_by) VALUES (inc, 'commander', me, me);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
-    VALUES (inc, 'declared', format('Declared %s: %s', p_severity, btrim(p_title)),
+    VALUES (inc, 'declared', format('Declared %s: %s', warroom_word('severity', p_severity), btrim(p_title)),
             format('Commander: %s', me), v_at, me);
     RETURN inc;
 END $$;
@@ -1022,11 +1024,13 @@ DECLARE
 BEGIN
     FOR k IN SELECT jsonb_object_keys(r.payload) LOOP
         IF k NOT IN ('baseline_start', 'baseline_end', 'outage_start', 'outage_end') THEN
-            RAISE EXCEPTION 'fund_terms payload key % is not a window bound', k USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION 'a % request''s payload key % is not a window bound', warroom_word('operation', 'fund_terms'), k
+                USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END LOOP;
     IF r.payload = '{}'::jsonb THEN
-        RAISE EXCEPTION 'fund_terms payload names no window bound' USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'a % request''s payload names no window bound', warroom_word('operation', 'fund_terms')
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     UPDATE funds SET
         baseline_start = COALESCE((r.payload->>'baseline_start')::timestamptz, baseline_start),
@@ -1105,7 +1109,7 @@ BEGIN
         RAISE EXCEPTION 'claim % not found in the incident', r.payload ->> 'claim_id' USING ERRCODE = 'no_data_found';
     END IF;
     IF c.state <> 'approved' THEN
-        RAISE EXCEPTION 'claim % is %: only an approved claim is paid', c.id, c.state
+        RAISE EXCEPTION 'claim % is %: only an approved claim is paid', c.id, warroom_word('claim state', c.state)
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     INSERT INTO payouts (incident_id, claim_id, amount_fen, idempotency_key, created_by, approval_id)
@@ -1293,7 +1297,7 @@ BEGIN
         WHERE n.state NOT IN ('awaiting_rate', 'computed') OR n.plan IS NOT NULL OR n.paid_fen <> 0 LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION 'a new claim is computed or awaiting a rate, unpaid, with no plan: claim % as % refused',
-                bad.id, bad.state USING ERRCODE = 'check_violation', CONSTRAINT = 'claims_lifecycle';
+                bad.id, warroom_word('claim state', bad.state) USING ERRCODE = 'check_violation', CONSTRAINT = 'claims_lifecycle';
         END IF;
         src := 'SELECT n.*, NULL::bigint AS old_amount, NULL::text AS old_plan,
                        true AS computed_changed, true AS baseline_changed FROM new_rows n';
@@ -1324,9 +1328,11 @@ BEGIN
             RAISE EXCEPTION '%', CASE bad.what
                 WHEN 'paid_fen' THEN format('claim %s: paid_fen is the sum of its payouts and changes only with them', bad.id)
                 WHEN 'merchant_id' THEN format('claim %s belongs to its merchant for good', bad.id)
-                WHEN 'amount' THEN format('claim %s is %s: its amount and plan no longer change', bad.id, bad.old_state)
+                WHEN 'amount' THEN format('claim %s is %s: its amount and plan no longer change', bad.id,
+                                          warroom_word('claim state', bad.old_state))
                 WHEN 'unpaid' THEN format('claim %s is paid only when its payouts cover its amount', bad.id)
-                ELSE format('claim %s cannot go from %s to %s', bad.id, bad.old_state, bad.new_state) END
+                ELSE format('claim %s cannot go from %s to %s', bad.id, warroom_word('claim state', bad.old_state),
+                            warroom_word('claim state', bad.new_state)) END
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'claims_lifecycle';
         END IF;
         src := 'SELECT n.*, o.amount_fen AS old_amount, o.plan AS old_plan,
@@ -1376,7 +1382,8 @@ BEGIN
             bad.id, CASE bad.what WHEN 'baseline' THEN 'baseline (the sum of its imported sales)'
                                   WHEN 'rate' THEN 'margin rate (its industry''s current rate)'
                                   WHEN 'cash' THEN 'cash figure (warroom_cash_fen over the fund''s windows)'
-                                  ELSE 'amount (cash figure, or the fund''s in-kind value for traffic)' END
+                                  ELSE format('amount (cash figure, or the fund''s %s for the %s plan)',
+                                              warroom_word('operation', 'inkind_value'), warroom_word('plan', 'traffic')) END
             USING ERRCODE = 'check_violation', CONSTRAINT = 'claims_amount_computed';
     END IF;
     RETURN NULL;
@@ -1532,7 +1539,7 @@ BEGIN
     WHERE c.incident_id = ANY (incs) AND (c.id, c.incident_id) IN (SELECT claim_id, incident_id FROM new_rows)
       AND c.state <> 'approved' LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'claim % is %: only an approved claim is paid', bad.id, bad.state
+        RAISE EXCEPTION 'claim % is %: only an approved claim is paid', bad.id, warroom_word('claim state', bad.state)
             USING ERRCODE = 'check_violation', CONSTRAINT = 'payouts_claim_approved';
     END IF;
     SELECT p.claim_id, sum(p.amount_fen)::bigint AS fen, f.payout_approval_fen INTO bad
@@ -1542,8 +1549,9 @@ BEGIN
     GROUP BY p.claim_id, f.payout_approval_fen
     HAVING sum(p.amount_fen) > f.payout_approval_fen LIMIT 1;
     IF FOUND THEN
-        PERFORM warroom_refuse_unapproved(format('paying %s fen on claim %s without a request (above %s)',
-            bad.fen, bad.claim_id, bad.payout_approval_fen));
+        PERFORM warroom_refuse_unapproved(format('paying %s on claim %s without a request (above the %s of %s)',
+            warroom_money(bad.fen), bad.claim_id, warroom_word('operation', 'payout_threshold'),
+            warroom_money(bad.payout_approval_fen)));
     END IF;
     RETURN NULL;
 END $$;
@@ -1560,7 +1568,7 @@ CREATE FUNCTION public.warroom_guard_plan_change() RETURNS trigger
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM plan_changes WHERE claim_id = OLD.id AND to_plan = NEW.plan
                    AND txid = txid_current()) THEN
-        RAISE EXCEPTION 'claim % already chose plan %', OLD.id, OLD.plan
+        RAISE EXCEPTION 'claim % already chose the % plan', OLD.id, warroom_word('plan', OLD.plan)
             USING ERRCODE = 'check_violation', CONSTRAINT = 'claims_plan_chosen_once',
                   HINT = 'a commander can change it, giving a reason';
     END IF;
@@ -1581,12 +1589,12 @@ BEGIN
         RETURN NEW;
     END IF;
     IF OLD.voided_at IS NOT NULL THEN
-        RAISE EXCEPTION '% % is void and can no longer be changed', TG_TABLE_NAME, OLD.id
+        RAISE EXCEPTION '% % is void and can no longer be changed', warroom_word('table', TG_TABLE_NAME), OLD.id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NEW.voided_at IS NOT NULL OR NEW.voided_by IS NOT NULL OR NEW.void_reason IS NOT NULL
        OR NEW.void_approval IS NOT NULL THEN
-        PERFORM warroom_refuse_unapproved('voiding ' || TG_TABLE_NAME || ' ' || OLD.id);
+        PERFORM warroom_refuse_unapproved('voiding ' || warroom_word('table', TG_TABLE_NAME) || ' ' || OLD.id);
     END IF;
     RETURN NEW;
 END $$;
@@ -1759,6 +1767,20 @@ END $$;
 
 
 --
+-- Name: warroom_money(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_money(p_fen bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN p_fen < 0 THEN '-' ELSE '' END
+           || to_char(abs(p_fen) / 100, 'FM999,999,999,999,999,990')
+           || '.' || lpad((abs(p_fen) % 100)::text, 2, '0')
+$$;
+
+
+--
 -- Name: warroom_next_update_due(bigint); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -1882,9 +1904,11 @@ BEGIN
             p_threshold_fen, COALESCE(p_inkind_value_fen, 1200000), CASE WHEN p_inkind_value_fen IS NULL THEN '' ELSE src END);
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'note', 'Compensation fund opened',
-            format('Threshold %s fen; outage end %s%s', p_threshold_fen,
-                   CASE WHEN p_outage_end IS NULL THEN 'follows the resolution' ELSE p_outage_end::text END,
-                   CASE WHEN src = '' THEN '' ELSE format('; in-kind value %s fen (%s)', p_inkind_value_fen, src) END),
+            format('Payouts above %s need a second person; the outage ends %s%s', warroom_money(p_threshold_fen),
+                   CASE WHEN p_outage_end IS NULL THEN 'when the incident is resolved'
+                        ELSE to_char(p_outage_end AT TIME ZONE inc.time_zone, 'YYYY-MM-DD HH24:MI') || ' ' || inc.time_zone END,
+                   CASE WHEN src = '' THEN '' ELSE format('; %s %s (%s)', warroom_word('operation', 'inkind_value'),
+                                                         warroom_money(p_inkind_value_fen), src) END),
             GREATEST(now(), inc.started_at), warroom_actor());
 END $$;
 
@@ -2137,12 +2161,15 @@ BEGIN
         RAISE EXCEPTION 'approval request % not found', p_id USING ERRCODE = 'no_data_found';
     END IF;
     IF r.state <> 'pending' THEN
-        RAISE EXCEPTION 'approval request % is already %', p_id, r.state
+        RAISE EXCEPTION 'approval request % is already %', p_id, warroom_word('approval state', r.state)
             USING ERRCODE = 'WR002';
     END IF;
     IF me <> r.requested_by AND NOT warroom_has_any_role(
             (SELECT approvers FROM warroom_operations WHERE op = r.op)) THEN
-        RAISE EXCEPTION '% may not reject %', me, r.op USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION '% may not reject request % (%): only its requester or a login with the % role may', me, p_id,
+            warroom_word('operation', r.op),
+            warroom_words_or('role', (SELECT approvers FROM warroom_operations WHERE op = r.op))
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
     UPDATE approvals SET state = 'rejected', decided_by = me, decided_at = now(),
         decision_note = btrim(COALESCE(p_note, ''))
@@ -2168,7 +2195,8 @@ BEGIN
         RAISE EXCEPTION 'unknown operation %', p_op USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF NOT warroom_has_any_role(o.requesters) THEN
-        RAISE EXCEPTION '% may not request %: needs one of the roles %', warroom_actor(), p_op, o.requesters
+        RAISE EXCEPTION '% may not request %: needs the % role', warroom_actor(), warroom_word('operation', p_op),
+            warroom_words_or('role', o.requesters)
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF p_payload IS NULL OR jsonb_typeof(p_payload) <> 'object' THEN
@@ -2176,7 +2204,8 @@ BEGIN
     END IF;
     FOREACH k IN ARRAY o.required LOOP
         IF NOT p_payload ? k THEN
-            RAISE EXCEPTION 'payload of % lacks %', p_op, k USING ERRCODE = 'invalid_parameter_value';
+            RAISE EXCEPTION 'the payload of a % request lacks %', warroom_word('operation', p_op), k
+                USING ERRCODE = 'invalid_parameter_value';
         END IF;
     END LOOP;
     IF p_ttl IS NULL OR p_ttl < interval '1 minute' OR p_ttl > interval '7 days' THEN
@@ -2563,7 +2592,8 @@ BEGIN
         RAISE EXCEPTION 'severity %: use sev1, sev2, sev3 or sev4', p_severity USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_severity = inc.severity THEN
-        RAISE EXCEPTION 'incident % is already %', inc.slug, p_severity USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'incident % is already %', inc.slug, warroom_word('severity', p_severity)
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF note = '' THEN
         RAISE EXCEPTION 'a severity change needs a note saying why' USING ERRCODE = 'invalid_parameter_value';
@@ -2571,7 +2601,7 @@ BEGIN
     UPDATE incidents SET severity = p_severity, updated_at = now(), updated_by = warroom_actor()
     WHERE id = p_incident RETURNING version INTO v;
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
-    VALUES (p_incident, 'severity', format('Severity: %s -> %s', inc.severity, p_severity),
+    VALUES (p_incident, 'severity', format('Severity: %s → %s', warroom_word('severity', inc.severity), warroom_word('severity', p_severity)),
             note, GREATEST(now(), inc.started_at), warroom_actor());
     RETURN v;
 END $$;
@@ -2597,7 +2627,8 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_status = inc.status THEN
-        RAISE EXCEPTION 'incident % is already %', inc.slug, p_status USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'incident % is already %', inc.slug, warroom_word('incident status', p_status)
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF inc.status = 'resolved' AND note = '' THEN
         RAISE EXCEPTION 'reopening incident % needs a note saying why', inc.slug
@@ -2609,9 +2640,10 @@ BEGIN
     WHERE id = p_incident RETURNING version INTO v;
     INSERT INTO timeline_entries (incident_id, kind, title, body, actual_start, author)
     VALUES (p_incident, 'status',
-            CASE WHEN inc.status = 'resolved' THEN format('Reopened: %s', p_status)
+            CASE WHEN inc.status = 'resolved' THEN format('Reopened: %s', warroom_word('incident status', p_status))
                  WHEN p_status = 'resolved' THEN 'Resolved'
-                 ELSE format('Status: %s -> %s', inc.status, p_status) END,
+                 ELSE format('Status: %s → %s', warroom_word('incident status', inc.status),
+                             warroom_word('incident status', p_status)) END,
             note, GREATEST(now(), inc.started_at), warroom_actor());
     RETURN v;
 END $$;
@@ -2768,6 +2800,34 @@ BEGIN
         decision_note = 'requester revoked'
     WHERE state = 'pending' AND requested_by = p_name;
 END $$;
+
+
+--
+-- Name: warroom_word(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_word(p_kind text, p_value text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT COALESCE((SELECT w.word FROM warroom_words w WHERE w.kind = p_kind AND w.value = p_value),
+                    translate(p_value, '_-', '  '))
+$$;
+
+
+--
+-- Name: warroom_words_or(text, text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_words_or(p_kind text, p_values text[]) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+    SELECT CASE WHEN n <= 1 THEN COALESCE(ws[1], '')
+                ELSE array_to_string(ws[1:n - 1], ', ') || ' or ' || ws[n] END
+    FROM (SELECT array_agg(warroom_word(p_kind, v) ORDER BY i) AS ws, count(*)::integer AS n
+          FROM unnest(p_values) WITH ORDINALITY AS u(v, i)) x
+$$;
 
 
 --
@@ -3820,6 +3880,17 @@ CREATE TABLE public.warroom_users (
 
 
 --
+-- Name: warroom_words; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.warroom_words (
+    kind text NOT NULL,
+    value text NOT NULL,
+    word text NOT NULL
+);
+
+
+--
 -- Name: claims_default; Type: TABLE ATTACH; Schema: public; Owner: -
 --
 
@@ -4387,6 +4458,14 @@ ALTER TABLE ONLY public.warroom_users
 
 
 --
+-- Name: warroom_words warroom_words_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.warroom_words
+    ADD CONSTRAINT warroom_words_pkey PRIMARY KEY (kind, value);
+
+
+--
 -- Name: approvals_pending; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -4884,6 +4963,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.warroom_users REFERENCING OLD
 
 
 --
+-- Name: warroom_words audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.warroom_words REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: action_items audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5115,6 +5201,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.warroom_users REFERENCING NEW
 
 
 --
+-- Name: warroom_words audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.warroom_words REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: action_items audit_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5343,6 +5436,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.warroom_operations REFERENCIN
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.warroom_users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: warroom_words audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.warroom_words REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -6022,6 +6122,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.warroom_operations 
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.warroom_users FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: warroom_words no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.warroom_words FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -6776,6 +6883,16 @@ GRANT UPDATE(updated_by) ON TABLE public.incidents TO warroom_commander;
 
 
 --
+-- Name: FUNCTION warroom_money(p_fen bigint); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.warroom_money(p_fen bigint) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_money(p_fen bigint) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_money(p_fen bigint) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_money(p_fen bigint) TO warroom_viewer;
+
+
+--
 -- Name: FUNCTION warroom_open_fund(p_incident bigint, p_currency text, p_baseline_start timestamp with time zone, p_baseline_end timestamp with time zone, p_outage_start timestamp with time zone, p_outage_end timestamp with time zone, p_threshold_fen bigint, p_inkind_value_fen bigint, p_inkind_source text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6982,6 +7099,26 @@ GRANT ALL ON FUNCTION public.warroom_user_revoke(p_name text) TO warroom_command
 GRANT ALL ON FUNCTION public.warroom_user_revoke(p_name text) TO warroom_engineer;
 GRANT ALL ON FUNCTION public.warroom_user_revoke(p_name text) TO warroom_finance;
 GRANT ALL ON FUNCTION public.warroom_user_revoke(p_name text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_word(p_kind text, p_value text); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.warroom_word(p_kind text, p_value text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_word(p_kind text, p_value text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_word(p_kind text, p_value text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_word(p_kind text, p_value text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_words_or(p_kind text, p_values text[]); Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON FUNCTION public.warroom_words_or(p_kind text, p_values text[]) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_words_or(p_kind text, p_values text[]) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_words_or(p_kind text, p_values text[]) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_words_or(p_kind text, p_values text[]) TO warroom_viewer;
 
 
 --
@@ -7592,6 +7729,16 @@ GRANT SELECT ON TABLE public.warroom_users TO warroom_commander;
 GRANT SELECT ON TABLE public.warroom_users TO warroom_engineer;
 GRANT SELECT ON TABLE public.warroom_users TO warroom_finance;
 GRANT SELECT ON TABLE public.warroom_users TO warroom_viewer;
+
+
+--
+-- Name: TABLE warroom_words; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.warroom_words TO warroom_commander;
+GRANT SELECT ON TABLE public.warroom_words TO warroom_engineer;
+GRANT SELECT ON TABLE public.warroom_words TO warroom_finance;
+GRANT SELECT ON TABLE public.warroom_words TO warroom_viewer;
 
 
 --

@@ -86,6 +86,15 @@ var tableNouns = map[string]Noun{
 	"warroom_users":           {"login", "logins"},
 }
 
+// TableNouns is every table the glossary names, with its nouns (a copy).
+func TableNouns() map[string]Noun {
+	out := make(map[string]Noun, len(tableNouns))
+	for t, n := range tableNouns {
+		out[t] = n
+	}
+	return out
+}
+
 // TableNoun names a table's rows for people. A table it does not know reads
 // as its name with spaces, the same for one and many.
 func TableNoun(table string) Noun {

@@ -222,7 +222,7 @@ func SetActionItem(ctx context.Context, q db.Querier, incidentID, id int64, c Ac
 		// Either spelling: "won't do", as people read it, or "wont_do".
 		v, ok := glossary.ActionStatuses.Parse(*c.Status)
 		if !ok || !slices.Contains(ActionStatuses, v) {
-			return cur, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(ActionStatuses, ", "))
+			return cur, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(glossary.ActionStatuses.Words(), ", "))
 		}
 		next.Status = v
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // Statuses an incident moves through, in the order responders use them.
@@ -112,14 +113,14 @@ func current(ctx context.Context, q db.Querier, id int64, expectVersion int) (In
 // any) is refused with a db.ConflictError.
 func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersion int, status, note string) (Incident, error) {
 	if !slices.Contains(Statuses, status) {
-		return Incident{}, db.Invalid("status", "%q is not one of %s", status, strings.Join(Statuses, ", "))
+		return Incident{}, db.Invalid("status", "%q is not one of %s", status, strings.Join(glossary.IncidentStatuses.Words(), ", "))
 	}
 	cur, err := current(ctx, q, incidentID, expectVersion)
 	if err != nil {
 		return cur, err
 	}
 	if cur.Status == status {
-		return cur, db.Invalid("status", "incident %s is already %s", cur.Slug, status)
+		return cur, db.Invalid("status", "incident %s is already %s", cur.Slug, glossary.IncidentStatus(status))
 	}
 	if cur.Status == "resolved" && strings.TrimSpace(note) == "" {
 		return cur, db.Invalid("note", "reopening incident %s needs a note saying why", cur.Slug)
@@ -136,7 +137,7 @@ func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersio
 // required and goes on the timeline. Who may, and conflicts: as SetStatus.
 func SetSeverity(ctx context.Context, q db.Querier, incidentID int64, expectVersion int, severity, note string) (Incident, error) {
 	if !slices.Contains(Severities, severity) {
-		return Incident{}, db.Invalid("severity", "%q is not one of %s", severity, strings.Join(Severities, ", "))
+		return Incident{}, db.Invalid("severity", "%q is not one of %s", severity, strings.Join(glossary.Severities.Words(), ", "))
 	}
 	if strings.TrimSpace(note) == "" {
 		return Incident{}, db.Invalid("note", "say why the severity changes")
@@ -146,7 +147,7 @@ func SetSeverity(ctx context.Context, q db.Querier, incidentID int64, expectVers
 		return cur, err
 	}
 	if cur.Severity == severity {
-		return cur, db.Invalid("severity", "incident %s is already %s", cur.Slug, severity)
+		return cur, db.Invalid("severity", "incident %s is already %s", cur.Slug, glossary.Severity(severity))
 	}
 	_, err = q.ExecContext(ctx, `SELECT warroom_set_incident_severity($1, $2, $3, $4)`,
 		incidentID, severity, strings.TrimSpace(note), cur.Version)

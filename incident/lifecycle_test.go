@@ -157,7 +157,7 @@ func TestStatusChangesAreOnTheTimeline(t *testing.T) {
 		t.Fatalf("reopened: %+v, %v", reopened, err)
 	}
 	st := entriesOfKind(t, conn, inc.ID, "status")
-	if len(st) != 3 || st[0].Title != "Status: investigating -> identified" || st[0].Body != "bad deploy of payments" ||
+	if len(st) != 3 || st[0].Title != "Status: investigating → identified" || st[0].Body != "bad deploy of payments" ||
 		st[1].Title != "Resolved" || st[2].Title != "Reopened: investigating" || st[2].Body != "errors are back" ||
 		st[2].Author != "alice" {
 		t.Fatalf("status entries %+v", st)
@@ -187,7 +187,7 @@ func TestSeverityChangeNeedsANote(t *testing.T) {
 		t.Fatalf("severity: %+v, %v", got, err)
 	}
 	e := entriesOfKind(t, conn, inc.ID, "severity")
-	if len(e) != 1 || e[0].Title != "Severity: sev3 -> sev1" || e[0].Body != "checkout affected too" {
+	if len(e) != 1 || e[0].Title != "Severity: sev3 → sev1" || e[0].Body != "checkout affected too" {
 		t.Fatalf("severity entries %+v", e)
 	}
 	// Only the lifecycle's statuses are taken, whoever writes the column.

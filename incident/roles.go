@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // DutyRoles are the roles every incident has a place for; any other word
@@ -49,7 +50,7 @@ func AssignRole(ctx context.Context, q db.Querier, incidentID int64, role, perso
 	}
 	var id int64
 	if err := q.GetContext(ctx, &id, `SELECT warroom_assign_role($1, $2, $3)`, incidentID, role, person); err != nil {
-		return d, fmt.Errorf("%s of incident %d: %w", role, incidentID, db.MapError(err))
+		return d, fmt.Errorf("%s of incident %d: %w", glossary.DutyRole(role), incidentID, db.MapError(err))
 	}
 	err := q.GetContext(ctx, &d, `SELECT `+dutyColumns+` FROM incident_roles WHERE id = $1`, id)
 	return d, db.MapError(err)

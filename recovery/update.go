@@ -31,7 +31,7 @@ func (c Change) apply(cur Milestone) (status string, progress int, err error) {
 		// Either spelling: "in progress", as people read it, or "in_progress".
 		v, ok := glossary.MilestoneStatuses.Parse(*c.Status)
 		if !ok || !slices.Contains(Statuses, v) {
-			return "", 0, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(Statuses, ", "))
+			return "", 0, db.Invalid("status", "%q is not one of %s", *c.Status, strings.Join(glossary.MilestoneStatuses.Words(), ", "))
 		}
 		status = v
 	}

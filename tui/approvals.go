@@ -185,7 +185,7 @@ type apRow struct {
 	a                                  access.Approval
 	op, by, reason, payload, when, exp string
 	decidedBy, note, result            string
-	ids                                string // the payload's ids when payload names its subject in words
+	ids                                string // the payload as it is stored ("entry_id=16"), for the detail pane
 }
 
 type apPromptKind int
@@ -325,15 +325,11 @@ func (v *approvalsView) got(gen int, as []access.Approval, me access.Me, err err
 			op:      SanitizeLine(glossary.Operation(string(a.Op))),
 			by:      SanitizeLine(a.RequestedBy),
 			reason:  SanitizeLine(a.Reason),
-			payload: payloadSummary(a.Payload),
+			payload: SanitizeLine(access.Describe(a, v.loc)),
+			ids:     payloadSummary(a.Payload),
 			when:    a.RequestedAt.In(v.loc).Format("01-02 15:04"),
 			note:    SanitizeLine(a.DecisionNote),
 			result:  outcomeText(a),
-		}
-		if a.Subject != "" {
-			// What a void is about in words: "core-env: Core environment",
-			// not milestone_id=3 (the ids stay in the detail pane).
-			r.ids, r.payload = r.payload, SanitizeLine(a.Subject)
 		}
 		if a.DecidedBy != nil {
 			r.decidedBy = SanitizeLine(*a.DecidedBy)
@@ -456,7 +452,7 @@ func (v *approvalsView) Update(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		p := &apPrompt{kind: apConfirmApprove, id: r.a.ID, a: r.a, what: "#" + strconv.FormatInt(r.a.ID, 10) + " " + r.op}
 		if r.payload != "" {
-			p.what += " " + r.payload
+			p.what += ": " + r.payload
 		}
 		if key.Matches(msg, approvalsKeys.Reject) {
 			p.kind = apRejectReason
@@ -668,7 +664,7 @@ func (v *approvalsView) render() string {
 	}
 	head = append(head, cell{text: "REASON", w: reasonW, style: st.Muted})
 	if payloadW > 0 {
-		head = append(head, cell{text: "PAYLOAD", w: payloadW, style: st.Muted})
+		head = append(head, cell{text: "WHAT", w: payloadW, style: st.Muted})
 	}
 	lines = append(lines, fit(tableRow(st, head, false), w))
 	none := ""
@@ -732,10 +728,10 @@ func (v *approvalsView) detailPane(r *apRow, h int) []string {
 	}
 	out = append(out, fit(" "+st.Muted.Render(meta), w))
 	if r.payload != "" {
-		out = append(out, fit(" "+st.Muted.Render("payload ")+r.payload, w))
+		out = append(out, fit(" "+st.Muted.Render("asks ")+r.payload, w))
 	}
 	if r.ids != "" {
-		out = append(out, fit(" "+st.Muted.Render("ids ")+r.ids, w))
+		out = append(out, fit(" "+st.Muted.Render("payload ")+r.ids, w))
 	}
 	if a.State != "pending" {
 		s := " " + approvalStateStyle(st, a.State).Render(glossary.ApprovalState(a.State))

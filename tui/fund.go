@@ -68,6 +68,11 @@ type fundView struct {
 	nameW         int
 	nativeW       int
 	moneyW        int // money columns: fundMoneyW, or wider for a larger fund
+	markW         int // 1 when a pledge carries a note (pledgeMark after it), else 0
+	// factsCompact: the last summary had no room for the in-kind plan and
+	// the pledge note in full (summaryFacts): the plan took the blank
+	// under the figures, the note goes on the contributors' title line.
+	factsCompact bool
 
 	dataGen  int // bumped by SetData so the chart cache knows
 	chart    string
@@ -248,7 +253,8 @@ func (v *fundView) overviewLayout() (rows, chartH int) {
 		reserved = 1 // the filter line
 	}
 	// Rows left for the table body and the chart block (blank + title + chart).
-	avail := v.height - len(v.summary()) - 1 - 2 - reserved
+	sum := len(v.summary())
+	avail := v.height - sum - btoi(!v.factsCompact) - 2 - reserved
 	want := max(v.list.Len(), 1)
 	rows = want
 	if len(v.drawdown) > 0 && avail-want-2 >= minChartHeight {
@@ -323,6 +329,7 @@ func (v *fundView) setData(s *Snapshot) {
 		v.moneyW = max(v.moneyW, len(compensation.FormatFen(fen)))
 	}
 	v.fund = &f
+	v.markW = btoi(v.hasPledgeNotes())
 	v.drawdown = s.Drawdown
 	v.loc = s.Incident.Location()
 	v.list.SetRows(f.Contributors, func(c *compensation.Contributor) string {
@@ -392,7 +399,9 @@ func (v *fundView) render() string {
 	}
 	f := v.fund
 	out := v.summary()
-	out = append(out, "")
+	if !v.factsCompact {
+		out = append(out, "")
+	}
 
 	filterLine := v.list.FilterLine(v.st, w)
 	_, chartH := v.overviewLayout()
@@ -401,12 +410,25 @@ func (v *fundView) render() string {
 	if v.list.Filter() != "" {
 		count = glossary.Count(v.list.Len()) + " of " + count
 	}
-	out = append(out, v.st.Section.Render(fit("Contributors ("+count+")", w)))
-	out = append(out, v.st.Muted.Render(fit(v.contributorRow("NAME", "NATIVE", "ROLE", "PLEDGED", "RECEIVED", "RECV %"), w)))
-	out = append(out, v.list.table(v.st, w, [...]int{v.nameW, v.nativeW, v.moneyW}, "No contributors.", "Nothing matches the filter.",
+	title := "Contributors (" + count + ")"
+	if v.factsCompact {
+		out = append(out, titleWithHint(v.st, title, v.pledgeNoteHint(), w))
+	} else {
+		out = append(out, v.st.Section.Render(fit(title, w)))
+	}
+	out = append(out, v.st.Muted.Render(fit(v.contributorRow("NAME", "NATIVE", "ROLE", "PLEDGED"+strings.Repeat(" ", v.markW), "RECEIVED", "RECV %"), w)))
+	out = append(out, v.list.table(v.st, w, [...]int{v.nameW, v.nativeW, v.moneyW, v.markW}, "No contributors.", "Nothing matches the filter.",
 		func(c *compensation.Contributor, _ bool) []cell {
+			pledged := compensation.FormatFen(c.PledgedFen)
+			if v.markW > 0 {
+				mark := " "
+				if c.PledgeNote != "" {
+					mark = pledgeMark
+				}
+				pledged += mark
+			}
 			return v.contributorCells(c.Name, c.NativeName, c.Role,
-				compensation.FormatFen(c.PledgedFen), compensation.FormatFen(c.ReceivedFen), fundPercent(c.ReceivedFen, c.PledgedFen))
+				pledged, compensation.FormatFen(c.ReceivedFen), fundPercent(c.ReceivedFen, c.PledgedFen))
 		})...)
 
 	switch {
@@ -521,14 +543,14 @@ func (v *fundView) contributorRow(name, native, role, pledged, received, pct str
 // contributorCells lays out a contributors row: name, native name (when
 // any contributor has one), role, pledged, received and its percentage.
 func (v *fundView) contributorCells(name, native, role, pledged, received, pct string) []cell {
-	roleW := v.width - 2 - v.nameW - 1 - 1 - v.moneyW - 1 - v.moneyW - 1 - fundPctW
+	roleW := v.width - 2 - v.nameW - 1 - 1 - v.moneyW - v.markW - 1 - v.moneyW - 1 - fundPctW
 	cells := []cell{{text: name, w: v.nameW}}
 	if v.nativeW > 0 {
 		cells = append(cells, cell{text: native, w: v.nativeW})
 		roleW -= v.nativeW + 1
 	}
 	return append(cells, cell{text: role, w: max(roleW, 0)},
-		cell{text: pledged, w: v.moneyW, right: true},
+		cell{text: pledged, w: v.moneyW + v.markW, right: true},
 		cell{text: received, w: v.moneyW, right: true},
 		cell{text: pct, w: fundPctW, right: true})
 }

@@ -500,8 +500,8 @@ func (v *fundView) summaryFacts(above int) []string {
 		out = append(out, v.flashLine())
 	}
 	facts = v.inKindLines(w)
-	if slices.ContainsFunc(f.Contributors, func(c compensation.Contributor) bool { return c.PledgeNote != "" }) {
-		line := "  Selected pledge, as the source states it: "
+	if v.hasPledgeNotes() {
+		line := "  " + pledgeMark + " Selected pledge, as the source states it: "
 		if c, ok := v.list.SelectedRow(); ok {
 			note := c.PledgeNote
 			if note == "" {
@@ -513,8 +513,48 @@ func (v *fundView) summaryFacts(above int) []string {
 	}
 	// Figures, these lines, a blank, the table's title and header, its rows, a chart.
 	need := above + len(out) + len(facts) + 3 + max(v.list.Len(), 1) + 2 + fundFactsChartRoom
-	if v.height >= need {
-		out = append(out, facts...)
+	v.factsCompact = v.height < need
+	if v.factsCompact {
+		// No room: the plan in one line, in place of the blank under the
+		// figures (the claims page has it in full); the pledge notes go
+		// on the contributors' title line (pledgeNoteHint).
+		return append(out, v.inKindLine(w))
 	}
-	return out
+	return append(out, facts...)
+}
+
+// pledgeMark follows a pledge the source states other than exactly
+// ("more than 35,000,000"); the note itself is under the figures, or on
+// the contributors' title line when the screen is small.
+const pledgeMark = "*"
+
+func (v *fundView) hasPledgeNotes() bool {
+	return v.fund != nil && slices.ContainsFunc(v.fund.Contributors, func(c compensation.Contributor) bool { return c.PledgeNote != "" })
+}
+
+// pledgeNoteHint is the selected pledge's note for the contributors' title
+// line: "* more than 35,000,000 (the statement's minimum)".
+func (v *fundView) pledgeNoteHint() string {
+	if !v.hasPledgeNotes() {
+		return ""
+	}
+	if c, ok := v.list.SelectedRow(); ok && c.PledgeNote != "" {
+		return pledgeMark + " " + c.PledgeNote
+	}
+	return pledgeMark + " not exact: select one for the source's words"
+}
+
+// inKindLine is the in-kind plan in one line: its value, whether that is
+// an assumption, and as much of what it gives as fits.
+func (v *fundView) inKindLine(w int) string {
+	f := v.fund
+	basis := "assumed"
+	if !f.InKindValueAssumed {
+		basis = "valued by " + f.InKindValueSource
+	}
+	plan := f.InKindPlan
+	if plan == "" {
+		plan = "not described (s sets it)"
+	}
+	return v.st.Muted.Render(fit(fmt.Sprintf("  In-kind plan, %s each (%s): %s", compensation.FormatFen(f.InKindValueFen), basis, plan), w))
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -174,8 +175,15 @@ func TestFundWarnsWhenCashIsShort(t *testing.T) {
 			t.Errorf("%v: no warning:\n%s", size, plain)
 		}
 		if size[0] == 120 && (!strings.Contains(plain, "In-kind plan, 12,000.00 each (an assumption: no source valued it): 50,000 ad impressions") ||
-			!strings.Contains(plain, "Selected pledge, as the source states it: more than 100,000,000")) {
+			!strings.Contains(plain, "* Selected pledge, as the source states it: more than 100,000,000")) {
 			t.Errorf("%v: no in-kind plan or pledge note:\n%s", size, plain)
+		}
+		// At 80x24 the same facts, compactly: the plan in one line, the
+		// pledge marked in the list and its note on the list's title line.
+		if size[0] == 80 && (!strings.Contains(plain, "In-kind plan, 12,000.00 each (assumed): 50,000 ad impressions") ||
+			!regexp.MustCompile(`Contributors \(\d+\) +\* more than 100,000,000`).MatchString(plain) ||
+			!regexp.MustCompile(`\d\.\d\d\* `).MatchString(plain)) {
+			t.Errorf("%v: no in-kind plan, pledge note or mark:\n%s", size, plain)
 		}
 	}
 }

@@ -18,13 +18,17 @@ import (
 
 // markGlossary writes every glossary word that differs from its machine
 // value in capitals ("IN PROGRESS", "WON'T DO", "IN KIND", "VOID ENTRY")
-// until the test ends, and returns a pattern of the machine spellings. A
+// until the test ends, in the glossary and in the database's copy
+// (warroom_words: the timeline entries and refusals the database writes),
+// and returns a pattern of the machine spellings. A
 // screen that shows the capitals took its word from the glossary; one that
 // shows the machine spelling, or the word in lower case, made its own. The
 // capitals are as wide as the words, so layouts do not move. Not parallel:
 // the glossary is package state.
-func markGlossary(t *testing.T) (raw *regexp.Regexp, lower map[string]bool) {
+func markGlossary(t *testing.T, conn *sqlx.DB) (raw *regexp.Regexp, lower map[string]bool) {
 	t.Helper()
+	// The test's own clone of the database: nothing to restore.
+	conn.MustExec(`UPDATE warroom_words SET word = upper(word) WHERE word <> value AND kind NOT IN ('table', 'tables')`)
 	var alts []string
 	lower = map[string]bool{}
 	for _, set := range glossary.All() {
@@ -47,7 +51,7 @@ func markGlossary(t *testing.T) (raw *regexp.Regexp, lower map[string]bool) {
 // glossary, never in its machine spelling, on every view of the demo.
 func TestConsoleSpeaksTheGlossary(t *testing.T) {
 	conn := demoDB(t)
-	raw, lower := markGlossary(t)
+	raw, lower := markGlossary(t, conn)
 	inc := firstIncident(t, conn)
 	// The demo has no in-progress milestone and no won't-do item: make them.
 	write(t, conn, "alice", func(ctx context.Context, tx *sqlx.Tx) error {
@@ -58,6 +62,11 @@ func TestConsoleSpeaksTheGlossary(t *testing.T) {
 	write(t, conn, "alice", func(ctx context.Context, tx *sqlx.Tx) error {
 		st := "wont_do"
 		_, err := incident.SetActionItem(ctx, tx, inc, 3, incident.ActionChange{Status: &st, Reason: "superseded"})
+		return err
+	})
+	// The database writes a role's timeline entry in the same words.
+	write(t, conn, "alice", func(ctx context.Context, tx *sqlx.Tx) error {
+		_, err := incident.AssignRole(ctx, tx, inc, "comms-lead", "Wu Bo")
 		return err
 	})
 	entry := firstEntry(t, conn)
@@ -85,7 +94,7 @@ func TestConsoleSpeaksTheGlossary(t *testing.T) {
 			}
 		}
 	}
-	check("timeline", screen(keys(t, m, "1")))
+	check("timeline", screen(keys(t, m, "1")), "Wu Bo is COMMS LEAD")
 	check("restore", screen(keys(t, m, "2")), "IN PROGRESS", "done  ") // history: "done 100% -> IN PROGRESS 60%"
 	check("accountability", screen(keys(t, m, "3")), "IN PROGRESS", "WON'T DO")
 	check("fund", screen(keys(t, m, "4")), "1,812/3,000 claims")

@@ -107,6 +107,7 @@ func run(cmd *cobra.Command, opts *Options) error {
 		}
 		rows = append(rows, []string{strconv.FormatInt(it.ID, 10), status, due, it.Owner, it.Measure, title})
 	}
-	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "STATUS"}, {Title: "DUE"},
-		{Title: "OWNER"}, {Title: "MEASURE"}, {Title: "TITLE"}}, rows)
+	return cmdutil.WriteTableOr(out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "STATUS"}, {Title: "DUE"},
+		{Title: "OWNER"}, {Title: "MEASURE"}, {Title: "TITLE"}}, rows,
+		"No action items yet: add one with `warroom action add --title TEXT --owner NAME`.")
 }

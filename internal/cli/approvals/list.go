@@ -86,14 +86,13 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 			// Only a pending request can still expire.
 			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
 		}
-		payload := string(a.Payload)
-		if a.Subject != "" {
-			payload = a.Subject + " " + payload // a void names what it voids in words
-		}
-		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), glossary.Operation(string(a.Op)), payload, a.Reason,
+		// What is asked, in words ("12,000.00 on claim 745 (M000745 ...)");
+		// --json keeps the payload as the executor reads it.
+		what := access.Describe(a, loc)
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), glossary.Operation(string(a.Op)), what, a.Reason,
 			a.RequestedBy, a.RequestedAt.In(loc).Format("01-02 15:04 MST"), glossary.ApprovalState(a.State), decided, expires})
 	}
 	return cmdutil.WriteTable(f.Out, []cmdutil.Column{{Title: "ID", Right: true}, {Title: "OPERATION"},
-		{Title: "PAYLOAD"}, {Title: "REASON"}, {Title: "BY"}, {Title: "AT"}, {Title: "STATE"},
+		{Title: "WHAT"}, {Title: "REASON"}, {Title: "BY"}, {Title: "AT"}, {Title: "STATE"},
 		{Title: "DECIDED BY"}, {Title: "EXPIRES IN"}}, rows)
 }

@@ -73,6 +73,16 @@ func WriteTable(w io.Writer, cols []Column, rows [][]string) error {
 	return err
 }
 
+// WriteTableOr is WriteTable, or the line none when there are no rows: a
+// bare header reads like a failure.
+func WriteTableOr(w io.Writer, cols []Column, rows [][]string, none string) error {
+	if len(rows) == 0 {
+		_, err := io.WriteString(w, none+"\n")
+		return err
+	}
+	return WriteTable(w, cols, rows)
+}
+
 // WriteJSON prints v indented, for scripts (`--json`), with C1 and bidi
 // controls escaped like the C0 ones (textsafe.WriteJSON).
 func WriteJSON(w io.Writer, v any) error { return textsafe.WriteJSON(w, v) }

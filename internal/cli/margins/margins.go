@@ -62,5 +62,6 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 	for _, r := range rates {
 		rows = append(rows, []string{r.Industry, compensation.TrimDecimal(r.Percent) + "%", r.SetAt.In(inc.Location()).Format("2006-01-02 15:04 MST"), r.SetBy, r.Source})
 	}
-	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "INDUSTRY"}, {Title: "RATE", Right: true}, {Title: "SET"}, {Title: "BY"}, {Title: "SOURCE"}}, rows)
+	return cmdutil.WriteTableOr(out, []cmdutil.Column{{Title: "INDUSTRY"}, {Title: "RATE", Right: true}, {Title: "SET"}, {Title: "BY"}, {Title: "SOURCE"}}, rows,
+		"No margin rates yet: set one with `warroom margins set INDUSTRY PERCENT --source TEXT`.")
 }

@@ -60,6 +60,7 @@ func milestonesRun(cmd *cobra.Command, opts *MilestonesOptions) error {
 			cmdutil.FormatAt(m.UpdatedAt, loc), m.Title})
 	}
 	fmt.Fprintf(out, "Restore plan of %s: %d%% overall\n\n", inc.Slug, recovery.Overall(ms))
-	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "KEY"}, {Title: "STATUS"}, {Title: "PROGRESS", Right: true},
-		{Title: "OWNER"}, {Title: "UPDATED"}, {Title: "TITLE"}}, rows)
+	return cmdutil.WriteTableOr(out, []cmdutil.Column{{Title: "KEY"}, {Title: "STATUS"}, {Title: "PROGRESS", Right: true},
+		{Title: "OWNER"}, {Title: "UPDATED"}, {Title: "TITLE"}}, rows,
+		"No milestones yet: add one with `warroom milestone add KEY --title TEXT --owner NAME`.")
 }

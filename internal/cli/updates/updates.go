@@ -92,5 +92,6 @@ func run(cmd *cobra.Command, opts *Options) error {
 		}
 		rows = append(rows, []string{cmdutil.FormatWhen(e.At(), e.Precision, loc), aud, e.Author, next, e.Title})
 	}
-	return cmdutil.WriteTable(out, []cmdutil.Column{{Title: "WHEN"}, {Title: "AUDIENCE"}, {Title: "BY"}, {Title: "NEXT DUE"}, {Title: "TEXT"}}, rows)
+	return cmdutil.WriteTableOr(out, []cmdutil.Column{{Title: "WHEN"}, {Title: "AUDIENCE"}, {Title: "BY"}, {Title: "NEXT DUE"}, {Title: "TEXT"}}, rows,
+		"No stakeholder updates yet: post one with `warroom update post --audience internal TEXT`.")
 }
