@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -165,6 +166,18 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	}
 
 	var res recovery.CountsImport
+	if p := os.Getenv("WARROOM_BENCH_CPUPROFILE"); p != "" {
+		// The import's own CPU profile (the client side of the COPY).
+		pf, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ti := time.Now()
 	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
 		f, err := os.Open(path)
@@ -187,6 +200,7 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 		res.Rows, di.Round(time.Millisecond), rowRate(res.Rows, di), dPsql.Seconds()/di.Seconds(), dPsqlKeyed.Seconds()/di.Seconds())
 	fmt.Fprintf(out, "                               COPY %v, then checks, key, attach, audit and totals %v\n",
 		res.Load.Round(time.Millisecond), res.Commit.Round(time.Millisecond))
+	fmt.Fprintf(out, "                               phases after the COPY (s): %s\n", res.Phases)
 	fmt.Fprintf(out, "                               merchants with all their data back: %s of %s\n",
 		glossary.Count(res.MerchantsComplete), glossary.Count(res.Merchants))
 
@@ -212,6 +226,22 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	dComplete := time.Since(tc)
 	fmt.Fprintf(out, "totals (inside the import):    %v (sums per domain with the audit digest %v, merchants still short %v)\n",
 		(dSums + dComplete).Round(time.Millisecond), dSums.Round(time.Millisecond), dComplete.Round(time.Millisecond))
+
+	// The floors, on the same rows: the cheapest pass (count) and the
+	// cheapest totals (sums per domain, nothing else).
+	tf := time.Now()
+	if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM `+part); err != nil {
+		return db.MapError(err)
+	}
+	dCount := time.Since(tf)
+	tf = time.Now()
+	if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM (SELECT domain, sum(expected), sum(restored) FROM `+part+`
+		GROUP BY domain) g`); err != nil {
+		return db.MapError(err)
+	}
+	dPlain := time.Since(tf)
+	fmt.Fprintf(out, "floors on the same rows:       count(*) %v, plain sums per domain %v\n",
+		dCount.Round(time.Millisecond), dPlain.Round(time.Millisecond))
 
 	// Reads: mean and worst of repeated calls, as the CLI makes them.
 	latency := func(what string, reads int, fn func() error) error {
