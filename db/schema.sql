@@ -2375,30 +2375,6 @@ BEGIN
         t := clock_timestamp();
     END IF;
 
-    -- Merchants, and those with every domain restored. When every domain
-    -- names the same merchants (same count and key fingerprint: a census),
-    -- that count is the merchants, and only the rows still short are read;
-    -- otherwise every row, grouped by merchant.
-    SELECT count(*), count(DISTINCT x.merchants), count(DISTINCT x.keysum), min(x.merchants), COALESCE(sum(x.short), 0)
-    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) x;
-    IF nd = 0 THEN
-        m_total := 0; m_complete := 0;
-    ELSIF ncounts = 1 AND nkeys = 1 THEN
-        m_total := per; m_complete := per;
-        IF shortrows > 0 THEN
-            -- Hashed, not count(DISTINCT), which sorts.
-            EXECUTE format('SELECT count(*) FROM (SELECT x.merchant_id FROM %s AND x.restored < x.expected GROUP BY x.merchant_id) m', scan)
-                INTO lo;
-            m_complete := per - lo;
-        END IF;
-    ELSE
-        EXECUTE format('SELECT count(*), count(*) FILTER (WHERE NOT m.short)
-                        FROM (SELECT x.merchant_id, bool_or(x.restored < x.expected) AS short FROM %s GROUP BY x.merchant_id) m', scan)
-            INTO m_total, m_complete;
-    END IF;
-    phases := phases || jsonb_build_object('merchants_complete', extract(epoch FROM clock_timestamp() - t));
-    t := clock_timestamp();
-
     IF tgt <> 'public.restore_counts' THEN
         EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
                         WHERE restored < expected', part || '_short', part);
@@ -2433,6 +2409,31 @@ BEGIN
         phases := phases || jsonb_build_object('audit', extract(epoch FROM clock_timestamp() - t));
         t := clock_timestamp();
     END IF;
+
+    -- Merchants, and those with every domain restored. When every domain
+    -- names the same merchants (same count and key fingerprint: a census),
+    -- that count is the merchants, and only the rows still short are read;
+    -- otherwise every row, grouped by merchant. (After the call list's
+    -- index and ANALYZE: the short rows are then read from that index.)
+    SELECT count(*), count(DISTINCT x.merchants), count(DISTINCT x.keysum), min(x.merchants), COALESCE(sum(x.short), 0)
+    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) x;
+    IF nd = 0 THEN
+        m_total := 0; m_complete := 0;
+    ELSIF ncounts = 1 AND nkeys = 1 THEN
+        m_total := per; m_complete := per;
+        IF shortrows > 0 THEN
+            -- Hashed, not count(DISTINCT), which sorts.
+            EXECUTE format('SELECT count(*) FROM (SELECT x.merchant_id FROM %s AND x.restored < x.expected GROUP BY x.merchant_id) m', scan)
+                INTO lo;
+            m_complete := per - lo;
+        END IF;
+    ELSE
+        EXECUTE format('SELECT count(*), count(*) FILTER (WHERE NOT m.short)
+                        FROM (SELECT x.merchant_id, bool_or(x.restored < x.expected) AS short FROM %s GROUP BY x.merchant_id) m', scan)
+            INTO m_total, m_complete;
+    END IF;
+    phases := phases || jsonb_build_object('merchants_complete', extract(epoch FROM clock_timestamp() - t));
+    t := clock_timestamp();
 
     INSERT INTO restore_totals SELECT * FROM unnest(sums);
 
