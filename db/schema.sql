@@ -2328,7 +2328,7 @@ BEGIN
     IF tgt <> 'public.restore_counts' THEN
         -- The key: a merchant named twice for one domain fails it.
         BEGIN
-            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
+            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (merchant_id, domain)', part || '_key', part);
         EXCEPTION WHEN unique_violation THEN
             GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
             RAISE EXCEPTION 'a merchant is counted twice for one domain'
@@ -2376,7 +2376,7 @@ BEGIN
     END IF;
 
     IF tgt <> 'public.restore_counts' THEN
-        EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+        EXECUTE format('CREATE INDEX %I ON public.%I (domain, (expected - restored) DESC, merchant_id)
                         WHERE restored < expected', part || '_short', part);
         phases := phases || jsonb_build_object('call_list_index', extract(epoch FROM clock_timestamp() - t));
         t := clock_timestamp();
@@ -4543,31 +4543,17 @@ CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
 
 
 --
--- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+-- Name: restore_counts_default_key; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
-
-
---
--- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX restore_counts_default_snapshot_id_domain_expr_merchant_id_idx ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+CREATE UNIQUE INDEX restore_counts_default_key ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
 
 
 --
--- Name: restore_counts_key; Type: INDEX; Schema: public; Owner: -
+-- Name: restore_counts_default_short; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX restore_counts_key ON ONLY public.restore_counts USING btree (snapshot_id, merchant_id, domain);
-
-
---
--- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE UNIQUE INDEX restore_counts_default_snapshot_id_merchant_id_domain_idx ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
+CREATE INDEX restore_counts_default_short ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
 
 
 --
@@ -4652,20 +4638,6 @@ ALTER INDEX public.merchants_incident_industry ATTACH PARTITION public.merchants
 --
 
 ALTER INDEX public.merchants_pkey ATTACH PARTITION public.merchants_default_pkey;
-
-
---
--- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
---
-
-ALTER INDEX public.restore_counts_short ATTACH PARTITION public.restore_counts_default_snapshot_id_domain_expr_merchant_id_idx;
-
-
---
--- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX ATTACH; Schema: public; Owner: -
---
-
-ALTER INDEX public.restore_counts_key ATTACH PARTITION public.restore_counts_default_snapshot_id_merchant_id_domain_idx;
 
 
 --

@@ -238,7 +238,10 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 	return res, nil
 }
 
-var dupKey = regexp.MustCompile(`\(snapshot_id, merchant_id, domain\)=\(\d+, (.*), (.*)\) (?:already exists|is duplicated)`)
+// dupKey reads the pair from the key's message: a snapshot's own partition
+// is keyed (merchant_id, domain), the default partition (snapshot_id,
+// merchant_id, domain).
+var dupKey = regexp.MustCompile(`\((?:snapshot_id, )?merchant_id, domain\)=\((?:\d+, )?(.*), (.*)\) (?:already exists|is duplicated)`)
 
 // findDuplicate turns the database's "counted twice" into file:line: the
 // second line naming the pair the unique key refused, and the first.
