@@ -64,6 +64,28 @@ func TestRestoreCountsByRole(t *testing.T) {
 			t.Fatalf("%s links: %v", role, err)
 		}
 	}
+	// The staged table checks each row as it is written (00029): the
+	// parent's CHECKs and the snapshot's bound are there from the start,
+	// whatever the client sends.
+	eng, _ := f.login(t, "engineer")
+	for _, c := range []struct{ row, code, msg string }{
+		{`(merchant_id, domain, expected, restored) VALUES ('M1', 'orders', 3, 4)`, "23514", "restore_counts_check"},
+		{`(merchant_id, domain, expected, restored) VALUES ('M1', 'orders', -1, 0)`, "23514", "violates check constraint"},
+		{`(merchant_id, domain, expected, restored) VALUES ('M1', NULL, 3, 1)`, "23502", "null value in column \"domain\""},
+		{`(snapshot_id, merchant_id, domain, expected, restored) VALUES (0, 'M1', 'orders', 3, 1)`, "23514", "_bound"},
+	} {
+		err := asTx(t, eng, func(tx *sqlx.Tx) error {
+			var part string
+			var id int64
+			if err := tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
+				f.incident, "00000000000000000000000000000000000000000000000000000000000000c1").Scan(&id, &part); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`INSERT INTO ` + part + ` ` + c.row)
+			return err
+		})
+		dbtest.WantPG(t, err, c.code, c.msg)
+	}
 	for _, role := range []string{"finance", "viewer"} {
 		conn, _ := f.login(t, role)
 		err := asTx(t, conn, stageAndCommit)
@@ -79,7 +101,6 @@ func TestRestoreCountsByRole(t *testing.T) {
 		}
 	}
 	// The engineer's import, committed, stays: snapshots are never deleted.
-	eng, _ := f.login(t, "engineer")
 	tx, err := eng.Beginx()
 	if err != nil {
 		t.Fatal(err)

@@ -2276,8 +2276,8 @@ CREATE FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_ro
 DECLARE
     s      restore_snapshots;
     part   text := 'restore_counts_s' || p_snapshot;
+    rel    regclass;
     prev   bigint;
-    alter_ text;
     d      record;
     n      bigint;
     body   jsonb;
@@ -2297,19 +2297,25 @@ DECLARE
     shortrows bigint;
     m_total bigint;
     m_complete bigint;
+    detail text;
+    scan   text;
+    phases jsonb := '{}';
+    t      timestamptz := clock_timestamp();
 BEGIN
     PERFORM warroom_restore_writer();
     SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
+    rel := to_regclass(format('public.%I', part));
     -- Only a table this transaction staged.
-    IF NOT FOUND OR s.committed OR to_regclass(format('public.%I', part)) IS NULL
-       OR (SELECT xmin FROM pg_class WHERE oid = to_regclass(format('public.%I', part))) <> pg_current_xact_id()::xid THEN
+    IF NOT FOUND OR s.committed OR rel IS NULL
+       OR (SELECT xmin FROM pg_class WHERE oid = rel) <> pg_current_xact_id()::xid THEN
         RAISE EXCEPTION 'no restore counts staged as snapshot % in this transaction', p_snapshot
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
 
-    EXECUTE format('SELECT count(*) FROM public.%I', part) INTO n;
-    IF n < warroom_restore_small_rows() THEN
+    -- The rows this transaction put in the staged table (it was created in
+    -- it, so these are all its rows): only to choose where they go.
+    IF pg_stat_get_xact_tuples_inserted(rel) < warroom_restore_small_rows() THEN
         -- A small snapshot joins the default partition: cheaper than the
         -- DDL of a partition of its own. The parent's triggers audit it.
         BEGIN
@@ -2317,34 +2323,23 @@ BEGIN
                             SELECT snapshot_id, incident_id, merchant_id, domain, expected, restored, at, from_snapshot
                             FROM public.%I', part);
         EXCEPTION WHEN unique_violation THEN
-            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
+            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
             RAISE EXCEPTION 'a merchant is counted twice for one domain'
-                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = detail;
         END;
         EXECUTE format('DROP TABLE public.%I', part);
         tgt := 'public.restore_counts';
+        phases := phases || jsonb_build_object('insert', extract(epoch FROM clock_timestamp() - t));
+        scan := format('public.restore_counts x WHERE x.snapshot_id = %s', p_snapshot);
     ELSE
-        -- The parent's NOT NULLs and CHECKs in one pass, the bound as a CHECK.
-        SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
-        FROM pg_attribute a WHERE a.attrelid = 'restore_counts'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
-        SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
-                                                       ', ' ORDER BY c.conname), '')
-        INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'restore_counts'::regclass AND c.contype = 'c';
-        EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
-                       part, alter_, part || '_bound', p_snapshot, s.incident_id);
-        BEGIN
-            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (snapshot_id, merchant_id, domain)', part || '_key', part);
-        EXCEPTION WHEN unique_violation THEN
-            GET STACKED DIAGNOSTICS alter_ = PG_EXCEPTION_DETAIL;
-            RAISE EXCEPTION 'a merchant is counted twice for one domain'
-                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = alter_;
-        END;
         tgt := format('public.%I', part);
+        -- Every row of the table is the snapshot's (its bound says so):
+        -- the passes below read it whole, without a condition an index
+        -- could tempt the planner with (the table has no statistics yet).
+        scan := tgt || ' x WHERE true';
     END IF;
+    t := clock_timestamp();
 
-    -- The previous snapshot's rows for merchants and domains this one does
-    -- not name. Per domain: none when the key sets match, all of a domain
-    -- this file leaves out, otherwise those missing here.
     SELECT max(id) INTO prev FROM restore_snapshots WHERE incident_id = s.incident_id AND committed AND id < p_snapshot;
     -- One pass: the totals per domain, and the audit digest of the rows
     -- (the sum of the same row hashes warroom_audit_rows_sql sums).
@@ -2355,8 +2350,25 @@ BEGIN
                      COALESCE(sum(x.restored), 0)::bigint AS r, count(*) FILTER (WHERE x.restored < x.expected) AS sh,
                      COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint AS ks, max(x.at) AS asof,
                      sum(pg_catalog.hash_record_extended(x, 0::bigint)) AS dig
-              FROM %3$s x WHERE x.snapshot_id = %1$s GROUP BY x.domain) g$q$, p_snapshot, s.incident_id, tgt)
+              FROM %3$s GROUP BY x.domain) g$q$, p_snapshot, s.incident_id, scan)
         INTO sums, n, dig, newest;
+    phases := phases || jsonb_build_object('sums', extract(epoch FROM clock_timestamp() - t));
+    t := clock_timestamp();
+    IF tgt <> 'public.restore_counts' THEN
+        -- The key: a merchant named twice for one domain fails it.
+        BEGIN
+            EXECUTE format('CREATE UNIQUE INDEX %I ON public.%I (merchant_id, domain)', part || '_key', part);
+        EXCEPTION WHEN unique_violation THEN
+            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+            RAISE EXCEPTION 'a merchant is counted twice for one domain'
+                USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key', DETAIL = detail;
+        END;
+        phases := phases || jsonb_build_object('key', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
+    END IF;
+    -- The previous snapshot's rows for merchants and domains this one does
+    -- not name. Per domain: none when the key sets match, all of a domain
+    -- this file leaves out, otherwise those missing here.
     IF prev IS NOT NULL THEN
         FOR d IN SELECT o.domain, o.merchants, o.keysum, x.merchants AS new_merchants, x.keysum AS new_keysum
                  FROM restore_totals o LEFT JOIN unnest(sums) x ON x.domain = o.domain
@@ -2381,15 +2393,35 @@ BEGIN
         END LOOP;
     END IF;
     IF moved THEN
-        SELECT array_agg(t) INTO sums FROM warroom_restore_sums(tgt, p_snapshot, s.incident_id) t;
+        EXECUTE format($q$
+            SELECT array_agg(ROW(%1$s::bigint, %2$s::bigint, g.domain, g.n, g.e, g.r, g.sh, g.ks, g.asof)::restore_totals ORDER BY g.domain)
+            FROM (SELECT x.domain, count(*) AS n, COALESCE(sum(x.expected), 0)::bigint AS e,
+                         COALESCE(sum(x.restored), 0)::bigint AS r, count(*) FILTER (WHERE x.restored < x.expected) AS sh,
+                         COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint AS ks, max(x.at) AS asof
+                  FROM %3$s GROUP BY x.domain) g$q$, p_snapshot, s.incident_id, scan)
+            INTO sums;
+        phases := phases || jsonb_build_object('carry', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
     END IF;
 
     IF tgt <> 'public.restore_counts' THEN
-        EXECUTE format('CREATE INDEX %I ON public.%I (snapshot_id, domain, (expected - restored) DESC, merchant_id)
+        EXECUTE format('CREATE INDEX %I ON public.%I (domain, (expected - restored) DESC, merchant_id)
                         WHERE restored < expected', part || '_short', part);
+        phases := phases || jsonb_build_object('call_list_index', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
         EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_snapshot);
-        PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+        PERFORM warroom_protect_table(rel, ARRAY[]::text[]);
+        phases := phases || jsonb_build_object('attach', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
+        -- A sample of 3,000 rows instead of 30,000: the queries on a
+        -- snapshot are key lookups and the call list's index, and
+        -- autovacuum analyses it again in full later.
+        detail := current_setting('default_statistics_target');
+        PERFORM set_config('default_statistics_target', '10', true);
         EXECUTE format('ANALYZE public.%I', part);
+        PERFORM set_config('default_statistics_target', detail, true);
+        phases := phases || jsonb_build_object('analyze', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
         -- What the parent's audit_insert and notify_insert would have
         -- written: the digest from the pass above unless rows were carried
         -- since, or so few that the entry lists them.
@@ -2403,35 +2435,44 @@ BEGIN
             PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, total, NULL, body);
             PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, total);
         END IF;
+        phases := phases || jsonb_build_object('audit', extract(epoch FROM clock_timestamp() - t));
+        t := clock_timestamp();
     END IF;
-
-    INSERT INTO restore_totals SELECT * FROM unnest(sums);
 
     -- Merchants, and those with every domain restored. When every domain
     -- names the same merchants (same count and key fingerprint: a census),
     -- that count is the merchants, and only the rows still short are read;
-    -- otherwise every row, grouped by merchant.
-    SELECT count(*), count(DISTINCT t.merchants), count(DISTINCT t.keysum), min(t.merchants), COALESCE(sum(t.short), 0)
-    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) t;
+    -- otherwise every row, grouped by merchant. (After the call list's
+    -- index and ANALYZE: the short rows are then read from that index.)
+    SELECT count(*), count(DISTINCT x.merchants), count(DISTINCT x.keysum), min(x.merchants), COALESCE(sum(x.short), 0)
+    INTO nd, ncounts, nkeys, per, shortrows FROM unnest(sums) x;
     IF nd = 0 THEN
         m_total := 0; m_complete := 0;
     ELSIF ncounts = 1 AND nkeys = 1 THEN
         m_total := per; m_complete := per;
         IF shortrows > 0 THEN
-            EXECUTE format('SELECT count(DISTINCT merchant_id) FROM %s WHERE snapshot_id = %s AND restored < expected', tgt, p_snapshot)
+            -- Hashed, not count(DISTINCT), which sorts.
+            EXECUTE format('SELECT count(*) FROM (SELECT x.merchant_id FROM %s AND x.restored < x.expected GROUP BY x.merchant_id) m', scan)
                 INTO lo;
             m_complete := per - lo;
         END IF;
     ELSE
-        SELECT count(*), count(*) FILTER (WHERE NOT m.short) INTO m_total, m_complete
-        FROM (SELECT c.merchant_id, bool_or(c.restored < c.expected) AS short
-              FROM restore_counts c WHERE c.snapshot_id = p_snapshot GROUP BY c.merchant_id) m;
+        EXECUTE format('SELECT count(*), count(*) FILTER (WHERE NOT m.short)
+                        FROM (SELECT x.merchant_id, bool_or(x.restored < x.expected) AS short FROM %s GROUP BY x.merchant_id) m', scan)
+            INTO m_total, m_complete;
     END IF;
+    phases := phases || jsonb_build_object('merchants_complete', extract(epoch FROM clock_timestamp() - t));
+    t := clock_timestamp();
+
+    INSERT INTO restore_totals SELECT * FROM unnest(sums);
+
     UPDATE restore_snapshots r SET rows = n, carried = carry, committed = true,
         merchants = m_total, merchants_complete = m_complete,
         taken_at = CASE WHEN p_taken_from_rows THEN COALESCE(newest, r.taken_at) ELSE r.taken_at END
     WHERE r.id = p_snapshot
     RETURNING r.* INTO s;
+    -- Not LOCAL: a SET clause's level would undo it at the function's exit.
+    PERFORM set_config('warroom.restore_phases', phases::text, false);
     RETURN s;
 END $_$;
 
@@ -2472,10 +2513,13 @@ BEGIN
     INSERT INTO restore_snapshots (incident_id, file_name, sha256, taken_at, imported_by)
     VALUES (p_incident, p_file, p_sha, COALESCE(p_taken, now()), warroom_actor()) RETURNING * INTO s;
     part := 'restore_counts_s' || s.id;
-    EXECUTE format('CREATE TABLE public.%I (LIKE public.restore_counts INCLUDING DEFAULTS)', part);
+    -- The parent's NOT NULLs and CHECKs (same names: ATTACH wants them),
+    -- and the bound, on the empty table: COPY checks each row as it goes.
+    EXECUTE format('CREATE TABLE public.%I (LIKE public.restore_counts INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
     EXECUTE format('ALTER TABLE public.%I ALTER snapshot_id SET DEFAULT %s, ALTER incident_id SET DEFAULT %s, '
-                   'ALTER from_snapshot SET DEFAULT %s, ALTER at SET DEFAULT %L',
-                   part, s.id, p_incident, s.id, s.taken_at);
+                   'ALTER from_snapshot SET DEFAULT %s, ALTER at SET DEFAULT %L, '
+                   'ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
+                   part, s.id, p_incident, s.id, s.taken_at, part || '_bound', s.id, p_incident);
     EXECUTE format('GRANT INSERT ON public.%I TO %I', part, session_user);
     snapshot_id := s.id; imported_at := s.imported_at;
     RETURN NEXT;
@@ -4578,31 +4622,17 @@ CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
 
 
 --
--- Name: restore_counts_short; Type: INDEX; Schema: public; Owner: -
+-- Name: restore_counts_default_key; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX restore_counts_short ON ONLY public.restore_counts USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
-
-
---
--- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX restore_counts_default_snapshot_id_domain_expr_merchant_id_idx ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
+CREATE UNIQUE INDEX restore_counts_default_key ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
 
 
 --
--- Name: restore_counts_key; Type: INDEX; Schema: public; Owner: -
+-- Name: restore_counts_default_short; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX restore_counts_key ON ONLY public.restore_counts USING btree (snapshot_id, merchant_id, domain);
-
-
---
--- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE UNIQUE INDEX restore_counts_default_snapshot_id_merchant_id_domain_idx ON public.restore_counts_default USING btree (snapshot_id, merchant_id, domain);
+CREATE INDEX restore_counts_default_short ON public.restore_counts_default USING btree (snapshot_id, domain, ((expected - restored)) DESC, merchant_id) WHERE (restored < expected);
 
 
 --
@@ -4687,20 +4717,6 @@ ALTER INDEX public.merchants_incident_industry ATTACH PARTITION public.merchants
 --
 
 ALTER INDEX public.merchants_pkey ATTACH PARTITION public.merchants_default_pkey;
-
-
---
--- Name: restore_counts_default_snapshot_id_domain_expr_merchant_id_idx; Type: INDEX ATTACH; Schema: public; Owner: -
---
-
-ALTER INDEX public.restore_counts_short ATTACH PARTITION public.restore_counts_default_snapshot_id_domain_expr_merchant_id_idx;
-
-
---
--- Name: restore_counts_default_snapshot_id_merchant_id_domain_idx; Type: INDEX ATTACH; Schema: public; Owner: -
---
-
-ALTER INDEX public.restore_counts_key ATTACH PARTITION public.restore_counts_default_snapshot_id_merchant_id_domain_idx;
 
 
 --
