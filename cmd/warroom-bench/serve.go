@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,9 @@ type ServeOptions struct {
 	Writes   int
 	Pool     int
 	Keep     bool
+	// Profile, when set, is a directory where the server child writes its
+	// CPU, block, mutex and goroutine profiles of the timed writes.
+	Profile string
 }
 
 // newCmdServe measures `warroom serve`: N real SSH clients with PTYs on one
@@ -82,6 +86,7 @@ polled every 50 ms, feed included), and the server's heap per idle session
 	c.Flags().IntVar(&opts.Sessions, "sessions", 500, "SSH sessions")
 	c.Flags().IntVar(&opts.Writes, "writes", 10, "writes timed, one at a time")
 	c.Flags().IntVar(&opts.Pool, "pool", serve.DefaultPoolSize, "the server's pool (the feed holds one more connection)")
+	c.Flags().StringVar(&opts.Profile, "profile", "", "write the server's CPU, block, mutex and goroutine profiles of the timed writes to `DIR` (go tool pprof DIR/cpu.pprof)")
 	keepFlag(c, &opts.Keep)
 	return c
 }
@@ -212,6 +217,11 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		return db.MapError(err)
 	}
 	var each, last, raw []time.Duration
+	if opts.Profile != "" {
+		if err := srv.command("profile " + opts.Profile); err != nil {
+			return err
+		}
+	}
 	for w := range opts.Writes {
 		mark := fmt.Sprintf("w%02d-%s", w, randomHex(3))
 		seen := make([]time.Time, len(clients))
@@ -271,6 +281,12 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		time.Sleep(500 * time.Millisecond)
 	}
 	stopPoll()
+	if opts.Profile != "" {
+		if err := srv.command("profile-stop"); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "server profiles of the writes in %s (cpu, block, mutex, goroutine .pprof)\n", opts.Profile)
+	}
 	perSession := (int64(idle.heap) - int64(base.heap)) / int64(opts.Sessions)
 	fmt.Fprintf(out, "opened %d sessions in %s (each: SSH handshake, PTY, first screen)\n", opts.Sessions, opened.Round(time.Millisecond))
 	fmt.Fprintf(out, "commit -> screen, %d writes: p50 %s  p99 %s   last session per write: p50 %s  p99 %s\n",
@@ -413,6 +429,21 @@ func (c *serveChild) mem() (memFigures, error) {
 	return m, err
 }
 
+// command sends the child a line and waits for its "ok".
+func (c *serveChild) command(line string) error {
+	if _, err := io.WriteString(c.in, line+"\n"); err != nil {
+		return err
+	}
+	got, err := c.read()
+	if err != nil {
+		return err
+	}
+	if got != "ok" {
+		return fmt.Errorf("serve child: %s", got)
+	}
+	return nil
+}
+
 func (c *serveChild) stop() {
 	c.in.Close()
 	done := make(chan struct{})
@@ -457,7 +488,24 @@ func newCmdServeServer() *cobra.Command {
 			}
 			fmt.Printf("ready %s\n", ln.Addr())
 			in := bufio.NewScanner(os.Stdin)
+			var prof *profiling
 			for in.Scan() {
+				if dir, ok := strings.CutPrefix(in.Text(), "profile "); ok {
+					var err error
+					if prof, err = startProfiling(dir); err != nil {
+						fmt.Printf("error %v\n", err)
+					} else {
+						fmt.Println("ok")
+					}
+				}
+				if in.Text() == "profile-stop" && prof != nil {
+					if err := prof.stop(); err != nil {
+						fmt.Printf("error %v\n", err)
+					} else {
+						fmt.Println("ok")
+					}
+					prof = nil
+				}
 				if in.Text() == "mem" {
 					runtime.GC()
 					runtime.GC()
@@ -480,4 +528,45 @@ func newCmdServeServer() *cobra.Command {
 	fl.IntVar(&maxSessions, "max-sessions", 0, "")
 	fl.IntVar(&pool, "pool", serve.DefaultPoolSize, "")
 	return c
+}
+
+// profiling is the server child's profiles of the timed writes: CPU from
+// start to stop, blocking and mutex contention sampled in between, and the
+// goroutines at the end.
+type profiling struct {
+	dir string
+	cpu *os.File
+}
+
+func startProfiling(dir string) (*profiling, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond)) // one sample per 100 µs blocked
+	runtime.SetMutexProfileFraction(10)
+	return &profiling{dir: dir, cpu: f}, nil
+}
+
+func (p *profiling) stop() error {
+	pprof.StopCPUProfile()
+	err := p.cpu.Close()
+	for _, name := range []string{"block", "mutex", "goroutine"} {
+		f, ferr := os.Create(filepath.Join(p.dir, name+".pprof"))
+		if ferr != nil {
+			err = errors.Join(err, ferr)
+			continue
+		}
+		err = errors.Join(err, pprof.Lookup(name).WriteTo(f, 0), f.Close())
+	}
+	runtime.SetBlockProfileRate(0)
+	runtime.SetMutexProfileFraction(0)
+	return err
 }
