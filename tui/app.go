@@ -119,7 +119,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		now:     opts.Now(),
 		seq:     1,
 		loading: true,
-		header:  &headerCache{},
+		header:  &headerCache{shared: opts.Theme == nil},
 		reads:   &readGroups{},
 		body:    &bodyCache{},
 
