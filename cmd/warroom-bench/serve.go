@@ -43,6 +43,11 @@ type ServeOptions struct {
 	Writes   int
 	Pool     int
 	Keep     bool
+	// Floor replaces the console with a one-line program ("tea") or plain
+	// writes ("raw"): serve_floor.go.
+	Floor string
+	// FPS is the server's frame rate cap (0: serve.FPS).
+	FPS int
 	// Profile, when set, is a directory where the server child writes its
 	// CPU, block, mutex and goroutine profiles of the timed writes.
 	Profile string
@@ -71,6 +76,9 @@ polled every 50 ms, feed included), and the server's heap per idle session
 			if opts.Sessions < 1 || opts.Writes < 1 || opts.Pool < 1 {
 				return cmdutil.UsageError("--sessions, --writes and --pool must be at least 1")
 			}
+			if opts.Floor != "" && opts.Floor != "tea" && opts.Floor != "raw" {
+				return cmdutil.UsageError("--floor: tea or raw")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -86,6 +94,8 @@ polled every 50 ms, feed included), and the server's heap per idle session
 	c.Flags().IntVar(&opts.Sessions, "sessions", 500, "SSH sessions")
 	c.Flags().IntVar(&opts.Writes, "writes", 10, "writes timed, one at a time")
 	c.Flags().IntVar(&opts.Pool, "pool", serve.DefaultPoolSize, "the server's pool (the feed holds one more connection)")
+	c.Flags().StringVar(&opts.Floor, "floor", "", "measure the floor instead of the console: `tea` (a one-line Bubble Tea program per session) or raw (plain writes to each channel)")
+	c.Flags().IntVar(&opts.FPS, "fps", 0, "the server's frame rate cap (default: serve.FPS)")
 	c.Flags().StringVar(&opts.Profile, "profile", "", "write the server's CPU, block, mutex and goroutine profiles of the timed writes to `DIR` (go tool pprof DIR/cpu.pprof)")
 	keepFlag(c, &opts.Keep)
 	return c
@@ -200,7 +210,17 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 	if err != nil {
 		return err
 	}
+	if opts.Profile != "" {
+		if err := srv.command("profile " + filepath.Join(opts.Profile, "idle")); err != nil {
+			return err
+		}
+	}
 	time.Sleep(5 * time.Second) // idle: what N open consoles cost with nothing happening
+	if opts.Profile != "" {
+		if err := srv.command("profile-stop"); err != nil {
+			return err
+		}
+	}
 	idle, err := srv.mem()
 	if err != nil {
 		return err
@@ -285,7 +305,8 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		if err := srv.command("profile-stop"); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "server profiles of the writes in %s (cpu, block, mutex, goroutine .pprof)\n", opts.Profile)
+		fmt.Fprintf(out, "server profiles of the writes in %s (cpu, block, mutex, goroutine .pprof), of the idle sessions in %s\n",
+			opts.Profile, filepath.Join(opts.Profile, "idle"))
 	}
 	perSession := (int64(idle.heap) - int64(base.heap)) / int64(opts.Sessions)
 	fmt.Fprintf(out, "opened %d sessions in %s (each: SSH handshake, PTY, first screen)\n", opts.Sessions, opened.Round(time.Millisecond))
@@ -379,7 +400,8 @@ func startServeChild(ctx context.Context, dsn, keys, hostKey, slug string, opts 
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, "serve-server", "--dsn", dsn, "--authorized-keys", keys, "--host-key", hostKey,
-		"--incident", slug, "--max-sessions", fmt.Sprint(opts.Sessions), "--pool", fmt.Sprint(opts.Pool))
+		"--incident", slug, "--max-sessions", fmt.Sprint(opts.Sessions), "--pool", fmt.Sprint(opts.Pool),
+		"--floor", opts.Floor, "--fps", fmt.Sprint(opts.FPS))
 	cmd.Stderr = io.Discard
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -460,8 +482,8 @@ func (c *serveChild) stop() {
 // "ready ADDR", answers "mem" with its heap in use after a collection and
 // its goroutines, and stops at the end of its input.
 func newCmdServeServer() *cobra.Command {
-	var dsn, keys, hostKey, slug string
-	var maxSessions, pool int
+	var dsn, keys, hostKey, slug, floor string
+	var maxSessions, pool, fps int
 	c := &cobra.Command{
 		Use:    "serve-server",
 		Hidden: true,
@@ -471,18 +493,27 @@ func newCmdServeServer() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv, err := serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
-				MaxSessions: maxSessions, IncidentSlug: slug})
-			if err != nil {
-				fmt.Printf("error %v\n", err)
-				return err
-			}
-			defer srv.Close()
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
 			}
-			go func() { _ = srv.Serve(ln) }()
+			if floor != "" {
+				stop, err := floorServer(floor, dsn, k, hostKey, ln, fps)
+				if err != nil {
+					fmt.Printf("error %v\n", err)
+					return err
+				}
+				defer stop()
+			} else {
+				srv, err := serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
+					MaxSessions: maxSessions, IncidentSlug: slug, FPS: fps})
+				if err != nil {
+					fmt.Printf("error %v\n", err)
+					return err
+				}
+				defer srv.Close()
+				go func() { _ = srv.Serve(ln) }()
+			}
 			if a := os.Getenv("WARROOM_BENCH_PPROF"); a != "" {
 				go func() { _ = http.ListenAndServe(a, nil) }() // profiling the server under test, on request
 			}
@@ -527,6 +558,8 @@ func newCmdServeServer() *cobra.Command {
 	fl.StringVar(&slug, "incident", "", "")
 	fl.IntVar(&maxSessions, "max-sessions", 0, "")
 	fl.IntVar(&pool, "pool", serve.DefaultPoolSize, "")
+	fl.StringVar(&floor, "floor", "", "")
+	fl.IntVar(&fps, "fps", 0, "")
 	return c
 }
 
