@@ -237,6 +237,11 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		return db.MapError(err)
 	}
 	var each, last, raw []time.Duration
+	before, err := srv.cpu()
+	if err != nil {
+		return err
+	}
+	selfBefore := selfCPU()
 	if opts.Profile != "" {
 		if err := srv.command("profile " + opts.Profile); err != nil {
 			return err
@@ -301,6 +306,11 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		time.Sleep(500 * time.Millisecond)
 	}
 	stopPoll()
+	selfAfter := selfCPU()
+	after, err := srv.cpu()
+	if err != nil {
+		return err
+	}
 	if opts.Profile != "" {
 		if err := srv.command("profile-stop"); err != nil {
 			return err
@@ -314,11 +324,21 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		opts.Writes, ms(percentile(each, 50)), ms(percentile(each, 99)), ms(percentile(last, 50)), ms(percentile(last, 99)))
 	fmt.Fprintf(out, "baseline, commit -> a plain listener in this process: p50 %s  p99 %s\n",
 		ms(percentile(raw, 50)), ms(percentile(raw, 99)))
+	fmt.Fprintf(out, "CPU during the writes (%s): server %s, clients and their emulated screens (this process) %s\n",
+		after.at.Sub(before.at).Round(time.Millisecond), (after.cpu - before.cpu).Round(time.Millisecond),
+		(selfAfter - selfBefore).Round(time.Millisecond))
 	fmt.Fprintf(out, "authenticator connections: at most %d (%d once the sessions were open and idle)\n", maxConns.Load(), idleConns)
 	fmt.Fprintf(out, "server heap: %.1f MiB with no session, %.1f MiB with %d idle: %.0f KiB per session; %d goroutines (%d with none)\n",
 		mib(base.heap), mib(idle.heap), opts.Sessions, float64(perSession)/1024, idle.goroutines, base.goroutines)
 	fmt.Fprintf(out, "server CPU with %d idle sessions: %.0f%% of one core (clocks tick, nothing changes)\n", opts.Sessions, 100*idleCPU)
 	return nil
+}
+
+// selfCPU is this process's CPU time so far (user + system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
@@ -436,9 +456,14 @@ func (c *serveChild) read() (string, error) {
 	return c.out.Text(), nil
 }
 
-func (c *serveChild) mem() (memFigures, error) {
+// cpu is the child's CPU time so far, without the collections of mem.
+func (c *serveChild) cpu() (memFigures, error) { return c.ask("cpu") }
+
+func (c *serveChild) mem() (memFigures, error) { return c.ask("mem") }
+
+func (c *serveChild) ask(what string) (memFigures, error) {
 	var m memFigures
-	if _, err := io.WriteString(c.in, "mem\n"); err != nil {
+	if _, err := io.WriteString(c.in, what+"\n"); err != nil {
 		return m, err
 	}
 	line, err := c.read()
@@ -537,9 +562,11 @@ func newCmdServeServer() *cobra.Command {
 					}
 					prof = nil
 				}
-				if in.Text() == "mem" {
-					runtime.GC()
-					runtime.GC()
+				if in.Text() == "mem" || in.Text() == "cpu" {
+					if in.Text() == "mem" {
+						runtime.GC()
+						runtime.GC()
+					}
 					var ms runtime.MemStats
 					runtime.ReadMemStats(&ms)
 					var ru syscall.Rusage

@@ -146,7 +146,7 @@ func (m floorModel) View() tea.View {
 	lines[0] = " " + floorTitle
 	lines[2] = " " + m.last
 	for i := 3; i < len(lines); i++ {
-		lines[i] = strings.Repeat("·", max(m.w-1, 0))
+		lines[i] = strings.Repeat(".", max(m.w-1, 0)) // ASCII: the cheapest cells to diff
 	}
 	v := tea.NewView(strings.Join(lines, "\n"))
 	v.AltScreen = true
