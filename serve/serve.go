@@ -78,6 +78,7 @@ type Server struct {
 	admin *sqlx.DB // the authenticator itself: person lookups
 	feed  *db.Feed
 	ssh   *ssh.Server
+	share *tui.LoadShare // one load per change for every session of a person
 
 	mu       sync.Mutex
 	subs     map[*subscriber]struct{}
@@ -106,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pool: pool, admin: pool.Admin(), subs: map[*subscriber]struct{}{}}
+	s := &Server{cfg: cfg, pool: pool, admin: pool.Admin(), subs: map[*subscriber]struct{}{}, share: tui.NewLoadShare()}
 	if err := access.CheckAuthenticator(ctx, s.admin); err != nil {
 		s.admin.Close()
 		pool.Close()
@@ -177,6 +178,10 @@ func (s *Server) Close() error {
 	s.pool.Close()
 	return err
 }
+
+// Loads is how many snapshot loads the sessions have run (each shared by
+// every session of the same person that needed it: tui.LoadShare).
+func (s *Server) Loads() int64 { return s.share.Loads() }
 
 // Sessions is how many sessions are open.
 func (s *Server) Sessions() int { return int(s.active.Load()) }
@@ -257,7 +262,8 @@ func (s *Server) session(sess ssh.Session) {
 	in := &activityReader{r: sess}
 	in.touch()
 	envs := append(sess.Environ(), "TERM="+pty.Term)
-	p := tui.NewProgram(runCtx, handle, tui.Options{IncidentSlug: s.cfg.IncidentSlug, ReadOnly: person.Role == "viewer"},
+	p := tui.NewProgram(runCtx, handle, tui.Options{IncidentSlug: s.cfg.IncidentSlug, ReadOnly: person.Role == "viewer",
+		Share: s.share, ShareAs: person.Name},
 		tea.WithInput(in), tea.WithOutput(sess), tea.WithEnvironment(envs),
 		tea.WithColorProfile(colorprofile.Env(envs)),
 		tea.WithWindowSize(pty.Window.Width, pty.Window.Height),
