@@ -48,6 +48,11 @@ type ServeOptions struct {
 	Floor string
 	// FPS is the server's frame rate cap (0: serve.FPS).
 	FPS int
+	// Kind is the timeline entry written: "note" (its notification
+	// carries the row, which each console applies without a query) or
+	// "update" (a stakeholder update moves the header's cadence, so each
+	// console reads its timeline again: loads shared per person).
+	Kind string
 	// Profile, when set, is a directory where the server child writes its
 	// CPU, block, mutex and goroutine profiles of the timed writes.
 	Profile string
@@ -76,6 +81,9 @@ polled every 50 ms, feed included), and the server's heap per idle session
 			if opts.Sessions < 1 || opts.Writes < 1 || opts.Pool < 1 {
 				return cmdutil.UsageError("--sessions, --writes and --pool must be at least 1")
 			}
+			if opts.Kind != "note" && opts.Kind != "update" {
+				return cmdutil.UsageError("--kind: note or update")
+			}
 			if opts.Floor != "" && opts.Floor != "tea" && opts.Floor != "raw" {
 				return cmdutil.UsageError("--floor: tea or raw")
 			}
@@ -95,6 +103,7 @@ polled every 50 ms, feed included), and the server's heap per idle session
 	c.Flags().IntVar(&opts.Writes, "writes", 10, "writes timed, one at a time")
 	c.Flags().IntVar(&opts.Pool, "pool", serve.DefaultPoolSize, "the server's pool (the feed holds one more connection)")
 	c.Flags().StringVar(&opts.Floor, "floor", "", "measure the floor instead of the console: `tea` (a one-line Bubble Tea program per session) or raw (plain writes to each channel)")
+	c.Flags().StringVar(&opts.Kind, "kind", "note", "timeline entry written: `note` (applied from its notification) or update (read again by every console)")
 	c.Flags().IntVar(&opts.FPS, "fps", 0, "the server's frame rate cap (default: serve.FPS)")
 	c.Flags().StringVar(&opts.Profile, "profile", "", "write the server's CPU, block, mutex and goroutine profiles of the timed writes to `DIR` (go tool pprof DIR/cpu.pprof)")
 	keepFlag(c, &opts.Keep)
@@ -267,8 +276,13 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_entries (incident_id, kind, title, actual_start)
-			VALUES ($1, 'note', $2, $3)`, inc, mark, benchStartedAt); err != nil {
+		var audience *string
+		if opts.Kind == "update" {
+			a := "internal"
+			audience = &a
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_entries (incident_id, kind, title, actual_start, audience)
+			VALUES ($1, $2, $3, $4, $5)`, inc, opts.Kind, mark, benchStartedAt, audience); err != nil {
 			tx.Rollback()
 			return db.MapError(err)
 		}
@@ -324,6 +338,10 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		opts.Writes, ms(percentile(each, 50)), ms(percentile(each, 99)), ms(percentile(last, 50)), ms(percentile(last, 99)))
 	fmt.Fprintf(out, "baseline, commit -> a plain listener in this process: p50 %s  p99 %s\n",
 		ms(percentile(raw, 50)), ms(percentile(raw, 99)))
+	if opts.Floor == "" {
+		fmt.Fprintf(out, "snapshot loads during the writes: %d for %d writes to %d sessions of one person (shared: tui.LoadShare)\n",
+			after.loads-before.loads, opts.Writes, opts.Sessions)
+	}
 	fmt.Fprintf(out, "CPU during the writes (%s): server %s, clients and their emulated screens (this process) %s\n",
 		after.at.Sub(before.at).Round(time.Millisecond), (after.cpu - before.cpu).Round(time.Millisecond),
 		(selfAfter - selfBefore).Round(time.Millisecond))
@@ -411,6 +429,7 @@ type memFigures struct {
 	heap       uint64
 	goroutines int
 	cpu        time.Duration // the server's CPU time so far (user + system)
+	loads      int64         // snapshot loads the sessions ran (shared per person)
 	at         time.Time
 }
 
@@ -471,7 +490,7 @@ func (c *serveChild) ask(what string) (memFigures, error) {
 		return m, err
 	}
 	var cpu int64
-	_, err = fmt.Sscanf(line, "mem %d %d %d", &m.heap, &m.goroutines, &cpu)
+	_, err = fmt.Sscanf(line, "mem %d %d %d %d", &m.heap, &m.goroutines, &cpu, &m.loads)
 	m.cpu, m.at = time.Duration(cpu), time.Now()
 	return m, err
 }
@@ -522,6 +541,7 @@ func newCmdServeServer() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			var srv *serve.Server
 			if floor != "" {
 				stop, err := floorServer(floor, dsn, k, hostKey, ln, fps)
 				if err != nil {
@@ -530,7 +550,7 @@ func newCmdServeServer() *cobra.Command {
 				}
 				defer stop()
 			} else {
-				srv, err := serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
+				srv, err = serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
 					MaxSessions: maxSessions, IncidentSlug: slug, FPS: fps})
 				if err != nil {
 					fmt.Printf("error %v\n", err)
@@ -572,7 +592,11 @@ func newCmdServeServer() *cobra.Command {
 					var ru syscall.Rusage
 					_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 					cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-					fmt.Printf("mem %d %d %d\n", ms.HeapInuse, runtime.NumGoroutine(), cpu)
+					var loads int64
+					if srv != nil {
+						loads = srv.Loads()
+					}
+					fmt.Printf("mem %d %d %d %d\n", ms.HeapInuse, runtime.NumGoroutine(), cpu, loads)
 				}
 			}
 			return nil
