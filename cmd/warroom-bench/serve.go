@@ -215,7 +215,7 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 	}
 	opened := time.Since(t0)
 	time.Sleep(2 * time.Second) // first loads done, nothing in flight
-	settled, err := srv.mem()
+	settled, err := srv.cpu()
 	if err != nil {
 		return err
 	}
@@ -230,12 +230,15 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 			return err
 		}
 	}
+	idleEnd, err := srv.cpu()
+	if err != nil {
+		return err
+	}
+	idleCPU := float64(idleEnd.cpu-settled.cpu) / float64(idleEnd.at.Sub(settled.at))
 	idle, err := srv.mem()
 	if err != nil {
 		return err
 	}
-	// (each figure includes the two collections the child runs to measure)
-	idleCPU := float64(idle.cpu-settled.cpu) / float64(idle.at.Sub(settled.at))
 	idleConns := maxConns.Load()
 
 	// The baseline, in this process and the same run: a plain listener on
