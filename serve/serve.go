@@ -366,7 +366,9 @@ func (s *Server) subscribe(p *tea.Program) *subscriber {
 			case msg := <-sub.ch:
 				p.Send(msg)
 				if sub.lost.Swap(false) {
-					p.Send(tui.FeedMsg(db.Event{Reconnected: true}))
+					// Stamped now, after what was dropped: sessions that
+					// caught up together share the reload.
+					p.Send(tui.FeedMsg(db.Event{Reconnected: true, Since: time.Now()}))
 				}
 			}
 		}
@@ -381,8 +383,13 @@ func (s *Server) unsubscribe(sub *subscriber) {
 	close(sub.done)
 }
 
-// broadcast hands one feed delivery to every console.
+// broadcast hands one feed delivery to every console. A reconnection is
+// stamped with when it reached the server, so the sessions' reloads of
+// everything may be one shared load (tui.LoadShare) instead of one each.
 func (s *Server) broadcast(ev db.Event) {
+	if ev.Reconnected && ev.Since.IsZero() {
+		ev.Since = time.Now()
+	}
 	msg := tui.FeedMsg(ev)
 	s.mu.Lock()
 	defer s.mu.Unlock()

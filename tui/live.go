@@ -60,6 +60,9 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 		if wasDown != !m.Connected() {
 			m.resize()
 		}
+		// ev.Since, when set on a reconnection, is when the feed was back:
+		// a shared load begun after it holds everything lost (LoadShare).
+		m.need = ev.Since
 		return m, m.reload(partAll)
 	}
 	var parts, applied part

@@ -19,23 +19,27 @@ func sharedModel(t *testing.T, conn *sqlx.DB, share *LoadShare, as string) Model
 	return step(t, m, m.Init()())
 }
 
-// change hands every console one feed delivery, then runs the loads they
-// ask for one after another (the slowest case for sharing: each load is
-// finished before the next console asks).
+// deliver hands each console in turn one feed delivery and runs the load
+// it asks for before the next console takes the delivery: the hardest
+// case for sharing (each load is finished before the next console asks),
+// and one where a console that asked for a load beginning "now" could
+// never share.
+func deliver(t *testing.T, ms []Model, msg liveMsg) {
+	t.Helper()
+	for i := range ms {
+		nm, cmd := ms[i].Update(msg)
+		if cmd == nil {
+			t.Fatalf("console %d: the delivery started no load", i)
+		}
+		ms[i] = step(t, nm.(Model), cmd())
+	}
+}
+
+// change delivers one change, received now, to every console.
 func change(t *testing.T, ms []Model, c db.Change) {
 	t.Helper()
 	c.At = time.Now()
-	cmds := make([]tea.Cmd, len(ms))
-	for i := range ms {
-		nm, cmd := ms[i].Update(liveMsg{Changes: []db.Change{c}})
-		ms[i], cmds[i] = nm.(Model), cmd
-		if cmd == nil {
-			t.Fatalf("console %d: the change started no load", i)
-		}
-	}
-	for i, cmd := range cmds {
-		ms[i] = step(t, ms[i], cmd())
-	}
+	deliver(t, ms, liveMsg{Changes: []db.Change{c}})
 }
 
 // TestLoadShareOneLoadPerChangePerPerson: three consoles reading as alice
@@ -83,5 +87,25 @@ func TestLoadShareNeverAcrossPeople(t *testing.T) {
 	}
 	if got := milestoneProgress(ms[1], "core-env"); got != 22 {
 		t.Fatalf("bob's console shows progress %d, want 22 (his connection's)", got)
+	}
+}
+
+// TestLoadShareReconnection: after the feed reconnects, every console
+// reads everything again; stamped with when the feed was back, the
+// consoles of one person do it with one load.
+func TestLoadShareReconnection(t *testing.T) {
+	conn := demoDB(t)
+	share := NewLoadShare()
+	ms := []Model{sharedModel(t, conn, share, "alice"), sharedModel(t, conn, share, "alice"), sharedModel(t, conn, share, "alice")}
+	mustExec(t, conn, `UPDATE milestones SET status = 'blocked', progress = 44 WHERE key = 'core-env'`)
+	before := share.Loads()
+	deliver(t, ms, liveMsg{Reconnected: true, Since: time.Now()})
+	if n := share.Loads() - before; n != 1 {
+		t.Fatalf("%d loads for one reconnection of three consoles of one person, want 1", n)
+	}
+	for i, m := range ms {
+		if got := milestoneProgress(m, "core-env"); got != 44 {
+			t.Fatalf("console %d: progress %d after the reconnection, want 44", i, got)
+		}
 	}
 }
