@@ -149,3 +149,19 @@ func LookupPerson(ctx context.Context, conn *sqlx.DB, name string) (Person, erro
 	}
 	return p, db.MapError(err)
 }
+
+// ServeGrant lets the authenticator login act for person, an active warroom
+// user added after it was set up (migration 00030): commanders only, and
+// only people, never a group role, the schema owner or a superuser. changed
+// is false when it already could.
+func ServeGrant(ctx context.Context, q db.Querier, person, authenticator string) (changed bool, err error) {
+	err = q.GetContext(ctx, &changed, `SELECT warroom_serve_grant($1, $2)`, person, authenticator)
+	return changed, db.MapError(err)
+}
+
+// ServeRevoke stops the authenticator acting for person at the next login:
+// commanders only. changed is false when it could not anyway.
+func ServeRevoke(ctx context.Context, q db.Querier, person, authenticator string) (changed bool, err error) {
+	err = q.GetContext(ctx, &changed, `SELECT warroom_serve_revoke($1, $2)`, person, authenticator)
+	return changed, db.MapError(err)
+}

@@ -2577,6 +2577,60 @@ END $$;
 
 
 --
+-- Name: warroom_serve_grant(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_grant(p_person text, p_authenticator text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM warroom_serve_grant_check(p_authenticator);
+    IF NOT EXISTS (
+        SELECT 1 FROM warroom_users u JOIN pg_roles r ON r.rolname = u.name
+        WHERE u.name = p_person AND u.active AND u.revoked_at IS NULL
+          AND r.rolcanlogin AND NOT r.rolsuper
+          AND NOT pg_has_role(r.oid, 'warroom_authenticator', 'MEMBER')
+          AND NOT pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER'))
+    THEN
+        RAISE EXCEPTION '% is not an active warroom user the console server may act for', p_person
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF pg_has_role(p_authenticator, p_person, 'MEMBER') THEN
+        RETURN false; -- already
+    END IF;
+    EXECUTE format('GRANT %I TO %I', p_person, p_authenticator);
+    INSERT INTO serve_grants (authenticator, person, op) VALUES (p_authenticator, p_person, 'grant');
+    RETURN true;
+END $$;
+
+
+--
+-- Name: warroom_serve_grant_check(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_grant_check(p_authenticator text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT warroom_has_role('commander') THEN
+        RAISE EXCEPTION '% may not change who the console server acts for: commanders only', warroom_actor()
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_authenticator IS NULL OR p_authenticator = 'warroom_authenticator' OR NOT EXISTS (
+        SELECT 1 FROM pg_roles r
+        WHERE r.rolname = p_authenticator AND r.rolcanlogin AND NOT r.rolinherit AND NOT r.rolsuper
+          AND pg_has_role(r.oid, 'warroom_authenticator', 'MEMBER')
+          AND NOT pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER'))
+    THEN
+        RAISE EXCEPTION '% is not a console server login (a NOINHERIT login in warroom_authenticator)', p_authenticator
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END $$;
+
+
+--
 -- Name: warroom_serve_login(text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2614,6 +2668,30 @@ BEGIN
         RAISE EXCEPTION 'console session % is not an open session of %', p_id, warroom_login()
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+END $$;
+
+
+--
+-- Name: warroom_serve_revoke(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_serve_revoke(p_person text, p_authenticator text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM warroom_serve_grant_check(p_authenticator);
+    IF NOT EXISTS (SELECT 1 FROM warroom_users u JOIN pg_roles r ON r.rolname = u.name WHERE u.name = p_person) THEN
+        RAISE EXCEPTION '% is not a warroom user', p_person USING ERRCODE = 'no_data_found';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_auth_members m
+                   WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = p_person)
+                     AND m.member = (SELECT oid FROM pg_roles WHERE rolname = p_authenticator)) THEN
+        RETURN false; -- not granted
+    END IF;
+    EXECUTE format('REVOKE %I FROM %I', p_person, p_authenticator);
+    INSERT INTO serve_grants (authenticator, person, op) VALUES (p_authenticator, p_person, 'revoke');
+    RETURN true;
 END $$;
 
 
@@ -3769,6 +3847,40 @@ CREATE TABLE public.sales_totals (
 
 
 --
+-- Name: serve_grants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.serve_grants (
+    id bigint NOT NULL,
+    authenticator text NOT NULL,
+    person text NOT NULL,
+    op text NOT NULL,
+    by_login text DEFAULT public.warroom_actor() NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT serve_grants_op_check CHECK ((op = ANY (ARRAY['grant'::text, 'revoke'::text])))
+);
+
+
+--
+-- Name: serve_grants_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.serve_grants_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: serve_grants_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.serve_grants_id_seq OWNED BY public.serve_grants.id;
+
+
+--
 -- Name: serve_sessions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -4093,6 +4205,13 @@ ALTER TABLE ONLY public.restore_snapshots ALTER COLUMN id SET DEFAULT nextval('p
 --
 
 ALTER TABLE ONLY public.sales_imports ALTER COLUMN id SET DEFAULT nextval('public.sales_imports_id_seq'::regclass);
+
+
+--
+-- Name: serve_grants id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_grants ALTER COLUMN id SET DEFAULT nextval('public.serve_grants_id_seq'::regclass);
 
 
 --
@@ -4451,6 +4570,14 @@ ALTER TABLE ONLY public.sales_imports
 
 ALTER TABLE ONLY public.sales_imports
     ADD CONSTRAINT sales_imports_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: serve_grants serve_grants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.serve_grants
+    ADD CONSTRAINT serve_grants_pkey PRIMARY KEY (id);
 
 
 --
@@ -4937,6 +5064,13 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.sales_totals REFERENCING OLD 
 
 
 --
+-- Name: serve_grants audit_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_delete AFTER DELETE ON public.serve_grants REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: serve_sessions audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5175,6 +5309,13 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.sales_totals REFERENCING NEW 
 
 
 --
+-- Name: serve_grants audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_insert AFTER INSERT ON public.serve_grants REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
 -- Name: serve_sessions audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5410,6 +5551,13 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_imports REFERENCING OLD
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.sales_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
+
+
+--
+-- Name: serve_grants audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_update AFTER UPDATE ON public.serve_grants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -6096,6 +6244,13 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_imports FOR E
 --
 
 CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.sales_totals FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
+
+
+--
+-- Name: serve_grants no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.serve_grants FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
 
 
 --
@@ -7036,6 +7191,21 @@ REVOKE ALL ON FUNCTION public.warroom_restore_writer() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION warroom_serve_grant(p_person text, p_authenticator text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_grant(p_person text, p_authenticator text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_grant(p_person text, p_authenticator text) TO warroom_commander;
+
+
+--
+-- Name: FUNCTION warroom_serve_grant_check(p_authenticator text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_grant_check(p_authenticator text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_serve_login(p_fingerprint text, p_remote text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -7055,6 +7225,14 @@ GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO
 GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_engineer;
 GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_finance;
 GRANT ALL ON FUNCTION public.warroom_serve_logout(p_id bigint, p_reason text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_serve_revoke(p_person text, p_authenticator text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_serve_revoke(p_person text, p_authenticator text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_serve_revoke(p_person text, p_authenticator text) TO warroom_commander;
 
 
 --
@@ -7687,6 +7865,16 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_commander;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_engineer;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.sales_totals TO warroom_finance;
 GRANT SELECT ON TABLE public.sales_totals TO warroom_viewer;
+
+
+--
+-- Name: TABLE serve_grants; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.serve_grants TO warroom_commander;
+GRANT SELECT ON TABLE public.serve_grants TO warroom_engineer;
+GRANT SELECT ON TABLE public.serve_grants TO warroom_finance;
+GRANT SELECT ON TABLE public.serve_grants TO warroom_viewer;
 
 
 --

@@ -31,6 +31,12 @@ type Options struct {
 	// ReadOnly shows no write keys and refuses writes (readonly.go): a
 	// viewer's session over SSH.
 	ReadOnly bool
+	// Share, when set, lets the consoles of this process that read as the
+	// same person (ShareAs, required with Share) share their loads
+	// (share.go): `warroom serve`, where one change would otherwise start
+	// one load per session through a pool of three connections.
+	Share   *LoadShare
+	ShareAs string
 }
 
 // Minimum usable terminal; below it the console says so instead of drawing
@@ -78,6 +84,9 @@ type Model struct {
 	// applied are changes applied from their rows during the load in
 	// flight, to apply again on its result (live.go).
 	applied appliedChanges
+	// need is the newest change the next reload must include, and
+	// pendingNeed that of the pending parts (live.go, share.go).
+	need, pendingNeed time.Time
 
 	ticking bool
 	now     time.Time
@@ -124,7 +133,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 		now:     opts.Now(),
 		seq:     1,
 		loading: true,
-		header:  &headerCache{},
+		header:  &headerCache{shared: opts.Theme == nil},
 		reads:   &readGroups{},
 		body:    &bodyCache{},
 
@@ -173,7 +182,7 @@ func Run(ctx context.Context, conn *sqlx.DB, opts Options) error {
 // Init starts the first load; New already counted it (seq 1, loading),
 // because Init cannot change the model.
 func (m Model) Init() tea.Cmd {
-	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, nil, partAll, m.seq)
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, nil, partAll, m.seq, m.shared(time.Now()))
 }
 
 // load starts a full load now, overtaking any load in flight.
@@ -287,6 +296,11 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	} else {
 		m.loadErr = nil
 		m.queryDown = false
+		if !msg.started.IsZero() {
+			// A shared load began before this console asked for it (but
+			// after every change it needed): what it holds is as of then.
+			m.loadStarted = msg.started
+		}
 		m.snap = m.reapply(merge(m.snap, msg.snap, msg.parts), msg.parts)
 		m.markCovered(msg.parts)
 		m.handOut(msg.parts)
@@ -304,6 +318,7 @@ func (m Model) loaded(msg snapshotMsg) (tea.Model, tea.Cmd) {
 	if m.pending != 0 {
 		parts := m.pending
 		m.pending = 0
+		m.need, m.pendingNeed = m.pendingNeed, time.Time{}
 		cmds = append(cmds, m.reload(parts))
 	}
 	return m, tea.Batch(cmds...)

@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -37,14 +38,88 @@ type headerCache struct {
 	key headerState
 	out string
 	ok  bool
+	// shared: the console draws in the default theme, so its header may
+	// come from (and go to) sharedHeaders.
+	shared bool
 }
 
 func (c *headerCache) render(st *Styles, hs headerState) string {
 	if c.ok && c.key == hs {
 		return c.out
 	}
-	c.key, c.out, c.ok = hs, renderHeader(st, hs), true
+	if !c.shared {
+		c.key, c.out, c.ok = hs, renderHeader(st, hs), true
+		return c.out
+	}
+	k := sharedHeaderKey(hs)
+	out, ok := sharedHeaders.get(k)
+	if !ok {
+		out = renderHeader(st, hs)
+		sharedHeaders.put(k, out)
+	}
+	c.key, c.out, c.ok = hs, out, true
 	return c.out
+}
+
+// sharedHeaders are headers drawn in the default theme, shared by every
+// console in the process. The clock changes every header once a second:
+// with hundreds of consoles of one incident on one server (`warroom
+// serve`), each second's header is drawn once instead of once per console.
+var sharedHeaders = &headerLRU{m: map[headerKey]string{}}
+
+// headerKey is headerState by value: the incident's fields the header
+// shows instead of a pointer to one console's copy, times as instants.
+type headerKey struct {
+	hs          headerState // inc nil, now zero
+	now         int64
+	incID       int64
+	title       string
+	zone        string
+	status      string
+	severity    string
+	started     int64
+	resolved    int64
+	hasInc      bool
+	hasResolved bool
+}
+
+func sharedHeaderKey(hs headerState) headerKey {
+	k := headerKey{hs: hs, now: hs.now.UnixNano()}
+	k.hs.inc, k.hs.now = nil, time.Time{}
+	if inc := hs.inc; inc != nil {
+		k.hasInc = true
+		k.incID, k.title, k.zone, k.status, k.severity = inc.ID, inc.Title, inc.TimeZone, inc.Status, inc.Severity
+		k.started = inc.StartedAt.UnixNano()
+		if inc.ResolvedAt != nil {
+			k.hasResolved, k.resolved = true, inc.ResolvedAt.UnixNano()
+		}
+	}
+	return k
+}
+
+// headerLRU holds the latest headers drawn; it is emptied when full (a few
+// seconds of clocks for a few incidents and widths).
+type headerLRU struct {
+	mu sync.Mutex
+	m  map[headerKey]string
+}
+
+const sharedHeadersMax = 256
+
+func (c *headerLRU) get(k headerKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[k]
+	return s, ok
+}
+
+func (c *headerLRU) put(k headerKey, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= sharedHeadersMax {
+		clear(c.m)
+	}
+	c.m[k] = s
 }
 
 func renderHeader(st *Styles, hs headerState) string {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -16,6 +17,13 @@ type helpBar struct {
 	model    help.Model
 	st       *Styles
 	readOnly bool // readonly.go: leave out the keys that write
+
+	// The footer drawn last and what it showed: it is drawn on every
+	// message (each clock tick, each change), and almost always shows the
+	// same keys as before. Drawing it through lipgloss was about a sixth
+	// of a served console's CPU.
+	shortKey string
+	shortOut string
 }
 
 func newHelpBar(st *Styles) *helpBar {
@@ -48,8 +56,32 @@ func (h *helpBar) short(v view, width int) string {
 	} else {
 		b = append(b, globalShortHelp()...)
 	}
+	k := footerKey(b, width)
+	if k == h.shortKey && h.shortOut != "" {
+		return h.shortOut
+	}
 	h.model.SetWidth(width - 1)
-	return fit(" "+h.model.ShortHelpView(b), width)
+	h.shortKey, h.shortOut = k, fit(" "+h.model.ShortHelpView(b), width)
+	return h.shortOut
+}
+
+// footerKey is everything the footer shows of bindings at width: each
+// one's state and help text.
+func footerKey(bindings []key.Binding, width int) string {
+	var sb strings.Builder
+	sb.WriteString(strconv.Itoa(width))
+	for _, b := range bindings {
+		if !b.Enabled() {
+			sb.WriteString("\x00-")
+			continue
+		}
+		h := b.Help()
+		sb.WriteString("\x00")
+		sb.WriteString(h.Key)
+		sb.WriteString("\x01")
+		sb.WriteString(h.Desc)
+	}
+	return sb.String()
 }
 
 // full is the ? screen: a section per keymap, each a flow of columns that

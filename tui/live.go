@@ -60,9 +60,13 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 		if wasDown != !m.Connected() {
 			m.resize()
 		}
+		// ev.Since, when set on a reconnection, is when the feed was back:
+		// a shared load begun after it holds everything lost (LoadShare).
+		m.need = ev.Since
 		return m, m.reload(partAll)
 	}
 	var parts, applied part
+	var need time.Time // the newest change a reload must include (LoadShare)
 	next := m.snap
 	for _, c := range ev.Changes {
 		p, mine := m.affects(c)
@@ -86,6 +90,9 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 		}
 		if !m.isCovered(p, c.At) {
 			parts |= p
+			if c.At.After(need) {
+				need = c.At
+			}
 		}
 	}
 	if next != m.snap {
@@ -99,6 +106,7 @@ func (m Model) live(ev liveMsg) (tea.Model, tea.Cmd) {
 	if parts == 0 {
 		return m, nil
 	}
+	m.need = need
 	return m, m.reload(parts)
 }
 
@@ -170,9 +178,21 @@ func tableParts(table string) part {
 
 // reload reads parts (or queues them while a load is in flight, so a burst
 // never queues more than one more load).
+//
+// m.need, when set, is the newest change the load must include (when it
+// was received): a load shared with other consoles (Options.Share) that
+// began after it will do. Otherwise the load must begin now.
 func (m *Model) reload(parts part) tea.Cmd {
+	need := m.need
+	m.need = time.Time{}
+	if need.IsZero() {
+		need = time.Now()
+	}
 	if m.loading {
 		m.pending |= parts
+		if need.After(m.pendingNeed) {
+			m.pendingNeed = need
+		}
 		return nil
 	}
 	m.seq++
@@ -183,7 +203,7 @@ func (m *Model) reload(parts part) tea.Cmd {
 	if m.snap != nil {
 		inc = &m.snap.Incident
 	}
-	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, inc, parts, m.seq)
+	return loadCmd(m.ctx, m.conn, m.opts.IncidentSlug, inc, parts, m.seq, m.shared(need))
 }
 
 // partBits is the number of bits in part.

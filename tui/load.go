@@ -47,6 +47,8 @@ type snapshotMsg struct {
 	parts part
 	snap  *Snapshot
 	err   error
+	// started is when a shared load began (zero: this console's own).
+	started time.Time
 }
 
 // loadTimeout bounds one load so a hung server shows as an error banner
@@ -55,18 +57,33 @@ const loadTimeout = 15 * time.Second
 
 // loadCmd reads parts of the snapshot off the UI goroutine. inc is the
 // incident on screen; nil (nothing loaded yet) or partIncident reads all.
-func loadCmd(ctx context.Context, conn *sqlx.DB, slug string, inc *incident.Incident, parts part, seq int) tea.Cmd {
+func loadCmd(ctx context.Context, conn *sqlx.DB, slug string, inc *incident.Incident, parts part, seq int, sh sharing) tea.Cmd {
 	if inc == nil || parts&partIncident != 0 {
 		parts = partAll
 	}
-	return func() tea.Msg {
+	read := func(ctx context.Context) (*Snapshot, error) {
 		snap, err := readParts(ctx, conn, slug, inc, parts)
 		if err != nil && isConnectionError(err) && ctx.Err() == nil {
 			// A pooled connection that died with a server restart fails
 			// once; the pool then drops it, so one more try usually works.
 			snap, err = readParts(ctx, conn, slug, inc, parts)
 		}
-		return snapshotMsg{seq: seq, parts: parts, snap: snap, err: err}
+		return snap, err
+	}
+	if sh.share == nil {
+		return func() tea.Msg {
+			snap, err := read(ctx)
+			return snapshotMsg{seq: seq, parts: parts, snap: snap, err: err}
+		}
+	}
+	// The person is part of the key: people never share a read.
+	key := shareKey{as: sh.as, slug: slug, parts: parts}
+	if inc != nil {
+		key.incident = inc.ID
+	}
+	return func() tea.Msg {
+		snap, started, err := sh.share.do(ctx, key, sh.need, read)
+		return snapshotMsg{seq: seq, parts: parts, snap: snap, err: err, started: started}
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,6 +43,19 @@ type ServeOptions struct {
 	Writes   int
 	Pool     int
 	Keep     bool
+	// Floor replaces the console with a one-line program ("tea") or plain
+	// writes ("raw"): serve_floor.go.
+	Floor string
+	// FPS is the server's frame rate cap (0: serve.FPS).
+	FPS int
+	// Kind is the timeline entry written: "note" (its notification
+	// carries the row, which each console applies without a query) or
+	// "update" (a stakeholder update moves the header's cadence, so each
+	// console reads its timeline again: loads shared per person).
+	Kind string
+	// Profile, when set, is a directory where the server child writes its
+	// CPU, block, mutex and goroutine profiles of the timed writes.
+	Profile string
 }
 
 // newCmdServe measures `warroom serve`: N real SSH clients with PTYs on one
@@ -67,6 +81,12 @@ polled every 50 ms, feed included), and the server's heap per idle session
 			if opts.Sessions < 1 || opts.Writes < 1 || opts.Pool < 1 {
 				return cmdutil.UsageError("--sessions, --writes and --pool must be at least 1")
 			}
+			if opts.Kind != "note" && opts.Kind != "update" {
+				return cmdutil.UsageError("--kind: note or update")
+			}
+			if opts.Floor != "" && opts.Floor != "tea" && opts.Floor != "raw" {
+				return cmdutil.UsageError("--floor: tea or raw")
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -82,6 +102,10 @@ polled every 50 ms, feed included), and the server's heap per idle session
 	c.Flags().IntVar(&opts.Sessions, "sessions", 500, "SSH sessions")
 	c.Flags().IntVar(&opts.Writes, "writes", 10, "writes timed, one at a time")
 	c.Flags().IntVar(&opts.Pool, "pool", serve.DefaultPoolSize, "the server's pool (the feed holds one more connection)")
+	c.Flags().StringVar(&opts.Floor, "floor", "", "measure the floor instead of the console: `tea` (a one-line Bubble Tea program per session) or raw (plain writes to each channel)")
+	c.Flags().StringVar(&opts.Kind, "kind", "note", "timeline entry written: `note` (applied from its notification) or update (read again by every console)")
+	c.Flags().IntVar(&opts.FPS, "fps", 0, "the server's frame rate cap (default: serve.FPS)")
+	c.Flags().StringVar(&opts.Profile, "profile", "", "write the server's CPU, block, mutex and goroutine profiles of the timed writes to `DIR` (go tool pprof DIR/cpu.pprof)")
 	keepFlag(c, &opts.Keep)
 	return c
 }
@@ -191,17 +215,30 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 	}
 	opened := time.Since(t0)
 	time.Sleep(2 * time.Second) // first loads done, nothing in flight
-	settled, err := srv.mem()
+	settled, err := srv.cpu()
 	if err != nil {
 		return err
 	}
+	if opts.Profile != "" {
+		if err := srv.command("profile " + filepath.Join(opts.Profile, "idle")); err != nil {
+			return err
+		}
+	}
 	time.Sleep(5 * time.Second) // idle: what N open consoles cost with nothing happening
+	if opts.Profile != "" {
+		if err := srv.command("profile-stop"); err != nil {
+			return err
+		}
+	}
+	idleEnd, err := srv.cpu()
+	if err != nil {
+		return err
+	}
+	idleCPU := float64(idleEnd.cpu-settled.cpu) / float64(idleEnd.at.Sub(settled.at))
 	idle, err := srv.mem()
 	if err != nil {
 		return err
 	}
-	// (each figure includes the two collections the child runs to measure)
-	idleCPU := float64(idle.cpu-settled.cpu) / float64(idle.at.Sub(settled.at))
 	idleConns := maxConns.Load()
 
 	// The baseline, in this process and the same run: a plain listener on
@@ -212,6 +249,16 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		return db.MapError(err)
 	}
 	var each, last, raw []time.Duration
+	before, err := srv.cpu()
+	if err != nil {
+		return err
+	}
+	selfBefore := selfCPU()
+	if opts.Profile != "" {
+		if err := srv.command("profile " + opts.Profile); err != nil {
+			return err
+		}
+	}
 	for w := range opts.Writes {
 		mark := fmt.Sprintf("w%02d-%s", w, randomHex(3))
 		seen := make([]time.Time, len(clients))
@@ -232,8 +279,13 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_entries (incident_id, kind, title, actual_start)
-			VALUES ($1, 'note', $2, $3)`, inc, mark, benchStartedAt); err != nil {
+		var audience *string
+		if opts.Kind == "update" {
+			a := "internal"
+			audience = &a
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_entries (incident_id, kind, title, actual_start, audience)
+			VALUES ($1, $2, $3, $4, $5)`, inc, opts.Kind, mark, benchStartedAt, audience); err != nil {
 			tx.Rollback()
 			return db.MapError(err)
 		}
@@ -271,17 +323,43 @@ func runBenchServe(ctx context.Context, out io.Writer, conn *sqlx.DB, ownerDSN s
 		time.Sleep(500 * time.Millisecond)
 	}
 	stopPoll()
+	selfAfter := selfCPU()
+	after, err := srv.cpu()
+	if err != nil {
+		return err
+	}
+	if opts.Profile != "" {
+		if err := srv.command("profile-stop"); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "server profiles of the writes in %s (cpu, block, mutex, goroutine .pprof), of the idle sessions in %s\n",
+			opts.Profile, filepath.Join(opts.Profile, "idle"))
+	}
 	perSession := (int64(idle.heap) - int64(base.heap)) / int64(opts.Sessions)
 	fmt.Fprintf(out, "opened %d sessions in %s (each: SSH handshake, PTY, first screen)\n", opts.Sessions, opened.Round(time.Millisecond))
 	fmt.Fprintf(out, "commit -> screen, %d writes: p50 %s  p99 %s   last session per write: p50 %s  p99 %s\n",
 		opts.Writes, ms(percentile(each, 50)), ms(percentile(each, 99)), ms(percentile(last, 50)), ms(percentile(last, 99)))
 	fmt.Fprintf(out, "baseline, commit -> a plain listener in this process: p50 %s  p99 %s\n",
 		ms(percentile(raw, 50)), ms(percentile(raw, 99)))
+	if opts.Floor == "" {
+		fmt.Fprintf(out, "snapshot loads during the writes: %d for %d writes to %d sessions of one person (shared: tui.LoadShare)\n",
+			after.loads-before.loads, opts.Writes, opts.Sessions)
+	}
+	fmt.Fprintf(out, "CPU during the writes (%s): server %s, clients and their emulated screens (this process) %s\n",
+		after.at.Sub(before.at).Round(time.Millisecond), (after.cpu - before.cpu).Round(time.Millisecond),
+		(selfAfter - selfBefore).Round(time.Millisecond))
 	fmt.Fprintf(out, "authenticator connections: at most %d (%d once the sessions were open and idle)\n", maxConns.Load(), idleConns)
 	fmt.Fprintf(out, "server heap: %.1f MiB with no session, %.1f MiB with %d idle: %.0f KiB per session; %d goroutines (%d with none)\n",
 		mib(base.heap), mib(idle.heap), opts.Sessions, float64(perSession)/1024, idle.goroutines, base.goroutines)
 	fmt.Fprintf(out, "server CPU with %d idle sessions: %.0f%% of one core (clocks tick, nothing changes)\n", opts.Sessions, 100*idleCPU)
 	return nil
+}
+
+// selfCPU is this process's CPU time so far (user + system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
@@ -354,6 +432,7 @@ type memFigures struct {
 	heap       uint64
 	goroutines int
 	cpu        time.Duration // the server's CPU time so far (user + system)
+	loads      int64         // snapshot loads the sessions ran (shared per person)
 	at         time.Time
 }
 
@@ -363,7 +442,8 @@ func startServeChild(ctx context.Context, dsn, keys, hostKey, slug string, opts 
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, "serve-server", "--dsn", dsn, "--authorized-keys", keys, "--host-key", hostKey,
-		"--incident", slug, "--max-sessions", fmt.Sprint(opts.Sessions), "--pool", fmt.Sprint(opts.Pool))
+		"--incident", slug, "--max-sessions", fmt.Sprint(opts.Sessions), "--pool", fmt.Sprint(opts.Pool),
+		"--floor", opts.Floor, "--fps", fmt.Sprint(opts.FPS))
 	cmd.Stderr = io.Discard
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -398,9 +478,14 @@ func (c *serveChild) read() (string, error) {
 	return c.out.Text(), nil
 }
 
-func (c *serveChild) mem() (memFigures, error) {
+// cpu is the child's CPU time so far, without the collections of mem.
+func (c *serveChild) cpu() (memFigures, error) { return c.ask("cpu") }
+
+func (c *serveChild) mem() (memFigures, error) { return c.ask("mem") }
+
+func (c *serveChild) ask(what string) (memFigures, error) {
 	var m memFigures
-	if _, err := io.WriteString(c.in, "mem\n"); err != nil {
+	if _, err := io.WriteString(c.in, what+"\n"); err != nil {
 		return m, err
 	}
 	line, err := c.read()
@@ -408,9 +493,24 @@ func (c *serveChild) mem() (memFigures, error) {
 		return m, err
 	}
 	var cpu int64
-	_, err = fmt.Sscanf(line, "mem %d %d %d", &m.heap, &m.goroutines, &cpu)
+	_, err = fmt.Sscanf(line, "mem %d %d %d %d", &m.heap, &m.goroutines, &cpu, &m.loads)
 	m.cpu, m.at = time.Duration(cpu), time.Now()
 	return m, err
+}
+
+// command sends the child a line and waits for its "ok".
+func (c *serveChild) command(line string) error {
+	if _, err := io.WriteString(c.in, line+"\n"); err != nil {
+		return err
+	}
+	got, err := c.read()
+	if err != nil {
+		return err
+	}
+	if got != "ok" {
+		return fmt.Errorf("serve child: %s", got)
+	}
+	return nil
 }
 
 func (c *serveChild) stop() {
@@ -429,8 +529,8 @@ func (c *serveChild) stop() {
 // "ready ADDR", answers "mem" with its heap in use after a collection and
 // its goroutines, and stops at the end of its input.
 func newCmdServeServer() *cobra.Command {
-	var dsn, keys, hostKey, slug string
-	var maxSessions, pool int
+	var dsn, keys, hostKey, slug, floor string
+	var maxSessions, pool, fps int
 	c := &cobra.Command{
 		Use:    "serve-server",
 		Hidden: true,
@@ -440,33 +540,66 @@ func newCmdServeServer() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv, err := serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
-				MaxSessions: maxSessions, IncidentSlug: slug})
-			if err != nil {
-				fmt.Printf("error %v\n", err)
-				return err
-			}
-			defer srv.Close()
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
 			}
-			go func() { _ = srv.Serve(ln) }()
+			var srv *serve.Server
+			if floor != "" {
+				stop, err := floorServer(floor, dsn, k, hostKey, ln, fps)
+				if err != nil {
+					fmt.Printf("error %v\n", err)
+					return err
+				}
+				defer stop()
+			} else {
+				srv, err = serve.New(cmd.Context(), serve.Config{HostKey: hostKey, Keys: k, DSN: dsn, PoolSize: pool,
+					MaxSessions: maxSessions, IncidentSlug: slug, FPS: fps})
+				if err != nil {
+					fmt.Printf("error %v\n", err)
+					return err
+				}
+				defer srv.Close()
+				go func() { _ = srv.Serve(ln) }()
+			}
 			if a := os.Getenv("WARROOM_BENCH_PPROF"); a != "" {
 				go func() { _ = http.ListenAndServe(a, nil) }() // profiling the server under test, on request
 			}
 			fmt.Printf("ready %s\n", ln.Addr())
 			in := bufio.NewScanner(os.Stdin)
+			var prof *profiling
 			for in.Scan() {
-				if in.Text() == "mem" {
-					runtime.GC()
-					runtime.GC()
+				if dir, ok := strings.CutPrefix(in.Text(), "profile "); ok {
+					var err error
+					if prof, err = startProfiling(dir); err != nil {
+						fmt.Printf("error %v\n", err)
+					} else {
+						fmt.Println("ok")
+					}
+				}
+				if in.Text() == "profile-stop" && prof != nil {
+					if err := prof.stop(); err != nil {
+						fmt.Printf("error %v\n", err)
+					} else {
+						fmt.Println("ok")
+					}
+					prof = nil
+				}
+				if in.Text() == "mem" || in.Text() == "cpu" {
+					if in.Text() == "mem" {
+						runtime.GC()
+						runtime.GC()
+					}
 					var ms runtime.MemStats
 					runtime.ReadMemStats(&ms)
 					var ru syscall.Rusage
 					_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 					cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-					fmt.Printf("mem %d %d %d\n", ms.HeapInuse, runtime.NumGoroutine(), cpu)
+					var loads int64
+					if srv != nil {
+						loads = srv.Loads()
+					}
+					fmt.Printf("mem %d %d %d %d\n", ms.HeapInuse, runtime.NumGoroutine(), cpu, loads)
 				}
 			}
 			return nil
@@ -479,5 +612,48 @@ func newCmdServeServer() *cobra.Command {
 	fl.StringVar(&slug, "incident", "", "")
 	fl.IntVar(&maxSessions, "max-sessions", 0, "")
 	fl.IntVar(&pool, "pool", serve.DefaultPoolSize, "")
+	fl.StringVar(&floor, "floor", "", "")
+	fl.IntVar(&fps, "fps", 0, "")
 	return c
+}
+
+// profiling is the server child's profiles of the timed writes: CPU from
+// start to stop, blocking and mutex contention sampled in between, and the
+// goroutines at the end.
+type profiling struct {
+	dir string
+	cpu *os.File
+}
+
+func startProfiling(dir string) (*profiling, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	runtime.SetBlockProfileRate(int(100 * time.Microsecond)) // one sample per 100 µs blocked
+	runtime.SetMutexProfileFraction(10)
+	return &profiling{dir: dir, cpu: f}, nil
+}
+
+func (p *profiling) stop() error {
+	pprof.StopCPUProfile()
+	err := p.cpu.Close()
+	for _, name := range []string{"block", "mutex", "goroutine"} {
+		f, ferr := os.Create(filepath.Join(p.dir, name+".pprof"))
+		if ferr != nil {
+			err = errors.Join(err, ferr)
+			continue
+		}
+		err = errors.Join(err, pprof.Lookup(name).WriteTo(f, 0), f.Close())
+	}
+	runtime.SetBlockProfileRate(0)
+	runtime.SetMutexProfileFraction(0)
+	return err
 }

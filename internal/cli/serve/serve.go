@@ -76,6 +76,7 @@ without --authorized-keys admits your own keys (~/.ssh/authorized_keys and
 			return run(cmd, opts)
 		},
 	}
+	c.AddCommand(NewCmdGrant(f, nil), NewCmdRevoke(f, nil))
 	fl := c.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:2222", "`address` to listen on")
 	fl.StringVar(&opts.AuthorizedKeys, "authorized-keys", "", "authorized_keys `file`, each key followed by the login it acts as")

@@ -26,3 +26,15 @@ func TestNewCmdServe(t *testing.T) {
 		{Name: "an argument", Args: []string{"x"}, WantCode: cmdutil.ExitUsage, WantErr: "unknown command"},
 	})
 }
+
+func TestNewCmdGrant(t *testing.T) {
+	set := func(o *GrantOptions, f *cmdutil.Factory) { o.Factory = f }
+	cmdtest.CheckParse(t, NewCmdGrant, set, []cmdtest.ParseCase[GrantOptions]{
+		{Name: "name", Args: []string{"dana"}, Want: GrantOptions{Name: "dana", Authenticator: EmbeddedAuthenticator}},
+		{Name: "authenticator", Args: []string{"dana", "--authenticator", "wr_serve"}, Want: GrantOptions{Name: "dana", Authenticator: "wr_serve"}},
+		{Name: "no name", WantCode: cmdutil.ExitUsage, WantErr: "accepts 1 arg"},
+	})
+	cmdtest.CheckParse(t, NewCmdRevoke, set, []cmdtest.ParseCase[GrantOptions]{
+		{Name: "name", Args: []string{"dana"}, Want: GrantOptions{Name: "dana", Authenticator: EmbeddedAuthenticator, Revoke: true}},
+	})
+}
