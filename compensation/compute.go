@@ -19,11 +19,10 @@ type Computed struct {
 // definition) written by the database. An incident's first computation
 // builds its claims in bulk as a partition of their own
 // (warroom_compute_first_claims); every later one, a later batch of
-// merchants or a recomputation, is warroom_compute_claims (migrations
-// 00027 and 00032): new merchants' claims inserted, open claims whose
-// figures changed updated, in one statement over one pass of the figures,
-// run as the schema owner so that the guards do not re-derive, claim by
-// claim, the figures they have just read.
+// merchants or a recomputation, is warroom_compute_claims (migration
+// 00027): new merchants' claims inserted, open claims whose figures changed
+// updated, by statements run as the schema owner so that the guards do not
+// re-derive, claim by claim, the figures they have just read.
 func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry string) (Computed, error) {
 	w, err := LoadWindows(ctx, q, incidentID)
 	if err != nil {
