@@ -719,6 +719,8 @@ DECLARE
     figures text := format('warroom_claim_figures(%s, %L, %s::numeric, %s::numeric)',
                            p_incident, p_industry, p_outage, p_baseline);
     n    bigint;
+    aw   bigint;
+    ca   bigint;
     part regclass;
 BEGIN
     IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
@@ -735,6 +737,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
     END IF;
+    written := 0; awaiting := 0; cash_fen := 0;
     -- Set here, not as a SET clause of the function: a placeholder setting
     -- in a SET clause needs a superuser to create the function, and a
     -- shared database's owner need not be one. Reset before returning; an
@@ -746,12 +749,11 @@ BEGIN
         EXECUTE format($q$
             WITH n AS MATERIALIZED (
                 SELECT f.merchant_id, f.baseline_fen, f.rate_id, f.percent, f.cash_fen AS cash, c.id AS claim_id
-                FROM %2$s f LEFT JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
-                WHERE c.id IS NULL
-                   OR (c.state IN ('awaiting_rate', 'computed', 'chosen')
-                       AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash_fen IS NULL AND c.plan IS NULL)
-                            OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
-                               IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash_fen)))
+                FROM %2$s f JOIN claims c ON c.merchant_id = f.merchant_id AND c.incident_id = %1$s
+                WHERE c.state IN ('awaiting_rate', 'computed', 'chosen')
+                  AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (f.cash_fen IS NULL AND c.plan IS NULL)
+                       OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
+                          IS DISTINCT FROM (f.baseline_fen, f.rate_id, f.cash_fen))
                 ORDER BY f.merchant_id),
             upd AS (
                 UPDATE claims c SET
@@ -768,33 +770,25 @@ BEGIN
                   AND ((c.state = 'awaiting_rate') IS DISTINCT FROM (n.cash IS NULL AND c.plan IS NULL)
                        OR (c.baseline_fen, c.margin_rate_id, c.cash_fen)
                           IS DISTINCT FROM (n.baseline_fen, n.rate_id, n.cash))
-                RETURNING c.state, c.cash_fen),
-            ins AS (
-                INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
-                                    margin_rate_id, margin_percent, cash_fen)
-                SELECT %1$s, n.merchant_id, CASE WHEN n.cash IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                       COALESCE(n.cash, 0), n.baseline_fen, n.rate_id, n.percent, n.cash
-                FROM n WHERE n.claim_id IS NULL
-                ORDER BY n.merchant_id
-                RETURNING state, cash_fen),
-            w AS (SELECT state, cash_fen FROM upd UNION ALL SELECT state, cash_fen FROM ins)
-            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint,
-                   (SELECT count(*) FROM ins)
-            FROM w$q$, p_incident, figures) INTO written, awaiting, cash_fen, n;
-    ELSE
-        EXECUTE format($q$
-            WITH ins AS (
-                INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
-                                    margin_rate_id, margin_percent, cash_fen)
-                SELECT %1$s, f.merchant_id, CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
-                       COALESCE(f.cash_fen, 0), f.baseline_fen, f.rate_id, f.percent, f.cash_fen
-                FROM %2$s f
-                WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
-                ORDER BY f.merchant_id
-                RETURNING state, cash_fen)
-            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint, count(*)
-            FROM ins$q$, p_incident, figures) INTO written, awaiting, cash_fen, n;
+                RETURNING c.state, c.cash_fen)
+            SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
+            FROM upd$q$, p_incident, figures) INTO n, aw, ca;
+        written := n; awaiting := aw; cash_fen := ca;
     END IF;
+
+    EXECUTE format($q$
+        WITH ins AS (
+            INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
+                                margin_rate_id, margin_percent, cash_fen)
+            SELECT %1$s, f.merchant_id, CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END,
+                   COALESCE(f.cash_fen, 0), f.baseline_fen, f.rate_id, f.percent, f.cash_fen
+            FROM %2$s f
+            WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
+            ORDER BY f.merchant_id
+            RETURNING state, cash_fen)
+        SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
+        FROM ins$q$, p_incident, figures) INTO n, aw, ca;
+    written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
     -- A batch of a tenth or more of the claims the planner knew of: their
     -- partition's statistics now, as the first computation's, not when
     -- autovacuum comes round (a rate preview planned on them would take
