@@ -53,26 +53,6 @@ type Status struct {
 
 const startTimeout = 60 * time.Second
 
-// embeddedSettings size the embedded server (the app's own cluster, a
-// single user's) for incidents of a million merchants, whose claims are
-// written a million rows per statement. PostgreSQL's defaults are sized
-// for a server that shares a small machine: with shared_buffers at 128MB
-// a million-row claims computation evicts its own dirty pages (the backend
-// writes them itself, and must flush the WAL up to each first), and with
-// max_wal_size at 1GB the WAL of an import, a computation and a payout run
-// (about 420 bytes per claim written) starts a checkpoint in the middle of
-// the next statement, after which each page it touches first is written to
-// the WAL whole. 512MB keeps an incident's merchants, sales totals and
-// claims in memory (wal_buffers follows it to 16MB); 4GB of WAL is the
-// most kept on disk between checkpoints, and the longest replay after a
-// crash. Given on the command line at every start, so an existing cluster
-// gets them too. A shared database's server (--db) is its
-// administrator's: warroom sets nothing there (docs/performance.md).
-var embeddedSettings = []string{
-	"shared_buffers=512MB",
-	"max_wal_size=4GB",
-}
-
 // New describes the server in dataDir without starting anything. It finds
 // the binaries (those matching an existing cluster's version) and fails
 // with ErrNoBinaries, explaining how to install them, when there are none.
@@ -85,7 +65,7 @@ func newServer(dataDir string, where search) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{DataDir: dir, settings: embeddedSettings}
+	s := &Server{DataDir: dir}
 	want := clusterVersion(s.pgdata())
 	if s.BinDir, s.Version, err = where.find(want); err != nil {
 		return nil, err
