@@ -34,7 +34,7 @@ func TestFundReceive(t *testing.T) {
 	before := rows()
 	receive := []string{"fund", "receive", "the company", "40000000", "--at", "2020-04-20 10:00", "--reference", "treasury transfer 3/3"}
 	for _, role := range []string{"engineer", "viewer", "commander"} {
-		if out := run(loginURL(t, dbURL, role), exitError, receive...); !strings.Contains(out, "permission denied for table contributions") {
+		if out := run(loginURL(t, dbURL, role), exitError, receive...); !strings.Contains(out, "your login's role does not cover receipts (table contributions)") {
 			t.Fatalf("%s recording money received: %s", role, out)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
+
+	"warroom/glossary"
 )
 
 // Named errors for the PostgreSQL conditions callers act on. MapError wraps
@@ -65,6 +67,13 @@ type MappedError struct {
 
 func (e *MappedError) Error() string {
 	msg := e.PG.Message
+	// PostgreSQL's own refusal names only the table; say it in the
+	// glossary's words and where to look, keeping the table for whoever
+	// reads the grants.
+	if table, ok := strings.CutPrefix(msg, "permission denied for table "); ok && e.Kind == ErrPermissionDenied {
+		msg = fmt.Sprintf("permission denied: your login's role does not cover %s (table %s); `warroom user list` shows each login's role",
+			glossary.TableNoun(table).Many, table)
+	}
 	if e.PG.Detail != "" {
 		msg += " (" + e.PG.Detail + ")"
 	}
