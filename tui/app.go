@@ -158,7 +158,7 @@ func New(conn *sqlx.DB, opts Options) Model {
 func NewProgram(ctx context.Context, conn *sqlx.DB, opts Options, popts ...tea.ProgramOption) *tea.Program {
 	m := New(conn, opts)
 	m.ctx = ctx
-	m.dayTimer = tea.Tick
+	m.dayTimer = tickUntilDone(ctx)
 	return tea.NewProgram(m, append([]tea.ProgramOption{tea.WithContext(ctx)}, popts...)...)
 }
 

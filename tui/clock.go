@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -67,6 +68,24 @@ func (m Model) dayTick(msg dayTickMsg) (tea.Model, tea.Cmd) {
 	m.tellTime()
 	m.day.armed = false
 	return m, m.armDay()
+}
+
+// tickUntilDone is tea.Tick that also gives up when ctx ends: a day timer
+// is armed for up to 24 hours, and tea.Tick's goroutine (holding the
+// program and its snapshot) would outlive an SSH session by that long.
+func tickUntilDone(ctx context.Context) func(time.Duration, func(time.Time) tea.Msg) tea.Cmd {
+	return func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case now := <-t.C:
+				return fn(now)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
 }
 
 // untilNextDay is how long from now until just after the next midnight in

@@ -30,7 +30,7 @@ func TestReadOnlyConsoleOffersNoWrites(t *testing.T) {
 		{"restore", "2", []string{"e", "a", "enter", "K", "J"}, []string{"e update", "a add", "K/J move"}},
 		{"approvals", "5", []string{"a", "x"}, []string{"a approve", "x reject"}},
 		{"accountability", "3", []string{"a", "e", "enter", "x"}, []string{"add action"}},
-		{"fund", "4", []string{"r", "p", "s"}, []string{"record money received", "pledge (approval request)", "set terms"}},
+		{"fund", "4", []string{"r", "p", "s", "o"}, []string{"record money received", "pledge (approval request)", "set terms"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
