@@ -62,6 +62,8 @@ func GrantPeopleToAuthenticator(ctx context.Context, q db.Querier, name string) 
 	err := q.SelectContext(ctx, &people, `
 		SELECT u.name FROM warroom_users u JOIN pg_roles r ON r.rolname = u.name
 		WHERE u.active AND r.rolcanlogin AND NOT r.rolsuper AND NOT pg_has_role($1, u.name, 'MEMBER')
+		  AND NOT r.rolcreaterole AND NOT r.rolbypassrls AND NOT r.rolreplication
+		  AND NOT EXISTS (SELECT 1 FROM pg_roles b WHERE b.rolname LIKE 'pg\_%' AND pg_has_role(r.oid, b.oid, 'MEMBER'))
 		ORDER BY u.name`, name)
 	if err != nil {
 		return db.MapError(err)

@@ -3,9 +3,11 @@ package access_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"warroom/access"
 	"warroom/db/dbtest"
@@ -54,6 +56,16 @@ func TestServeGrantAPersonAddedLater(t *testing.T) {
 	}
 	for _, notPerson := range []string{"warroom_commander", "warroom_authenticator", owner, "postgres", authName, "nobody_here"} {
 		_, err := grant(commander, notPerson, authName)
+		dbtest.WantPG(t, err, "P0002", "is not an active warroom user")
+	}
+	// A person with powers beyond a warroom role's is not handed to the
+	// authenticator either.
+	for _, power := range []string{"ALTER ROLE %s CREATEROLE", "ALTER ROLE %s BYPASSRLS", "GRANT pg_write_all_data TO %s"} {
+		_, strong := f.login(t, "engineer")
+		if _, err := f.admin.Exec(fmt.Sprintf(power, pq.QuoteIdentifier(strong))); err != nil {
+			t.Fatal(err)
+		}
+		_, err := grant(commander, strong, authName)
 		dbtest.WantPG(t, err, "P0002", "is not an active warroom user")
 	}
 	for _, notAuth := range []string{cmdrName, later, "warroom_authenticator", owner, "nobody_here"} {

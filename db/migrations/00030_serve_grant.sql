@@ -5,7 +5,9 @@
 --
 -- Only a commander may, and only within these bounds: the person is an
 -- active warroom user of this database with a login, not a superuser, not
--- the schema owner (nor a member of it), not an authenticator; the
+-- the schema owner (nor a member of it), not an authenticator, with no
+-- power beyond a warroom role's (CREATEROLE, BYPASSRLS, REPLICATION, a
+-- built-in pg_ role); the
 -- authenticator is a NOINHERIT, non-superuser login in
 -- warroom_authenticator. So a commander can hand the authenticator people,
 -- never a group role (warroom_commander), the owner or a superuser, and
@@ -55,6 +57,12 @@ BEGIN
         SELECT 1 FROM warroom_users u JOIN pg_roles r ON r.rolname = u.name
         WHERE u.name = p_person AND u.active AND u.revoked_at IS NULL
           AND r.rolcanlogin AND NOT r.rolsuper
+          -- no powers beyond a warroom role's: the authenticator must not
+          -- become a login that creates roles, passes row security,
+          -- replicates or holds a built-in pg_ role
+          AND NOT r.rolcreaterole AND NOT r.rolbypassrls AND NOT r.rolreplication
+          AND NOT EXISTS (SELECT 1 FROM pg_roles b
+                          WHERE b.rolname LIKE 'pg\_%' AND pg_has_role(r.oid, b.oid, 'MEMBER'))
           AND NOT pg_has_role(r.oid, 'warroom_authenticator', 'MEMBER')
           AND NOT pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER'))
     THEN
@@ -87,6 +95,13 @@ BEGIN
         RETURN false; -- not granted
     END IF;
     EXECUTE format('REVOKE %I FROM %I', p_person, p_authenticator);
+    -- From PostgreSQL 16 a REVOKE removes only the grants its own role
+    -- made: one made by another (a superuser at setup) would stay while
+    -- this said it was gone. Refuse rather than say so.
+    IF pg_has_role(p_authenticator, p_person, 'MEMBER') THEN
+        RAISE EXCEPTION '% still acts for %: another role granted it; that role (or a superuser) must revoke it', p_authenticator, p_person
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     INSERT INTO serve_grants (authenticator, person, op) VALUES (p_authenticator, p_person, 'revoke');
     RETURN true;
 END $$;
