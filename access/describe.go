@@ -141,6 +141,20 @@ func Describe(a Approval, loc *time.Location) string {
 	return v.keyValues()
 }
 
+// PayloadKeyValues is a request's payload as "key=value key=value", keys
+// sorted, amounts in yuan; a payload that is not a JSON object as it is.
+// Unsanitised: the caller cleans it for its terminal.
+func PayloadKeyValues(payload []byte) string {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &obj); err != nil {
+		if s := strings.TrimSpace(string(payload)); s != "null" {
+			return s
+		}
+		return ""
+	}
+	return payloadReader(obj).keyValues()
+}
+
 // keyValues is a payload nobody described: "key=value key=value", keys
 // sorted, amounts in yuan.
 func (v payloadReader) keyValues() string {

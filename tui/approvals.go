@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -366,35 +365,10 @@ func expiresIn(a access.Approval, now time.Time) string {
 	return duration(a.ExpiresAt.Sub(now))
 }
 
-// payloadSummary is a JSON object as "key=value key=value", keys sorted,
-// sanitised (payloads are typed by whoever requests).
+// payloadSummary is the payload as "key=value key=value", sanitised
+// (payloads are typed by whoever requests).
 func payloadSummary(raw access.JSON) string {
-	if len(raw) == 0 || string(raw) == "null" {
-		return ""
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return SanitizeLine(string(raw))
-	}
-	ks := make([]string, 0, len(obj))
-	for k := range obj {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	parts := make([]string, len(ks))
-	for i, k := range ks {
-		val := string(obj[k])
-		var s string
-		var fen int64
-		switch {
-		case json.Unmarshal(obj[k], &s) == nil:
-			val = s
-		case strings.HasSuffix(k, "_fen") && json.Unmarshal(obj[k], &fen) == nil:
-			k, val = strings.TrimSuffix(k, "_fen"), compensation.FormatFen(fen) // amounts in yuan, as elsewhere
-		}
-		parts[i] = k + "=" + val
-	}
-	return SanitizeLine(strings.Join(parts, " "))
+	return SanitizeLine(access.PayloadKeyValues(raw))
 }
 
 func (v *approvalsView) layout() {
