@@ -47,3 +47,19 @@ func TestDescribeSaysWhatARequestAsks(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadKeyValues: a payload nobody described reads as sorted
+// key=value pairs with amounts in yuan; what is not an object stays as it
+// is, and null is nothing.
+func TestPayloadKeyValues(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"zeta": "z", "amount_fen": 1234567, "claim_id": 17}`: "amount=12,345.67 claim_id=17 zeta=z",
+		`"just text"`: `"just text"`,
+		`null`:        "",
+		``:            "",
+	} {
+		if got := access.PayloadKeyValues([]byte(in)); got != want {
+			t.Errorf("PayloadKeyValues(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
