@@ -460,16 +460,8 @@ func (v *fundView) inKindLines(w int) []string {
 	if f == nil {
 		return nil
 	}
-	basis := "an assumption: no source valued it"
-	if !f.InKindValueAssumed {
-		basis = "valued by " + f.InKindValueSource
-	}
-	plan := f.InKindPlan
-	if plan == "" {
-		plan = "not described (s sets it)"
-	}
 	var out []string
-	for i, l := range wrapText(fmt.Sprintf("In-kind plan, %s each (%s): %s", compensation.FormatFen(f.InKindValueFen), basis, plan), max(w-4, 10), 4) {
+	for i, l := range wrapText(inKindText(f, "an assumption: no source valued it"), max(w-4, 10), 4) {
 		if i == 0 {
 			out = append(out, st.Muted.Render(fit("  "+l, w)))
 		} else {
@@ -547,8 +539,13 @@ func (v *fundView) pledgeNoteHint() string {
 // inKindLine is the in-kind plan in one line: its value, whether that is
 // an assumption, and as much of what it gives as fits.
 func (v *fundView) inKindLine(w int) string {
-	f := v.fund
-	basis := "assumed"
+	return v.st.Muted.Render(fit("  "+inKindText(v.fund, "assumed"), w))
+}
+
+// inKindText is the in-kind plan's value, who valued it (or assumed, in
+// the caller's words) and what it gives.
+func inKindText(f *compensation.Fund, assumed string) string {
+	basis := assumed
 	if !f.InKindValueAssumed {
 		basis = "valued by " + f.InKindValueSource
 	}
@@ -556,5 +553,5 @@ func (v *fundView) inKindLine(w int) string {
 	if plan == "" {
 		plan = "not described (s sets it)"
 	}
-	return v.st.Muted.Render(fit(fmt.Sprintf("  In-kind plan, %s each (%s): %s", compensation.FormatFen(f.InKindValueFen), basis, plan), w))
+	return fmt.Sprintf("In-kind plan, %s each (%s): %s", compensation.FormatFen(f.InKindValueFen), basis, plan)
 }
