@@ -79,6 +79,7 @@ func (s *LoadShare) do(ctx context.Context, key shareKey, need time.Time,
 		}
 	}
 	f := &flight{started: time.Now(), done: make(chan struct{})}
+	s.sweep(f.started)
 	s.flights[key] = f
 	s.mu.Unlock()
 	s.loads.Add(1)
@@ -101,4 +102,24 @@ func (s *LoadShare) do(ctx context.Context, key shareKey, need time.Time,
 	}
 	close(f.done)
 	return snap, f.started, err
+}
+
+// keepFinished is how long a finished load stays for consoles that received
+// a change before it began and ask late; after that a console reads anew.
+const keepFinished = time.Minute
+
+// sweep drops finished loads older than keepFinished, so a person who has
+// logged out does not leave a snapshot behind for the life of the server.
+// s.mu is held.
+func (s *LoadShare) sweep(now time.Time) {
+	for k, f := range s.flights {
+		if now.Sub(f.started) < keepFinished {
+			continue
+		}
+		select {
+		case <-f.done:
+			delete(s.flights, k)
+		default: // still running: others may be waiting on it
+		}
+	}
 }
