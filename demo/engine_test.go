@@ -138,8 +138,7 @@ func TestLoadClaimsComeFromTheEngine(t *testing.T) {
 // six baseline days is owed 17,166.67.
 func TestDemoWorkedExampleThroughEngine(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	d, err := scenario()
 	if err != nil {
 		t.Fatal(err)
@@ -195,8 +194,7 @@ func TestDemoWorkedExampleThroughEngine(t *testing.T) {
 // and the formula with the numbers; a paid one shows its payout.
 func TestDemoMerchantShow(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	_, pop := population(t)
 	for _, m := range []merchant{pop[0], firstIn(t, pop, "paid"), firstIn(t, pop, "computed")} {
 		md, err := compensation.Merchant(ctx, conn, s.IncidentID, m.MerchantID)
@@ -232,8 +230,7 @@ func firstIn(t *testing.T, pop []merchant, state string) merchant {
 // their baselines (never to 0); approved and paid claims keep their figures.
 func TestDemoMarginChangeRecomputes(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	type claim struct {
 		State string `db:"state"`
 		Cash  int64  `db:"cash_fen"`
@@ -309,8 +306,7 @@ func TestDemoMarginChangeRecomputes(t *testing.T) {
 // lifecycle, agree with the claims and the ledger.
 func TestLoadFundCountersMatchLedger(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	var f struct {
 		Paid, Committed, Claims, PaidClaims, Pledged int64
 		LedgerPaid, LedgerN, Owed, NClaims, NPaid    int64

@@ -21,6 +21,22 @@ var cst = time.FixedZone("CST", 8*3600)
 
 func at(y int, mo time.Month, d, h, mi int) time.Time { return time.Date(y, mo, d, h, mi, 0, 0, cst) }
 
+// loadedDemo is a database holding the demo as Load leaves it, cloned from
+// one Load per test binary, and that Load's summary (ids are the same in
+// every clone). Tests of Load itself load their own.
+func loadedDemo(t *testing.T) (*sqlx.DB, Summary) {
+	t.Helper()
+	conn := dbtest.NewFrom(t, "demo", func(c *sqlx.DB) error {
+		s, err := Load(context.Background(), c)
+		demoSummary = s
+		return err
+	})
+	return conn, demoSummary
+}
+
+// demoSummary is the summary of loadedDemo's one Load.
+var demoSummary Summary
+
 func mustLoad(t *testing.T, conn *sqlx.DB) Summary {
 	t.Helper()
 	s, err := Load(context.Background(), conn)
@@ -32,8 +48,7 @@ func mustLoad(t *testing.T, conn *sqlx.DB) Summary {
 
 func TestLoadIncidentAndTimeline(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	d, err := scenario()
 	if err != nil {
 		t.Fatal(err)
@@ -91,8 +106,7 @@ func TestLoadIncidentAndTimeline(t *testing.T) {
 
 func TestLoadRestorePlan(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 
 	ms, err := recovery.Milestones(ctx, conn, s.IncidentID)
 	if err != nil {
@@ -138,8 +152,7 @@ func TestLoadRestorePlan(t *testing.T) {
 
 func TestLoadAccountability(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 
 	acc, err := incident.LoadAccountability(ctx, conn, s.IncidentID)
 	if err != nil {
@@ -195,8 +208,7 @@ func TestLoadAccountability(t *testing.T) {
 
 func TestLoadFund(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 
 	f, err := compensation.LoadFund(ctx, conn, s.IncidentID, s.Slug)
 	if err != nil {
@@ -281,8 +293,7 @@ func TestLoadFund(t *testing.T) {
 
 func TestLoadPayoutsMatchPaidClaims(t *testing.T) {
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	var bad int
 	err := conn.GetContext(ctx, &bad, `
 		SELECT count(*) FROM claims c

@@ -17,8 +17,7 @@ import (
 // one finance login and an approval by another, before it was paid; none
 // below it did.
 func TestDemoPayoutsAboveThresholdWereApproved(t *testing.T) {
-	conn := dbtest.New(t)
-	s := mustLoad(t, conn)
+	conn, s := loadedDemo(t)
 	d, _ := scenario()
 	var above, unapproved, belowApproved, approvals int
 	err := conn.QueryRow(`
