@@ -29,14 +29,15 @@ var update = flag.Bool("update", false, "rewrite testdata/demo.md from the curre
 // so the golden file does not move with the clock.
 var made = time.Date(2020, 5, 1, 4, 0, 0, 0, time.UTC)
 
-// demoReport loads the demo into a fresh database and gathers its report.
+// demoReport gathers the report of a fresh clone of the demo (loaded once
+// per test binary).
 func demoReport(t *testing.T) (*sqlx.DB, *Report) {
 	t.Helper()
 	ctx := context.Background()
-	conn := dbtest.New(t)
-	if _, err := demo.Load(ctx, conn); err != nil {
-		t.Fatalf("demo.Load: %v", err)
-	}
+	conn := dbtest.NewFrom(t, "demo", func(c *sqlx.DB) error {
+		_, err := demo.Load(ctx, c)
+		return err
+	})
 	return conn, gather(t, conn)
 }
 

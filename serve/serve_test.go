@@ -52,11 +52,12 @@ func newSigner(t *testing.T) gossh.Signer {
 func newRig(t *testing.T, tweak func(*serve.Config)) *rig {
 	t.Helper()
 	ctx := context.Background()
-	dbURL := dbtest.NewURL(t)
+	// The demo is loaded once per test binary; each rig gets a clone.
+	dbURL := dbtest.NewURLFrom(t, "demo", func(c *sqlx.DB) error {
+		_, err := demo.Load(ctx, c)
+		return err
+	})
 	r := &rig{admin: dbtest.Open(t, dbURL), keys: map[string]gossh.Signer{}}
-	if _, err := demo.Load(ctx, r.admin); err != nil {
-		t.Fatal(err)
-	}
 	if err := demo.EnsureLogins(ctx, r.admin); err != nil {
 		t.Fatal(err)
 	}
