@@ -120,36 +120,10 @@ func runBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url string, opt
 		return err
 	}
 
-	var mi compensation.MerchantImport
-	tm := time.Now()
-	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
-		f, err := os.Open(mPath)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		mi, err = compensation.ImportMerchants(ctx, tx, inc, mPath, f, nil)
-		return err
-	})
+	mi, dm, si, ds, err := importBoth(ctx, conn, inc, mPath, sPath)
 	if err != nil {
 		return err
 	}
-	dm := time.Since(tm)
-	var si compensation.SalesImport
-	ts := time.Now()
-	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
-		f, err := os.Open(sPath)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		si, err = compensation.ImportSales(ctx, tx, inc, sPath, f, nil)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	ds := time.Since(ts)
 	rate := func(rows int64, d time.Duration) float64 { return float64(rows) / d.Seconds() }
 	fmt.Fprintf(out, "merchants import: %d rows in %v = %.0f rows/s; psql \\copy into a bare staging table %v = %.0f rows/s; ratio %.2fx\n",
 		mi.Merchants, dm.Round(time.Millisecond), rate(mi.Merchants, dm), psqlM.Round(time.Millisecond), rate(mi.Merchants, psqlM), psqlM.Seconds()/dm.Seconds())
@@ -275,37 +249,12 @@ func laterBatch(ctx context.Context, out io.Writer, conn *sqlx.DB, inc int64, di
 			return err
 		}
 	}
-	var mi compensation.MerchantImport
-	tm := time.Now()
-	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
-		f, err := os.Open(lm)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		mi, err = compensation.ImportMerchants(ctx, tx, inc, lm, f, nil)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	dm := time.Since(tm)
-	var si compensation.SalesImport
-	ts := time.Now()
-	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
-		f, err := os.Open(ls)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		si, err = compensation.ImportSales(ctx, tx, inc, ls, f, nil)
-		return err
-	})
+	mi, dm, si, ds, err := importBoth(ctx, conn, inc, lm, ls)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "later batch:      %d more merchants imported in %v, %d sales rows in %v (an incident with claims)\n",
-		mi.Merchants, dm.Round(time.Millisecond), si.Rows, time.Since(ts).Round(time.Millisecond))
+		mi.Merchants, dm.Round(time.Millisecond), si.Rows, ds.Round(time.Millisecond))
 
 	w, err := compensation.LoadWindows(ctx, conn, inc)
 	if err != nil {
@@ -376,4 +325,37 @@ func prefixIDs(from, to, prefix string) (err error) {
 			return err
 		}
 	}
+}
+
+// importBoth imports the merchants file, then the sales file, into inc, each
+// in a transaction of its own as `warroom merchants import` and `warroom
+// sales import` do, and times each.
+func importBoth(ctx context.Context, conn *sqlx.DB, inc int64, mPath, sPath string) (
+	mi compensation.MerchantImport, dm time.Duration, si compensation.SalesImport, ds time.Duration, err error) {
+	dm, err = timedImport(ctx, conn, mPath, func(tx *sqlx.Tx, f *os.File) (err error) {
+		mi, err = compensation.ImportMerchants(ctx, tx, inc, mPath, f, nil)
+		return err
+	})
+	if err != nil {
+		return
+	}
+	ds, err = timedImport(ctx, conn, sPath, func(tx *sqlx.Tx, f *os.File) (err error) {
+		si, err = compensation.ImportSales(ctx, tx, inc, sPath, f, nil)
+		return err
+	})
+	return
+}
+
+// timedImport runs one import of the file at path in its own transaction.
+func timedImport(ctx context.Context, conn *sqlx.DB, path string, run func(*sqlx.Tx, *os.File) error) (time.Duration, error) {
+	t := time.Now()
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return run(tx, f)
+	})
+	return time.Since(t), err
 }
