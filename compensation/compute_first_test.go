@@ -58,16 +58,7 @@ func TestFirstComputationMatchesOrdinaryOne(t *testing.T) {
 	url := dbtest.NewURL(t)
 	conn := dbtest.Open(t, url)
 
-	changes := make(chan db.Change, 100)
-	feed, err := db.Listen(url, 10*time.Millisecond, func(ev db.Event) {
-		for _, c := range ev.Changes {
-			changes <- c
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer feed.Close()
+	changes := watchChanges(t, url)
 
 	bulk := newIncident(t, conn, 100_000_000)
 	var plain int64
@@ -145,15 +136,7 @@ func TestFirstComputationMatchesOrdinaryOne(t *testing.T) {
 	if len(audited) != 1 || audited[0] != 3 {
 		t.Errorf("audit rows of the first computation: %v, want one naming 3 claims", audited)
 	}
-	deadline := time.After(5 * time.Second)
-	for seen := false; !seen; {
-		select {
-		case c := <-changes:
-			seen = c.Table == "claims" && c.Op == "I" && c.Incident == bulk && c.Rows == 3
-		case <-deadline:
-			t.Fatal("no notification of the first computation's 3 claims")
-		}
-	}
+	waitForClaimsInsert(t, changes, bulk, 3, "the first computation's 3 claims")
 
 	// Computing again takes the ordinary route and finds nothing to change;
 	// a rate change then reaches the partition's claims through the parent.
@@ -339,5 +322,38 @@ func TestStagedMerchantsAttachOnlyInTheirTransaction(t *testing.T) {
 	}
 	if strings.Join(ids, ",") != "M1,M2,M3" {
 		t.Fatalf("merchants %v, want the import's M1,M2,M3 only", ids)
+	}
+}
+
+// watchChanges is the change feed on url, as a channel, closed with the test.
+func watchChanges(t *testing.T, url string) <-chan db.Change {
+	t.Helper()
+	changes := make(chan db.Change, 100)
+	feed, err := db.Listen(url, 10*time.Millisecond, func(ev db.Event) {
+		for _, c := range ev.Changes {
+			changes <- c
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { feed.Close() })
+	return changes
+}
+
+// waitForClaimsInsert fails t unless changes announces an insert of rows
+// claims of incident inc (what names them) within a hang guard of 5 s.
+func waitForClaimsInsert(t *testing.T, changes <-chan db.Change, inc, rows int64, what string) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case c := <-changes:
+			if c.Table == "claims" && c.Op == "I" && c.Incident == inc && c.Rows == rows {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no notification of " + what)
+		}
 	}
 }

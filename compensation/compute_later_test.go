@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -61,16 +60,7 @@ func TestLaterBatchMatchesFirstComputation(t *testing.T) {
 	url := dbtest.NewURL(t)
 	conn := dbtest.Open(t, url)
 
-	changes := make(chan db.Change, 100)
-	feed, err := db.Listen(url, 10*time.Millisecond, func(ev db.Event) {
-		for _, c := range ev.Changes {
-			changes <- c
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer feed.Close()
+	changes := watchChanges(t, url)
 
 	later := newIncident(t, conn, 100_000_000)
 	importBoth(t, conn, later)
@@ -163,15 +153,7 @@ func TestLaterBatchMatchesFirstComputation(t *testing.T) {
 	if l := dbtest.CheckLedger(t, conn, later); l.Claims != 6 {
 		t.Errorf("fund counts %d claims, want 6", l.Claims)
 	}
-	deadline := time.After(5 * time.Second)
-	for seen := false; !seen; {
-		select {
-		case c := <-changes:
-			seen = c.Table == "claims" && c.Op == "I" && c.Incident == later && c.Rows == 3
-		case <-deadline:
-			t.Fatal("no notification of the later batch's 3 claims")
-		}
-	}
+	waitForClaimsInsert(t, changes, later, 3, "the later batch's 3 claims")
 
 	// Nothing left to do: a rerun writes nothing.
 	if again, err := compensation.ComputeClaims(ctx, conn, later, ""); err != nil || again.Written != 0 {
