@@ -93,3 +93,18 @@ func asTx(t *testing.T, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	defer tx.Rollback()
 	return fn(tx)
 }
+
+// incidentWithTwoMerchants is a second incident, with a fund and merchants
+// A (industry x) and B (y) and no sales: what the computation tests by
+// role compute claims for.
+func (f *fixture) incidentWithTwoMerchants(t *testing.T) int64 {
+	t.Helper()
+	var inc int64
+	if err := f.admin.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('j', 'J', now()) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	f.admin.MustExec(`INSERT INTO funds (incident_id, baseline_start, baseline_end, outage_start, outage_end)
+		VALUES ($1, '2020-02-17T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-03-03T09:00:00+08:00')`, inc)
+	f.admin.MustExec(`INSERT INTO merchants (incident_id, merchant_id, industry) VALUES ($1, 'A', 'x'), ($1, 'B', 'y')`, inc)
+	return inc
+}

@@ -21,13 +21,7 @@ import (
 func TestLaterComputationByRole(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	var inc int64
-	if err := f.admin.Get(&inc, `INSERT INTO incidents (slug, title, started_at) VALUES ('j', 'J', now()) RETURNING id`); err != nil {
-		t.Fatal(err)
-	}
-	f.admin.MustExec(`INSERT INTO funds (incident_id, baseline_start, baseline_end, outage_start, outage_end)
-		VALUES ($1, '2020-02-17T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-02-23T19:00:00+08:00', '2020-03-03T09:00:00+08:00')`, inc)
-	f.admin.MustExec(`INSERT INTO merchants (incident_id, merchant_id, industry) VALUES ($1, 'A', 'x'), ($1, 'B', 'y')`, inc)
+	inc := f.incidentWithTwoMerchants(t)
 	fin, _ := f.login(t, access.Finance)
 	if c, err := compensation.ComputeClaims(ctx, fin, inc, ""); err != nil || c.Written != 2 {
 		t.Fatalf("finance's first computation: %+v, %v", c, err)
