@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +23,7 @@ import (
 // Then B's Restore view has the four milestones done, `warroom incidents
 // --json` has the durations, and the demo incident is untouched.
 func TestIncidentInTwoConsoles(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed (.ci/run installs it)")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary and waits for an update to go overdue")
-	}
+	bin, _, tm := tmuxWithBinary(t, "builds the binary and waits for an update to go overdue")
 	url, conn := demoDB(t)
 	demoRow := func() string {
 		return dbtest.Get[string](t, conn, `SELECT row(i.status, i.version, i.updated_at,
@@ -39,24 +32,10 @@ func TestIncidentInTwoConsoles(t *testing.T) {
 			(SELECT count(*) FROM incident_roles WHERE incident_id = i.id))::text FROM incidents i WHERE slug = $1`, demo.Slug())
 	}
 	demoBefore := demoRow()
-	bin := filepath.Join(t.TempDir(), "warroom")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
 	// B is wide enough for its activity strip to show two changes.
 	for w, width := range map[string]string{"a": "100", "b": "130"} {
 		tm("new-session", "-d", "-s", w, "-x", width, "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 
 	screen := func(w string) string { return tm("capture-pane", "-p", "-t", w) }
 	waitFor := func(w, what string, within time.Duration) string {

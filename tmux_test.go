@@ -12,28 +12,9 @@ import (
 // TestConsoleInTmux runs the real binary in a real terminal (tmux), types
 // keys as a person would and reads the screen back.
 func TestConsoleInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not installed (.ci/run installs it)")
-	}
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin, sock, tm := tmuxWithBinary(t, "builds the binary")
 	url, _ := demoDB(t)
-	bin := filepath.Join(t.TempDir(), "warroom")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
 	tm("new-session", "-d", "-s", "w", "-x", "100", "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
-	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
 
 	screen := func() string { return tm("capture-pane", "-p", "-t", "w") }
 	waitFor := func(what string) string {
@@ -88,4 +69,36 @@ func TestConsoleInTmux(t *testing.T) {
 func init() {
 	// tmux refuses to start inside another tmux client's environment.
 	os.Unsetenv("TMUX")
+}
+
+// tmuxWithBinary is the warroom binary, built for the test, and a tmux of
+// the test's own (socket sock, killed at the end) to run it in: tm runs
+// one tmux command, failing the test on an error, and returns its output. Without tmux the test is skipped,
+// or fails under CI (which installs it); -short skips it (why says what
+// makes it long).
+func tmuxWithBinary(t *testing.T, why string) (bin, sock string, tm func(args ...string) string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux not installed (.ci/run installs it)")
+		}
+		t.Skip("tmux not installed (.ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip(why)
+	}
+	bin = filepath.Join(t.TempDir(), "warroom")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sock = filepath.Join(t.TempDir(), "tmux.sock")
+	t.Cleanup(func() { exec.Command("tmux", "-S", sock, "kill-server").Run() })
+	return bin, sock, func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
 }
