@@ -1,13 +1,17 @@
 package access_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
+	"warroom/db"
 	"warroom/db/dbtest"
+	"warroom/incident"
 )
 
 // refusal is what a role must get back from the database for an operation:
@@ -240,6 +244,39 @@ func TestNamedCommanderWithoutAnEngineerRoleMayNotSteer(t *testing.T) {
 			"hand over command": fmt.Sprintf(`SELECT warroom_assign_role(%d, 'commander', 'carol')`, inc),
 		} {
 			refused.check(t, what+" as "+r+" named commander", execTx(t, conn, q))
+		}
+	}
+}
+
+// Someone who may not steer the incident hears that, not the state's rules:
+// a viewer reopening a resolved incident without a note, or setting the
+// severity it already has, is refused for the role; a commander gets the
+// field's own message.
+func TestStateRulesAreToldOnlyToThoseWhoMaySteer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.admin.MustExec(`UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = $1`, f.incident)
+	var sev string
+	if err := f.admin.Get(&sev, `SELECT severity FROM incidents WHERE id = $1`, f.incident); err != nil {
+		t.Fatal(err)
+	}
+	viewer, _ := f.login(t, access.Viewer)
+	commander, _ := f.login(t, access.Commander)
+	reopen := func(conn *sqlx.DB) error {
+		_, err := incident.SetStatus(ctx, conn, f.incident, 0, "investigating", "")
+		return err
+	}
+	same := func(conn *sqlx.DB) error {
+		_, err := incident.SetSeverity(ctx, conn, f.incident, 0, sev, "why not")
+		return err
+	}
+	for name, do := range map[string]func(*sqlx.DB) error{"reopen without a note": reopen, "same severity": same} {
+		if err := do(viewer); !errors.Is(err, db.ErrPermissionDenied) {
+			t.Errorf("viewer, %s: %v, want the role refused", name, err)
+		}
+		var fe *db.FieldError
+		if err := do(commander); !errors.As(err, &fe) {
+			t.Errorf("commander, %s: %v, want a field error", name, err)
 		}
 	}
 }

@@ -119,10 +119,17 @@ func SetStatus(ctx context.Context, q db.Querier, incidentID int64, expectVersio
 	if err != nil {
 		return cur, err
 	}
-	if cur.Status == status {
+	// The state's own rules, told field by field, only to someone who may
+	// steer: anyone else hears the database's refusal of their role, not
+	// that a note is missing.
+	may, err := MaySteer(ctx, q, incidentID)
+	if err != nil {
+		return cur, err
+	}
+	if may && cur.Status == status {
 		return cur, db.Invalid("status", "incident %s is already %s", cur.Slug, glossary.IncidentStatus(status))
 	}
-	if cur.Status == "resolved" && strings.TrimSpace(note) == "" {
+	if may && cur.Status == "resolved" && strings.TrimSpace(note) == "" {
 		return cur, db.Invalid("note", "reopening incident %s needs a note saying why", cur.Slug)
 	}
 	_, err = q.ExecContext(ctx, `SELECT warroom_set_incident_status($1, $2, $3, $4)`,
@@ -146,7 +153,11 @@ func SetSeverity(ctx context.Context, q db.Querier, incidentID int64, expectVers
 	if err != nil {
 		return cur, err
 	}
-	if cur.Severity == severity {
+	may, err := MaySteer(ctx, q, incidentID)
+	if err != nil {
+		return cur, err
+	}
+	if may && cur.Severity == severity {
 		return cur, db.Invalid("severity", "incident %s is already %s", cur.Slug, glossary.Severity(severity))
 	}
 	_, err = q.ExecContext(ctx, `SELECT warroom_set_incident_severity($1, $2, $3, $4)`,
