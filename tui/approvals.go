@@ -701,8 +701,14 @@ func (v *approvalsView) detailPane(r *apRow, h int) []string {
 		meta += " · yours: someone else approves; x withdraws"
 	}
 	out = append(out, fit(" "+st.Muted.Render(meta), w))
-	if r.payload != "" {
-		out = append(out, fit(" "+st.Muted.Render("asks ")+r.payload, w))
+	// What the request asks is wrapped, not cut: the approve prompt's one
+	// line gives it up first at narrow widths, so this is where it is read.
+	for i, l := range wrapText(r.payload, w-6, 3) {
+		label := "     "
+		if i == 0 {
+			label = "asks "
+		}
+		out = append(out, fit(" "+st.Muted.Render(label)+l, w))
 	}
 	if r.ids != "" {
 		out = append(out, fit(" "+st.Muted.Render("payload ")+r.ids, w))

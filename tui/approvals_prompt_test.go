@@ -39,3 +39,21 @@ func TestApproveConfirmationKeepsItsKeysAt80Columns(t *testing.T) {
 		}
 	}
 }
+
+// The confirmation line gives up the request's description first, so the
+// detail pane must show all of it, wrapped, at 80 columns.
+func TestApprovalDetailShowsTheWholeRequestAt80Columns(t *testing.T) {
+	conn := demoDB(t)
+	source := "wholesale and retail trade net margins, national statistics yearbook 2019, table 14-7, row 3"
+	requestAs(t, conn, "alice", access.OpMarginRate, map[string]any{
+		"industry": "catering", "percent": "0.2250", "source": source,
+	}, "the yearbook's figure")
+	m := sideModel(t, conn, Options{Actor: "bob"}, 80, 24)
+	m = keys(t, m, "5", "a")
+	s := screen(m)
+	checkFrame(t, s, 80, 24)
+	flat := strings.Join(strings.Fields(s), " ")
+	if want := "(source: " + source + ")"; !strings.Contains(flat, want) {
+		t.Fatalf("the request's description is cut; want %q on screen:\n%s", want, s)
+	}
+}
