@@ -6,48 +6,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"warroom/db/dbtest"
 	"warroom/demo"
-	"warroom/glossary"
+	"warroom/glossary/glossarytest"
 )
-
-// markGlossary writes every glossary word that differs from its machine
-// value in capitals ("IN PROGRESS", "WON'T DO", "IN KIND") until the test
-// ends, in the glossary and in the database's copy (warroom_words, which
-// the timeline entries and refusals the database writes take their words
-// from), and returns the machine spellings and the words as they were.
-// Output that then shows the capitals took its word from the glossary;
-// output that shows the machine spelling, or the word in lower case, made
-// its own. Not parallel: the glossary is package state.
-func markGlossary(t *testing.T, conn *sqlx.DB) (raw *regexp.Regexp, words []string) {
-	t.Helper()
-	// The test's own clone of the database: nothing to restore.
-	conn.MustExec(`UPDATE warroom_words SET word = upper(word) WHERE word <> value AND kind NOT IN ('table', 'tables')`)
-	var alts []string
-	for _, set := range glossary.All() {
-		for i, term := range set.Terms {
-			if term.Word == term.Value {
-				continue
-			}
-			alts = append(alts, regexp.QuoteMeta(term.Value))
-			if set.Name != glossary.Operations.Name { // "payout threshold", "margin rate" are prose too
-				words = append(words, term.Word)
-			}
-			set.Terms[i].Word = strings.ToUpper(term.Word) // shares the package's array
-			t.Cleanup(func() { set.Terms[i].Word = term.Word })
-		}
-	}
-	return regexp.MustCompile(`\b(` + strings.Join(alts, "|") + `)\b`), words
-}
 
 // Every plan, status, role, audience and operation the CLI prints for a
 // person comes from the glossary, never in its machine spelling; counts
 // carry separators; times name their zone.
 func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 	url, conn := demoDB(t)
-	raw, words := markGlossary(t, conn)
+	raw, words := glossarytest.Mark(t, conn)
 	run := func(args ...string) string {
 		t.Helper()
 		code, out, errs := cli(t, url, args...)

@@ -11,40 +11,20 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"warroom/access"
-	"warroom/glossary"
+	"warroom/glossary/glossarytest"
 	"warroom/incident"
 	"warroom/recovery"
 )
 
-// markGlossary writes every glossary word that differs from its machine
-// value in capitals ("IN PROGRESS", "WON'T DO", "IN KIND", "VOID ENTRY")
-// until the test ends, in the glossary and in the database's copy
-// (warroom_words: the timeline entries and refusals the database writes),
-// and returns a pattern of the machine spellings. A
-// screen that shows the capitals took its word from the glossary; one that
-// shows the machine spelling, or the word in lower case, made its own. The
-// capitals are as wide as the words, so layouts do not move. Not parallel:
-// the glossary is package state.
+// markGlossary is glossarytest.Mark with the words as a set.
 func markGlossary(t *testing.T, conn *sqlx.DB) (raw *regexp.Regexp, lower map[string]bool) {
 	t.Helper()
-	// The test's own clone of the database: nothing to restore.
-	conn.MustExec(`UPDATE warroom_words SET word = upper(word) WHERE word <> value AND kind NOT IN ('table', 'tables')`)
-	var alts []string
+	raw, words := glossarytest.Mark(t, conn)
 	lower = map[string]bool{}
-	for _, set := range glossary.All() {
-		for i, term := range set.Terms {
-			if term.Word == term.Value {
-				continue
-			}
-			alts = append(alts, regexp.QuoteMeta(term.Value))
-			if set.Name != glossary.Operations.Name { // "payout threshold", "margin rate" are prose too
-				lower[term.Word] = true
-			}
-			set.Terms[i].Word = strings.ToUpper(term.Word) // shares the package's array
-			t.Cleanup(func() { set.Terms[i].Word = term.Word })
-		}
+	for _, w := range words {
+		lower[w] = true
 	}
-	return regexp.MustCompile(`\b(` + strings.Join(alts, "|") + `)\b`), lower
+	return raw, lower
 }
 
 // Every plan, status and operation the console shows comes from the
