@@ -169,7 +169,7 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 		res.AlreadyImported, res.ImportedAt = true, staged.At
 		return res, nil
 	}
-	copyCols := "merchant_id, domain, expected, restored"
+	copyCols := "merchant_id, expected, restored"
 	if withAt {
 		copyCols += ", at"
 	}
@@ -184,20 +184,31 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 	if loc == nil {
 		loc = time.UTC
 	}
-	err = compensation.ReadCSV(ctx, name, r, cols, progress, parseCount(withAt, loc), func(rows []countRow) error {
-		for _, c := range rows {
-			var err error
-			if withAt {
-				_, err = stmt.ExecContext(ctx, c.merchant, c.domain, c.expected, c.restored, c.at)
-			} else {
-				_, err = stmt.ExecContext(ctx, c.merchant, c.domain, c.expected, c.restored)
-			}
-			if err != nil {
-				return fmt.Errorf("%s:%d: %w", name, c.line, db.MapError(err))
-			}
+	line := 0 // the last line sent, for the database's errors
+	pv := newCountsPivot(name, withAt, func(merchant, expected, restored, at string) error {
+		var err error
+		if withAt {
+			_, err = stmt.ExecContext(ctx, merchant, expected, restored, at)
+		} else {
+			_, err = stmt.ExecContext(ctx, merchant, expected, restored)
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, line, db.MapError(err))
 		}
 		return nil
 	})
+	err = compensation.ReadCSV(ctx, name, r, cols, progress, parseCount(withAt, loc), func(rows []countRow) error {
+		for _, c := range rows {
+			if err := pv.add(c); err != nil {
+				return err
+			}
+			line = c.line
+		}
+		return nil
+	})
+	if err == nil {
+		err = pv.flush()
+	}
 	if err != nil {
 		return res, err
 	}
@@ -218,7 +229,7 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 		ImportedAt        time.Time `db:"imported_at"`
 	}
 	err = q.GetContext(ctx, &s, `SELECT rows, carried, merchants, merchants_complete, taken_at, imported_at
-		FROM warroom_restore_commit($1, $2)`, staged.ID, withAt)
+		FROM warroom_restore_commit($1, $2, $3)`, staged.ID, withAt, pq.Array(pv.domains))
 	if err != nil {
 		err = db.MapError(err)
 		var me *db.MappedError
