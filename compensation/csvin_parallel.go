@@ -268,6 +268,8 @@ func parseChunk[T any](name string, c csvChunk, cols []string, parse parseFunc[T
 		return res
 	}
 	header := c.seq == 0
+	// One row per line, mostly: sized once rather than grown by copying.
+	res.rows = make([]T, 0, bytes.Count(c.data, []byte{'\n'})+1)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {

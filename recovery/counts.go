@@ -75,6 +75,19 @@ func parseCountTime(s string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// copyUnsafe says whether s holds a tab, line break or backslash, which
+// COPY's text format would need escaped (a byte loop: strings.ContainsAny
+// took a tenth of the import's client time at 15M lines).
+func copyUnsafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\r', '\n', '\\':
+			return true
+		}
+	}
+	return false
+}
+
 func parseCount(withAt bool, loc *time.Location) compensation.ParseFunc[countRow] {
 	return func(rows []countRow, rec []string, line int) ([]countRow, error) {
 		bad := func(field, format string, args ...any) ([]countRow, error) {
@@ -84,11 +97,11 @@ func parseCount(withAt bool, loc *time.Location) compensation.ParseFunc[countRow
 		switch {
 		case r.merchant == "":
 			return bad("merchant_id", "empty")
-		case strings.ContainsAny(r.merchant, "\t\r\n\\"):
+		case copyUnsafe(r.merchant):
 			return bad("merchant_id", "contains a tab, backslash or line break")
 		case r.domain == "":
 			return bad("domain", "empty (orders, products, members...)")
-		case strings.ContainsAny(r.domain, "\t\r\n\\"):
+		case copyUnsafe(r.domain):
 			return bad("domain", "contains a tab, backslash or line break")
 		case utf8.RuneCountInString(r.domain) > MaxDomain:
 			return bad("domain", "longer than %d characters", MaxDomain)
