@@ -2382,14 +2382,11 @@ BEGIN
     END IF;
 
     -- The one pass: the rules, the totals, merchants complete, digest.
-    EXECUTE warroom_restore_pass_sql(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true)
-        INTO own, m_total, m_complete, dig, bad;
+    SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, one per domain', bad
             USING ERRCODE = 'check_violation', CONSTRAINT = 'restore_counts_check';
     END IF;
-    -- A domain the list names but no row counts has no totals.
-    own := ARRAY(SELECT x FROM unnest(own) x WHERE x.merchants > 0);
     sums := own;
     SELECT COALESCE(sum(x.merchants), 0)::bigint INTO n FROM unnest(own) x;
     taken := s.taken_at;
@@ -2446,9 +2443,7 @@ BEGIN
         t := clock_timestamp();
     END IF;
     IF again THEN
-        EXECUTE warroom_restore_pass_sql(tbl, p_snapshot, s.incident_id, doms, taken, false)
-            INTO sums, m_total, m_complete, dig, bad;
-        sums := ARRAY(SELECT x FROM unnest(sums) x WHERE x.merchants > 0);
+        SELECT * INTO sums, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, taken, false);
         phases := phases || jsonb_build_object('totals_again', extract(epoch FROM clock_timestamp() - t));
         t := clock_timestamp();
     END IF;
@@ -2502,44 +2497,6 @@ END $_$;
 
 
 --
--- Name: warroom_restore_pass_sql(text, bigint, bigint, text[], timestamp with time zone, boolean); Type: FUNCTION; Schema: public; Owner: -
---
-
-CREATE FUNCTION public.warroom_restore_pass_sql(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean) RETURNS text
-    LANGUAGE sql STABLE
-    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $_$
-    SELECT format($q$
-        SELECT %1$s, count(*), count(*) FILTER (WHERE x.restored = x.expected),
-               COALESCE(sum(pg_catalog.hash_record_extended(x, 0::bigint)), 0), %2$s
-        FROM %3$s x$q$,
-        CASE WHEN cardinality(p_domains) = 0 THEN 'ARRAY[]::public.restore_totals[]'
-             ELSE 'ARRAY[' || (SELECT string_agg(format(
-                 'ROW(%1$s, %2$s, %3$L, count(x.expected[%4$s]), COALESCE(sum(x.expected[%4$s]), 0)::bigint, '
-                 'COALESCE(sum(x.restored[%4$s]), 0)::bigint, count(*) FILTER (WHERE x.restored[%4$s] < x.expected[%4$s]), '
-                 'COALESCE(sum(hashtext(x.merchant_id)) FILTER (WHERE x.expected[%4$s] IS NOT NULL), 0)::bigint, '
-                 'max(COALESCE(x.at[%4$s], %5$L::timestamptz)) FILTER (WHERE x.expected[%4$s] IS NOT NULL))::public.restore_totals',
-                 p_snapshot, p_incident, p_domains[i], i, p_taken), ', ' ORDER BY i)
-                 FROM generate_series(1, cardinality(p_domains)) i) || ']' END,
-        CASE WHEN NOT p_check THEN 'NULL::text'
-             ELSE format('min(x.merchant_id) FILTER (WHERE x.from_snapshot IS NOT NULL '
-                 'OR array_ndims(x.expected) IS DISTINCT FROM 1 OR array_lower(x.expected, 1) <> 1 OR cardinality(x.expected) > %1$s '
-                 'OR array_ndims(x.restored) IS DISTINCT FROM 1 OR array_lower(x.restored, 1) <> 1 '
-                 'OR cardinality(x.restored) <> cardinality(x.expected) '
-                 'OR (x.at IS NOT NULL AND (array_ndims(x.at) IS DISTINCT FROM 1 OR array_lower(x.at, 1) <> 1 '
-                 '    OR cardinality(x.at) > cardinality(x.expected))) '
-                 'OR %2$s IS NULL%3$s)', cardinality(p_domains),
-                 CASE WHEN cardinality(p_domains) = 0 THEN 'NULL::bigint'
-                      ELSE 'COALESCE(' || (SELECT string_agg(format('x.expected[%s]', i), ', ' ORDER BY i)
-                                          FROM generate_series(1, cardinality(p_domains)) i) || ')' END,
-                 (SELECT string_agg(format(' OR x.restored[%1$s] < 0 OR x.restored[%1$s] > x.expected[%1$s] '
-                                           'OR (x.expected[%1$s] IS NULL) <> (x.restored[%1$s] IS NULL)', i), '' ORDER BY i)
-                  FROM generate_series(1, cardinality(p_domains)) i)) END,
-        rel)
-$_$;
-
-
---
 -- Name: warroom_restore_small_rows(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2585,6 +2542,80 @@ BEGIN
     snapshot_id := s.id; imported_at := s.imported_at;
     RETURN NEXT;
 END $$;
+
+
+--
+-- Name: restore_totals; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.restore_totals (
+    snapshot_id bigint NOT NULL,
+    incident_id bigint NOT NULL,
+    domain text NOT NULL,
+    merchants bigint NOT NULL,
+    expected bigint NOT NULL,
+    restored bigint NOT NULL,
+    short bigint NOT NULL,
+    keysum bigint NOT NULL,
+    as_of timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: warroom_restore_totals(text, bigint, bigint, text[], timestamp with time zone, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    nd   int := cardinality(p_domains);
+    cols text := '';
+    cnt  text[] := '{}'; e text[] := '{}'; r text[] := '{}'; sh text[] := '{}'; asof text[] := '{}';
+    done text := 'true';
+    ok   text := '';
+    anye text[] := '{}';
+    vcnt bigint[]; ve bigint[]; vr bigint[]; vsh bigint[]; vasof timestamptz[];
+    ks   bigint;
+    kss  bigint[];
+BEGIN
+    FOR i IN 1 .. nd LOOP
+        cols := cols || format(', x.expected[%1$s] AS e%1$s, x.restored[%1$s] AS r%1$s, x.at[%1$s] AS a%1$s', i);
+        cnt := cnt || format('count(y.e%s)', i);
+        e := e || format('COALESCE(sum(y.e%s), 0)::bigint', i);
+        r := r || format('COALESCE(sum(y.r%s), 0)::bigint', i);
+        sh := sh || format('count(*) FILTER (WHERE y.r%1$s < y.e%1$s)', i);
+        asof := asof || format('max(COALESCE(y.a%1$s, %2$L::timestamptz)) FILTER (WHERE y.e%1$s IS NOT NULL)', i, p_taken);
+        done := done || format(' AND y.r%1$s IS NOT DISTINCT FROM y.e%1$s', i);
+        ok := ok || format(' OR y.r%1$s < 0 OR y.r%1$s > y.e%1$s OR (y.e%1$s IS NULL) <> (y.r%1$s IS NULL)', i);
+        anye := anye || format('y.e%s', i);
+    END LOOP;
+    IF p_check THEN
+        cols := cols || ', x.from_snapshot IS NOT NULL AS fs';
+    END IF;
+    EXECUTE format($q$
+        SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(y.merchant_id)), 0)::bigint,
+               COALESCE(sum(pg_catalog.hash_record_extended(y.x, 0::bigint)), 0), %2$s,
+               ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
+        FROM (SELECT x, x.merchant_id%8$s FROM %9$s x UNION ALL SELECT x, x.merchant_id%8$s FROM %9$s x WHERE false) y$q$,
+        done,
+        CASE WHEN p_check THEN format('min(y.merchant_id) FILTER (WHERE y.fs OR COALESCE(%1$s) IS NULL%2$s)',
+                                      COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok)
+             ELSE 'NULL::text' END,
+        array_to_string(cnt, ', '), array_to_string(e, ', '), array_to_string(r, ', '), array_to_string(sh, ', '),
+        array_to_string(asof, ', '), cols, rel)
+    INTO merchants, complete, ks, digest, bad, vcnt, ve, vr, vsh, vasof;
+    IF EXISTS (SELECT 1 FROM generate_series(1, nd) i WHERE vcnt[i] > 0 AND vcnt[i] <> merchants) THEN
+        EXECUTE format('SELECT ARRAY[%s]::bigint[] FROM %s x',
+                       (SELECT string_agg(format('COALESCE(sum(hashtext(x.merchant_id)) FILTER (WHERE x.expected[%s] IS NOT NULL), 0)', i),
+                                          ', ' ORDER BY i) FROM generate_series(1, nd) i), rel)
+        INTO kss;
+    END IF;
+    -- A domain the list names but no row counts has no totals.
+    sums := ARRAY(SELECT ROW(p_snapshot, p_incident, p_domains[i], vcnt[i], ve[i], vr[i], vsh[i], COALESCE(kss[i], ks), vasof[i])::restore_totals
+                  FROM generate_series(1, nd) i WHERE vcnt[i] > 0 ORDER BY i);
+END $_$;
 
 
 --
@@ -3818,23 +3849,6 @@ CREATE SEQUENCE public.restore_snapshots_id_seq
 --
 
 ALTER SEQUENCE public.restore_snapshots_id_seq OWNED BY public.restore_snapshots.id;
-
-
---
--- Name: restore_totals; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.restore_totals (
-    snapshot_id bigint NOT NULL,
-    incident_id bigint NOT NULL,
-    domain text NOT NULL,
-    merchants bigint NOT NULL,
-    expected bigint NOT NULL,
-    restored bigint NOT NULL,
-    short bigint NOT NULL,
-    keysum bigint NOT NULL,
-    as_of timestamp with time zone NOT NULL
-);
 
 
 --
@@ -7209,19 +7223,29 @@ GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_f
 
 
 --
--- Name: FUNCTION warroom_restore_pass_sql(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean); Type: ACL; Schema: public; Owner: -
---
-
-REVOKE ALL ON FUNCTION public.warroom_restore_pass_sql(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean) FROM PUBLIC;
-
-
---
 -- Name: FUNCTION warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_commander;
 GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_engineer;
+
+
+--
+-- Name: TABLE restore_totals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.restore_totals TO warroom_commander;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_engineer;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_finance;
+GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text) FROM PUBLIC;
 
 
 --
@@ -7878,16 +7902,6 @@ GRANT SELECT ON TABLE public.restore_counts_default TO warroom_commander;
 GRANT SELECT ON TABLE public.restore_counts_default TO warroom_engineer;
 GRANT SELECT ON TABLE public.restore_counts_default TO warroom_finance;
 GRANT SELECT ON TABLE public.restore_counts_default TO warroom_viewer;
-
-
---
--- Name: TABLE restore_totals; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.restore_totals TO warroom_commander;
-GRANT SELECT ON TABLE public.restore_totals TO warroom_engineer;
-GRANT SELECT ON TABLE public.restore_totals TO warroom_finance;
-GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
 
 
 --

@@ -22,7 +22,9 @@ import (
 
 // Restore counts: how much of each merchant's data, per domain (orders,
 // products, members...), is back. Every import is a snapshot, kept; the
-// latest count per merchant and domain wins (migration 00022).
+// latest count per merchant and domain wins (migration 00022). A snapshot
+// stores one row per merchant, its counts in arrays by domain position
+// (migration 00031).
 
 // CountColumns is the header a counts file must have; CountColumnsAt adds
 // the time each row was counted.
@@ -146,8 +148,10 @@ func countsHeader(name string, r io.ReadSeeker) ([]string, error) {
 
 // ImportCounts loads a counts CSV (merchant_id,domain,expected,restored[,at])
 // into the incident as one snapshot, inside the caller's transaction: one
-// COPY into the snapshot's own table, then the database checks, keys,
-// carries the previous snapshot's other rows, attaches, audits and totals
+// COPY into the snapshot's own table of one row per merchant (a merchant's
+// consecutive lines pivoted, countsPivot), then the database checks and
+// totals, keys (merging a merchant named in two runs of lines), carries the
+// previous snapshot's other counts, attaches and audits
 // (warroom_restore_commit). Any bad row returns an *ImportError naming
 // file, line and field; the caller's rollback then leaves nothing behind.
 // Times without a zone are read in loc. The same file imported again is
@@ -262,9 +266,9 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 	return res, nil
 }
 
-// dupKey reads the pair from the key's message: a snapshot's own partition
-// is keyed (merchant_id, domain), the default partition (snapshot_id,
-// merchant_id, domain).
+// dupKey reads the pair from the message warroom_restore_commit raises for
+// a merchant counted twice for one domain (in the words of 00022's key:
+// "Key (merchant_id, domain)=(M1, orders) already exists.").
 var dupKey = regexp.MustCompile(`\((?:snapshot_id, )?merchant_id, domain\)=\((?:\d+, )?(.*), (.*)\) (?:already exists|is duplicated)`)
 
 // findDuplicate turns the database's "counted twice" into file:line: the

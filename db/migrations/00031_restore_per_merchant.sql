@@ -121,10 +121,14 @@ END $$;
 -- the audit digest (the sum of the row hashes warroom_audit_rows_sql
 -- sums), and, when p_check, the smallest merchant id whose row breaks the
 -- rules (NULL: none). A count with no time of its own is as of p_taken.
--- Each array element is read once, in a subquery kept apart (OFFSET 0:
--- otherwise the planner would repeat each subscript in every aggregate
--- that uses it), and aggregated per domain position: no row is
--- multiplied. Each domain's key fingerprint is the merchants' own unless
+-- Each array element is read once, as a column of a subquery the planner
+-- keeps apart: flattened, each subscript would be repeated in every
+-- aggregate that uses it (twice as slow); kept apart by OFFSET 0, the
+-- pass could not run in parallel. A UNION ALL with an empty branch does
+-- both: the branch is dropped, the other computes its columns once per
+-- row, and the scan stays parallel (3M rows: 3.5 s against 4.2 s with
+-- OFFSET 0 and 8.1 s flattened, on a busy 2-core machine). Aggregated per
+-- domain position: no row is multiplied. Each domain's key fingerprint is the merchants' own unless
 -- some merchant is not counted in it; only then a second pass.
 CREATE FUNCTION warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamptz,
     p_check boolean, OUT sums restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text)
@@ -158,7 +162,7 @@ BEGIN
         SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(y.merchant_id)), 0)::bigint,
                COALESCE(sum(pg_catalog.hash_record_extended(y.x, 0::bigint)), 0), %2$s,
                ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
-        FROM (SELECT x, x.merchant_id%8$s FROM %9$s x OFFSET 0) y$q$,
+        FROM (SELECT x, x.merchant_id%8$s FROM %9$s x UNION ALL SELECT x, x.merchant_id%8$s FROM %9$s x WHERE false) y$q$,
         done,
         CASE WHEN p_check THEN format('min(y.merchant_id) FILTER (WHERE y.fs OR COALESCE(%1$s) IS NULL%2$s)',
                                       COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok)
