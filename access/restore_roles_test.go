@@ -78,6 +78,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 		{`('M1', '{NULL}', '{NULL}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
 		{`('M1', '[0:0]={3}', '[0:0]={3}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
 		{`('M1', '{3}', '{3}', NULL, '{1}')`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{3,NULL}', '{3,NULL}', '{2020-01-01,2020-01-02}', NULL)`, "{orders,pages}", "23514", "merchant M1:"},
 		{`('M1', '{3}', '{3}', NULL, NULL), ('M1', '{4}', '{4}', NULL, NULL)`, "{orders}", "23505", "counted twice for one domain"},
 		{`('M1', '{3}', '{3}', NULL, NULL)`, "{orders,orders}", "23514", "each named once"},
 		{`(NULL, '{3}', '{1}', NULL, NULL)`, "{orders}", "23502", "null value in column \"merchant_id\""},

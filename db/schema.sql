@@ -2384,7 +2384,7 @@ BEGIN
     -- The one pass: the rules, the totals, merchants complete, digest.
     SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
     IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, one per domain', bad
+        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time only beside a count', bad
             USING ERRCODE = 'check_violation', CONSTRAINT = 'restore_counts_check';
     END IF;
     sums := own;
@@ -2586,9 +2586,14 @@ BEGIN
         e := e || format('COALESCE(sum(y.e%s), 0)::bigint', i);
         r := r || format('COALESCE(sum(y.r%s), 0)::bigint', i);
         sh := sh || format('count(*) FILTER (WHERE y.r%1$s < y.e%1$s)', i);
-        asof := asof || format('max(COALESCE(y.a%1$s, %2$L::timestamptz)) FILTER (WHERE y.e%1$s IS NOT NULL)', i, p_taken);
+        -- A count without a time of its own is as of p_taken: the latest of
+        -- the times given, and p_taken when some count has none (cheaper
+        -- than a filtered max over a COALESCE).
+        asof := asof || format('CASE WHEN count(y.a%1$s) < count(y.e%1$s) THEN GREATEST(max(y.a%1$s), %2$L::timestamptz) '
+                               'ELSE max(y.a%1$s) END', i, p_taken);
         done := done || format(' AND y.r%1$s IS NOT DISTINCT FROM y.e%1$s', i);
-        ok := ok || format(' OR y.r%1$s < 0 OR y.r%1$s > y.e%1$s OR (y.e%1$s IS NULL) <> (y.r%1$s IS NULL)', i);
+        ok := ok || format(' OR y.r%1$s < 0 OR y.r%1$s > y.e%1$s OR (y.e%1$s IS NULL) <> (y.r%1$s IS NULL) '
+                           'OR (y.a%1$s IS NOT NULL AND y.e%1$s IS NULL)', i);
         anye := anye || format('y.e%s', i);
     END LOOP;
     IF p_check THEN
