@@ -53,7 +53,7 @@ type CountsImport struct {
 	// prints both).
 	Load, Commit time.Duration `json:"-"`
 	// Phases is the commit's own time per phase, in seconds, as the
-	// database measured it (JSON: key, sums, call_list_index, ...).
+	// database measured it (JSON: totals, key, carry, attach, ...).
 	Phases string `json:"-"`
 }
 
