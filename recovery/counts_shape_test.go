@@ -149,12 +149,20 @@ func TestCountsCarryAcrossDomainSets(t *testing.T) {
 // Migration 00031 turns each snapshot into one row per merchant and back,
 // the counts read the same either way.
 func TestCountsMigrationPerMerchantAndBack(t *testing.T) {
+	for _, big := range []bool{false, true} {
+		bigPath = big
+		testMigrationAndBack(t)
+	}
+	bigPath = false
+}
+
+func testMigrationAndBack(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
 	for i, body := range []string{
 		"merchant_id,domain,expected,restored,at\nM1,orders,10,5,2020-02-25 10:00\nM1,pages,4,4,2020-02-25 10:00\nM2,pages,6,1,2020-02-25 11:00\n",
-		"merchant_id,domain,expected,restored\nM3,members,2,0\nM1,orders,10,10\n",
+		"merchant_id,domain,expected,restored,at\nM3,members,2,0,2020-02-26 09:00\nM1,orders,10,10,2020-02-26 09:00\n",
 	} {
 		if _, err := importCounts(t, conn, inc, fmt.Sprintf("s%d.csv", i), body); err != nil {
 			t.Fatal(err)
@@ -169,10 +177,14 @@ func TestCountsMigrationPerMerchantAndBack(t *testing.T) {
 	if _, err := p.DownTo(ctx, 30); err != nil {
 		t.Fatalf("down to 00030: %v", err)
 	}
-	long := dbtest.Get[string](t, conn, `SELECT string_agg(format('%s %s %s %s/%s %s', snapshot_id, merchant_id, domain, restored, expected,
-		from_snapshot), ', ' ORDER BY snapshot_id, merchant_id, domain) FROM restore_counts`)
-	if want := "1 M1 orders 5/10 1, 1 M1 pages 4/4 1, 1 M2 pages 1/6 1, " +
-		"2 M1 orders 10/10 2, 2 M1 pages 4/4 1, 2 M2 pages 1/6 1, 2 M3 members 0/2 2"; long != want {
+	longForm := func() string {
+		return dbtest.Get[string](t, conn, `SELECT string_agg(format('%s %s %s %s/%s %s %s', snapshot_id, merchant_id, domain, restored,
+			expected, from_snapshot, at), ', ' ORDER BY snapshot_id, merchant_id, domain) FROM restore_counts`)
+	}
+	long := longForm()
+	if want := "1 M1 orders 5/10 1 2020-02-25 10:00:00+00, 1 M1 pages 4/4 1 2020-02-25 10:00:00+00, 1 M2 pages 1/6 1 2020-02-25 11:00:00+00, " +
+		"2 M1 orders 10/10 2 2020-02-26 09:00:00+00, 2 M1 pages 4/4 1 2020-02-25 10:00:00+00, 2 M2 pages 1/6 1 2020-02-25 11:00:00+00, " +
+		"2 M3 members 0/2 2 2020-02-26 09:00:00+00"; long != want {
 		t.Fatalf("down:\n%s\nwant\n%s", long, want)
 	}
 	if _, err := p.Up(ctx); err != nil {
@@ -180,5 +192,12 @@ func TestCountsMigrationPerMerchantAndBack(t *testing.T) {
 	}
 	if after := latestCounts(t, conn, inc, "M1", "M2", "M3"); after != before {
 		t.Fatalf("after down and up:\n%s\nbefore:\n%s", after, before)
+	}
+	// Down once more: the same rows, snapshot of origin and time included.
+	if _, err := p.DownTo(ctx, 30); err != nil {
+		t.Fatalf("down to 00030 again: %v", err)
+	}
+	if again := longForm(); again != long {
+		t.Fatalf("down, up and down:\n%s\nfirst down:\n%s", again, long)
 	}
 }
