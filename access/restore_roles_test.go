@@ -20,10 +20,10 @@ func TestRestoreCountsByRole(t *testing.T) {
 			f.incident, sha).Scan(&id, &part); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO ` + part + ` (merchant_id, domain, expected, restored) VALUES ('M1', 'orders', 10, 4)`); err != nil {
+		if _, err := tx.Exec(`INSERT INTO ` + part + ` (merchant_id, expected, restored) VALUES ('M1', '{10}', '{4}')`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`SELECT warroom_restore_commit($1, false)`, id)
+		_, err := tx.Exec(`SELECT warroom_restore_commit($1, false, '{orders}')`, id)
 		return err
 	}
 	for _, role := range []string{"engineer", "commander"} {
@@ -38,7 +38,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 		})
 		dbtest.WantPG(t, err, "42501", "permission denied for table restore_snapshots")
 		err = asTx(t, conn, func(tx *sqlx.Tx) error {
-			_, err := tx.Exec(`INSERT INTO restore_counts VALUES (1, $1, 'M1', 'orders', 1, 1, now(), 1)`, f.incident)
+			_, err := tx.Exec(`INSERT INTO restore_counts VALUES (1, $1, 'M1', '{1}', '{1}', NULL, NULL)`, f.incident)
 			return err
 		})
 		dbtest.WantPG(t, err, "42501", "permission denied for table restore_counts")
@@ -52,7 +52,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 			if err := stageAndCommit(tx); err != nil {
 				return err
 			}
-			_, err := tx.Exec(`SELECT warroom_restore_commit((SELECT max(id) FROM restore_snapshots), false)`)
+			_, err := tx.Exec(`SELECT warroom_restore_commit((SELECT max(id) FROM restore_snapshots), false, '{orders}')`)
 			return err
 		})
 		dbtest.WantPG(t, err, "55000", "no restore counts staged")
@@ -64,28 +64,57 @@ func TestRestoreCountsByRole(t *testing.T) {
 			t.Fatalf("%s links: %v", role, err)
 		}
 	}
-	// The staged table checks each row as it is written (00029): the
-	// parent's CHECKs and the snapshot's bound are there from the start,
-	// whatever the client sends.
+	// The staged table's NOT NULLs and the snapshot's bound are checked as
+	// each row is written; the counts themselves by the commit's pass
+	// (00031), which refuses the snapshot naming a merchant, whatever the
+	// client sent. Each case is one rule; the row beside it is valid.
 	eng, _ := f.login(t, "engineer")
-	for _, c := range []struct{ row, code, msg string }{
-		{`(merchant_id, domain, expected, restored) VALUES ('M1', 'orders', 3, 4)`, "23514", "restore_counts_check"},
-		{`(merchant_id, domain, expected, restored) VALUES ('M1', 'orders', -1, 0)`, "23514", "violates check constraint"},
-		{`(merchant_id, domain, expected, restored) VALUES ('M1', NULL, 3, 1)`, "23502", "null value in column \"domain\""},
-		{`(snapshot_id, merchant_id, domain, expected, restored) VALUES (0, 'M1', 'orders', 3, 1)`, "23514", "_bound"},
+	for _, c := range []struct{ row, domains, code, msg string }{
+		{`('M1', '{3,1}', '{4,1}', NULL, NULL)`, "{orders,pages}", "23514", "merchant M1: each count needs 0 <= restored <= expected"},
+		{`('M1', '{-1}', '{-1}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{-1}', '{0}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{3,NULL}', '{3,2}', NULL, NULL)`, "{orders,pages}", "23514", "merchant M1:"},
+		{`('M1', '{3,2}', '{3}', NULL, NULL)`, "{orders,pages}", "23514", "merchant M1:"},
+		{`('M1', '{NULL}', '{NULL}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '[0:0]={3}', '[0:0]={3}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{3}', '{3}', NULL, '{1}')`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{3,NULL}', '{3,NULL}', '{2020-01-01,2020-01-02}', NULL)`, "{orders,pages}", "23514", "merchant M1:"},
+		{`('M1', '{3}', '{3}', NULL, NULL), ('M1', '{4}', '{4}', NULL, NULL)`, "{orders}", "23505", "counted twice for one domain"},
+		{`('M1', '{3}', '{3}', NULL, NULL)`, "{orders,orders}", "23514", "each named once"},
+		{`(NULL, '{3}', '{1}', NULL, NULL)`, "{orders}", "23502", "null value in column \"merchant_id\""},
 	} {
-		err := asTx(t, eng, func(tx *sqlx.Tx) error {
-			var part string
-			var id int64
-			if err := tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
-				f.incident, "00000000000000000000000000000000000000000000000000000000000000c1").Scan(&id, &part); err != nil {
+		for _, big := range []bool{false, true} {
+			err := asTx(t, eng, func(tx *sqlx.Tx) error {
+				if big {
+					if _, err := tx.Exec(`SET LOCAL warroom.restore_small_rows = 0`); err != nil {
+						return err
+					}
+				}
+				var part string
+				var id int64
+				if err := tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
+					f.incident, "00000000000000000000000000000000000000000000000000000000000000c1").Scan(&id, &part); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(`INSERT INTO ` + part + ` (merchant_id, expected, restored, at, from_snapshot) VALUES ('M0', '{1}', '{0}', NULL, NULL), ` + c.row); err != nil {
+					return err
+				}
+				_, err := tx.Exec(`SELECT warroom_restore_commit($1, false, $2)`, id, c.domains)
 				return err
-			}
-			_, err := tx.Exec(`INSERT INTO ` + part + ` ` + c.row)
-			return err
-		})
-		dbtest.WantPG(t, err, c.code, c.msg)
+			})
+			dbtest.WantPG(t, err, c.code, c.msg)
+		}
 	}
+	err := asTx(t, eng, func(tx *sqlx.Tx) error {
+		var part string
+		if err := tx.QueryRow(`SELECT part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
+			f.incident, "00000000000000000000000000000000000000000000000000000000000000c2").Scan(&part); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO ` + part + ` (snapshot_id, merchant_id, expected, restored) VALUES (0, 'M1', '{3}', '{1}')`)
+		return err
+	})
+	dbtest.WantPG(t, err, "23514", "_bound")
 	for _, role := range []string{"finance", "viewer"} {
 		conn, _ := f.login(t, role)
 		err := asTx(t, conn, stageAndCommit)

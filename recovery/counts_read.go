@@ -132,13 +132,36 @@ type MerchantCount struct {
 	AsOf     time.Time `db:"at" json:"as_of"`
 }
 
+// latest is the newest committed snapshot's id, time and domains (ok
+// false before any import): read first, so that the counts query names
+// the snapshot as a parameter and the planner prunes to its partition.
+func latest(ctx context.Context, q db.Querier, incidentID int64) (s struct {
+	ID      int64          `db:"id"`
+	TakenAt time.Time      `db:"taken_at"`
+	Domains pq.StringArray `db:"domains"`
+}, ok bool, err error) {
+	err = db.MapError(q.GetContext(ctx, &s, `SELECT id, taken_at, domains FROM restore_snapshots
+		WHERE incident_id = $1 AND committed ORDER BY id DESC LIMIT 1`, incidentID))
+	if db.IsNotFound(err) {
+		return s, false, nil
+	}
+	return s, err == nil, err
+}
+
 // MerchantRestore is a merchant's latest counts, by domain (empty before
-// any import, or when no snapshot names the merchant).
+// any import, or when no snapshot names the merchant): its row of the
+// newest snapshot, one count per position of the snapshot's domains.
 func MerchantRestore(ctx context.Context, q db.Querier, incidentID int64, merchantID string) ([]MerchantCount, error) {
 	out := []MerchantCount{}
-	err := q.SelectContext(ctx, &out, `SELECT domain, expected, restored, at FROM restore_counts
-		WHERE snapshot_id = (SELECT max(id) FROM restore_snapshots WHERE incident_id = $1 AND committed)
-		  AND merchant_id = $2 ORDER BY domain`, incidentID, merchantID)
+	s, ok, err := latest(ctx, q, incidentID)
+	if !ok {
+		return out, err
+	}
+	err = q.SelectContext(ctx, &out, `SELECT d.domain, c.expected[d.i] AS expected, c.restored[d.i] AS restored,
+			COALESCE(c.at[d.i], $3) AS at
+		FROM restore_counts c CROSS JOIN unnest($4::text[]) WITH ORDINALITY d(domain, i)
+		WHERE c.snapshot_id = $1 AND c.merchant_id = $2 AND c.expected[d.i] IS NOT NULL
+		ORDER BY d.domain COLLATE "C"`, s.ID, merchantID, s.TakenAt, s.Domains)
 	for i := range out {
 		out[i].Percent = Percent(out[i].Restored, out[i].Expected)
 	}
@@ -165,14 +188,28 @@ func Missing(ctx context.Context, q db.Querier, incidentID int64, domain string,
 		return nil, db.Invalid("limit", "%d: want 1 or more", limit)
 	}
 	out := []Short{}
-	err := q.SelectContext(ctx, &out, `
+	s, ok, err := latest(ctx, q, incidentID)
+	if !ok {
+		return out, err
+	}
+	pos := 0
+	for i, d := range s.Domains {
+		if d == strings.TrimSpace(domain) {
+			pos = i + 1
+		}
+	}
+	if pos == 0 {
+		return out, nil
+	}
+	// A scan of the snapshot's rows (no index per domain: see
+	// docs/performance.md for its time at 3M merchants), the worst kept.
+	err = q.SelectContext(ctx, &out, `
 		SELECT c.merchant_id, COALESCE(m.name, '') AS name, c.expected, c.restored, c.expected - c.restored AS missing, c.at
-		FROM (SELECT merchant_id, expected, restored, at FROM restore_counts
-		      WHERE snapshot_id = (SELECT max(id) FROM restore_snapshots WHERE incident_id = $1 AND committed)
-		        AND domain = $2 AND restored < expected
-		      ORDER BY expected - restored DESC, merchant_id LIMIT $3) c
+		FROM (SELECT merchant_id, expected[$3] AS expected, restored[$3] AS restored, COALESCE(at[$3], $4) AS at
+		      FROM restore_counts WHERE snapshot_id = $2 AND restored[$3] < expected[$3]
+		      ORDER BY expected[$3] - restored[$3] DESC, merchant_id LIMIT $5) c
 		LEFT JOIN merchants m ON m.incident_id = $1 AND m.merchant_id = c.merchant_id
-		ORDER BY c.expected - c.restored DESC, c.merchant_id`, incidentID, strings.TrimSpace(domain), limit)
+		ORDER BY c.expected - c.restored DESC, c.merchant_id`, incidentID, s.ID, pos, s.TakenAt, limit)
 	return out, db.MapError(err)
 }
 

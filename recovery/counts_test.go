@@ -232,10 +232,11 @@ func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
 		inc := newIncident(t, conn)
 		var b strings.Builder
 		b.WriteString("merchant_id,domain,expected,restored\n")
-		for i := range 700 {
+		// More merchants (rows: one per merchant) than an audit entry lists.
+		for i := range 1400 {
 			short := int64(0)
 			if i%7 == 0 {
-				short = 1 // merchants 0, 7, 14...: 100 of them short in orders
+				short = 1 // merchants 0, 7, 14...: 200 of them short in orders
 			}
 			fmt.Fprintf(&b, "M%04d,orders,10,%d\nM%04d,pages,3,3\n", i, 10-short, i)
 		}
@@ -243,8 +244,8 @@ func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Merchants != 700 || res.MerchantsComplete != 600 {
-			t.Fatalf("big %v: %d of %d complete, want 600 of 700", big, res.MerchantsComplete, res.Merchants)
+		if res.Merchants != 1400 || res.MerchantsComplete != 1200 {
+			t.Fatalf("big %v: %d of %d complete, want 1200 of 1400", big, res.MerchantsComplete, res.Merchants)
 		}
 		if !big {
 			continue
@@ -262,7 +263,7 @@ func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 		if logged != want || !strings.Contains(logged, "sum-hash64:") {
-			t.Fatalf("audit digest %s, the statement audit's %s", logged, want)
+			t.Fatalf("audit digest %.200s, the statement audit's %.200s", logged, want)
 		}
 	}
 	bigPath = false
