@@ -157,8 +157,8 @@ func TestLaterBatchInBulkMatchesInsertPath(t *testing.T) {
 
 // Merchants without a claim whose ids lie inside an earlier batch's range
 // or below the incident's highest claimed merchant (one industry computed
-// first) still get their claims: row by row, into the sub-partition or
-// DEFAULT their id falls in.
+// first) still get their claims, with any new merchants above: row by row,
+// into the sub-partition or DEFAULT their id falls in.
 func TestStrayMerchantsGetClaims(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
@@ -185,14 +185,20 @@ func TestStrayMerchantsGetClaims(t *testing.T) {
 	if c := computeInBulk(t, conn, inc, ""); c.Written != 3 {
 		t.Fatalf("the batch M4-M6 %+v; want 3 claims", c)
 	}
+	// M7 in the gap, and M8 above the batch: M7's claim must not be
+	// forgotten for a batch of M8's.
 	exec(t, conn, `INSERT INTO merchants (id, incident_id, merchant_id, name, industry) VALUES ($1, $2, 'M7', 'Seven', 'catering')`, gap, inc)
-	// M8 below M9, whose industry is computed on its own first.
-	importCSV("M8,Eight,toys\nM9,Nine,catering\n")
-	if c := computeInBulk(t, conn, inc, "catering"); c.Written < 2 {
-		t.Fatalf("catering alone %+v; want at least M7 and M9's claims", c)
+	importCSV("M8,Eight,catering\n")
+	if c := computeInBulk(t, conn, inc, ""); c.Written != 2 {
+		t.Fatalf("M7 and M8 %+v; want 2 claims", c)
+	}
+	// M9 below M10, whose industry is computed on its own first.
+	importCSV("M9,Nine,toys\nM10,Ten,catering\n")
+	if c := computeInBulk(t, conn, inc, "catering"); c.Written != 1 {
+		t.Fatalf("catering alone %+v; want M10's claim", c)
 	}
 	if c := computeInBulk(t, conn, inc, ""); c.Written != 1 {
-		t.Fatalf("the rest %+v; want M8's claim", c)
+		t.Fatalf("the rest %+v; want M9's claim", c)
 	}
 
 	w, err := compensation.LoadWindows(ctx, conn, inc)
@@ -210,10 +216,11 @@ func TestStrayMerchantsGetClaims(t *testing.T) {
 	}
 	p := claimsPartOf(t, conn, inc)
 	part := "claims_i" + strconv.FormatInt(inc, 10)
-	if len(p) != 9 || p["M7"] != p["M4"] || p["M4"] == p["M1"] || p["M8"] != part+"_default" || p["M9"] != part+"_default" {
-		t.Errorf("claims stored in %v; want M7 in M4-M6's batch, M8 and M9 in %s_default", p, part)
+	d := part + "_default"
+	if len(p) != 10 || p["M7"] != p["M4"] || p["M4"] == p["M1"] || p["M8"] != d || p["M9"] != d || p["M10"] != d {
+		t.Errorf("claims stored in %v; want M7 in M4-M6's batch, M8-M10 in %s", p, d)
 	}
-	if l := dbtest.CheckLedger(t, conn, inc); l.Claims != 9 {
-		t.Errorf("the fund counts %d claims, want 9", l.Claims)
+	if l := dbtest.CheckLedger(t, conn, inc); l.Claims != 10 {
+		t.Errorf("the fund counts %d claims, want 10", l.Claims)
 	}
 }
