@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -222,5 +223,87 @@ func TestStrayMerchantsGetClaims(t *testing.T) {
 	}
 	if l := dbtest.CheckLedger(t, conn, inc); l.Claims != 10 {
 		t.Errorf("the fund counts %d claims, want 10", l.Claims)
+	}
+}
+
+// Two later computations of one incident at once: the second waits for
+// the first and, once it has committed, finds nothing left to write. The
+// first inserts the batch's claims row by row, the second would build them
+// in bulk: without the wait, it would build a sub-partition for merchants
+// whose claims the first has just put in the DEFAULT one (and fail to
+// attach it). warroom_compute_claims is called directly, as a login may:
+// ComputeClaims first calls warroom_compute_first_claims, whose lock would
+// serialise the two anyway.
+func TestConcurrentLaterBatchesWriteOnce(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 100_000_000)
+	importBoth(t, conn, inc)
+	setTestRates(t, inc, conn)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 3 {
+		t.Fatalf("first computation %+v, %v", c, err)
+	}
+	importLater(t, conn, inc)
+	w, err := compensation.LoadWindows(ctx, conn, inc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compute := func(tx *sqlx.Tx, bulk bool) (c compensation.Computed, err error) {
+		if bulk {
+			if _, err = tx.ExecContext(ctx, `SET LOCAL warroom.claims_batch_min = '1'`); err != nil {
+				return c, err
+			}
+		}
+		err = tx.GetContext(ctx, &c, `SELECT * FROM warroom_compute_claims($1, NULL, $2, $3)`, inc, int64(w.Outage()), int64(w.Baseline()))
+		return c, err
+	}
+
+	first, err := conn.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if c, err := compute(first, false); err != nil || c.Written != 3 {
+		t.Fatalf("the first computation of the batch %+v, %v", c, err)
+	}
+	type result struct {
+		c   compensation.Computed
+		err error
+	}
+	second := make(chan result, 1)
+	go func() {
+		var r result
+		r.err = db.InTx(ctx, conn, func(tx *sqlx.Tx) (err error) {
+			r.c, err = compute(tx, true)
+			return err
+		})
+		second <- r
+	}()
+	// The second must be waiting for the first, not done.
+	waiting := false
+	for range 250 {
+		if dbtest.Get[int](t, conn, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE '%warroom_compute_claims%'`) > 0 {
+			waiting = true
+			break
+		}
+		select {
+		case r := <-second:
+			t.Fatalf("the second computation did not wait for the first: %+v, %v", r.c, r.err)
+		default:
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !waiting {
+		t.Fatal("the second computation is not waiting for a lock")
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-second; r.err != nil || r.c.Written != 0 {
+		t.Fatalf("the second computation %+v, %v; want nothing written", r.c, r.err)
+	}
+	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc); n != 6 {
+		t.Fatalf("%d claims, want 6", n)
 	}
 }
