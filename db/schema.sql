@@ -474,12 +474,6 @@ DECLARE
     lo     bigint;
     hi     bigint;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.warroom_batch_figures;
-    EXECUTE format($q$
-        CREATE TEMPORARY TABLE warroom_batch_figures AS
-        SELECT f.* FROM warroom_claim_figures(%1$s, NULL, %2$s::numeric, %3$s::numeric) f
-        WHERE f.merchant_id BETWEEN %4$s AND %5$s
-        $q$, p_incident, p_outage, p_baseline, p_lo, p_hi);
     EXECUTE format($q$
         CREATE TABLE public.%1$I AS
         SELECT nextval('claims_id_seq') AS id, %2$s::bigint AS incident_id, f.merchant_id, NULL::text AS plan,
@@ -488,10 +482,10 @@ BEGIN
                NULL::timestamptz AS chosen_at, NULL::timestamptz AS approved_at, NULL::timestamptz AS paid_at,
                now() AS updated_at, 1 AS version, f.baseline_fen, f.rate_id AS margin_rate_id,
                f.percent::numeric(7,4) AS margin_percent, f.cash_fen, 0::bigint AS paid_fen
-        FROM pg_temp.warroom_batch_figures f
-        ORDER BY f.merchant_id
-        $q$, part, p_incident);
-    DROP TABLE pg_temp.warroom_batch_figures;
+        FROM (SELECT * FROM warroom_claim_figures(%2$s, NULL, %3$s::numeric, %4$s::numeric)
+              WHERE merchant_id BETWEEN %5$s AND %6$s
+              OFFSET 0) f -- computed once per merchant, not once per use
+        $q$, part, p_incident, p_outage, p_baseline, p_lo, p_hi);
 
     SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
     FROM pg_attribute a WHERE a.attrelid = 'public.claims'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
