@@ -497,13 +497,14 @@ BEGIN
     EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id, merchant_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
                    part, part || '_pkey', part || '_incident_id_merchant_id_key');
     EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, state)', part || '_incident_state', part);
-    EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)', parent, part, p_lo, p_hi + 1);
     PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
     EXECUTE format('ANALYZE public.%I', part);
-
     EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO n, lo, hi, body;
     EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
                     FROM public.%I', part) INTO awaiting, cash_fen;
+    -- Last: from here to the commit, ATTACH holds the DEFAULT sub-partition
+    -- exclusively, and every read of the incident's claims waits.
+    EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)', parent, part, p_lo, p_hi + 1);
     written := n;
     IF n > 0 THEN
         -- audit_insert, fund_counters_insert (the new claims are computed
