@@ -38,16 +38,20 @@ func TestFirstComputationByRole(t *testing.T) {
 	if err != nil || c.Written != 2 || c.Awaiting != 2 {
 		t.Fatalf("finance computing claims: %+v, %v; want 2 awaiting a rate", c, err)
 	}
-	var part string
-	if err := f.admin.Get(&part, `SELECT DISTINCT tableoid::regclass::text FROM claims WHERE incident_id = $1`, inc); err != nil {
+	var part, leaf string
+	if err := f.admin.QueryRow(`SELECT DISTINCT i.inhparent::regclass::text, c.tableoid::regclass::text
+		FROM claims c JOIN pg_inherits i ON i.inhrelid = c.tableoid WHERE c.incident_id = $1`, inc).Scan(&part, &leaf); err != nil {
 		t.Fatal(err)
 	}
 	if part != "claims_i"+strconv.FormatInt(inc, 10) {
-		t.Fatalf("claims stored in %s, want the incident's own partition", part)
+		t.Fatalf("claims stored in %s, a partition of %s, want the incident's own partition", leaf, part)
 	}
-	// The partition is reachable for writes only through claims.
-	if _, err := fin.Exec(`UPDATE ` + part + ` SET amount_fen = 1`); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
-		t.Fatalf("finance writing the partition directly: %v, want permission denied", err)
+	// The partition and its batch's sub-partition are reachable for writes
+	// only through claims.
+	for _, p := range []string{part, leaf} {
+		if _, err := fin.Exec(`UPDATE ` + p + ` SET amount_fen = 1`); !errors.Is(db.MapError(err), db.ErrPermissionDenied) {
+			t.Fatalf("finance writing %s directly: %v, want permission denied", p, err)
+		}
 	}
 }
 

@@ -20,8 +20,10 @@ type Computed struct {
 // builds its claims in bulk as a partition of their own
 // (warroom_compute_first_claims); every later one, a later batch of
 // merchants or a recomputation, is warroom_compute_claims (migration
-// 00027): new merchants' claims inserted, open claims whose figures changed
-// updated, by statements run as the schema owner so that the guards do not
+// 00027): open claims whose figures changed updated, and new merchants'
+// claims built in bulk as a batch of their own when they are many and all
+// newer than every claimed merchant (migration 00032), inserted otherwise,
+// by statements run as the schema owner so that the guards do not
 // re-derive, claim by claim, the figures they have just read.
 func ComputeClaims(ctx context.Context, q db.Querier, incidentID int64, industry string) (Computed, error) {
 	w, err := LoadWindows(ctx, q, incidentID)

@@ -136,7 +136,7 @@ func TestLaterBatchMatchesFirstComputation(t *testing.T) {
 	if m4.Merchant != "M4" || m4.Baseline == nil || *m4.Baseline != 202356 || m4.Cash == nil || *m4.Cash != 57896 {
 		t.Errorf("M4: %+v, want baseline 2,023.56 and cash 2,023.56 / 144 h * 206 h * 20%% = 578.96", m4)
 	}
-	if p := partitionsOf(t, conn, later); len(p) != 1 || p[0] != "claims_i"+strconv.FormatInt(later, 10) {
+	if p := incidentTablesOf(t, conn, later); len(p) != 1 || p[0] != "claims_i"+strconv.FormatInt(later, 10) {
 		t.Errorf("the later batch's claims are in %v, want the incident's partition", p)
 	}
 

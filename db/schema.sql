@@ -455,6 +455,69 @@ END $_$;
 
 
 --
+-- Name: warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_build_claims_batch(p_incident bigint, p_outage numeric, p_baseline numeric, p_lo bigint, p_hi bigint) RETURNS TABLE(written bigint, awaiting bigint, cash_fen bigint)
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    SET "TimeZone" TO 'UTC'
+    SET "DateStyle" TO 'ISO, YMD'
+    SET "IntervalStyle" TO 'postgres'
+    AS $_$
+DECLARE
+    parent text := 'claims_i' || p_incident;
+    part   text := format('claims_i%s_m%s', p_incident, p_lo);
+    alter_ text;
+    n      bigint;
+    body   jsonb;
+    lo     bigint;
+    hi     bigint;
+BEGIN
+    EXECUTE format($q$
+        CREATE TABLE public.%1$I AS
+        SELECT nextval('claims_id_seq') AS id, %2$s::bigint AS incident_id, f.merchant_id, NULL::text AS plan,
+               CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END AS state,
+               COALESCE(f.cash_fen, 0) AS amount_fen, now() AS computed_at,
+               NULL::timestamptz AS chosen_at, NULL::timestamptz AS approved_at, NULL::timestamptz AS paid_at,
+               now() AS updated_at, 1 AS version, f.baseline_fen, f.rate_id AS margin_rate_id,
+               f.percent::numeric(7,4) AS margin_percent, f.cash_fen, 0::bigint AS paid_fen
+        FROM (SELECT * FROM warroom_claim_figures(%2$s, NULL, %3$s::numeric, %4$s::numeric)
+              WHERE merchant_id BETWEEN %5$s AND %6$s
+              OFFSET 0) f -- computed once per merchant, not once per use
+        $q$, part, p_incident, p_outage, p_baseline, p_lo, p_hi);
+
+    SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
+    FROM pg_attribute a WHERE a.attrelid = 'public.claims'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
+    SELECT alter_ || COALESCE(', ' || string_agg(format('ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid)),
+                                                   ', ' ORDER BY c.conname), '')
+    INTO alter_ FROM pg_constraint c WHERE c.conrelid = 'public.claims'::regclass AND c.contype = 'c';
+    EXECUTE format('ALTER TABLE public.%I %s, ADD CONSTRAINT %I CHECK (incident_id = %s), ADD CONSTRAINT %I CHECK (merchant_id >= %s AND merchant_id < %s)',
+                   part, alter_, part || '_incident', p_incident, part || '_merchants', p_lo, p_hi + 1);
+    EXECUTE format('ALTER TABLE public.%I ADD CONSTRAINT %I PRIMARY KEY (id, incident_id, merchant_id), ADD CONSTRAINT %I UNIQUE (incident_id, merchant_id)',
+                   part, part || '_pkey', part || '_incident_id_merchant_id_key');
+    EXECUTE format('CREATE INDEX %I ON public.%I (incident_id, state)', part || '_incident_state', part);
+    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+    EXECUTE format('ANALYZE public.%I', part);
+    EXECUTE warroom_audit_rows_sql(format('public.%I', part), 'NULL::bigint') INTO n, lo, hi, body;
+    EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
+                    FROM public.%I', part) INTO awaiting, cash_fen;
+    -- Last: from here to the commit, ATTACH holds the DEFAULT sub-partition
+    -- exclusively, and every read of the incident's claims waits.
+    EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)', parent, part, p_lo, p_hi + 1);
+    written := n;
+    IF n > 0 THEN
+        -- audit_insert, fund_counters_insert (the new claims are computed
+        -- or awaiting a rate: none approved or paid), notify_insert.
+        PERFORM warroom_audit_entry('claims', 'INSERT', p_incident, n, NULL, body);
+        PERFORM warroom_fund_claims_add(p_incident, n, 0, 0);
+        PERFORM warroom_notify_rows('claims', 'INSERT', p_incident, n);
+    END IF;
+    RETURN NEXT;
+END $_$;
+
+
+--
 -- Name: warroom_bump_version(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -516,6 +579,24 @@ CREATE FUNCTION public.warroom_cash_fen(sales_fen bigint, margin_percent numeric
     AS $$
     SELECT div(2 * sales_fen::numeric * margin_percent * outage + 100 * baseline, 200 * baseline)::bigint
 $$;
+
+
+--
+-- Name: warroom_check_claim_move(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_check_claim_move() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM 1 FROM merchants WHERE id = NEW.merchant_id AND incident_id = NEW.incident_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'update on table "claims" violates foreign key: merchant % does not exist in the claim''s incident',
+            NEW.merchant_id USING ERRCODE = 'foreign_key_violation', TABLE = 'claims', CONSTRAINT = 'claims_merchant_id_fkey';
+    END IF;
+    RETURN NEW;
+END $$;
 
 
 --
@@ -693,6 +774,25 @@ END $$;
 
 
 --
+-- Name: warroom_claims_incident_table(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_claims_incident_table(p_incident bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    part text := 'claims_i' || p_incident;
+BEGIN
+    EXECUTE format('CREATE TABLE public.%I (LIKE public.claims INCLUDING CONSTRAINTS) PARTITION BY RANGE (merchant_id)', part);
+    EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I DEFAULT', part || '_default', part);
+    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
+    PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
+    PERFORM warroom_protect_table(format('public.%I', part || '_default')::regclass, ARRAY[]::text[]);
+END $$;
+
+
+--
 -- Name: warroom_claims_trusted(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -715,6 +815,7 @@ CREATE FUNCTION public.warroom_compute_claims(p_incident bigint, p_industry text
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET jit TO 'off'
     SET work_mem TO '128MB'
+    SET maintenance_work_mem TO '256MB'
     SET enable_nestloop TO 'off'
     AS $_$
 DECLARE
@@ -724,6 +825,16 @@ DECLARE
     aw   bigint;
     ca   bigint;
     part regclass;
+    parts regclass[];
+    mine text := 'claims_i' || p_incident;
+    bulk boolean;
+    least_n bigint := 10000;
+    top  bigint;
+    have bigint;
+    below bigint;
+    above bigint;
+    lo   bigint;
+    hi   bigint;
 BEGIN
     IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT')
        OR NOT has_any_column_privilege(session_user, 'public.claims', 'UPDATE') THEN
@@ -738,6 +849,16 @@ BEGIN
     PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % does not exist', p_incident USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    -- An incident whose claims are partitioned by merchant (00032): one
+    -- computation of its claims at a time, so that two never both build or
+    -- insert claims for the same new merchants (claims_merchant_id_key is
+    -- the backstop). A lock no login can take (it needs more than SELECT
+    -- on the partition), taken before anything is read; under READ
+    -- COMMITTED the statements below then see what the other committed.
+    bulk := (SELECT c.relkind = 'p' FROM pg_class c WHERE c.oid = to_regclass(format('public.%I', mine)));
+    IF bulk THEN
+        EXECUTE format('LOCK TABLE public.%I IN SHARE UPDATE EXCLUSIVE MODE', mine);
     END IF;
     written := 0; awaiting := 0; cash_fen := 0;
     -- Set here, not as a SET clause of the function: a placeholder setting
@@ -778,6 +899,39 @@ BEGIN
         written := n; awaiting := aw; cash_fen := ca;
     END IF;
 
+    -- A later batch in bulk (warroom_build_claims_batch), when every
+    -- merchant without a claim has an id above the incident's highest
+    -- claimed one (a batch imported later: ids come from a sequence), and
+    -- there are many: the merchants up to that id number the claims (a
+    -- claim's merchant is one of the incident's), the rest make the new
+    -- range. Only under READ COMMITTED, where the lock above has made the
+    -- counts current. Otherwise, and for one industry or a few merchants,
+    -- an INSERT through claims, whose rows land in the range or DEFAULT
+    -- sub-partition that holds their merchant id. An owner may lower the
+    -- threshold for a session (tests: warroom.claims_batch_min); anyone
+    -- may raise it.
+    IF bulk AND p_industry IS NULL AND current_setting('transaction_isolation') = 'read committed' THEN
+        IF current_setting('warroom.claims_batch_min', true) ~ '^[0-9]{1,12}$' THEN
+            n := current_setting('warroom.claims_batch_min')::bigint;
+            IF n > least_n OR (SELECT r.rolsuper OR pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER')
+                               FROM pg_roles r WHERE r.rolname = session_user) THEN
+                least_n := n;
+            END IF;
+        END IF;
+        SELECT max(c.merchant_id), count(*) INTO top, have FROM claims c WHERE c.incident_id = p_incident;
+        SELECT count(*) FILTER (WHERE m.id <= COALESCE(top, 0)), count(*) FILTER (WHERE m.id > COALESCE(top, 0)),
+               min(m.id) FILTER (WHERE m.id > COALESCE(top, 0)), max(m.id)
+        INTO below, above, lo, hi FROM merchants m WHERE m.incident_id = p_incident;
+        IF below = have AND above > 0 AND above >= least_n THEN
+            SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
+            FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
+            written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
+            PERFORM set_config('warroom.computing_claims', '', true);
+            RETURN NEXT;
+            RETURN;
+        END IF;
+    END IF;
+
     EXECUTE format($q$
         WITH ins AS (
             INSERT INTO claims (incident_id, merchant_id, state, amount_fen, baseline_fen,
@@ -787,19 +941,22 @@ BEGIN
             FROM %2$s f
             WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.incident_id = %1$s AND c.merchant_id = f.merchant_id)
             ORDER BY f.merchant_id
-            RETURNING state, cash_fen)
-        SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint
-        FROM ins$q$, p_incident, figures) INTO n, aw, ca;
+            RETURNING state, cash_fen, tableoid)
+        SELECT count(*), count(*) FILTER (WHERE state = 'awaiting_rate'), COALESCE(sum(cash_fen), 0)::bigint,
+               array_agg(DISTINCT tableoid)
+        FROM ins$q$, p_incident, figures) INTO n, aw, ca, parts;
     written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
-    -- A batch of a tenth or more of the claims the planner knew of: their
-    -- partition's statistics now, as the first computation's, not when
+    -- A batch of a tenth or more of the claims the planner knew of: the
+    -- statistics of the partitions it went into (the incident's DEFAULT
+    -- sub-partition, mostly) now, as the first computation's, not when
     -- autovacuum comes round (a rate preview planned on them would take
     -- the new claims for a few).
     IF n >= 1000 THEN
-        SELECT c.tableoid::regclass INTO part FROM claims c WHERE c.incident_id = p_incident LIMIT 1;
-        IF n * 10 >= GREATEST((SELECT reltuples FROM pg_class WHERE oid = part), 0) THEN
-            EXECUTE format('ANALYZE %s', part);
-        END IF;
+        FOREACH part IN ARRAY parts LOOP
+            IF n * 10 >= GREATEST((SELECT reltuples FROM pg_class WHERE oid = part), 0) THEN
+                EXECUTE format('ANALYZE %s', part);
+            END IF;
+        END LOOP;
     END IF;
     PERFORM set_config('warroom.computing_claims', '', true);
     RETURN NEXT;
@@ -817,10 +974,11 @@ CREATE FUNCTION public.warroom_compute_first_claims(p_incident bigint, p_outage 
     SET work_mem TO '128MB'
     SET maintenance_work_mem TO '256MB'
     SET enable_nestloop TO 'off'
-    AS $_$
+    AS $$
 DECLARE
     part text := 'claims_i' || p_incident;
-    n    bigint;
+    lo   bigint;
+    hi   bigint;
 BEGIN
     IF NOT has_any_column_privilege(session_user, 'public.claims', 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for table claims' USING ERRCODE = 'insufficient_privilege';
@@ -832,13 +990,13 @@ BEGIN
         RETURN;
     END IF;
     -- One first computation at a time (warroom_first_loads: a lock no login
-    -- can hold), whatever the incident, taken before
-    -- anything is read: two that both read claims_default and then both
-    -- waited to ATTACH deadlocked. The second, once the first has
-    -- committed, goes on (or, for the same incident, finds its claims and
-    -- falls back). ROW EXCLUSIVE on claims, as an INSERT takes, queues
-    -- behind a superuser's delete of merchants (warroom_lock_children), so
-    -- the merchants read below are the ones left after it.
+    -- can hold), whatever the incident, taken before anything is read: two
+    -- that both read claims_default and then both waited to ATTACH
+    -- deadlocked. The second, once the first has committed, goes on (or,
+    -- for the same incident, finds its claims and falls back). ROW
+    -- EXCLUSIVE on claims, as an INSERT takes, queues behind a superuser's
+    -- delete of merchants (warroom_lock_children), so the merchants read
+    -- below are the ones left after it.
     PERFORM 1 FROM warroom_first_loads WHERE what = 'claims' FOR UPDATE;
     LOCK TABLE claims IN ROW EXCLUSIVE MODE;
     PERFORM 1 FROM incidents WHERE id = p_incident FOR KEY SHARE;
@@ -849,31 +1007,15 @@ BEGIN
         RETURN;
     END IF;
 
-    -- Columns in the parent's order and types (ATTACH matches them exactly).
-    EXECUTE format($q$
-        CREATE TABLE public.%1$I AS
-        SELECT nextval('claims_id_seq') AS id, %2$s::bigint AS incident_id, f.merchant_id, NULL::text AS plan,
-               CASE WHEN f.cash_fen IS NULL THEN 'awaiting_rate' ELSE 'computed' END AS state,
-               COALESCE(f.cash_fen, 0) AS amount_fen, now() AS computed_at,
-               NULL::timestamptz AS chosen_at, NULL::timestamptz AS approved_at, NULL::timestamptz AS paid_at,
-               now() AS updated_at, 1 AS version, f.baseline_fen, f.rate_id AS margin_rate_id,
-               f.percent::numeric(7,4) AS margin_percent, f.cash_fen, 0::bigint AS paid_fen
-        FROM (SELECT * FROM warroom_claim_figures(%2$s, NULL, %3$s::numeric, %4$s::numeric)
-              OFFSET 0) f -- computed once per merchant, not once per use
-        $q$, part, p_incident, p_outage, p_baseline);
-
-    n := warroom_attach_partition('public.claims', part, p_incident, 'state');
-    EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
-                    FROM public.%I', part) INTO awaiting, cash_fen;
-    written := n;
-    -- What fund_counters_insert would do (after audit_insert, as there),
-    -- through the function it calls. The new claims are computed or
-    -- awaiting a rate (the CASE above): none approved or paid.
-    IF n > 0 THEN
-        PERFORM warroom_fund_claims_add(p_incident, n, 0, 0);
+    PERFORM warroom_claims_incident_table(p_incident);
+    SELECT min(m.id), max(m.id) INTO lo, hi FROM merchants m WHERE m.incident_id = p_incident;
+    IF lo IS NULL THEN
+        written := 0; awaiting := 0; cash_fen := 0;
+        RETURN NEXT;
+        RETURN;
     END IF;
-    RETURN NEXT;
-END $_$;
+    RETURN QUERY SELECT * FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi);
+END $$;
 
 
 --
@@ -4375,7 +4517,7 @@ ALTER TABLE ONLY public.claims_default
 --
 
 ALTER TABLE ONLY public.claims
-    ADD CONSTRAINT claims_pkey PRIMARY KEY (id, incident_id);
+    ADD CONSTRAINT claims_pkey PRIMARY KEY (id, incident_id, merchant_id);
 
 
 --
@@ -4383,7 +4525,7 @@ ALTER TABLE ONLY public.claims
 --
 
 ALTER TABLE ONLY public.claims_default
-    ADD CONSTRAINT claims_default_pkey PRIMARY KEY (id, incident_id);
+    ADD CONSTRAINT claims_default_pkey PRIMARY KEY (id, incident_id, merchant_id);
 
 
 --
@@ -5764,6 +5906,13 @@ CREATE TRIGGER check_lifecycle_update AFTER UPDATE ON public.claims REFERENCING 
 
 
 --
+-- Name: claims check_ref_move; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER check_ref_move BEFORE UPDATE OF merchant_id ON public.claims FOR EACH ROW WHEN ((new.merchant_id IS DISTINCT FROM old.merchant_id)) EXECUTE FUNCTION public.warroom_check_claim_move();
+
+
+--
 -- Name: claims check_ref_update; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -6861,6 +7010,13 @@ REVOKE ALL ON FUNCTION public.warroom_bootstrap(p_names text[], p_verifiers text
 
 
 --
+-- Name: FUNCTION warroom_build_claims_batch(p_incident bigint, p_outage numeric, p_baseline numeric, p_lo bigint, p_hi bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_build_claims_batch(p_incident bigint, p_outage numeric, p_baseline numeric, p_lo bigint, p_hi bigint) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION warroom_cascade_claims(); Type: ACL; Schema: public; Owner: -
 --
 
@@ -6872,6 +7028,13 @@ REVOKE ALL ON FUNCTION public.warroom_cascade_claims() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION public.warroom_cascade_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_check_claim_move(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_check_claim_move() FROM PUBLIC;
 
 
 --
@@ -6911,6 +7074,13 @@ GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry
 --
 
 REVOKE ALL ON FUNCTION public.warroom_claims_counters() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_claims_incident_table(p_incident bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_claims_incident_table(p_incident bigint) FROM PUBLIC;
 
 
 --
