@@ -307,3 +307,58 @@ func TestConcurrentLaterBatchesWriteOnce(t *testing.T) {
 		t.Fatalf("%d claims, want 6", n)
 	}
 }
+
+// A transaction that keeps reading the incident's claims holds off a bulk
+// batch's ATTACH; the computation then waits a bounded time, undoes the
+// batch and writes the same claims by INSERT instead of queueing every
+// later reader behind its lock.
+func TestLaterBatchGivesWayToALongReader(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 100_000_000)
+	importBoth(t, conn, inc)
+	setTestRates(t, inc, conn)
+	if c, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil || c.Written != 3 {
+		t.Fatalf("first computation %+v, %v", c, err)
+	}
+	importLater(t, conn, inc)
+
+	reader, err := conn.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Rollback()
+	var n int
+	if err := reader.Get(&n, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc); err != nil || n != 3 {
+		t.Fatalf("reader: %d claims, %v", n, err)
+	}
+
+	var c compensation.Computed
+	err = db.InTx(ctx, conn, func(tx *sqlx.Tx) (err error) {
+		if _, err = tx.ExecContext(ctx, `SET LOCAL warroom.claims_batch_min = '1'; SET LOCAL warroom.claims_attach_wait = '200ms'`); err != nil {
+			return err
+		}
+		c, err = compensation.ComputeClaims(ctx, tx, inc, "")
+		return err
+	})
+	if err != nil || c.Written != 3 {
+		t.Fatalf("computation beside a long reader: %+v, %v", c, err)
+	}
+	def := "claims_i" + strconv.FormatInt(inc, 10) + "_default"
+	parts := claimsPartOf(t, conn, inc)
+	if len(parts) != 6 {
+		t.Fatalf("claims by merchant %v, want 6", parts)
+	}
+	later := 0
+	for _, p := range parts {
+		if p == def {
+			later++
+		}
+	}
+	if later != 3 {
+		t.Fatalf("claims by partition %v: want the later three written row by row into %s", parts, def)
+	}
+	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM pg_class WHERE relname ~ $1`, "^claims_i"+strconv.FormatInt(inc, 10)+"_m[0-9]+$"); n != 1 {
+		t.Fatalf("%d batch sub-partitions, want only the first computation's", n)
+	}
+}

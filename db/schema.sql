@@ -473,6 +473,7 @@ DECLARE
     body   jsonb;
     lo     bigint;
     hi     bigint;
+    old_timeout text;
 BEGIN
     EXECUTE format($q$
         CREATE TABLE public.%1$I AS
@@ -503,8 +504,15 @@ BEGIN
     EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
                     FROM public.%I', part) INTO awaiting, cash_fen;
     -- Last: from here to the commit, ATTACH holds the DEFAULT sub-partition
-    -- exclusively, and every read of the incident's claims waits.
+    -- exclusively, and every read of the incident's claims waits. Waiting
+    -- for it is bounded: behind a transaction that keeps reading the
+    -- incident's claims (an idle session, a long report), every later
+    -- reader would queue behind this ATTACH. warroom_compute_claims then
+    -- falls back to the INSERT.
+    old_timeout := current_setting('lock_timeout');
+    PERFORM set_config('lock_timeout', warroom_claims_attach_wait(), true);
     EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)', parent, part, p_lo, p_hi + 1);
+    PERFORM set_config('lock_timeout', old_timeout, true);
     written := n;
     IF n > 0 THEN
         -- audit_insert, fund_counters_insert (the new claims are computed
@@ -736,6 +744,21 @@ $$;
 
 
 --
+-- Name: warroom_claims_attach_wait(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_claims_attach_wait() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+    SELECT CASE WHEN current_setting('warroom.claims_attach_wait', true) ~ '^[0-9]{1,6}(ms|s)$'
+                     AND (SELECT r.rolsuper OR pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER')
+                          FROM pg_roles r WHERE r.rolname = session_user)
+                THEN current_setting('warroom.claims_attach_wait') ELSE '2s' END
+$_$;
+
+
+--
 -- Name: warroom_claims_counters(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -786,7 +809,6 @@ DECLARE
 BEGIN
     EXECUTE format('CREATE TABLE public.%I (LIKE public.claims INCLUDING CONSTRAINTS) PARTITION BY RANGE (merchant_id)', part);
     EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I DEFAULT', part || '_default', part);
-    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
     PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
     PERFORM warroom_protect_table(format('public.%I', part || '_default')::regclass, ARRAY[]::text[]);
 END $$;
@@ -923,12 +945,20 @@ BEGIN
                min(m.id) FILTER (WHERE m.id > COALESCE(top, 0)), max(m.id)
         INTO below, above, lo, hi FROM merchants m WHERE m.incident_id = p_incident;
         IF below = have AND above > 0 AND above >= least_n THEN
-            SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
-            FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
-            written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
-            PERFORM set_config('warroom.computing_claims', '', true);
-            RETURN NEXT;
-            RETURN;
+            -- Its ATTACH may not get its lock in time (a long reader of the
+            -- incident's claims), or may find a claim a login wrote row by
+            -- row into the new range since the counts: the batch is then
+            -- undone and the INSERT below writes the claims instead.
+            BEGIN
+                SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
+                FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
+                written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
+                PERFORM set_config('warroom.computing_claims', '', true);
+                RETURN NEXT;
+                RETURN;
+            EXCEPTION WHEN lock_not_available OR check_violation THEN
+                NULL;
+            END;
         END IF;
     END IF;
 
@@ -1007,14 +1037,19 @@ BEGIN
         RETURN;
     END IF;
 
+    -- The table, its first batch, and only then the table attached to
+    -- claims: that ATTACH holds claims_default (other incidents' claims)
+    -- exclusively until the commit, so it comes after the long part.
     PERFORM warroom_claims_incident_table(p_incident);
     SELECT min(m.id), max(m.id) INTO lo, hi FROM merchants m WHERE m.incident_id = p_incident;
     IF lo IS NULL THEN
         written := 0; awaiting := 0; cash_fen := 0;
-        RETURN NEXT;
-        RETURN;
+    ELSE
+        SELECT b.written, b.awaiting, b.cash_fen INTO written, awaiting, cash_fen
+        FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
     END IF;
-    RETURN QUERY SELECT * FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi);
+    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
+    RETURN NEXT;
 END $$;
 
 
@@ -7067,6 +7102,13 @@ GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry
 GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_engineer;
 GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_finance;
 GRANT ALL ON FUNCTION public.warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_claims_attach_wait(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_claims_attach_wait() FROM PUBLIC;
 
 
 --

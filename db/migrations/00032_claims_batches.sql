@@ -67,10 +67,12 @@ CREATE TRIGGER check_ref_move BEFORE UPDATE OF merchant_id ON claims FOR EACH RO
 
 -- +goose StatementBegin
 -- An incident's claims table, partitioned by merchant id, with its DEFAULT
--- sub-partition, attached as the incident's partition of claims. The
--- parent's NOT NULLs and CHECKs (LIKE), its keys (built by ATTACH, on
--- nothing yet), the audit and no-delete triggers of every table, SELECT
--- only for warroom's roles: writes go through claims.
+-- sub-partition, not yet attached to claims: the caller attaches it last
+-- (ATTACH holds claims_default, where incidents without a table of their
+-- own keep their claims, exclusively until the commit). The parent's NOT
+-- NULLs and CHECKs (LIKE), its keys (built by that ATTACH), the audit and
+-- no-delete triggers of every table, SELECT only for warroom's roles:
+-- writes go through claims.
 CREATE FUNCTION warroom_claims_incident_table(p_incident bigint) RETURNS void LANGUAGE plpgsql
 SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -78,7 +80,6 @@ DECLARE
 BEGIN
     EXECUTE format('CREATE TABLE public.%I (LIKE public.claims INCLUDING CONSTRAINTS) PARTITION BY RANGE (merchant_id)', part);
     EXECUTE format('CREATE TABLE public.%I PARTITION OF public.%I DEFAULT', part || '_default', part);
-    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
     PERFORM warroom_protect_table(format('public.%I', part)::regclass, ARRAY[]::text[]);
     PERFORM warroom_protect_table(format('public.%I', part || '_default')::regclass, ARRAY[]::text[]);
 END $$;
@@ -109,6 +110,7 @@ BEGIN
                            b, b || '_merchants', lo, hi + 1);
         END IF;
         PERFORM warroom_claims_incident_table(r.inc);
+        EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', r.relname, r.inc);
         IF lo IS NOT NULL THEN
             EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)',
                            r.relname, b, lo, hi + 1);
@@ -116,6 +118,20 @@ BEGIN
     END LOOP;
 END $$;
 -- +goose StatementEnd
+
+-- +goose StatementBegin
+-- How long a later batch waits for its ATTACH's lock before giving up the
+-- bulk path: 2 s, or what the owner sets for a session
+-- (warroom.claims_attach_wait: the tests shorten it).
+CREATE FUNCTION warroom_claims_attach_wait() RETURNS text LANGUAGE sql STABLE
+SET search_path = pg_catalog, public, pg_temp AS $$
+    SELECT CASE WHEN current_setting('warroom.claims_attach_wait', true) ~ '^[0-9]{1,6}(ms|s)$'
+                     AND (SELECT r.rolsuper OR pg_has_role(r.oid, (SELECT relowner FROM pg_class WHERE oid = 'public.audit_log'::regclass), 'MEMBER')
+                          FROM pg_roles r WHERE r.rolname = session_user)
+                THEN current_setting('warroom.claims_attach_wait') ELSE '2s' END
+$$;
+-- +goose StatementEnd
+REVOKE EXECUTE ON FUNCTION warroom_claims_attach_wait() FROM PUBLIC;
 
 -- +goose StatementBegin
 -- Builds the claims of the incident's merchants with ids in [p_lo, p_hi]
@@ -152,6 +168,7 @@ DECLARE
     body   jsonb;
     lo     bigint;
     hi     bigint;
+    old_timeout text;
 BEGIN
     EXECUTE format($q$
         CREATE TABLE public.%1$I AS
@@ -182,8 +199,15 @@ BEGIN
     EXECUTE format('SELECT count(*) FILTER (WHERE state = ''awaiting_rate''), COALESCE(sum(cash_fen), 0)::bigint
                     FROM public.%I', part) INTO awaiting, cash_fen;
     -- Last: from here to the commit, ATTACH holds the DEFAULT sub-partition
-    -- exclusively, and every read of the incident's claims waits.
+    -- exclusively, and every read of the incident's claims waits. Waiting
+    -- for it is bounded: behind a transaction that keeps reading the
+    -- incident's claims (an idle session, a long report), every later
+    -- reader would queue behind this ATTACH. warroom_compute_claims then
+    -- falls back to the INSERT.
+    old_timeout := current_setting('lock_timeout');
+    PERFORM set_config('lock_timeout', warroom_claims_attach_wait(), true);
     EXECUTE format('ALTER TABLE public.%I ATTACH PARTITION public.%I FOR VALUES FROM (%s) TO (%s)', parent, part, p_lo, p_hi + 1);
+    PERFORM set_config('lock_timeout', old_timeout, true);
     written := n;
     IF n > 0 THEN
         -- audit_insert, fund_counters_insert (the new claims are computed
@@ -245,14 +269,19 @@ BEGIN
         RETURN;
     END IF;
 
+    -- The table, its first batch, and only then the table attached to
+    -- claims: that ATTACH holds claims_default (other incidents' claims)
+    -- exclusively until the commit, so it comes after the long part.
     PERFORM warroom_claims_incident_table(p_incident);
     SELECT min(m.id), max(m.id) INTO lo, hi FROM merchants m WHERE m.incident_id = p_incident;
     IF lo IS NULL THEN
         written := 0; awaiting := 0; cash_fen := 0;
-        RETURN NEXT;
-        RETURN;
+    ELSE
+        SELECT b.written, b.awaiting, b.cash_fen INTO written, awaiting, cash_fen
+        FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
     END IF;
-    RETURN QUERY SELECT * FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi);
+    EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
+    RETURN NEXT;
 END $$;
 -- +goose StatementEnd
 
@@ -406,12 +435,20 @@ BEGIN
                min(m.id) FILTER (WHERE m.id > COALESCE(top, 0)), max(m.id)
         INTO below, above, lo, hi FROM merchants m WHERE m.incident_id = p_incident;
         IF below = have AND above > 0 AND above >= least_n THEN
-            SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
-            FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
-            written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
-            PERFORM set_config('warroom.computing_claims', '', true);
-            RETURN NEXT;
-            RETURN;
+            -- Its ATTACH may not get its lock in time (a long reader of the
+            -- incident's claims), or may find a claim a login wrote row by
+            -- row into the new range since the counts: the batch is then
+            -- undone and the INSERT below writes the claims instead.
+            BEGIN
+                SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
+                FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
+                written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
+                PERFORM set_config('warroom.computing_claims', '', true);
+                RETURN NEXT;
+                RETURN;
+            EXCEPTION WHEN lock_not_available OR check_violation THEN
+                NULL;
+            END;
         END IF;
     END IF;
 
@@ -607,6 +644,7 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 DROP FUNCTION warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint);
+DROP FUNCTION warroom_claims_attach_wait();
 -- Every incident's claims back into one plain partition.
 -- +goose StatementBegin
 DO $$
