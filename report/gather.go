@@ -156,9 +156,11 @@ func merchantCount(ctx context.Context, q db.Querier, incidentID int64) (int64, 
 // exampleMerchant picks the claim the worked example shows: the first
 // (lowest id) paid cash claim, else the first cash claim with an amount
 // not rejected, so the example shows money that actually moved when some
-// did. Each is one walk of the claims' primary key (id, incident_id) that
-// stops at the first match, then one merchant by its key: no sort of a
-// million claims.
+// did. Each is a walk of the primary key (id, incident_id, merchant_id)
+// of each of the incident's sub-partitions (one per batch of claims built
+// in bulk, and the DEFAULT one), merged in id order: a walk stops at its
+// first match, or goes through a batch that has none; then one merchant by
+// its key. No sort of a million claims.
 func exampleMerchant(ctx context.Context, q db.Querier, incidentID int64) (string, bool, error) {
 	for _, where := range []string{
 		`state = 'paid' AND plan = 'cash'`,
