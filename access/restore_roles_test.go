@@ -1,6 +1,8 @@
 package access_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -69,6 +71,11 @@ func TestRestoreCountsByRole(t *testing.T) {
 	// (00031), which refuses the snapshot naming a merchant, whatever the
 	// client sent. Each case is one rule; the row beside it is valid.
 	eng, _ := f.login(t, "engineer")
+	var many []string
+	for i := range 200 {
+		many = append(many, fmt.Sprintf("d%d", i))
+	}
+	manyDomains := "{" + strings.Join(many, ",") + ",orders}"
 	for _, c := range []struct{ row, domains, code, msg string }{
 		{`('M1', '{3,1}', '{4,1}', NULL, NULL)`, "{orders,pages}", "23514", "merchant M1: each count needs 0 <= restored <= expected"},
 		{`('M1', '{-1}', '{-1}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
@@ -82,6 +89,10 @@ func TestRestoreCountsByRole(t *testing.T) {
 		{`('M1', '{3}', '{3}', NULL, NULL), ('M1', '{4}', '{4}', NULL, NULL)`, "{orders}", "23505", "counted twice for one domain"},
 		{`('M1', '{3}', '{3}', NULL, NULL)`, "{orders,orders}", "23514", "each named once"},
 		{`(NULL, '{3}', '{1}', NULL, NULL)`, "{orders}", "23502", "null value in column \"merchant_id\""},
+		// Elements past the domains: a carry adding domains would read them as counts.
+		{`('M1', '{10,999}', '{10,5000}', NULL, NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{10}', '{10}', '{2020-01-01,2020-01-02}', NULL)`, "{orders}", "23514", "merchant M1:"},
+		{`('M1', '{3}', '{3}', NULL, NULL)`, manyDomains, "23514", "at most 200"},
 	} {
 		for _, big := range []bool{false, true} {
 			err := asTx(t, eng, func(tx *sqlx.Tx) error {

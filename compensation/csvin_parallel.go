@@ -265,8 +265,10 @@ func parseChunk[T any](name string, c csvChunk, cols []string, parse parseFunc[T
 		return false
 	}
 	header := c.seq == 0
-	// One row per line, mostly: sized once rather than grown by copying.
-	res.rows = make([]T, 0, bytes.Count(c.data, []byte{'\n'})+1)
+	// One row per line, mostly: sized once rather than grown by copying,
+	// but no more than a chunk of short records needs (a chunk of blank
+	// lines would otherwise reserve a row for each).
+	res.rows = make([]T, 0, min(bytes.Count(c.data, []byte{'\n'})+1, len(c.data)/8+1))
 	// record checks and parses one record of the file's line; false: stop,
 	// res.err says why.
 	record := func(rec []string, line int) bool {

@@ -2557,6 +2557,7 @@ BEGIN
         RAISE EXCEPTION 'restore domains %: each named once, not empty, at most 64 characters', doms
             USING ERRCODE = 'check_violation';
     END IF;
+    PERFORM warroom_restore_domain_limit(doms);
 
     -- The one pass: the rules, the totals, merchants complete, digest.
     SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
@@ -2613,6 +2614,7 @@ BEGIN
            SELECT 1 FROM restore_totals o LEFT JOIN unnest(own) x ON x.domain = o.domain
            WHERE o.snapshot_id = prev.id AND (x.domain IS NULL OR x.merchants <> o.merchants OR x.keysum <> o.keysum)) THEN
         doms := doms || ARRAY(SELECT d FROM unnest(prev.domains) WITH ORDINALITY u(d, i) WHERE NOT d = ANY (doms) ORDER BY i);
+        PERFORM warroom_restore_domain_limit(doms);
         IF warroom_restore_carry(tbl, prev, doms, taken) > 0 THEN
             again := true;
         END IF;
@@ -2671,6 +2673,22 @@ BEGIN
     PERFORM set_config('warroom.restore_phases', phases::text, false);
     RETURN s;
 END $_$;
+
+
+--
+-- Name: warroom_restore_domain_limit(text[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_domain_limit(doms text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF cardinality(doms) > 200 THEN
+        RAISE EXCEPTION 'restore domains: % in this snapshot (with those carried from the previous one), at most 200', cardinality(doms)
+            USING ERRCODE = 'check_violation';
+    END IF;
+END $$;
 
 
 --
@@ -2775,6 +2793,10 @@ BEGIN
     END LOOP;
     IF p_check THEN
         cols := cols || ', x.from_snapshot IS NOT NULL AS fs';
+        -- No element past the snapshot's domains: a carry that adds
+        -- domains would read it as a count of one of them, unchecked.
+        ok := ok || format(' OR cardinality((y.x).expected) > %1$s OR cardinality((y.x).restored) > %1$s'
+                           ' OR cardinality((y.x).at) > %1$s', nd);
     END IF;
     EXECUTE format($q$
         SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(y.merchant_id)), 0)::bigint,

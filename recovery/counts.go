@@ -36,6 +36,11 @@ var (
 // MaxDomain is the longest domain name, in characters.
 const MaxDomain = 64
 
+// MaxDomains is how many domains one snapshot may count, those carried
+// from the previous one included: the totals pass reads every domain as
+// columns of one query, and PostgreSQL allows 1,664 (migration 00031).
+const MaxDomains = 200
+
 // CountsImport says what an import of restore counts did.
 type CountsImport struct {
 	File              string    `json:"file"`

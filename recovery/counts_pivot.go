@@ -42,6 +42,10 @@ func (p *countsPivot) add(c countRow) error {
 	}
 	i, ok := p.index[c.domain]
 	if !ok {
+		if len(p.domains) == MaxDomains {
+			return &compensation.ImportError{File: p.name, Line: c.line, Field: "domain",
+				Reason: fmt.Sprintf("%q would be domain %d: a snapshot counts at most %d domains", c.domain, MaxDomains+1, MaxDomains)}
+		}
 		i = len(p.domains)
 		p.index[c.domain] = i
 		p.domains = append(p.domains, c.domain)

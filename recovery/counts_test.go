@@ -56,8 +56,14 @@ func TestImportCountsRefusesBadRowsByFileLineField(t *testing.T) {
 func testImportRefuses(t *testing.T) {
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
+	var many strings.Builder
+	many.WriteString("merchant_id,domain,expected,restored\n")
+	for i := range recovery.MaxDomains + 1 {
+		fmt.Fprintf(&many, "M1,d%d,1,1\n", i)
+	}
 	cases := []struct{ body, want string }{
 		{"merchant_id,domain,expected\nM1,orders,3\n", "c.csv:1: header"},
+		{many.String(), fmt.Sprintf("c.csv:%d: domain: \"d%d\" would be domain %d", recovery.MaxDomains+2, recovery.MaxDomains, recovery.MaxDomains+1)},
 		{"merchant_id,domain,expected,restored\nM1,orders,3,1\n,orders,3,1\n", "c.csv:3: merchant_id: empty"},
 		{"merchant_id,domain,expected,restored\nM1, ,3,1\n", "c.csv:2: domain: empty"},
 		{"merchant_id,domain,expected,restored\nM1,orders,x,1\n", `c.csv:2: expected: "x"`},

@@ -116,6 +116,21 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- At most 200 domains in a snapshot, those carried included (recovery.MaxDomains):
+-- the totals pass reads every domain as columns of one query, and
+-- PostgreSQL refuses more than 1,664 columns, with a message that holds
+-- the whole query.
+CREATE FUNCTION warroom_restore_domain_limit(doms text[]) RETURNS void LANGUAGE plpgsql
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF cardinality(doms) > 200 THEN
+        RAISE EXCEPTION 'restore domains: % in this snapshot (with those carried from the previous one), at most 200', cardinality(doms)
+            USING ERRCODE = 'check_violation';
+    END IF;
+END $$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 -- The one pass over a snapshot's rows in rel: its totals per domain as
 -- restore_totals rows, the merchants, those with every count restored,
 -- the audit digest (the sum of the row hashes warroom_audit_rows_sql
@@ -162,6 +177,10 @@ BEGIN
     END LOOP;
     IF p_check THEN
         cols := cols || ', x.from_snapshot IS NOT NULL AS fs';
+        -- No element past the snapshot's domains: a carry that adds
+        -- domains would read it as a count of one of them, unchecked.
+        ok := ok || format(' OR cardinality((y.x).expected) > %1$s OR cardinality((y.x).restored) > %1$s'
+                           ' OR cardinality((y.x).at) > %1$s', nd);
     END IF;
     EXECUTE format($q$
         SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(y.merchant_id)), 0)::bigint,
@@ -306,6 +325,7 @@ BEGIN
         RAISE EXCEPTION 'restore domains %: each named once, not empty, at most 64 characters', doms
             USING ERRCODE = 'check_violation';
     END IF;
+    PERFORM warroom_restore_domain_limit(doms);
 
     -- The one pass: the rules, the totals, merchants complete, digest.
     SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
@@ -362,6 +382,7 @@ BEGIN
            SELECT 1 FROM restore_totals o LEFT JOIN unnest(own) x ON x.domain = o.domain
            WHERE o.snapshot_id = prev.id AND (x.domain IS NULL OR x.merchants <> o.merchants OR x.keysum <> o.keysum)) THEN
         doms := doms || ARRAY(SELECT d FROM unnest(prev.domains) WITH ORDINALITY u(d, i) WHERE NOT d = ANY (doms) ORDER BY i);
+        PERFORM warroom_restore_domain_limit(doms);
         IF warroom_restore_carry(tbl, prev, doms, taken) > 0 THEN
             again := true;
         END IF;
@@ -437,7 +458,7 @@ FROM restore_counts c JOIN restore_snapshots s ON s.id = c.snapshot_id
 CROSS JOIN LATERAL unnest(s.domains) WITH ORDINALITY d(domain, i)
 WHERE c.expected[d.i] IS NOT NULL;
 DROP FUNCTION warroom_restore_commit(bigint, boolean, text[]), warroom_restore_carry(text, restore_snapshots, text[], timestamptz),
-    warroom_restore_totals(text, bigint, bigint, text[], timestamptz, boolean);
+    warroom_restore_totals(text, bigint, bigint, text[], timestamptz, boolean), warroom_restore_domain_limit(text[]);
 DROP TABLE restore_counts;
 CREATE TABLE restore_counts (
     snapshot_id   bigint NOT NULL,
