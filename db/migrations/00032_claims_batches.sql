@@ -120,6 +120,40 @@ END $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- warroom_claim_figures (00017), of the merchants with ids in [p_lo, p_hi]
+-- only when p_lo is not NULL: a batch built in bulk is such a range, and
+-- summing only its merchants' sales, not the whole incident's, is most of
+-- what the range saves. The four-argument form is this one with no range,
+-- still the one definition (both inline into the caller's statement).
+CREATE FUNCTION warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric,
+    p_lo bigint, p_hi bigint)
+RETURNS TABLE (merchant_id bigint, baseline_fen bigint, rate_id bigint, percent numeric, cash_fen bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT m.id, COALESCE(s.fen, 0), r.id, r.percent,
+           public.warroom_cash_fen(COALESCE(s.fen, 0), r.percent, p_outage, p_baseline)
+    FROM public.merchants m
+    LEFT JOIN (SELECT t.merchant_id, sum(t.baseline_fen)::bigint AS fen FROM public.sales_totals t
+               WHERE t.incident_id = p_incident
+                 AND (p_lo IS NULL OR t.merchant_id BETWEEN p_lo AND p_hi)
+                 AND (p_industry IS NULL OR t.merchant_id IN (
+                      SELECT i.id FROM public.merchants i WHERE i.incident_id = p_incident AND i.industry = p_industry))
+               GROUP BY t.merchant_id) s ON s.merchant_id = m.id
+    LEFT JOIN (SELECT c.id, c.industry, c.percent FROM public.current_margin_rates c
+               WHERE c.incident_id = p_incident) r ON r.industry = m.industry
+    WHERE m.incident_id = p_incident AND (p_industry IS NULL OR m.industry = p_industry)
+      AND (p_lo IS NULL OR m.id BETWEEN p_lo AND p_hi)
+$$;
+-- +goose StatementEnd
+REVOKE EXECUTE ON FUNCTION warroom_claim_figures(bigint, text, numeric, numeric, bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warroom_claim_figures(bigint, text, numeric, numeric, bigint, bigint)
+    TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
+CREATE OR REPLACE FUNCTION warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric)
+RETURNS TABLE (merchant_id bigint, baseline_fen bigint, rate_id bigint, percent numeric, cash_fen bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT * FROM public.warroom_claim_figures(p_incident, p_industry, p_outage, p_baseline, NULL::bigint, NULL::bigint)
+$$;
+
+-- +goose StatementBegin
 -- How long a later batch waits for its ATTACH's lock before giving up the
 -- bulk path: 2 s, or what the owner sets for a session
 -- (warroom.claims_attach_wait: the tests shorten it).
@@ -154,9 +188,13 @@ REVOKE EXECUTE ON FUNCTION warroom_claims_attach_wait() FROM PUBLIC;
 -- hashes rows of the parent's type). The bounds and the incident as
 -- CHECKs, so that ATTACH need not scan the new table; it does scan the
 -- DEFAULT sub-partition, which holds only claims written row by row.
+-- A later batch (p_every false) sums only its own merchants' sales (ids
+-- in the range), not the whole incident's; a first computation (p_every)
+-- takes every merchant of the incident.
 -- Runs with its caller's rights: warroom_compute_first_claims and
 -- warroom_compute_claims, SECURITY DEFINER, hold the locks it needs.
-CREATE FUNCTION warroom_build_claims_batch(p_incident bigint, p_outage numeric, p_baseline numeric, p_lo bigint, p_hi bigint)
+CREATE FUNCTION warroom_build_claims_batch(p_incident bigint, p_outage numeric, p_baseline numeric, p_lo bigint, p_hi bigint,
+    p_every boolean)
 RETURNS TABLE (written bigint, awaiting bigint, cash_fen bigint) LANGUAGE plpgsql
 SET search_path = pg_catalog, public, pg_temp
 SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres' AS $$
@@ -178,10 +216,12 @@ BEGIN
                NULL::timestamptz AS chosen_at, NULL::timestamptz AS approved_at, NULL::timestamptz AS paid_at,
                now() AS updated_at, 1 AS version, f.baseline_fen, f.rate_id AS margin_rate_id,
                f.percent::numeric(7,4) AS margin_percent, f.cash_fen, 0::bigint AS paid_fen
-        FROM (SELECT * FROM warroom_claim_figures(%2$s, NULL, %3$s::numeric, %4$s::numeric)
-              WHERE merchant_id BETWEEN %5$s AND %6$s
+        FROM (SELECT * FROM warroom_claim_figures(%2$s, NULL, %3$s::numeric, %4$s::numeric, %5$s, %6$s)
               OFFSET 0) f -- computed once per merchant, not once per use
-        $q$, part, p_incident, p_outage, p_baseline, p_lo, p_hi);
+        $q$, part, p_incident, p_outage, p_baseline,
+        -- Every merchant of the incident (a first computation): no range,
+        -- whose conditions only slowed the plan (2 s in 10 for 1M).
+        CASE WHEN p_every THEN 'NULL::bigint' ELSE p_lo::text END, CASE WHEN p_every THEN 'NULL::bigint' ELSE p_hi::text END);
 
     SELECT string_agg(format('ALTER %I SET NOT NULL', a.attname), ', ' ORDER BY a.attnum) INTO alter_
     FROM pg_attribute a WHERE a.attrelid = 'public.claims'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull;
@@ -219,7 +259,7 @@ BEGIN
     RETURN NEXT;
 END $$;
 -- +goose StatementEnd
-REVOKE EXECUTE ON FUNCTION warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint, boolean) FROM PUBLIC;
 
 -- +goose StatementBegin
 -- An incident's first claims computation: its claims table
@@ -278,7 +318,7 @@ BEGIN
         written := 0; awaiting := 0; cash_fen := 0;
     ELSE
         SELECT b.written, b.awaiting, b.cash_fen INTO written, awaiting, cash_fen
-        FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
+        FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi, true) b;
     END IF;
     EXECUTE format('ALTER TABLE public.claims ATTACH PARTITION public.%I FOR VALUES IN (%s)', part, p_incident);
     RETURN NEXT;
@@ -441,7 +481,7 @@ BEGIN
             -- undone and the INSERT below writes the claims instead.
             BEGIN
                 SELECT b.written, b.awaiting, b.cash_fen INTO n, aw, ca
-                FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi) b;
+                FROM warroom_build_claims_batch(p_incident, p_outage, p_baseline, lo, hi, false) b;
                 written := written + n; awaiting := awaiting + aw; cash_fen := cash_fen + ca;
                 PERFORM set_config('warroom.computing_claims', '', true);
                 RETURN NEXT;
@@ -643,7 +683,25 @@ BEGIN
     RETURN NEXT;
 END $$;
 -- +goose StatementEnd
-DROP FUNCTION warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint);
+DROP FUNCTION warroom_build_claims_batch(bigint, numeric, numeric, bigint, bigint, boolean);
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION warroom_claim_figures(p_incident bigint, p_industry text, p_outage numeric, p_baseline numeric)
+RETURNS TABLE (merchant_id bigint, baseline_fen bigint, rate_id bigint, percent numeric, cash_fen bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT m.id, COALESCE(s.fen, 0), r.id, r.percent,
+           public.warroom_cash_fen(COALESCE(s.fen, 0), r.percent, p_outage, p_baseline)
+    FROM public.merchants m
+    LEFT JOIN (SELECT t.merchant_id, sum(t.baseline_fen)::bigint AS fen FROM public.sales_totals t
+               WHERE t.incident_id = p_incident
+                 AND (p_industry IS NULL OR t.merchant_id IN (
+                      SELECT i.id FROM public.merchants i WHERE i.incident_id = p_incident AND i.industry = p_industry))
+               GROUP BY t.merchant_id) s ON s.merchant_id = m.id
+    LEFT JOIN (SELECT c.id, c.industry, c.percent FROM public.current_margin_rates c
+               WHERE c.incident_id = p_incident) r ON r.industry = m.industry
+    WHERE m.incident_id = p_incident AND (p_industry IS NULL OR m.industry = p_industry)
+$$;
+-- +goose StatementEnd
+DROP FUNCTION warroom_claim_figures(bigint, text, numeric, numeric, bigint, bigint);
 DROP FUNCTION warroom_claims_attach_wait();
 -- Every incident's claims back into one plain partition.
 -- +goose StatementBegin
