@@ -37,7 +37,7 @@ func TestIncidentInTwoConsoles(t *testing.T) {
 		tm("new-session", "-d", "-s", w, "-x", width, "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
 	}
 
-	screen := func(w string) string { return tm("capture-pane", "-p", "-t", w) }
+	screen := func(w string) string { return tm("capture-pane", "-p", "-t", pane(w)) }
 	waitFor := func(w, what string, within time.Duration) string {
 		t.Helper()
 		deadline := time.Now().Add(within)
@@ -56,10 +56,10 @@ func TestIncidentInTwoConsoles(t *testing.T) {
 	// digit as alt+digit); text literally.
 	press := func(w string, ks ...string) {
 		for _, k := range ks {
-			tm("send-keys", "-t", w, k)
+			tm("send-keys", "-t", pane(w), k)
 		}
 	}
-	typeIn := func(w, text string) { tm("send-keys", "-t", w, "-l", text) }
+	typeIn := func(w, text string) { tm("send-keys", "-t", pane(w), "-l", text) }
 	const wait = 15 * time.Second
 
 	waitFor("a", "Baseline window opens", wait)

@@ -16,7 +16,7 @@ func TestConsoleInTmux(t *testing.T) {
 	url, _ := demoDB(t)
 	tm("new-session", "-d", "-s", "w", "-x", "100", "-y", "30", "-e", "DATABASE_URL="+url, "-e", "TERM=xterm-256color", bin)
 
-	screen := func() string { return tm("capture-pane", "-p", "-t", "w") }
+	screen := func() string { return tm("capture-pane", "-p", "-t", pane("w")) }
 	waitFor := func(what string) string {
 		t.Helper()
 		deadline := time.Now().Add(15 * time.Second)
@@ -35,28 +35,28 @@ func TestConsoleInTmux(t *testing.T) {
 	if !strings.Contains(s, "T+8d 14h") || !strings.Contains(s, "1 Timeline") {
 		t.Fatalf("timeline screen:\n%s", s)
 	}
-	tm("send-keys", "-t", "w", "2")
+	tm("send-keys", "-t", pane("w"), "2")
 	waitFor("Overall")
-	tm("send-keys", "-t", "w", "3")
+	tm("send-keys", "-t", pane("w"), "3")
 	waitFor("孙涛勇")
-	tm("send-keys", "-t", "w", "4")
+	tm("send-keys", "-t", pane("w"), "4")
 	s = waitFor("150,000,000.00")
 	if !strings.Contains(s, "Drawdown") {
 		t.Fatalf("fund screen:\n%s", s)
 	}
-	tm("send-keys", "-t", "w", "?")
+	tm("send-keys", "-t", pane("w"), "?")
 	waitFor("quit")
-	tm("send-keys", "-t", "w", "Escape")
-	tm("resize-window", "-t", "w", "-x", "80", "-y", "24")
+	tm("send-keys", "-t", pane("w"), "Escape")
+	tm("resize-window", "-t", pane("w"), "-x", "80", "-y", "24")
 	s = waitFor("Remaining")
 	if lines := strings.Split(strings.TrimRight(s, "\n"), "\n"); !strings.Contains(lines[0], "SEV1") {
 		t.Fatalf("after resizing to 80x24 the header is gone:\n%s", s)
 	}
-	tm("send-keys", "-t", "w", "q")
+	tm("send-keys", "-t", pane("w"), "q")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		out, _ := exec.Command("tmux", "-S", sock, "list-panes", "-t", "w", "-F", "#{pane_dead}#{pane_current_command}").CombinedOutput()
-		if err := exec.Command("tmux", "-S", sock, "has-session", "-t", "w").Run(); err != nil || !strings.Contains(string(out), "warroom") {
+		out, _ := exec.Command("tmux", "-S", sock, "list-panes", "-t", pane("w"), "-F", "#{pane_dead}#{pane_current_command}").CombinedOutput()
+		if err := exec.Command("tmux", "-S", sock, "has-session", "-t", "=w").Run(); err != nil || !strings.Contains(string(out), "warroom") {
 			return // the console quit and tmux closed its window
 		}
 		if time.Now().After(deadline) {
@@ -76,6 +76,12 @@ func init() {
 // one tmux command, failing the test on an error, and returns its output. Without tmux the test is skipped,
 // or fails under CI (which installs it); -short skips it (why says what
 // makes it long).
+// pane names a session's pane for tmux's -t exactly. A bare name is looked
+// up first as a window of the current session, by exact name and then by
+// prefix, and tmux may still call a console's window "bash" (the shell that
+// started it) for a moment: "-t b" then meant session a's window.
+func pane(session string) string { return "=" + session + ":" }
+
 func tmuxWithBinary(t *testing.T, why string) (bin, sock string, tm func(args ...string) string) {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
