@@ -352,6 +352,10 @@ func (v *restoreView) Unsaved() bool { return v.edit != nil && v.edit.f.changed(
 
 func (v *restoreView) Capturing() bool { return v.list.Capturing() || v.edit != nil }
 
+// restoreFooterRoom is the width from which the footer also names c: the
+// view's keys, c's and the global ones fit whole (TestRestoreFooterNamesCounts).
+const restoreFooterRoom = 130
+
 func (v *restoreView) ShortHelp() []key.Binding {
 	switch {
 	case v.edit != nil:
@@ -361,8 +365,13 @@ func (v *restoreView) ShortHelp() []key.Binding {
 	case v.rc.show:
 		return []key.Binding{rsCountsKeys.Back}
 	}
-	// d (detail) and c (data counts) are on the ? screen: the footer must keep room for ?.
-	return append(v.list.ShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
+	// d (detail) is on the ? screen: the footer must keep room for ?. The
+	// data counts, the view's other page, are named when there is room.
+	b := append(v.list.ShortHelp(), restoreKeys.Edit, restoreKeys.Add, moveHelp)
+	if v.width >= restoreFooterRoom {
+		b = append(b, rsCountsKeys.Toggle)
+	}
+	return b
 }
 
 func (v *restoreView) FullHelp() [][]key.Binding {

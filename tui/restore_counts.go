@@ -18,8 +18,9 @@ import (
 // The Restore view's data counts (`c`): a bar per data domain from the
 // latest restore counts snapshot, the merchants with all their data back,
 // and the curve of restoration over every snapshot. The view reads them
-// itself (read.go) each time the page opens: a handful of
-// rows (restore_totals), whatever the number of merchants.
+// itself (read.go) when the page opens and again on every change while it
+// is open: a handful of rows (restore_totals), whatever the number of
+// merchants.
 
 var rsCountsKeys = struct{ Toggle, Back key.Binding }{
 	Toggle: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "data counts")),
@@ -65,6 +66,10 @@ type rsCounts struct {
 	gen    int
 	loaded bool
 	show   bool
+	// reading: a read is on its way; stale: data changed since it left,
+	// so it is read again when it answers (a busy feed costs one read at
+	// a time, not one per delivery).
+	reading, stale bool
 	st     recovery.RestoreStatus
 	curve  []recovery.CurvePoint
 	err    error
@@ -73,14 +78,31 @@ type rsCounts struct {
 	chartW, chartH int
 }
 
-// refreshCounts reads the counts (when the page opens: the view's loads
-// and live changes stay the snapshot's alone).
+var _ sideView = (*restoreView)(nil)
+
+// refreshCounts reads the counts: when the page opens, and again while it
+// is open whenever data may have changed (Refresh).
 func (v *restoreView) refreshCounts() tea.Cmd {
 	if v.incID == 0 {
 		return nil
 	}
 	v.rc.gen++
+	v.rc.reading, v.rc.stale = true, false
 	return requestRead(restoreCountsQuery{gen: v.rc.gen, inc: v.incID})
+}
+
+// Refresh is the root saying data may have changed (a feed delivery, a
+// load, ctrl+r): an open counts page reads again, so a snapshot imported
+// anywhere shows without a key. A closed one reads when it opens.
+func (v *restoreView) Refresh() tea.Cmd {
+	switch {
+	case !v.rc.show:
+		return nil
+	case v.rc.reading:
+		v.rc.stale = true
+		return nil
+	}
+	return v.refreshCounts()
 }
 
 func (v *restoreView) gotCounts(m restoreCountsMsg) tea.Cmd {
@@ -88,9 +110,13 @@ func (v *restoreView) gotCounts(m restoreCountsMsg) tea.Cmd {
 		return nil
 	}
 	v.drop()
+	v.rc.reading = false
 	v.rc.loaded, v.rc.err = true, m.err
 	if m.err == nil {
 		v.rc.st, v.rc.curve, v.rc.chart = m.st, m.curve, ""
+	}
+	if v.rc.stale && v.rc.show {
+		return v.refreshCounts()
 	}
 	return nil
 }
@@ -123,7 +149,7 @@ func (v *restoreView) renderCounts() string {
 		fit(" "+st.Section.Render("Data restored")+"  merchants with all their data back: "+
 			st.Bold.Render(glossary.Count(s.MerchantsComplete))+" of "+glossary.Count(s.Merchants), w),
 		st.Muted.Render(fit(" as of "+shortWhen(s.TakenAt.In(v.loc), v.started.In(v.loc))+" · snapshot "+
-			strconv.FormatInt(s.ID, 10)+" of "+strconv.Itoa(len(rc.curve))+" · "+SanitizeLine(s.File), w)),
+			strconv.FormatInt(s.ID, 10)+", the latest of "+strconv.Itoa(len(rc.curve))+" · "+SanitizeLine(s.File), w)),
 		fit("", w))
 	barW := max(min(w-2-rsCountsDomainW-1-5-1-rsCountsFigW-10, 40), 10)
 	var e, r int64
