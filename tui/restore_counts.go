@@ -70,9 +70,9 @@ type rsCounts struct {
 	// so it is read again when it answers (a busy feed costs one read at
 	// a time, not one per delivery).
 	reading, stale bool
-	st     recovery.RestoreStatus
-	curve  []recovery.CurvePoint
-	err    error
+	st             recovery.RestoreStatus
+	curve          []recovery.CurvePoint
+	err            error
 	// the chart, drawn once per data and size
 	chart          string
 	chartW, chartH int
