@@ -125,6 +125,9 @@ func parseCount(withAt bool, loc *time.Location) compensation.ParseFunc[countRow
 		}
 		if withAt {
 			s := strings.TrimSpace(rec[4])
+			if s == "" {
+				return append(rows, r), nil // no time of its own: the import's, as without the column
+			}
 			t, ok := parseCountTime(s, loc)
 			if !ok {
 				return bad("at", "%q: want a time like 2020-02-28 09:00 or 2020-02-28T09:00:00+08:00", rec[4])
@@ -188,8 +191,12 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 	}
 	res.Snapshot = staged.ID
 	if !staged.Part.Valid {
-		res.AlreadyImported, res.ImportedAt = true, staged.At
-		return res, nil
+		// The snapshot that file made, as it was recorded.
+		res.AlreadyImported = true
+		err := q.QueryRowxContext(ctx, `SELECT rows, carried, merchants, merchants_complete, taken_at, imported_at
+			FROM restore_snapshots WHERE id = $1`, staged.ID).
+			Scan(&res.Rows, &res.Carried, &res.Merchants, &res.MerchantsComplete, &res.TakenAt, &res.ImportedAt)
+		return res, db.MapError(err)
 	}
 	copyCols := "merchant_id, expected, restored"
 	if withAt {
@@ -233,6 +240,10 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 	}
 	if err != nil {
 		return res, err
+	}
+	if line == 0 {
+		// A snapshot of nothing would only move "as of" to now.
+		return res, &compensation.ImportError{File: name, Line: 1, Reason: "no counts after the header: a snapshot needs at least one"}
 	}
 	if _, err := stmt.ExecContext(ctx); err != nil {
 		return res, db.MapError(err)

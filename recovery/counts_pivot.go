@@ -88,7 +88,7 @@ func (p *countsPivot) flush() error {
 			if i > 0 {
 				p.buf = append(p.buf, ',')
 			}
-			if p.line[i] == 0 {
+			if p.line[i] == 0 || t.IsZero() { // not counted, or counted with no time of its own
 				p.buf = append(p.buf, "NULL"...)
 			} else {
 				p.buf = t.UTC().AppendFormat(p.buf, time.RFC3339Nano)

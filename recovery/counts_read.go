@@ -199,7 +199,9 @@ func Missing(ctx context.Context, q db.Querier, incidentID int64, domain string,
 		}
 	}
 	if pos == 0 {
-		return out, nil
+		// A mistyped domain must not read as "nobody is short".
+		return nil, db.Invalid("domain", "%q is not counted in the latest snapshot (%d); its domains: %s",
+			strings.TrimSpace(domain), s.ID, strings.Join(s.Domains, ", "))
 	}
 	// A scan of the snapshot's rows (no index per domain: see
 	// docs/performance.md for its time at 3M merchants), the worst kept.

@@ -226,6 +226,13 @@ func TestMissingWorstFirst(t *testing.T) {
 	if _, err := recovery.Missing(ctx, conn, inc, "orders", 0); !errors.Is(err, db.ErrInvalidInput) {
 		t.Fatalf("limit 0: %v", err)
 	}
+	// A domain the snapshot does not count is an error naming the ones it does.
+	for _, d := range []string{"nosuch", "Orders"} {
+		if _, err := recovery.Missing(ctx, conn, inc, d, 10); !errors.Is(err, db.ErrInvalidInput) ||
+			!strings.Contains(err.Error(), "its domains: orders, members") {
+			t.Fatalf("domain %q: %v", d, err)
+		}
+	}
 }
 
 // A census (every domain names the same merchants) counts the merchants
@@ -273,4 +280,49 @@ func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
 		}
 	}
 	bigPath = false
+}
+
+// A file with the at column may leave a cell empty: that count has no time
+// of its own and is as of the import. A file with only its header is
+// refused, naming line 1, and records nothing. The same file imported
+// again reports the snapshot it made, as recorded.
+func TestCountsImportEmptyAtHeaderOnlyAndAgain(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn)
+	body := "merchant_id,domain,expected,restored,at\nM1,orders,10,5,2020-02-28 09:00\nM2,orders,10,10,\n"
+	first, err := importCounts(t, conn, inc, "at.csv", body)
+	if err != nil {
+		t.Fatalf("an empty at cell: %v", err)
+	}
+	m2, err := recovery.MerchantRestore(ctx, conn, inc, "M2")
+	if err != nil || len(m2) != 1 {
+		t.Fatalf("M2: %+v, %v", m2, err)
+	}
+	if !m2[0].AsOf.Equal(first.ImportedAt) {
+		t.Errorf("M2 as of %v; want the import's time %v", m2[0].AsOf, first.ImportedAt)
+	}
+	m1, _ := recovery.MerchantRestore(ctx, conn, inc, "M1")
+	if len(m1) != 1 || !m1[0].AsOf.Equal(time.Date(2020, 2, 28, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("M1: %+v; want its own time", m1)
+	}
+
+	again, err := importCounts(t, conn, inc, "at.csv", body)
+	if err != nil || !again.AlreadyImported {
+		t.Fatalf("again: %+v, %v", again, err)
+	}
+	if again.Snapshot != first.Snapshot || again.Rows != first.Rows || again.Merchants != first.Merchants ||
+		again.MerchantsComplete != first.MerchantsComplete || !again.TakenAt.Equal(first.TakenAt) || !again.ImportedAt.Equal(first.ImportedAt) {
+		t.Errorf("again %+v; want the first import's %+v", again, first)
+	}
+
+	before := dbtest.Get[int](t, conn, `SELECT count(*) FROM restore_snapshots WHERE incident_id = $1`, inc)
+	_, err = importCounts(t, conn, inc, "empty.csv", "merchant_id,domain,expected,restored\n")
+	var ie *compensation.ImportError
+	if !errors.As(err, &ie) || ie.Line != 1 || !strings.Contains(ie.Error(), "empty.csv:1: no counts after the header") {
+		t.Fatalf("header only: %v", err)
+	}
+	if after := dbtest.Get[int](t, conn, `SELECT count(*) FROM restore_snapshots WHERE incident_id = $1`, inc); after != before {
+		t.Errorf("header only: %d snapshots, was %d", after, before)
+	}
 }

@@ -27,7 +27,8 @@ Each import is one snapshot, kept; the latest count per merchant and domain
 wins, so a file may name only some merchants or domains. Domains are free
 text (orders, products, members...). at is when the row was counted
 (2020-02-28 09:00 in the incident's time zone, or with an offset); without
-it, the time of the import.`
+it, or with its cell empty, the time of the import. "Latest" is the newest
+snapshot, whatever the times in it. A file with no counts is refused.`
 	return c
 }
 
