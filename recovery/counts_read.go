@@ -189,8 +189,11 @@ func Missing(ctx context.Context, q db.Querier, incidentID int64, domain string,
 	}
 	out := []Short{}
 	s, ok, err := latest(ctx, q, incidentID)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
-		return out, err
+		return nil, fmt.Errorf("no restore counts yet: warroom restore counts import FILE.csv: %w", db.ErrNotFound)
 	}
 	pos := 0
 	for i, d := range s.Domains {

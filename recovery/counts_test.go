@@ -204,6 +204,10 @@ func TestMissingWorstFirst(t *testing.T) {
 	if _, err := conn.Exec(`INSERT INTO merchants (incident_id, merchant_id, name) VALUES ($1, 'M3', 'Third shop')`, inc); err != nil {
 		t.Fatal(err)
 	}
+	// No counts yet: not "nobody short".
+	if _, err := recovery.Missing(ctx, conn, inc, "orders", 10); !errors.Is(err, db.ErrNotFound) {
+		t.Fatalf("before any import: %v", err)
+	}
 	_, err := importCounts(t, conn, inc, "s.csv", "merchant_id,domain,expected,restored\n"+
 		"M1,orders,100,90\nM2,orders,100,40\nM3,orders,100,40\nM4,orders,100,100\nM5,orders,500,100\nM5,members,9,0\n")
 	if err != nil {
