@@ -61,6 +61,18 @@ func TestFundForADeclaredIncident(t *testing.T) {
 		t.Fatalf("fund --json before it is opened: %+v %v", none, err)
 	}
 
+	// The claims pipeline says the same, in words and in JSON.
+	if out := on(fin, 0, "claims"); !strings.Contains(out, "has no compensation fund yet, so no claims") {
+		t.Fatalf("claims before the fund is opened: %s", out)
+	}
+	var noClaims struct {
+		Pipeline []json.RawMessage `json:"pipeline"`
+		Reason   string            `json:"reason"`
+	}
+	if err := json.Unmarshal([]byte(on(fin, 0, "claims", "--json")), &noClaims); err != nil || noClaims.Pipeline == nil || noClaims.Reason == "" {
+		t.Fatalf("claims --json before the fund is opened: %+v %v", noClaims, err)
+	}
+
 	// Opened by a commander; an engineer is refused by the database.
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {

@@ -67,15 +67,24 @@ func pipelineRun(cmd *cobra.Command, opts *ClaimsOptions) error {
 		return err
 	}
 	defer conn.Close()
+	out := opts.Factory.Out
 	stages, err := compensation.Pipeline(ctx, conn, inc.ID)
 	if err != nil {
 		return err
 	}
 	p, err := compensation.Project(ctx, conn, inc.ID)
+	if db.IsNotFound(err) {
+		// As `warroom fund` says it: a new incident has no fund, so no claims.
+		reason := fmt.Sprintf("incident %s has no compensation fund yet, so no claims", inc.Slug)
+		if opts.JSON {
+			return cmdutil.WriteJSON(out, map[string]any{"pipeline": []compensation.Stage{}, "projection": nil, "reason": reason})
+		}
+		fmt.Fprintf(out, "%s; a commander opens one with: warroom fund open --baseline-start T --baseline-end T --outage-start T --threshold AMOUNT\n", reason)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	out := opts.Factory.Out
 	if opts.JSON {
 		if stages == nil {
 			stages = []compensation.Stage{}
