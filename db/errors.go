@@ -65,6 +65,15 @@ type MappedError struct {
 	PG   *pq.Error
 }
 
+// constraintWords say what a constraint's refusal means, for those whose
+// failing row (PostgreSQL's detail) would tell a user nothing.
+var constraintWords = map[string]string{
+	"fund_not_overdrawn":     "the fund would be overdrawn: what is pledged may not fall below what is committed to claims and paid out",
+	"fund_counters_positive": "the fund's totals may not go below zero",
+	"claims_not_overpaid":    "a claim may not be paid more than its amount",
+	"funds_pkey":             "the incident already has a compensation fund; change it with `warroom fund set`",
+}
+
 func (e *MappedError) Error() string {
 	msg := e.PG.Message
 	// PostgreSQL's own refusal names only the table; say it in the
@@ -74,7 +83,12 @@ func (e *MappedError) Error() string {
 		msg = fmt.Sprintf("permission denied: your login's role does not cover %s (table %s); `warroom user list` shows each login's role",
 			glossary.TableNoun(table).Many, table)
 	}
-	if e.PG.Detail != "" {
+	if fn, ok := strings.CutPrefix(msg, "permission denied for function "); ok && e.Kind == ErrPermissionDenied {
+		msg = fmt.Sprintf("permission denied: your login's role may not do this (function %s); `warroom user list` shows each login's role", fn)
+	}
+	if words, ok := constraintWords[e.PG.Constraint]; ok {
+		msg = words
+	} else if e.PG.Detail != "" {
 		msg += " (" + e.PG.Detail + ")"
 	}
 	if e.PG.Constraint != "" {

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"warroom/db"
@@ -44,6 +45,18 @@ func TestMappedErrorSaysItOnce(t *testing.T) {
 	}
 	_, err = conn.Exec(`DO $$ BEGIN RAISE EXCEPTION 'only the owner may' USING ERRCODE = 'insufficient_privilege'; END $$`)
 	if got := db.MapError(err).Error(); got != "permission denied: only the owner may" {
+		t.Fatalf("got %q", got)
+	}
+	_, err = conn.Exec(`DO $$ BEGIN RAISE EXCEPTION 'permission denied for function warroom_restore_stage' USING ERRCODE = 'insufficient_privilege'; END $$`)
+	want = "permission denied: your login's role may not do this (function warroom_restore_stage); `warroom user list` shows each login's role"
+	if got := db.MapError(err).Error(); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	// A money constraint says what it means instead of the failing row.
+	_, err = conn.Exec(`DO $$ BEGIN RAISE EXCEPTION 'new row for relation "funds" violates check constraint "fund_not_overdrawn"'
+		USING ERRCODE = 'check_violation', CONSTRAINT = 'fund_not_overdrawn', DETAIL = 'Failing row contains (2, CNY, 100).'; END $$`)
+	got := db.MapError(err).Error()
+	if !strings.Contains(got, "the fund would be overdrawn") || strings.Contains(got, "Failing row") || !errors.Is(db.MapError(err), db.ErrCheckViolation) {
 		t.Fatalf("got %q", got)
 	}
 }
