@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"warroom/db"
 	"warroom/textsafe"
@@ -46,6 +47,8 @@ func ExitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &coded):
 		return coded.Code
+	case isCobraFlagCheck(err):
+		return ExitUsage
 	case errors.Is(err, db.ErrConflict):
 		return ExitConflict
 	case errors.Is(err, db.ErrInvalidInput), errors.Is(err, db.ErrCheckViolation), errors.Is(err, db.ErrNotNull):
@@ -54,6 +57,15 @@ func ExitCode(err error) int {
 		return ExitNotFound
 	}
 	return ExitError
+}
+
+// isCobraFlagCheck recognises cobra's checks of flags after parsing (a
+// required flag missing, flags of a group used together or not), which it
+// returns as plain errors, by their fixed wording.
+func isCobraFlagCheck(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "required flag(s) ") || strings.HasPrefix(msg, "if any flags in the group ") ||
+		strings.HasPrefix(msg, "at least one of the flags in the group ")
 }
 
 // PrintError prints a command's error. Errors quote what they refused (a
