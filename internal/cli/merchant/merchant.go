@@ -9,7 +9,7 @@ import (
 
 // NewCmdMerchant is `warroom merchant`, with `show` under it.
 func NewCmdMerchant(f *cmdutil.Factory) *cobra.Command {
-	c := &cobra.Command{Use: "merchant", Short: "One merchant's compensation", Args: cobra.NoArgs}
+	c := &cobra.Command{Use: "merchant", Short: "One merchant: its compensation and how much of its data is back", Args: cobra.NoArgs}
 	c.AddCommand(NewCmdShow(f, nil))
 	return c
 }
