@@ -196,7 +196,8 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	if c, err := compensation.Choose(ctx, conn, inc, "M1", "traffic"); err != nil || c.Amount != 1_200_000 {
 		t.Fatalf("choose: %+v %v", c, err)
 	}
-	if _, err := compensation.Choose(ctx, conn, inc, "M1", "cash"); !errors.Is(err, db.ErrConflict) {
+	if _, err := compensation.Choose(ctx, conn, inc, "M1", "cash"); !errors.Is(err, db.ErrConflict) ||
+		!strings.HasPrefix(err.Error(), "merchant M1 already chose in kind at ") || !strings.Contains(err.Error(), "warroom claims change-plan") {
 		t.Fatalf("second choice: %v", err)
 	}
 	// The database itself refuses a plan change without a recorded reason.

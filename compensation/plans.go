@@ -77,8 +77,8 @@ func Choose(ctx context.Context, q db.Querier, incidentID int64, merchant, plan 
 	}
 	switch {
 	case c.PlanText != "":
-		return c, &db.ConflictError{What: fmt.Sprintf("merchant %s already chose %s (a commander can change it, with a reason); choice", merchant, glossary.Plan(c.PlanText)),
-			By: "merchant", At: deref(c.ChosenAt)}
+		return c, &db.ConflictError{What: "merchant " + merchant, Done: "already chose " + glossary.Plan(c.PlanText), At: deref(c.ChosenAt),
+			Then: "a commander can change it, with a reason (warroom claims change-plan)"}
 	case c.State == "awaiting_rate":
 		return c, db.Invalid("plan", "merchant %s is awaiting its industry's margin rate: the cash figure is not known yet", merchant)
 	case c.State != "computed":

@@ -16,10 +16,24 @@ type ConflictError struct {
 	What string // "milestone core-env"
 	By   string
 	At   time.Time
+	// Done, when set, says what was done instead of "was changed by By".
+	Done string
+	// Then, when set, says what may be done about it.
+	Then string
 }
 
+// Error says what happened, not what to do in one client: the console adds
+// its own offer to reload, a script reads it again.
 func (e *ConflictError) Error() string {
-	return fmt.Sprintf("%s was changed by %s at %s - reload?", e.What, e.By, e.At.Format("2006-01-02 15:04:05 MST"))
+	done := e.Done
+	if done == "" {
+		done = "was changed by " + e.By
+	}
+	msg := fmt.Sprintf("%s %s at %s", e.What, done, e.At.Format("2006-01-02 15:04:05 MST"))
+	if e.Then != "" {
+		msg += "; " + e.Then
+	}
+	return msg
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }

@@ -111,7 +111,7 @@ func TestSetRefusesStaleVersion(t *testing.T) {
 	}
 	_, err := set(conn, "bob", inc, recovery.Change{Key: "core", ExpectVersion: 1, Progress: ptr(60)})
 	var ce *db.ConflictError
-	if !errors.As(err, &ce) || !errors.Is(err, db.ErrConflict) || ce.By != "alice" || !strings.Contains(err.Error(), "reload?") {
+	if !errors.As(err, &ce) || !errors.Is(err, db.ErrConflict) || ce.By != "alice" || !strings.Contains(err.Error(), "was changed by alice at") || strings.Contains(err.Error(), "reload?") {
 		t.Fatalf("stale save: %v", err)
 	}
 	progress := dbtest.Get[int](t, conn, `SELECT progress FROM milestones WHERE key = 'core'`)

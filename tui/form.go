@@ -298,7 +298,7 @@ func (f *form) Fail(err error, aliases map[string]string) {
 		// A reason can quote database text (a merchant id, a state).
 		f.SetFieldError(name, SanitizeLine(fe.Reason))
 	case errors.As(err, &ce):
-		f.msg = SanitizeLine(ce.Error())
+		f.msg = SanitizeLine(ce.Error()) + " - reload?"
 		f.conflict = true
 	default:
 		f.msg = "not saved: " + SanitizeLine(err.Error())
