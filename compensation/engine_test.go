@@ -227,3 +227,43 @@ func TestOnePlanPerMerchant(t *testing.T) {
 		t.Fatalf("after change: %+v", d)
 	}
 }
+
+// A decided claim keeps the figures it was decided on when the windows
+// change after it; its statement says what the windows now give beside
+// them, so the arithmetic shown adds up.
+func TestDecidedClaimShowsItsFiguresAfterAWindowChange(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn, 1_000_000_00)
+	importBoth(t, conn, inc)
+	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compensation.Choose(ctx, conn, inc, "M1", "cash"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compensation.Approve(ctx, conn, inc, "M1"); err != nil {
+		t.Fatal(err)
+	}
+	before, err := compensation.Merchant(ctx, conn, inc, "M1")
+	if err != nil || before.CashFen == nil || before.CashNowFen != nil {
+		t.Fatalf("before: %+v %v", before, err)
+	}
+	if _, err := conn.Exec(`UPDATE funds SET outage_end = outage_end + interval '1 day' WHERE incident_id = $1`, inc); err != nil {
+		t.Fatal(err)
+	}
+	after, err := compensation.Merchant(ctx, conn, inc, "M1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *after.CashFen != *before.CashFen || after.CashNowFen == nil || *after.CashNowFen <= *after.CashFen {
+		t.Fatalf("after a longer outage: cash %v, now %v; want %d kept and more now", after.CashFen, after.CashNowFen, *before.CashFen)
+	}
+	want := "= " + compensation.FormatFen(*after.CashNowFen) + " with the windows as they are now; the claim keeps the " + compensation.FormatFen(*before.CashFen)
+	if !strings.Contains(after.Formula, want) {
+		t.Fatalf("formula %q; want %q", after.Formula, want)
+	}
+}

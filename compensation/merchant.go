@@ -26,6 +26,11 @@ type MerchantDetail struct {
 	MarginSource    string    `json:"margin_source,omitempty"`
 	OutageHours     float64   `json:"outage_hours"`
 	CashFen         *int64    `json:"cash_fen"` // null: awaiting rate, never 0
+	// CashNowFen is what a decided claim's own figures give over the
+	// windows as they are now, set only when that differs from CashFen:
+	// the windows changed after the claim was decided, and it kept its
+	// figures.
+	CashNowFen *int64 `json:"cash_with_current_windows_fen,omitempty"`
 	Plan            *string   `json:"plan"`
 	State           string    `json:"state"` // "not computed" before claims compute
 	AmountFen       int64     `json:"amount_fen"`
@@ -58,6 +63,7 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 		ClaimBase *int64  `db:"claim_baseline"`
 		ClaimPct  *string `db:"claim_pct"`
 		ClaimCash *int64  `db:"claim_cash"`
+		ClaimNow  *int64  `db:"claim_cash_now"`
 	}
 	err = q.GetContext(ctx, &row, `
 		WITH m AS (SELECT id, merchant_id, name, industry FROM merchants WHERE incident_id = $1 AND merchant_id = $2),
@@ -67,7 +73,8 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 		       r.percent::text AS live_pct, r.source AS live_src,
 		       warroom_cash_fen(s.fen, r.percent, $3::numeric, $4::numeric) AS live_cash,
 		       c.state, c.plan, c.amount_fen, c.paid_fen, c.baseline_fen AS claim_baseline,
-		       c.margin_percent::text AS claim_pct, c.cash_fen AS claim_cash
+		       c.margin_percent::text AS claim_pct, c.cash_fen AS claim_cash,
+		       warroom_cash_fen(c.baseline_fen, c.margin_percent, $3::numeric, $4::numeric) AS claim_cash_now
 		FROM m CROSS JOIN s
 		LEFT JOIN current_margin_rates r ON r.incident_id = $1 AND r.industry = m.industry
 		LEFT JOIN claims c ON c.merchant_id = m.id AND c.incident_id = $1`,
@@ -93,6 +100,9 @@ func Merchant(ctx context.Context, q db.Querier, incidentID int64, merchant stri
 				d.BaselineFen = *row.ClaimBase
 			}
 			d.MarginPercent, d.CashFen, d.MarginSource = row.ClaimPct, row.ClaimCash, "as approved"
+			if row.ClaimNow != nil && row.ClaimCash != nil && *row.ClaimNow != *row.ClaimCash {
+				d.CashNowFen = row.ClaimNow
+			}
 		}
 	}
 	d.DailyRevenueFen = DailyRevenueFen(d.BaselineFen, w.Baseline())
@@ -139,6 +149,13 @@ func formulaText(d MerchantDetail, w Windows) string {
 		FormatFen(d.BaselineFen), days, FormatFen(d.DailyRevenueFen))
 	if d.MarginPercent == nil {
 		fmt.Fprintf(&b, "cash = awaiting the margin rate of industry %q", d.Industry)
+		return b.String()
+	}
+	if d.CashNowFen != nil {
+		// The figures shown must add up: the hours now give another sum.
+		fmt.Fprintf(&b, "cash = %s / %s days x %s%% x %s h / 24 = %s with the windows as they are now; the claim keeps the %s "+
+			"it was decided on, over the windows of then (decided claims keep their figures)",
+			FormatFen(d.BaselineFen), days, TrimDecimal(*d.MarginPercent), trimFloat(w.Outage().Hours()), FormatFen(*d.CashNowFen), FormatFen(*d.CashFen))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "cash = %s / %s days x %s%% x %s h / 24 = %s (rounded once, half away from zero)",

@@ -490,10 +490,16 @@ func (v *fundView) detailLines() []string {
 		lines = append(lines, label("Margin rate")+st.Warn.Render("awaiting the rate of "+SanitizeLine(d.Industry)))
 	}
 	lines = append(lines, label("Outage")+hours+" h")
-	if d.MarginPercent != nil && d.CashFen != nil {
+	switch {
+	case d.MarginPercent != nil && d.CashNowFen != nil:
+		// Decided before the windows changed: the hours now give another sum.
+		lines = append(lines, label("Formula")+compensation.FormatFen(d.BaselineFen)+" / "+days+" d x "+compensation.TrimDecimal(*d.MarginPercent)+
+			"% x "+hours+" h / 24 = "+compensation.FormatFen(*d.CashNowFen)+st.Muted.Render(" now"),
+			label("")+st.Warn.Render("decided at "+compensation.FormatFen(*d.CashFen)+" over the windows of then: it keeps that"))
+	case d.MarginPercent != nil && d.CashFen != nil:
 		lines = append(lines, label("Formula")+compensation.FormatFen(d.BaselineFen)+" / "+days+" d x "+compensation.TrimDecimal(*d.MarginPercent)+
 			"% x "+hours+" h / 24 = "+st.Bold.Render(compensation.FormatFen(*d.CashFen)))
-	} else {
+	default:
 		lines = append(lines, label("Formula")+st.Muted.Render(compensation.FormatFen(d.BaselineFen)+" / "+days+" d x (rate?) x "+hours+" h / 24"))
 	}
 	lines = append(lines,
