@@ -5,6 +5,7 @@ package compensation
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"warroom/db"
@@ -105,6 +106,21 @@ func LoadFund(ctx context.Context, q db.Querier, incidentID int64, slug string) 
 		return f, err
 	}
 	return f, nil
+}
+
+// CashWarning is the one line to show when the money received does not
+// cover what is paid and owed ("" when it does): more paid out than
+// received, or approved claims owing more than the cash on hand.
+func (f Fund) CashWarning() string {
+	switch {
+	case f.CashOnHandFen < 0 && f.CommittedFen > 0:
+		return fmt.Sprintf("paid out %s more than received, and approved claims owe %s more", FormatFen(-f.CashOnHandFen), FormatFen(f.CommittedFen))
+	case f.CashOnHandFen < 0:
+		return fmt.Sprintf("paid out %s more than received", FormatFen(-f.CashOnHandFen))
+	case f.CashShort:
+		return fmt.Sprintf("approved claims owe %s: %s more than the cash on hand", FormatFen(f.CommittedFen), FormatFen(f.CommittedFen-f.CashOnHandFen))
+	}
+	return ""
 }
 
 // DrawdownPoint is the fund's balance at the end of one day of payouts.

@@ -484,9 +484,8 @@ const fundFactsChartRoom = 8
 func (v *fundView) summaryFacts(above int) []string {
 	f, st, w := v.fund, v.st, v.width
 	var out, facts []string
-	if f.CashShort {
-		out = append(out, st.Bad.Render(fit(fmt.Sprintf("  ! approved claims owe %s: %s more than the cash on hand",
-			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CommittedFen-f.CashOnHandFen)), w)))
+	if warn := f.CashWarning(); warn != "" {
+		out = append(out, st.Bad.Render(fit("  ! "+warn, w)))
 	}
 	if v.flash != "" {
 		out = append(out, v.flashLine())

@@ -83,9 +83,8 @@ func fundRun(cmd *cobra.Command, opts *FundOptions) error {
 	}); err != nil {
 		return err
 	}
-	if f.CashShort {
-		fmt.Fprintf(out, "warning: approved claims owe %s: %s more than the cash on hand\n",
-			compensation.FormatFen(f.CommittedFen), compensation.FormatFen(f.CommittedFen-f.CashOnHandFen))
+	if w := f.CashWarning(); w != "" {
+		fmt.Fprintf(out, "warning: %s\n", w)
 	}
 	fmt.Fprintln(out)
 	rows := make([][]string, 0, len(f.Contributors))
