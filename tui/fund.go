@@ -292,6 +292,7 @@ func (v *fundView) setData(s *Snapshot) {
 		v.ml.input.Close()
 		v.ml.gen++
 		v.pipeline, v.projection, v.detail = nil, nil, nil
+		v.flash, v.flashBad = "", false // what a form did was said of the other incident
 		if v.page != pageOverview {
 			v.page = pageOverview
 		}

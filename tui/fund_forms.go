@@ -14,6 +14,7 @@ import (
 
 	"warroom/access"
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/incident"
 )
 
@@ -241,7 +242,7 @@ func (e *fundForm) savePledge(incID int64) func(context.Context, *sqlx.Tx) (stri
 			return "", err
 		}
 		return fmt.Sprintf("filed approval request %d (%s) for the pledge of %s; a different person approves it in Approvals (5)",
-			id, access.OpContribution, in.Name), nil
+			id, glossary.Operation(string(access.OpContribution)), in.Name), nil
 	}
 }
 
@@ -313,8 +314,8 @@ func (e *fundForm) saveTerms(fund *compensation.Fund, incID int64, loc *time.Loc
 			if err != nil {
 				return "", err
 			}
-			said = append(said, fmt.Sprintf("filed approval request %d (%s): %d open claims, %d change, cash %s -> %s",
-				id, access.OpFundTerms, imp.Claims, imp.Changing,
+			said = append(said, fmt.Sprintf("filed approval request %d (%s): %s open claims, %s change, cash %s -> %s",
+				id, glossary.Operation(string(access.OpFundTerms)), glossary.Count(imp.Claims), glossary.Count(imp.Changing),
 				compensation.FormatFen(imp.CashBeforeFen), compensation.FormatFen(imp.CashAfterFen)))
 		}
 		if thr != nil {
@@ -323,7 +324,7 @@ func (e *fundForm) saveTerms(fund *compensation.Fund, incID int64, loc *time.Loc
 			if err != nil {
 				return "", err
 			}
-			said = append(said, fmt.Sprintf("filed approval request %d (%s)", id, access.OpPayoutThreshold))
+			said = append(said, fmt.Sprintf("filed approval request %d (%s)", id, glossary.Operation(string(access.OpPayoutThreshold))))
 		}
 		if !ch.Empty() || thr != nil {
 			said = append(said, "a different person approves in Approvals (5)")

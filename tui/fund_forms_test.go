@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -98,7 +99,7 @@ func TestFundPledgeAndTermsFileRequests(t *testing.T) {
 	m = fill(t, m, "reason", "more payouts by one person")
 	m = act(t, m, "enter")
 	s := screen(m)
-	if openForm(m) != nil || !strings.Contains(s, "(payout_threshold)") || !strings.Contains(s, "description is saved") {
+	if openForm(m) != nil || !strings.Contains(s, "(payout threshold)") || !strings.Contains(s, "description is saved") {
 		t.Fatalf("terms:\n%s", s)
 	}
 	if n := countRowsSQL(t, conn, `SELECT count(*) FROM approvals WHERE op = 'payout_threshold' AND state = 'pending'
@@ -185,5 +186,28 @@ func TestFundWarnsWhenCashIsShort(t *testing.T) {
 			!regexp.MustCompile(`\d\.\d\d\* `).MatchString(plain)) {
 			t.Errorf("%v: no in-kind plan, pledge note or mark:\n%s", size, plain)
 		}
+	}
+}
+
+// What a form did is said of its incident: switching to another drops it,
+// a reload of the same incident keeps it.
+func TestFundFlashStaysWithItsIncident(t *testing.T) {
+	conn := demoDB(t)
+	v, snap := fundOn(t, conn, "", 120, 40)
+	v.flash = "filed approval request 7 (change the fund's windows)"
+	v.SetData(snap)
+	if !strings.Contains(ansi.Strip(v.Render()), "filed approval request 7") {
+		t.Fatal("a reload of the same incident dropped the form's message")
+	}
+	if _, err := conn.Exec(`INSERT INTO incidents (slug, title, started_at) VALUES ('other', 'Other', now())`); err != nil {
+		t.Fatal(err)
+	}
+	other, err := LoadSnapshot(context.Background(), conn, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.SetData(other)
+	if out := ansi.Strip(v.Render()); strings.Contains(out, "filed approval request 7") {
+		t.Fatalf("another incident shows the form's message:\n%s", out)
 	}
 }
