@@ -140,9 +140,23 @@ func TestFundForADeclaredIncident(t *testing.T) {
 		t.Fatalf("compute before the outage ends: %s", out)
 	}
 
+	// A margin rate may be set before the outage ends: recorded, with no
+	// claim computed (a dry run writes nothing).
+	if out := on(fin, 0, "margins", "set", "catering", "21", "--source", "industry table", "--dry-run"); !strings.Contains(out, "would be set (dry run") {
+		t.Fatalf("a dry-run rate before the outage ends: %s", out)
+	}
+	if out := on(fin, 0, "margins", "set", "catering", "22", "--source", "industry table"); !strings.Contains(out, "margin rate of catering set to 22%: the outage has not ended, so no claim is computed yet") {
+		t.Fatalf("a rate before the outage ends: %s", out)
+	}
+	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM margin_rates WHERE incident_id = $1`, inc); n != 1 {
+		t.Fatalf("%d margin rates recorded, want the one", n)
+	}
+	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM claims WHERE incident_id = $1`, inc); n != 0 {
+		t.Fatalf("%d claims before the outage ended", n)
+	}
+
 	// Resolved: the outage end follows, and claims compute over it.
 	on(boss, 0, "incident", "status", "resolved", "--note", "payments back")
-	on(fin, 0, "margins", "set", "catering", "22", "--source", "industry table")
 	followed := func() {
 		t.Helper()
 		windows()

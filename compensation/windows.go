@@ -2,6 +2,7 @@ package compensation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -40,6 +41,16 @@ func LoadBaseline(ctx context.Context, q db.Querier, incidentID int64) (Windows,
 	return loadWindows(ctx, q, incidentID, false)
 }
 
+// ErrOutageOpen is LoadWindows refusing because the outage has not ended
+// (its end follows the incident's resolution): nothing can be computed
+// yet, though what the computation will use (a margin rate) can be set.
+var ErrOutageOpen = errors.New("the outage has not ended")
+
+// outageOpen is that refusal: bad input by field, and ErrOutageOpen.
+type outageOpen struct{ error }
+
+func (e outageOpen) Unwrap() []error { return []error{e.error, ErrOutageOpen} }
+
 func loadWindows(ctx context.Context, q db.Querier, incidentID int64, outage bool) (Windows, error) {
 	var row struct {
 		BS, BE, OS, OE *time.Time
@@ -58,8 +69,8 @@ func loadWindows(ctx context.Context, q db.Querier, incidentID int64, outage boo
 		return Windows{}, db.MapError(err)
 	}
 	if outage && row.OE == nil && row.Follows {
-		return Windows{}, db.Invalid("fund", "the outage has not ended: its end follows the incident's resolution "+
-			"(resolve the incident, or set the end with warroom fund set --outage-end T)")
+		return Windows{}, outageOpen{db.Invalid("fund", "the outage has not ended: its end follows the incident's resolution "+
+			"(resolve the incident, or set the end with warroom fund set --outage-end T)")}
 	}
 	if row.BS == nil || row.BE == nil || (outage && (row.OS == nil || row.OE == nil)) {
 		return Windows{}, db.Invalid("fund", "the baseline and outage windows must both be set before claims can be computed")

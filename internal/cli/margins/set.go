@@ -1,6 +1,7 @@
 package margins
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -66,9 +67,21 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	var (
 		imp  compensation.RateImpact
 		comp compensation.Computed
+		// early: the outage has not ended, so no claim can be computed
+		// yet; the rate is recorded for when they are.
+		early bool
 	)
 	err = db.Write(ctx, conn, f.As, func(tx *sqlx.Tx) error {
-		if imp, err = compensation.PreviewRate(ctx, tx, inc.ID, industry, m); err != nil || opts.DryRun {
+		imp, err = compensation.PreviewRate(ctx, tx, inc.ID, industry, m)
+		if errors.Is(err, compensation.ErrOutageOpen) {
+			early = true
+			if opts.DryRun {
+				return nil
+			}
+			_, err = compensation.SetRate(ctx, tx, inc.ID, industry, m, opts.Source)
+			return err
+		}
+		if err != nil || opts.DryRun {
 			return err
 		}
 		if _, err = compensation.SetRate(ctx, tx, inc.ID, industry, m, opts.Source); err != nil {
@@ -84,6 +97,18 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 		})
 	}
 	out := f.Out
+	if early {
+		const why = "the outage has not ended, so no claim is computed yet; they are, with this rate, once it has (resolve the incident, or warroom fund set --outage-end T)"
+		if opts.JSON {
+			return cmdutil.WriteJSON(out, map[string]any{"impact": nil, "applied": !opts.DryRun, "recomputed": nil, "reason": why})
+		}
+		verb := "set"
+		if opts.DryRun {
+			verb = "would be set (dry run: nothing written)"
+		}
+		fmt.Fprintf(out, "margin rate of %s %s to %s%%: %s\n", cmdutil.CleanLine(compensation.NormalizeIndustry(industry)), verb, m.String(), why)
+		return nil
+	}
 	if opts.JSON {
 		return cmdutil.WriteJSON(out, map[string]any{"impact": imp, "applied": !opts.DryRun, "recomputed": comp})
 	}
@@ -93,13 +118,15 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 	if imp.FrozenClaims > 0 {
 		fmt.Fprintf(out, "%s approved or paid claims keep their figures\n", glossary.Count(imp.FrozenClaims))
 	}
-	if imp.MerchantsNoSet > 0 {
-		fmt.Fprintf(out, "%s have no claim yet (run: warroom claims compute)\n", glossary.Plural(imp.MerchantsNoSet, "merchant", "merchants"))
-	}
 	if opts.DryRun {
+		if imp.MerchantsNoSet > 0 {
+			fmt.Fprintf(out, "%s have no claim yet: applying computes theirs\n", glossary.Plural(imp.MerchantsNoSet, "merchant", "merchants"))
+		}
 		fmt.Fprintln(out, "dry run: nothing written")
 	} else {
-		fmt.Fprintf(out, "applied: %s recomputed\n", glossary.Plural(comp.Written, "claim", "claims"))
+		// Written covers both: open claims recomputed and new ones for
+		// merchants that had none.
+		fmt.Fprintf(out, "applied: %s computed or recomputed\n", glossary.Plural(comp.Written, "claim", "claims"))
 	}
 	return nil
 }
