@@ -79,6 +79,7 @@ var tableNouns = map[string]Noun{
 	"people":                  {"person", "people"},
 	"plan_changes":            {"plan change", "plan changes"},
 	"remediation_measures":    {"remediation measure", "remediation measures"},
+	"restore_counts":          {"merchant's restore counts", "merchants' restore counts"}, // a row is one merchant's counts
 	"sales_imports":           {"sales import", "sales imports"},
 	"sales_totals":            {"sales total", "sales totals"},
 	"timeline_entries":        {"timeline entry", "timeline entries"},

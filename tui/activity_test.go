@@ -18,6 +18,7 @@ func TestDescribeChangeNamesTheRow(t *testing.T) {
 	}{
 		{db.Change{Table: "payouts", Op: "I", Rows: 1812, By: "alice", At: at}, "12:03:04 alice added 1,812 payouts"},
 		{db.Change{Table: "payouts", Op: "I", Rows: 1, By: "alice", At: at}, "12:03:04 alice added 1 payout"},
+		{db.Change{Table: "restore_counts", Op: "I", Rows: 3001, By: "wu", At: at}, "12:03:04 wu added 3,001 merchants' restore counts"},
 		{db.Change{Table: "contributors", Op: "U", ID: 7, By: "bob", At: at}, "12:03:04 bob updated contributor 7"},
 		// not "timeline entrie 16": the noun comes from the glossary, not a trimmed table name
 		{db.Change{Table: "timeline_entries", Op: "U", ID: 16, By: "bob", At: at}, "12:03:04 bob updated timeline entry 16"},
