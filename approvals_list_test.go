@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,6 +43,10 @@ func TestApprovalsListWords(t *testing.T) {
 	want := "timeline entry " + strconv.FormatInt(entry, 10) + ": " + title
 	if code != 0 || !strings.Contains(out, want) || strings.ContainsAny(out, "{}") || strings.Contains(out, "entry_id") {
 		t.Fatalf("list: exit %d, want %q and no JSON:\n%s", code, want, out)
+	}
+	// Its expiry in the war room's words ("23h 59m"), not Go's "24h0m0s".
+	if !regexp.MustCompile(`\b2[34]h \d+m\b`).MatchString(out) || strings.Contains(out, "0m0s") {
+		t.Fatalf("list: the expiry should read like 23h 59m:\n%s", out)
 	}
 	code, out, _ = cli(t, url, "approvals", "list", "--json")
 	if code != 0 || !strings.Contains(out, `"entry_id"`) {

@@ -20,8 +20,10 @@ func NewCmdApprovals(f *cmdutil.Factory) *cobra.Command {
 		Long: `High-risk operations (voiding a timeline entry or milestone, changing a
 contribution or pledge, a payout above the incident's threshold, a margin
 rate change, a role change) are requested by one person and carried out when
-a different person with an approver role approves. The database enforces
-this; requests expire (24 hours by default).`,
+a different person approves: a commander for any of them, finance too for
+the money ones (a pledge or receipt, a payout, a margin rate, the in-kind
+value, the fund's windows). The database enforces this; requests expire
+(24 hours by default).`,
 	}
 	c.AddCommand(NewCmdList(f, nil), NewCmdApprove(f, nil), NewCmdReject(f, nil), NewCmdRequest(f, nil))
 	return c

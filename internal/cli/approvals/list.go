@@ -3,6 +3,7 @@ package approvals
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,7 +85,7 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		}
 		if a.State == "pending" {
 			// Only a pending request can still expire.
-			expires = time.Until(a.ExpiresAt).Round(time.Minute).String()
+			expires = strings.TrimPrefix(incident.FormatElapsed(time.Until(a.ExpiresAt)), "T+")
 		}
 		// What is asked, in words ("12,000.00 on claim 745 (M000745 ...)");
 		// --json keeps the payload as the executor reads it.

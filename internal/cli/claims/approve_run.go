@@ -22,8 +22,8 @@ func NewCmdApproveRun(f *cmdutil.Factory, runF func(*ApproveRunOptions) error) *
 	c := &cobra.Command{
 		Use:   "approve-run [--limit N] [--json]",
 		Short: "Approve chosen claims, oldest choice first, until the fund cannot cover the next",
-		Long: `Approve chosen claims one at a time (compensation.Approve, each its own
-transaction), oldest choice first. The database refuses an approval the fund
+		Long: `Approve chosen claims one at a time, as 'warroom claims approve' does, each
+in its own transaction, oldest choice first. The database refuses an approval the fund
 cannot cover (constraint fund_not_overdrawn): the run reports it and stops.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

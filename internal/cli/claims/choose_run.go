@@ -28,7 +28,8 @@ func NewCmdChooseRun(f *cmdutil.Factory, runF func(*ChooseRunOptions) error) *co
 		Use:   "choose-run --plan cash|traffic [--limit N] [--json]",
 		Short: "Record a plan for computed claims that have not chosen yet (for demos and bulk choices)",
 		Long: `Record the same plan for computed claims without a choice, in merchant id
-order, one at a time (compensation.Choose, each its own transaction).
+order, one at a time, as 'warroom claims choose' does, each in its own
+transaction.
 Merchants choose for themselves; this is for walkthroughs, and for a batch
 of choices received together. Claims awaiting a margin rate are not offered
 a choice.`,

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/compensation"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -55,6 +56,6 @@ func exportRun(cmd *cobra.Command, opts *ExportOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.Factory.Out, "wrote %d merchant statements to %s\n", n, opts.File)
+	fmt.Fprintf(opts.Factory.Out, "wrote %s to %s\n", glossary.Plural(n, "merchant statement", "merchant statements"), opts.File)
 	return nil
 }

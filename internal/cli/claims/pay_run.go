@@ -30,8 +30,8 @@ func NewCmdPayRun(f *cmdutil.Factory, runF func(*PayRunOptions) error) *cobra.Co
 	c := &cobra.Command{
 		Use:   "pay-run [--limit N] [--every DURATION] [--json]",
 		Short: "Pay approved claims one at a time (each its own transaction, key pay-run-<merchant>)",
-		Long: `Pay approved claims, oldest approval first, each in its own transaction with
-compensation.Pay and the idempotency key pay-run-<merchant id>: a re-run, or
+		Long: `Pay approved claims, oldest approval first, each in its own transaction, as
+'warroom claims pay' does, with the idempotency key pay-run-<merchant id>: a re-run, or
 two runs at once, never pays a merchant twice. Claims owing more than the
 fund's payout threshold are skipped and counted: each needs a second
 authorisation (warroom approvals request payout ...). --every 200ms paces
