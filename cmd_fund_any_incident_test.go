@@ -88,6 +88,13 @@ func TestFundForADeclaredIncident(t *testing.T) {
 		t.Fatalf("engineer opening the fund: %s", out)
 	}
 	on(boss, 0, open...)
+	// A second fund is refused in words; none of its contributors yet is [].
+	if out := on(boss, exitError, open...); !strings.Contains(out, "already has a compensation fund") {
+		t.Fatalf("opening a second fund: %s", out)
+	}
+	if out := on(eng, 0, "fund", "--json"); !strings.Contains(out, `"contributors": []`) {
+		t.Fatalf("fund --json with no contributors: %s", out)
+	}
 	var w struct {
 		BS, BE, OS time.Time
 		OE         *time.Time

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"warroom/recovery"
 )
 
 // A support engineer answers "is merchant M000123's order history back?"
@@ -55,8 +57,29 @@ func TestRestoreCountsEndToEnd(t *testing.T) {
 		t.Fatalf("show:\n%s", out)
 	}
 	code, out, _ = cli(t, url, "restore", "missing", "--domain", "orders", "--json")
-	if code != 0 || !strings.Contains(out, `"merchant_id": "M000123"`) || !strings.Contains(out, `"missing": 300`) {
+	if code != 0 || !strings.Contains(out, `"merchant_id": "M000123"`) || !strings.Contains(out, `"missing": 300`) || !strings.Contains(out, `"percent": 75`) {
 		t.Fatalf("missing:\n%s", out)
+	}
+	// The totals carry their percent for scripts, as merchant show does.
+	code, out, _ = cli(t, url, "restore", "status", "--json")
+	var st struct {
+		Domains []struct {
+			Domain             string
+			Expected, Restored int64
+			Percent            int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || len(st.Domains) == 0 {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	for _, d := range st.Domains {
+		if want := recovery.Percent(d.Restored, d.Expected); d.Percent != want || (d.Restored < d.Expected && d.Percent == 100) {
+			t.Errorf("%s: percent %d, want %d", d.Domain, d.Percent, want)
+		}
+	}
+	// A domain the snapshot does not count is refused, naming those it does.
+	if code, _, errs := cli(t, url, "restore", "missing", "--domain", "Orders"); code != 3 || !strings.Contains(errs, "its domains: ") {
+		t.Fatalf("missing --domain Orders: exit %d %s", code, errs)
 	}
 	code, out, _ = cli(t, url, "restore", "status")
 	if code != 0 || !strings.Contains(out, "as of 2020-03-04 10:00") {

@@ -63,6 +63,7 @@ func LoadFund(ctx context.Context, q db.Querier, incidentID int64, slug string) 
 	if err != nil {
 		return f, db.MapError(err)
 	}
+	f.Contributors = []Contributor{} // none yet is [] in --json, not null
 	err = q.SelectContext(ctx, &f.Contributors, `
 		SELECT c.id, c.name, c.native_name, c.role, c.pledged_fen, c.pledge_note, c.pledged_at,
 		       COALESCE(sum(r.amount_fen), 0)::bigint AS received_fen,

@@ -15,29 +15,29 @@ import (
 // the formula gives now, from the same SQL function the claims use; approved,
 // paid and rejected claims with the figures they were decided on.
 type MerchantDetail struct {
-	MerchantID      string    `json:"merchant_id"`
-	Name            string    `json:"name"`
-	Industry        string    `json:"industry"`
-	BaselineFen     int64     `json:"baseline_fen"`
-	SalesRows       int64     `json:"baseline_rows"`
-	BaselineHours   float64   `json:"baseline_hours"`
-	DailyRevenueFen int64     `json:"daily_revenue_fen"` // display only, rounded; the formula uses the exact sales
-	MarginPercent   *string   `json:"margin_percent"`    // null: awaiting rate
-	MarginSource    string    `json:"margin_source,omitempty"`
-	OutageHours     float64   `json:"outage_hours"`
-	CashFen         *int64    `json:"cash_fen"` // null: awaiting rate, never 0
+	MerchantID      string  `json:"merchant_id"`
+	Name            string  `json:"name"`
+	Industry        string  `json:"industry"`
+	BaselineFen     int64   `json:"baseline_fen"`
+	SalesRows       int64   `json:"baseline_rows"`
+	BaselineHours   float64 `json:"baseline_hours"`
+	DailyRevenueFen int64   `json:"daily_revenue_fen"` // display only, rounded; the formula uses the exact sales
+	MarginPercent   *string `json:"margin_percent"`    // null: awaiting rate
+	MarginSource    string  `json:"margin_source,omitempty"`
+	OutageHours     float64 `json:"outage_hours"`
+	CashFen         *int64  `json:"cash_fen"` // null: awaiting rate, never 0
 	// CashNowFen is what a decided claim's own figures give over the
 	// windows as they are now, set only when that differs from CashFen:
 	// the windows changed after the claim was decided, and it kept its
 	// figures.
-	CashNowFen *int64 `json:"cash_with_current_windows_fen,omitempty"`
-	Plan            *string   `json:"plan"`
-	State           string    `json:"state"` // "not computed" before claims compute
-	AmountFen       int64     `json:"amount_fen"`
-	PaidFen         int64     `json:"paid_fen"`
-	Formula         string    `json:"formula"`
-	Payouts         []Payment `json:"payouts"`
-	PlanChanges     []string  `json:"plan_changes"`
+	CashNowFen  *int64    `json:"cash_with_current_windows_fen,omitempty"`
+	Plan        *string   `json:"plan"`
+	State       string    `json:"state"` // "not computed" before claims compute
+	AmountFen   int64     `json:"amount_fen"`
+	PaidFen     int64     `json:"paid_fen"`
+	Formula     string    `json:"formula"`
+	Payouts     []Payment `json:"payouts"`
+	PlanChanges []string  `json:"plan_changes"`
 }
 
 // Merchant reads one merchant's detail by its merchant id.

@@ -20,6 +20,8 @@ type DomainTotal struct {
 	Restored  int64     `db:"restored" json:"restored"`
 	Short     int64     `db:"short" json:"merchants_short"`
 	AsOf      time.Time `db:"as_of" json:"as_of"`
+	// PercentBack is Percent(), for --json readers (set by Status).
+	PercentBack int `db:"-" json:"percent"`
 }
 
 // Percent is restored/expected in whole percent, rounded down (100 only
@@ -71,6 +73,9 @@ func Status(ctx context.Context, q db.Querier, incidentID int64) (RestoreStatus,
 	st.Snapshot = &s
 	err = q.SelectContext(ctx, &st.Domains, `SELECT domain, merchants, expected, restored, short, as_of
 		FROM restore_totals WHERE snapshot_id = $1 ORDER BY domain`, s.ID)
+	for i := range st.Domains {
+		st.Domains[i].PercentBack = st.Domains[i].Percent()
+	}
 	return st, db.MapError(err)
 }
 
@@ -116,6 +121,7 @@ func Curve(ctx context.Context, q db.Querier, incidentID int64) ([]CurvePoint, e
 	}
 	for _, r := range rows {
 		if i, ok := idx[r.Snapshot]; ok {
+			r.PercentBack = r.Percent()
 			out[i].Domains[r.Domain] = r.DomainTotal
 		}
 	}
@@ -176,6 +182,7 @@ type Short struct {
 	Restored   int64     `db:"restored" json:"restored"`
 	Missing    int64     `db:"missing" json:"missing"`
 	AsOf       time.Time `db:"at" json:"as_of"`
+	Percent    int       `db:"-" json:"percent"`
 }
 
 // Missing lists the merchants still short in domain, worst first (most
@@ -215,6 +222,9 @@ func Missing(ctx context.Context, q db.Querier, incidentID int64, domain string,
 		      ORDER BY expected[$3] - restored[$3] DESC, merchant_id LIMIT $5) c
 		LEFT JOIN merchants m ON m.incident_id = $1 AND m.merchant_id = c.merchant_id
 		ORDER BY c.expected - c.restored DESC, c.merchant_id`, incidentID, s.ID, pos, s.TakenAt, limit)
+	for i := range out {
+		out[i].Percent = Percent(out[i].Restored, out[i].Expected)
+	}
 	return out, db.MapError(err)
 }
 

@@ -38,9 +38,13 @@ a choice.`,
 			if err := opts.check(); err != nil {
 				return err
 			}
-			if opts.Plan != compensation.PlanCash && opts.Plan != compensation.PlanTraffic {
-				return &db.FieldError{Field: "--plan", Reason: fmt.Sprintf("%q: want cash or traffic", opts.Plan)}
+			// The same words as claims choose: "in kind" is traffic.
+			plan, ok := glossary.Plans.Parse(opts.Plan)
+			if !ok {
+				return &db.FieldError{Field: "--plan", Reason: fmt.Sprintf("%q: want %s or %s", opts.Plan,
+					glossary.Plan(compensation.PlanCash), glossary.Plan(compensation.PlanTraffic))}
 			}
+			opts.Plan = plan
 			if runF != nil {
 				return runF(opts)
 			}
