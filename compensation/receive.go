@@ -31,6 +31,15 @@ type Received struct {
 	ReceivedFen int64 `db:"-" json:"contributor_received_fen"`
 }
 
+// MayReceive reports whether the login may record money received (the
+// finance role, as the database's grants say): a front end asks so as to
+// offer the form only to those who may; the database still decides.
+func MayReceive(ctx context.Context, q db.Querier) (bool, error) {
+	var may bool
+	err := q.GetContext(ctx, &may, `SELECT warroom_has_role('finance')`)
+	return may, db.MapError(err)
+}
+
 // Receive records money received from a contributor of the incident's
 // fund. The database refuses a login without the finance role. A reference
 // already recorded for the contributor with the same amount is reported as

@@ -63,6 +63,9 @@ type fundView struct {
 	form     *fundForm
 	flash    string
 	flashBad bool
+	// mayReceive: the login may record money received (Snapshot.MayReceive):
+	// r is offered only then.
+	mayReceive bool
 
 	width, height int
 	nameW         int
@@ -302,7 +305,7 @@ func (v *fundView) setData(s *Snapshot) {
 		v.stale = stalePipeline | staleMerchants | staleDetail
 	}
 	if s != nil {
-		v.srcFund = s.Fund
+		v.srcFund, v.mayReceive = s.Fund, s.MayReceive
 	}
 	if s != nil {
 		v.loc = s.Incident.Location() // the forms read times in it, a fund or not

@@ -377,7 +377,7 @@ func (v *fundView) openForm(msg tea.KeyPressMsg) bool {
 	switch {
 	case v.fund == nil && key.Matches(msg, fundFormKeys.Open):
 		v.form = newFundOpenForm(v.st, v.loc)
-	case v.fund != nil && key.Matches(msg, fundFormKeys.Receive):
+	case v.fund != nil && v.mayReceive && key.Matches(msg, fundFormKeys.Receive):
 		name := ""
 		if c, ok := v.list.SelectedRow(); ok {
 			name = c.Name
@@ -429,6 +429,9 @@ func (v *fundView) formDone(done writeDoneMsg) tea.Cmd {
 func (v *fundView) formKeysHelp() []key.Binding {
 	if v.fund == nil {
 		return []key.Binding{fundFormKeys.Open}
+	}
+	if !v.mayReceive {
+		return []key.Binding{fundFormKeys.Pledge, fundFormKeys.Terms}
 	}
 	return []key.Binding{fundFormKeys.Receive, fundFormKeys.Pledge, fundFormKeys.Terms}
 }

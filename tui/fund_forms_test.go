@@ -211,3 +211,25 @@ func TestFundFlashStaysWithItsIncident(t *testing.T) {
 		t.Fatalf("another incident shows the form's message:\n%s", out)
 	}
 }
+
+// r (money received) is offered to the logins the database lets record a
+// receipt, finance, and opens nothing for anyone else; the rest of the
+// Fund view's keys are unchanged.
+func TestReceiveOfferedOnlyToFinance(t *testing.T) {
+	u := dbtest.NewURLFrom(t, "demo", loadDemo)
+	admin := dbtest.Open(t, u)
+	for _, role := range []string{"finance", "commander", "engineer"} {
+		m := newTestModel(t, loginConn(t, admin, u, role), 120, 40)
+		m = keys(t, m, "4")
+		help := screen(keys(t, m, "?"))
+		if got, want := strings.Contains(help, "record money received"), role == "finance"; got != want {
+			t.Fatalf("%s: r offered %v, want %v\n%s", role, got, want, help)
+		}
+		if !strings.Contains(help, "pledge") {
+			t.Fatalf("%s: the other fund keys went too\n%s", role, help)
+		}
+		if form := openForm(act(t, m, "r")); (form != nil) != (role == "finance") {
+			t.Fatalf("%s: r opened a form: %v", role, form != nil)
+		}
+	}
+}

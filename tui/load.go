@@ -171,6 +171,9 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 			return fmt.Errorf("fund: %w", err)
 		}
 		s.Fund = &fund
+		if s.MayReceive, err = compensation.MayReceive(ctx, q); err != nil {
+			return fmt.Errorf("who may record receipts: %w", err)
+		}
 		if s.Drawdown, err = compensation.Drawdown(ctx, q, inc.ID, inc.TimeZone, fund.PledgedFen); err != nil {
 			return fmt.Errorf("fund drawdown: %w", err)
 		}
@@ -195,7 +198,7 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 		s.Accountability = fresh.Accountability
 	}
 	if parts&partFund != 0 {
-		s.Fund, s.Drawdown = fresh.Fund, fresh.Drawdown
+		s.Fund, s.Drawdown, s.MayReceive = fresh.Fund, fresh.Drawdown, fresh.MayReceive
 	}
 	if parts&partDuty != 0 {
 		s.Commander, s.MaySteer = fresh.Commander, fresh.MaySteer

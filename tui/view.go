@@ -32,6 +32,9 @@ type Snapshot struct {
 	// roles (incident.MaySteer; partDuty, as it turns on the commander).
 	// The console offers those keys only then; the database decides.
 	MaySteer bool
+	// MayReceive: the login may record money received (finance;
+	// compensation.MayReceive, with partFund): the Fund view offers r then.
+	MayReceive bool
 
 	// History is every update of every milestone, oldest first, by id.
 	History map[int64][]recovery.Update
