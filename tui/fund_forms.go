@@ -100,11 +100,11 @@ func newFundTermsForm(st *Styles, fund *compensation.Fund, loc *time.Location) *
 	f.addText("baseline_start", "Baseline start", fundTimeText(t.BaselineStart, loc), fundTimeLayout)
 	f.addText("baseline_end", "Baseline end", fundTimeText(t.BaselineEnd, loc), fundTimeLayout)
 	f.addText("outage_start", "Outage start", fundTimeText(t.OutageStart, loc), fundTimeLayout)
-	end := fundTimeText(t.OutageEnd, loc)
+	end, hint := fundTimeText(t.OutageEnd, loc), fundTimeLayout+"; once set, it moves but cannot follow the resolution again"
 	if t.OutageEndFollows {
-		end = "" // follows the resolution until one is given
+		end, hint = "", "blank: follows the resolution; a time sets it" // follows until one is given
 	}
-	f.addText("outage_end", "Outage end", end, "blank: follows the resolution")
+	f.addText("outage_end", "Outage end", end, hint)
 	f.addText("threshold", "Threshold", yuanText(t.ThresholdFen), "yuan; payouts above need a second person")
 	f.addText("inkind_plan", "In-kind plan", fund.InKindPlan, "what the plan gives a merchant")
 	f.addText("inkind_source", "Valued by", fund.InKindValueSource, "blank: its value is an assumption")

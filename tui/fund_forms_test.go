@@ -5,9 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"warroom/compensation"
 	"warroom/db/dbtest"
 )
 
@@ -230,6 +232,25 @@ func TestReceiveOfferedOnlyToFinance(t *testing.T) {
 		}
 		if form := openForm(act(t, m, "r")); (form != nil) != (role == "finance") {
 			t.Fatalf("%s: r opened a form: %v", role, form != nil)
+		}
+	}
+}
+
+// The terms form's outage end says what a blank does (its placeholder,
+// seen once the field is emptied): it keeps following the resolution while
+// it does; once a time is set, a blank is no way back.
+func TestTermsFormSaysWhatABlankOutageEndDoes(t *testing.T) {
+	st := newStyles(DefaultTheme())
+	end := time.Date(2020, 3, 3, 1, 0, 0, 0, time.UTC)
+	for _, follows := range []bool{true, false} {
+		fund := &compensation.Fund{}
+		fund.Terms.OutageEnd, fund.Terms.OutageEndFollows = &end, follows
+		hint := newFundTermsForm(&st, fund, time.UTC).f.Field("outage_end").text.Placeholder
+		if got := strings.HasPrefix(hint, "blank: follows the resolution"); got != follows {
+			t.Errorf("follows %v: %q", follows, hint)
+		}
+		if got := strings.Contains(hint, "cannot follow the resolution again"); got == follows {
+			t.Errorf("follows %v: %q", follows, hint)
 		}
 	}
 }
