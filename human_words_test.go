@@ -64,7 +64,7 @@ func TestCLIHumanOutputSpeaksTheGlossary(t *testing.T) {
 		{[]string{"milestones"}, []string{"IN PROGRESS", "2020-02-28 20:00 CST"}},
 		{[]string{"claims"}, []string{"IN KIND", "1,421", "+ IN KIND "}},
 		{[]string{"fund"}, []string{"times in Asia/Shanghai (CST)", "IN KIND plan", "150,000,000.00"}},
-		{[]string{"incidents"}, []string{"2020-03-03 09:00 CST", "12,360m"}},
+		{[]string{"incidents"}, []string{"2020-03-03 09:00 CST", "8d 14h"}},
 		{[]string{"timeline"}, []string{"times in Asia/Shanghai (CST)"}},
 		{[]string{"updates"}, []string{"times in Asia/Shanghai (CST)"}},
 		{[]string{"approvals", "list"}, []string{"VOID ENTRY", "pending"}},

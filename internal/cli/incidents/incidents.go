@@ -2,6 +2,7 @@
 package incidents
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -76,7 +77,11 @@ func run(cmd *cobra.Command, opts *Options) error {
 		if r.ResolvedAt != nil {
 			resolved = r.ResolvedAt.In(loc).Format("2006-01-02 15:04 MST")
 		}
-		table = append(table, []string{r.Slug, glossary.Severity(r.Severity), glossary.IncidentStatus(r.Status), r.Commander,
+		commander := r.Commander
+		if commander == "" {
+			commander = "-" // no one holds the duty role
+		}
+		table = append(table, []string{r.Slug, glossary.Severity(r.Severity), glossary.IncidentStatus(r.Status), commander,
 			r.StartedAt.In(loc).Format("2006-01-02 15:04 MST"), resolved,
 			minutes(r.MinutesToResolve), minutes(r.MinutesToFirstMilestoneDone), r.Title})
 	}
@@ -85,10 +90,12 @@ func run(cmd *cobra.Command, opts *Options) error {
 		{Title: "TITLE"}}, table)
 }
 
-// minutes shows a duration in minutes as "95m", or "-" when there is none yet.
+// minutes shows a duration given in minutes as the war room says it
+// ("8d 14h", "1h 35m", "45m"; --json keeps the minutes), or "-" when there
+// is none yet.
 func minutes(m *int) string {
 	if m == nil {
 		return "-"
 	}
-	return glossary.Count(*m) + "m"
+	return strings.TrimPrefix(incident.FormatElapsed(time.Duration(*m)*time.Minute), "T+")
 }
