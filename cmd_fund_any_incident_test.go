@@ -216,15 +216,26 @@ func TestFundForADeclaredIncident(t *testing.T) {
 	}
 
 	// The threshold and the in-kind value: one request each, filed together.
-	out = on(fin, exitPendingApproval, "fund", "set", "--threshold", "30000", "--inkind-value", "90")
+	// Who valued the plan waits with its value, not shown against the old one.
+	source := func() string {
+		return dbtest.Get[string](t, conn, `SELECT inkind_value_source FROM funds WHERE incident_id = $1`, inc)
+	}
+	before := source()
+	out = on(fin, exitPendingApproval, "fund", "set", "--threshold", "30000", "--inkind-value", "90", "--inkind-source", "vendor quote")
 	if !strings.Contains(out, "(payout threshold)") || !strings.Contains(out, "(in-kind value)") {
 		t.Fatalf("fund set --threshold --inkind-value: %s", out)
+	}
+	if got := source(); got != before {
+		t.Fatalf("the source %q was written before its value was approved (was %q)", got, before)
 	}
 	approve("payout_threshold")
 	approve("inkind_value")
 	windows()
 	if w.Threshold != 3000000 || dbtest.Get[int64](t, conn, `SELECT inkind_value_fen FROM funds WHERE incident_id = $1`, inc) != 9000 {
 		t.Fatalf("after the approved threshold and in-kind value: %+v", w)
+	}
+	if got := source(); got != "vendor quote" {
+		t.Fatalf("after the approved in-kind value: source %q", got)
 	}
 
 	// One catering claim chosen, approved, paid.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"warroom/db"
+	"warroom/glossary"
 )
 
 // Op names a high-risk operation; warroom_operations says who may request
@@ -92,6 +93,25 @@ func Request(ctx context.Context, q db.Querier, op Op, incidentID int64, payload
 	var inc any
 	if incidentID != 0 {
 		inc = incidentID
+	}
+	// The same request already waiting is said, not filed twice: a second
+	// one would only fail on approval (a contributor added twice) or sit in
+	// the queue. The database allows it; approving either is still safe.
+	var pending struct {
+		ID int64     `db:"id"`
+		By string    `db:"requested_by"`
+		At time.Time `db:"requested_at"`
+	}
+	err = q.GetContext(ctx, &pending, `SELECT id, requested_by, requested_at FROM approvals
+		WHERE op = $1 AND incident_id IS NOT DISTINCT FROM $2 AND payload = $3::jsonb AND state = 'pending' AND expires_at > now()
+		ORDER BY id LIMIT 1`, string(op), inc, string(body))
+	if err == nil {
+		return 0, &db.ConflictError{What: fmt.Sprintf("the same request (%s)", glossary.Operation(string(op))),
+			Done: fmt.Sprintf("is already waiting as request %d, filed by %s", pending.ID, pending.By), At: pending.At,
+			Then: fmt.Sprintf("approve or reject that one (warroom approvals approve %d)", pending.ID)}
+	}
+	if err = db.MapError(err); !db.IsNotFound(err) {
+		return 0, err
 	}
 	var id int64
 	err = q.GetContext(ctx, &id, `SELECT warroom_request($1, $2, $3::jsonb, $4, make_interval(secs => $5))`,

@@ -178,3 +178,31 @@ func request(t *testing.T, conn *sqlx.DB, incident, claim, fen int64, key string
 	}
 	return id
 }
+
+// The same request (operation, incident, payload) already waiting is said,
+// not filed twice, to the engineer asking as to anyone; once it is decided,
+// the same can be asked again.
+func TestSameRequestWaitingIsNotFiledTwice(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	eng, engName := f.login(t, access.Engineer)
+	eng2, _ := f.login(t, access.Engineer)
+	boss, _ := f.login(t, access.Commander)
+	id, err := access.RequestVoidEntry(ctx, eng, f.incident, f.entry, "duplicate of entry 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *db.ConflictError
+	_, err = access.RequestVoidEntry(ctx, eng2, f.incident, f.entry, "a duplicate")
+	if !errors.As(err, &ce) || !errors.Is(err, db.ErrConflict) ||
+		err.Error() != fmt.Sprintf("the same request (void entry) is already waiting as request %d, filed by %s at %s; approve or reject that one (warroom approvals approve %d)",
+			id, engName, ce.At.Format("2006-01-02 15:04:05 MST"), id) {
+		t.Fatalf("the same request again: %v", err)
+	}
+	if err := access.Reject(ctx, boss, id, "not a duplicate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := access.RequestVoidEntry(ctx, eng2, f.incident, f.entry, "a duplicate after all"); err != nil {
+		t.Fatalf("asked again once the first was decided: %v", err)
+	}
+}

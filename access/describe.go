@@ -123,7 +123,11 @@ func Describe(a Approval, loc *time.Location) string {
 	case OpRoleGrant:
 		return v.str("user") + " gets the " + glossary.Role(v.str("role")) + " role"
 	case OpInKindValue:
-		return glossary.Plan("traffic") + " plan valued at " + v.money("inkind_value_fen")
+		s := glossary.Plan("traffic") + " plan valued at " + v.money("inkind_value_fen")
+		if src := v.str("inkind_value_source"); src != "" {
+			s += " (by " + src + ")"
+		}
+		return s
 	case OpFundTerms:
 		var parts []string
 		for _, b := range windowBounds {

@@ -37,6 +37,9 @@ func Outcome(op Op, payload, result []byte) string {
 		return str("user") + " now holds the role " + glossary.Role(str("role"))
 	case OpInKindValue:
 		s := glossary.Plan("traffic") + " plan valued at " + money("inkind_value_fen")
+		if src := str("inkind_value_source"); src != "" {
+			s += " by " + src
+		}
 		if n, ok := num("claims_repriced"); ok {
 			s += "; " + glossary.Plural(n, "claim", "claims") + " repriced"
 		}

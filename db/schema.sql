@@ -1254,7 +1254,13 @@ BEGIN
     IF v < 0 THEN
         RAISE EXCEPTION 'an in-kind value of % fen is negative', v USING ERRCODE = 'check_violation';
     END IF;
-    UPDATE funds SET inkind_value_fen = v WHERE incident_id = r.incident_id;
+    IF r.payload ? 'inkind_value_source' AND jsonb_typeof(r.payload -> 'inkind_value_source') <> 'string' THEN
+        RAISE EXCEPTION 'inkind_value_source: want a string' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE funds SET inkind_value_fen = v,
+        inkind_value_source = CASE WHEN r.payload ? 'inkind_value_source' THEN btrim(r.payload ->> 'inkind_value_source')
+                                   ELSE inkind_value_source END
+    WHERE incident_id = r.incident_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'incident % has no fund', r.incident_id USING ERRCODE = 'no_data_found';
     END IF;

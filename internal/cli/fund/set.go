@@ -109,9 +109,16 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 		reqs = append(reqs, termsRequest{access.OpPayoutThreshold, map[string]int64{"threshold_fen": *thr},
 			"payout threshold " + compensation.FormatFen(*thr)})
 	}
+	// Who valued the plan goes with a new value, in its request (migration
+	// 00034): written now, it would be shown against the old value while
+	// the request waits.
+	factsSource := source
 	if inkind != nil {
-		reqs = append(reqs, termsRequest{access.OpInKindValue, map[string]int64{"inkind_value_fen": *inkind},
-			"in-kind value " + compensation.FormatFen(*inkind)})
+		payload := map[string]any{"inkind_value_fen": *inkind}
+		if source != nil {
+			payload["inkind_value_source"], factsSource = strings.TrimSpace(*source), nil
+		}
+		reqs = append(reqs, termsRequest{access.OpInKindValue, payload, "in-kind value " + compensation.FormatFen(*inkind)})
 	}
 
 	var (
@@ -168,7 +175,7 @@ func setRun(cmd *cobra.Command, opts *SetOptions) error {
 		if !errors.Is(err, db.ErrNeedsApproval) {
 			return err
 		}
-		return requestTerms(cmd, opts, conn, inc.ID, err, reqs, plan, source)
+		return requestTerms(cmd, opts, conn, inc.ID, err, reqs, plan, factsSource)
 	}
 	if opts.JSON {
 		return cmdutil.WriteJSON(out, map[string]any{"impact": imp, "applied": !opts.DryRun, "claims_recomputed": recomputed})
