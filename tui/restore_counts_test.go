@@ -127,8 +127,10 @@ func TestCountsPageFollowsNewSnapshots(t *testing.T) {
 		t.Fatal("the open counts page did not read again")
 	}
 	req := cmd().(readRequestMsg)
-	if v.Refresh() != nil || v.Refresh() != nil {
-		t.Fatal("a second read started while one was on its way")
+	for range 2 { // two more deliveries while the read is on its way
+		if v.Refresh() != nil {
+			t.Fatal("a second read started while one was on its way")
+		}
 	}
 	again := v.Receive(req.q.run(ctx, conn, ""))
 	if again == nil {
