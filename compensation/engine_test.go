@@ -182,7 +182,10 @@ func TestImportBadRowsWriteNothing(t *testing.T) {
 	}
 }
 
-func TestOnePlanPerMerchant(t *testing.T) {
+// computedIncident is an incident with the test merchants and sales, a
+// catering rate of 20%, and its claims computed.
+func computedIncident(t *testing.T) (context.Context, *sqlx.DB, int64) {
+	t.Helper()
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn, 1_000_000_00)
@@ -193,6 +196,11 @@ func TestOnePlanPerMerchant(t *testing.T) {
 	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
 		t.Fatal(err)
 	}
+	return ctx, conn, inc
+}
+
+func TestOnePlanPerMerchant(t *testing.T) {
+	ctx, conn, inc := computedIncident(t)
 	if c, err := compensation.Choose(ctx, conn, inc, "M1", "traffic"); err != nil || c.Amount != 1_200_000 {
 		t.Fatalf("choose: %+v %v", c, err)
 	}
@@ -232,16 +240,7 @@ func TestOnePlanPerMerchant(t *testing.T) {
 // change after it; its statement says what the windows now give beside
 // them, so the arithmetic shown adds up.
 func TestDecidedClaimShowsItsFiguresAfterAWindowChange(t *testing.T) {
-	ctx := context.Background()
-	conn := dbtest.New(t)
-	inc := newIncident(t, conn, 1_000_000_00)
-	importBoth(t, conn, inc)
-	if _, err := compensation.SetRate(ctx, conn, inc, "catering", mustMargin(t, "20"), "test"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := compensation.ComputeClaims(ctx, conn, inc, ""); err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, inc := computedIncident(t)
 	if _, err := compensation.Choose(ctx, conn, inc, "M1", "cash"); err != nil {
 		t.Fatal(err)
 	}
