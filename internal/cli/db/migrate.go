@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"warroom/db"
+	"warroom/glossary"
 	"warroom/internal/cli/cmdutil"
 )
 
@@ -62,6 +63,6 @@ func migrateRun(cmd *cobra.Command, opts *MigrateOptions) error {
 	if err != nil {
 		return db.MapError(err)
 	}
-	fmt.Fprintf(opts.Factory.Out, "applied %d migrations; the schema is at version %d\n", n, v)
+	fmt.Fprintf(opts.Factory.Out, "applied %s; the schema is at version %d\n", glossary.Plural(n, "migration", "migrations"), v)
 	return nil
 }
