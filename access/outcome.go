@@ -4,9 +4,11 @@ import "warroom/glossary"
 
 // Outcome says in words what an approved request did, from its payload and
 // the result its executor returned: "timeline entry 16 voided", "paid
-// 12,000.00 on claim 745 (payout 1812)". Not sanitised: the caller sanitises
-// for its terminal, as for any database text.
-func Outcome(op Op, payload, result []byte) string {
+// 12,000.00 on claim 745 (payout 1812)". subject, when known, names who the
+// request was about (Approval.Subject: a contributor's name) in place of an
+// id. Not sanitised: the caller sanitises for its terminal, as for any
+// database text.
+func Outcome(op Op, payload, result []byte, subject string) string {
 	v := readPayload(payload, result)
 	str, num, money := v.str, v.num, v.money
 	switch op {
@@ -18,6 +20,8 @@ func Outcome(op Op, payload, result []byte) string {
 		switch {
 		case str("contribution_id") != "":
 			return "receipt " + str("contribution_id") + " set to " + money("amount_fen")
+		case str("contributor_id") != "" && subject != "":
+			return "pledge of " + subject + " set to " + money("pledged_fen")
 		case str("contributor_id") != "":
 			return "pledge of contributor " + str("contributor_id") + " set to " + money("pledged_fen")
 		case str("contributor_name") != "":

@@ -351,7 +351,7 @@ func outcomeText(a access.Approval) string {
 	if a.State != "approved" {
 		return ""
 	}
-	return SanitizeLine(access.Outcome(a.Op, a.Payload, a.Result))
+	return SanitizeLine(access.Outcome(a.Op, a.Payload, a.Result, a.Subject))
 }
 
 // expiresIn is "23h 59m", "expired", or the decision for decided requests.
@@ -529,7 +529,7 @@ func (v *approvalsView) Receive(msg tea.Msg) tea.Cmd {
 			SanitizeLine(glossary.Operation(string(v.deciding.Op)))
 		// What changed, in words: "timeline entry 16 voided", not the
 		// executor's ids ("entry_id=16 → entry_id=16").
-		v.flash += ": " + SanitizeLine(access.Outcome(v.deciding.Op, v.deciding.Payload, *v.result))
+		v.flash += ": " + SanitizeLine(access.Outcome(v.deciding.Op, v.deciding.Payload, *v.result, v.deciding.Subject))
 	} else {
 		v.flash = "rejected: " + strings.TrimPrefix(what, "rejecting ")
 	}

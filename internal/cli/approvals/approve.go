@@ -37,7 +37,7 @@ func NewCmdApprove(f *cmdutil.Factory, runF func(*DecideOptions) error) *cobra.C
 				res, err := compensation.ApproveRequest(ctx, tx, opts.ID, opts.Note)
 				// What changed, in words (the result alone is ids).
 				return fmt.Sprintf("approved %d (%s): %s", opts.ID, glossary.Operation(string(a.Op)),
-					cmdutil.CleanLine(access.Outcome(a.Op, a.Payload, res))), err
+					cmdutil.CleanLine(access.Outcome(a.Op, a.Payload, res, a.Subject))), err
 			})
 		},
 	}
