@@ -2,6 +2,7 @@ package incident
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,10 @@ func (i Incident) Elapsed(now time.Time) time.Duration {
 	}
 	return end.Sub(i.StartedAt)
 }
+
+// FormatDuration is FormatElapsed without its "T+": a length, not a time
+// since the start ("8d 14h", "23h 59m", "45m").
+func FormatDuration(d time.Duration) string { return strings.TrimPrefix(FormatElapsed(d), "T+") }
 
 // FormatElapsed renders a duration the way the war room says it: "T+8d 14h",
 // "T+3h 12m", "T+45m". Durations are absolute, so calendar quirks such as a

@@ -101,7 +101,7 @@ func spanText(start, end *time.Time, precision string, loc *time.Location) strin
 
 // duration says a span the way the clock does, without the T+.
 func duration(d time.Duration) string {
-	return strings.TrimPrefix(incident.FormatElapsed(d), "T+")
+	return incident.FormatDuration(d)
 }
 
 // drift says how far actual is from planned: "on time", "5m late", "20m early".

@@ -228,7 +228,7 @@ func (s *switcher) Render() string {
 			{text: SanitizeLine(glossary.IncidentStatus(r.Status)), w: 13, style: incidentStatusStyle(st, r.Status)},
 			{text: SanitizeLine(r.Commander), w: 12},
 			// Age is since the start, resolved or not: how old the incident is.
-			{text: strings.TrimPrefix(incident.FormatElapsed(s.now.Sub(r.StartedAt)), "T+"), w: 8, right: true},
+			{text: incident.FormatDuration(s.now.Sub(r.StartedAt)), w: 8, right: true},
 			{text: SanitizeLine(r.Title), w: titleW},
 		}
 	})...)

@@ -3,7 +3,6 @@ package approvals
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -85,7 +84,7 @@ func listRun(cmd *cobra.Command, opts *ListOptions) error {
 		}
 		if a.State == "pending" {
 			// Only a pending request can still expire.
-			expires = strings.TrimPrefix(incident.FormatElapsed(time.Until(a.ExpiresAt)), "T+")
+			expires = incident.FormatDuration(time.Until(a.ExpiresAt))
 		}
 		// What is asked, in words ("12,000.00 on claim 745 (M000745 ...)");
 		// --json keeps the payload as the executor reads it.

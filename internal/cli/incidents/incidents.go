@@ -2,7 +2,6 @@
 package incidents
 
 import (
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -97,5 +96,5 @@ func minutes(m *int) string {
 	if m == nil {
 		return "-"
 	}
-	return strings.TrimPrefix(incident.FormatElapsed(time.Duration(*m)*time.Minute), "T+")
+	return incident.FormatDuration(time.Duration(*m) * time.Minute)
 }
