@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,8 +21,16 @@ type DomainTotal struct {
 	Restored  int64     `db:"restored" json:"restored"`
 	Short     int64     `db:"short" json:"merchants_short"`
 	AsOf      time.Time `db:"as_of" json:"as_of"`
-	// PercentBack is Percent(), for --json readers (set by Status).
-	PercentBack int `db:"-" json:"percent"`
+}
+
+// MarshalJSON adds Percent() as "percent", for --json readers: derived
+// where it is written, so no reader can leave it unset.
+func (d DomainTotal) MarshalJSON() ([]byte, error) {
+	type fields DomainTotal // without this method
+	return json.Marshal(struct {
+		fields
+		Percent int `json:"percent"`
+	}{fields(d), d.Percent()})
 }
 
 // Percent is restored/expected in whole percent, rounded down (100 only
@@ -73,9 +82,6 @@ func Status(ctx context.Context, q db.Querier, incidentID int64) (RestoreStatus,
 	st.Snapshot = &s
 	err = q.SelectContext(ctx, &st.Domains, `SELECT domain, merchants, expected, restored, short, as_of
 		FROM restore_totals WHERE snapshot_id = $1 ORDER BY domain`, s.ID)
-	for i := range st.Domains {
-		st.Domains[i].PercentBack = st.Domains[i].Percent()
-	}
 	return st, db.MapError(err)
 }
 
@@ -121,7 +127,6 @@ func Curve(ctx context.Context, q db.Querier, incidentID int64) ([]CurvePoint, e
 	}
 	for _, r := range rows {
 		if i, ok := idx[r.Snapshot]; ok {
-			r.PercentBack = r.Percent()
 			out[i].Domains[r.Domain] = r.DomainTotal
 		}
 	}
