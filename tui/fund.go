@@ -269,7 +269,7 @@ func (v *fundView) overviewLayout() (rows, chartH int) {
 }
 
 // Parts: the fund and its drawdown; the rest it reads itself (fund_read.go).
-func (v *fundView) Parts() part { return partFund | partIncident }
+func (v *fundView) Parts() part { return partFund | partIncident | partDuty } // partDuty: mayReceive
 
 func (v *fundView) SetData(s *Snapshot) {
 	v.drop()

@@ -160,6 +160,11 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 		if s.MaySteer, err = incident.MaySteer(ctx, q, inc.ID); err != nil {
 			return fmt.Errorf("who may steer: %w", err)
 		}
+		// The login's, not the fund's: read with the duty roster, not on
+		// every fund reload (a pay-run reloads the fund all the time).
+		if s.MayReceive, err = compensation.MayReceive(ctx, q); err != nil {
+			return fmt.Errorf("who may record receipts: %w", err)
+		}
 	}
 	if parts&partFund != 0 {
 		fund, err := compensation.LoadFund(ctx, q, inc.ID, inc.Slug)
@@ -171,9 +176,6 @@ func loadParts(ctx context.Context, q db.Querier, s *Snapshot, parts part) error
 			return fmt.Errorf("fund: %w", err)
 		}
 		s.Fund = &fund
-		if s.MayReceive, err = compensation.MayReceive(ctx, q); err != nil {
-			return fmt.Errorf("who may record receipts: %w", err)
-		}
 		if s.Drawdown, err = compensation.Drawdown(ctx, q, inc.ID, inc.TimeZone, fund.PledgedFen); err != nil {
 			return fmt.Errorf("fund drawdown: %w", err)
 		}
@@ -198,10 +200,10 @@ func merge(old, fresh *Snapshot, parts part) *Snapshot {
 		s.Accountability = fresh.Accountability
 	}
 	if parts&partFund != 0 {
-		s.Fund, s.Drawdown, s.MayReceive = fresh.Fund, fresh.Drawdown, fresh.MayReceive
+		s.Fund, s.Drawdown = fresh.Fund, fresh.Drawdown
 	}
 	if parts&partDuty != 0 {
-		s.Commander, s.MaySteer = fresh.Commander, fresh.MaySteer
+		s.Commander, s.MaySteer, s.MayReceive = fresh.Commander, fresh.MaySteer, fresh.MayReceive
 	}
 	return &s
 }

@@ -33,7 +33,7 @@ type Snapshot struct {
 	// The console offers those keys only then; the database decides.
 	MaySteer bool
 	// MayReceive: the login may record money received (finance;
-	// compensation.MayReceive, with partFund): the Fund view offers r then.
+	// compensation.MayReceive, with partDuty): the Fund view offers r then.
 	MayReceive bool
 
 	// History is every update of every milestone, oldest first, by id.
