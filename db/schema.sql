@@ -1740,12 +1740,13 @@ BEGIN
         RAISE EXCEPTION 'claim % is %: only an approved claim is paid', bad.id, warroom_word('claim state', bad.state)
             USING ERRCODE = 'check_violation', CONSTRAINT = 'payouts_claim_approved';
     END IF;
-    SELECT p.claim_id, sum(p.amount_fen)::bigint AS fen, f.payout_approval_fen INTO bad
-    FROM payouts p JOIN funds f ON f.incident_id = p.incident_id
-    WHERE p.incident_id = ANY (incs) AND p.approval_id IS NULL
-      AND (p.claim_id, p.incident_id) IN (SELECT claim_id, incident_id FROM new_rows)
-    GROUP BY p.claim_id, f.payout_approval_fen
-    HAVING sum(p.amount_fen) > f.payout_approval_fen LIMIT 1;
+    SELECT n.claim_id, t.fen, f.payout_approval_fen INTO bad
+    FROM (SELECT DISTINCT incident_id, claim_id FROM new_rows) n
+    JOIN funds f ON f.incident_id = n.incident_id
+    CROSS JOIN LATERAL (SELECT sum(p.amount_fen)::bigint AS fen FROM payouts p
+                        WHERE p.claim_id = n.claim_id AND p.incident_id = n.incident_id
+                          AND p.approval_id IS NULL) t
+    WHERE t.fen > f.payout_approval_fen LIMIT 1;
     IF FOUND THEN
         PERFORM warroom_refuse_unapproved(format('paying %s on claim %s without a request (above the %s of %s)',
             warroom_money(bad.fen), bad.claim_id, warroom_word('operation', 'payout_threshold'),
