@@ -22,23 +22,31 @@ import (
 // lifecycle function (compensation.Choose, Approve, Pay), so a run stopped
 // half way (Ctrl-C, a refusal, a lost connection) leaves every claim it
 // touched done or untouched, and a second run carries on where it stopped.
+// With --bulk a run settles a batch of claims per transaction instead, in
+// set statements (bulk_run.go, compensation/bulk.go), for the same reasons
+// at the scale of a million claims.
 
 // RunFlags are the flags the runs share.
 type RunFlags struct {
 	Limit int
 	Every time.Duration
+	Bulk  bool
 	JSON  bool
 }
 
 func (r *RunFlags) add(c *cobra.Command) {
 	c.Flags().IntVar(&r.Limit, "limit", 0, "stop after N claims (0: all)")
 	c.Flags().DurationVar(&r.Every, "every", 0, "pause this long between claims (e.g. 200ms), to watch the Fund view move")
+	c.Flags().BoolVar(&r.Bulk, "bulk", false, fmt.Sprintf("settle %s claims per transaction with set statements (for thousands of claims; a progress line per batch)", glossary.Count(compensation.BulkBatch)))
 	cmdutil.AddJSONFlag(c, &r.JSON)
 }
 
 func (r *RunFlags) check() error {
 	if r.Limit < 0 {
 		return &db.FieldError{Field: "--limit", Reason: fmt.Sprintf("%d: want 0 (all) or more", r.Limit)}
+	}
+	if r.Bulk && r.Every != 0 {
+		return bulkConflict()
 	}
 	if r.Every < 0 {
 		return &db.FieldError{Field: "--every", Reason: fmt.Sprintf("%v is negative", r.Every)}
@@ -111,7 +119,9 @@ type runSummary struct {
 	Changed     int                       `json:"changed_meanwhile"` // no longer in the state the run acts on
 	Interrupted bool                      `json:"interrupted"`
 	Stopped     string                    `json:"stopped,omitempty"` // why the run ended before running out of claims
-	Steps       []runStep                 `json:"steps"`
+	Steps       []runStep                 `json:"steps"`             // one claim at a time only
+	Bulk        bool                      `json:"bulk"`
+	Batches     int                       `json:"batches,omitempty"` // --bulk: transactions committed
 	Fund        compensation.FundPosition `json:"fund"`
 
 	// pay-run only
