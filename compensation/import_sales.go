@@ -198,7 +198,7 @@ func ParseYuan(s string) (int64, error) {
 	case !allDigits(whole) || (dot && (len(frac) == 0 || len(frac) > 2 || !allDigits(frac))):
 		return 0, fmt.Errorf("%q is not an amount in yuan with at most two decimals", s)
 	case len(whole) > 10:
-		return 0, fmt.Errorf("%q is too large for one sale", s)
+		return 0, fmt.Errorf("%q is too large: one amount is at most %s yuan", s, FormatFen(maxSaleFen))
 	}
 	var fen int64
 	for _, c := range whole {
@@ -207,7 +207,7 @@ func ParseYuan(s string) (int64, error) {
 	frac += strings.Repeat("0", 2-len(frac))
 	fen = fen*100 + int64(frac[0]-'0')*10 + int64(frac[1]-'0')
 	if fen > maxSaleFen {
-		return 0, fmt.Errorf("%q is too large for one sale", s)
+		return 0, fmt.Errorf("%q is too large: one amount is at most %s yuan", s, FormatFen(maxSaleFen))
 	}
 	return fen, nil
 }
