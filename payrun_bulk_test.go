@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"warroom/db/dbtest"
+	"warroom/glossary"
 )
 
 // choose-run, approve-run and pay-run --bulk, by a finance login (the
@@ -112,6 +113,26 @@ func TestBulkRunsAsFinance(t *testing.T) {
 	}
 	if p3 := runJSONOf(t, fin, "claims", "pay-run"); p3.Done != 0 || p3.Fund.Paid != p.Fund.Paid {
 		t.Errorf("one-at-a-time pay-run after the bulk one: %+v", p3)
+	}
+	checkLedger(t, conn)
+}
+
+// Ctrl-C during a bulk run stops it after the batch in hand: that batch is
+// committed whole, no other is started.
+func TestBulkPayRunInterrupted(t *testing.T) {
+	url, conn := demoDB(t)
+	fin := loginURL(t, url, "finance")
+	within, _ := approvedWithin(t, conn)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &cancelAtFirstLine{cancel: cancel}
+	code, errs := runRunsTo(ctx, fin, w, "claims", "pay-run", "--bulk")
+	out := w.buf.String()
+	if code != 0 || !strings.Contains(out, "interrupted") || !strings.Contains(out, "paid "+glossary.Count(within)+" claims") {
+		t.Fatalf("interrupted bulk run: exit %d\n%s%s", code, out, errs)
+	}
+	if left, _ := approvedWithin(t, conn); left != 0 {
+		t.Errorf("%d claims within the threshold left unpaid: the batch in hand was not finished", left)
 	}
 	checkLedger(t, conn)
 }

@@ -19,8 +19,15 @@ import (
 // functions only pick the rows those checks will accept, so that one
 // unacceptable claim does not refuse the whole batch.
 //
+// The rows a batch writes are those its pick locked (FOR UPDATE re-reads
+// each, so its state is still the one picked): the writes name them by id
+// alone. Naming the state again would plan them by the state's statistics,
+// which right after the previous stage say no claim is in it; a nested
+// loop over the partition per claim then runs for minutes.
+//
 // Claims locked by someone else (a person at the console, another run) are
-// skipped, not waited for (SKIP LOCKED): the next batch or run takes them.
+// skipped, not waited for (SKIP LOCKED), and left behind the run's cursor:
+// a later run takes them if they still wait.
 
 // BulkStep is what one batch did.
 type BulkStep struct {
@@ -76,7 +83,6 @@ func ChooseBatch(ctx context.Context, q db.Querier, incidentID int64, plan strin
 		        amount_fen = CASE WHEN $2 = 'traffic' THEN f.inkind_value_fen ELSE c.cash_fen END
 		    FROM pick, funds f
 		    WHERE c.id = pick.id AND c.incident_id = $1 AND f.incident_id = $1
-		      AND c.state = 'computed' AND c.plan IS NULL
 		    RETURNING c.amount_fen)
 		SELECT (SELECT count(*) FROM u), (SELECT COALESCE(sum(amount_fen), 0)::bigint FROM u),
 		       'epoch'::timestamptz, COALESCE((SELECT max(merchant_id) FROM pick), $4)`,
@@ -122,7 +128,7 @@ func ApproveBatch(ctx context.Context, q db.Querier, incidentID int64, after Bul
 		u AS (
 		    UPDATE claims c SET state = 'approved', approved_at = now(), updated_at = now()
 		    FROM running r, cut
-		    WHERE c.id = r.id AND c.incident_id = $1 AND r.n < cut.n AND c.state = 'chosen'
+		    WHERE c.id = r.id AND c.incident_id = $1 AND r.n < cut.n
 		    RETURNING c.amount_fen - c.paid_fen AS owed),
 		last AS (SELECT at, merchant_id FROM running, cut WHERE running.n < cut.n ORDER BY running.n DESC LIMIT 1)
 		SELECT (SELECT count(*) FROM u), (SELECT COALESCE(sum(owed), 0)::bigint FROM u),
@@ -184,7 +190,7 @@ func PayBatch(ctx context.Context, q db.Querier, incidentID int64, after BulkCur
 	res, err := q.ExecContext(ctx, `
 		UPDATE claims c SET state = 'paid', paid_at = now(), updated_at = now()
 		FROM unnest($2::bigint[]) AS p(id)
-		WHERE c.incident_id = $1 AND c.id = p.id AND c.state = 'approved'`, incidentID, paid)
+		WHERE c.incident_id = $1 AND c.id = p.id`, incidentID, paid)
 	if err != nil {
 		return s, db.MapError(err)
 	}

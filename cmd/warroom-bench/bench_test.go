@@ -22,7 +22,7 @@ func TestBenchRuns(t *testing.T) {
 	if err := runBench(context.Background(), &out, conn, url, &BenchOptions{Merchants: 50, Dir: t.TempDir()}); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{"merchants import:", "sales import:", "claims compute:", "rate change:", "later batch:", "later compute:", "fund read:", "removed incident bench-"} {
+	for _, want := range []string{"merchants import:", "sales import:", "claims compute:", "rate change:", "later batch:", "later compute:", "finance --bulk:", "fund read:", "removed incident bench-"} {
 		if !strings.Contains(out.String(), want) {
 			t.Fatalf("output lacks %q:\n%s", want, out.String())
 		}

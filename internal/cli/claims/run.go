@@ -160,6 +160,7 @@ func (r *claimRun) run(ctx context.Context) (runSummary, error) {
 	// on a context that is not cancelled, and the run stops before the next.
 	txCtx := context.WithoutCancel(ctx)
 	s := runSummary{Run: r.name, Steps: []runStep{}}
+	r.suggestBulk(ctx)
 	for first := true; r.flags.Limit == 0 || s.Done < r.flags.Limit; first = false {
 		if !pace(ctx, r.flags.Every, first) {
 			s.Interrupted = true
@@ -213,6 +214,23 @@ func (r *claimRun) run(ctx context.Context) (runSummary, error) {
 		s.Interrupted = true
 	}
 	return s, nil
+}
+
+// suggestBulkFrom is how many claims make a one-at-a-time run worth a
+// word about --bulk: at a few hundred claims a second, minutes.
+const suggestBulkFrom = 20000
+
+// suggestBulk says, on stderr, when a run over all claims would take long
+// one at a time.
+func (r *claimRun) suggestBulk(ctx context.Context) {
+	if r.flags.Limit != 0 || r.flags.Every != 0 {
+		return
+	}
+	n, err := compensation.CountInState(ctx, r.conn, r.inc.ID, r.queue.state)
+	if err == nil && n >= suggestBulkFrom {
+		fmt.Fprintf(r.f.ErrOut, "%s %s claims one at a time, each its own transaction; --bulk settles them %s per transaction (docs/compensation.md)\n",
+			r.name+":", glossary.Count(int(n)), glossary.Count(compensation.BulkBatch))
+	}
 }
 
 // constraintOf names the constraint a database refusal cites, if any.
