@@ -91,7 +91,9 @@ func drawdownSpan(pts []compensation.DrawdownPoint, loc *time.Location) string {
 // niceFloor picks the bottom of the Y axis so that the four label steps
 // down from hi are round numbers (150M, 130M, ...) and the curve fills the
 // height: a fund that has paid out a third would otherwise be a flat line
-// along the top. It falls back to 0 when the drop is most of the range.
+// along the top. The axis spans at least a quarter of hi, so a drop of a
+// fraction of a percent stays a small step instead of filling the chart.
+// It falls back to 0 when the drop is most of the range.
 func niceFloor(lo, hi float64) float64 {
 	if hi <= 0 || lo < 0 {
 		if hi <= lo {
@@ -99,10 +101,7 @@ func niceFloor(lo, hi float64) float64 {
 		}
 		return lo
 	}
-	need := (hi - lo) * 1.05 / 4
-	if need <= 0 {
-		need = hi / 40
-	}
+	need := max((hi-lo)*1.05/4, hi/16)
 	mag := math.Pow(10, math.Floor(math.Log10(need)))
 	for _, m := range []float64{1, 1.5, 2, 2.5, 5, 10} {
 		if step := m * mag; step >= need {
