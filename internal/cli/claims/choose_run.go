@@ -34,7 +34,7 @@ Merchants choose for themselves; this is for walkthroughs, and for a batch
 of choices received together. Claims awaiting a margin rate are not offered
 a choice.
 --bulk records the plan 20,000 claims per transaction, in import order:
-for hundreds of thousands of claims (a million in about half a minute).`,
+for hundreds of thousands of claims (a million in about a minute).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {

@@ -40,7 +40,7 @@ the run so the Fund view (4) can be watched moving; Ctrl-C stops after the
 claim in hand.
 --bulk pays 20,000 claims per transaction (oldest approval first, then
 import order) under the same keys, thresholds and guards: a million claims
-in a couple of minutes. Ctrl-C stops after the batch in hand.`,
+in two or three minutes. Ctrl-C stops after the batch in hand.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {

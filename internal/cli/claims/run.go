@@ -116,7 +116,7 @@ type runSummary struct {
 	Done        int                       `json:"done"`
 	DoneFen     int64                     `json:"done_fen"`
 	Repeated    int                       `json:"already_paid,omitempty"`
-	Changed     int                       `json:"changed_meanwhile"` // no longer in the state the run acts on
+	Changed     int                       `json:"changed_meanwhile"` // no longer in the state the run acts on (--bulk: its key already paid another claim)
 	Interrupted bool                      `json:"interrupted"`
 	Stopped     string                    `json:"stopped,omitempty"` // why the run ended before running out of claims
 	Steps       []runStep                 `json:"steps"`             // one claim at a time only
@@ -289,7 +289,10 @@ func (r *claimRun) summary(ctx context.Context, s runSummary) error {
 	if s.Repeated > 0 {
 		fmt.Fprintf(out, "; %s already paid under their key (nothing paid twice)", glossary.Count(s.Repeated))
 	}
-	if s.Changed > 0 {
+	switch {
+	case s.Changed > 0 && s.Bulk:
+		fmt.Fprintf(out, "; %s passed over: the key pay-run-<merchant> already paid another claim (pay them with claims pay --key)", glossary.Count(s.Changed))
+	case s.Changed > 0:
 		fmt.Fprintf(out, "; %s skipped (changed meanwhile)", glossary.Count(s.Changed))
 	}
 	fmt.Fprintln(out)
