@@ -26,6 +26,10 @@ type Factory struct {
 	DB       string // --db
 	Incident string // --incident: a slug, or "" for the current incident
 	As       string // --as: the login to act as, embedded database only
+
+	// Zone is the zone of the incident the command opened (OpenIncident),
+	// for times in its error messages; nil before one is opened.
+	Zone *time.Location
 }
 
 // Bind declares the connection flags on root, persistent so every command
@@ -114,6 +118,7 @@ func (f *Factory) OpenIncident(ctx context.Context) (*sqlx.DB, incident.Incident
 		conn.Close()
 		return nil, inc, err
 	}
+	f.Zone = inc.Location()
 	return conn, inc, nil
 }
 

@@ -5,10 +5,12 @@ package root
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"warroom/db"
 	"warroom/internal/cli/action"
 	"warroom/internal/cli/actions"
 	"warroom/internal/cli/approvals"
@@ -56,6 +58,12 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return cmdutil.ExitOK
+	}
+	// A conflict's time reads in the incident's zone, as every other time
+	// the command printed does (the database hands it over in UTC).
+	var ce *db.ConflictError
+	if errors.As(err, &ce) && f.Zone != nil && !ce.At.IsZero() {
+		ce.At = ce.At.In(f.Zone)
 	}
 	cmdutil.PrintError(f.ErrOut, err)
 	return cmdutil.ExitCode(err)
