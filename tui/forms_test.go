@@ -288,6 +288,12 @@ func TestConcurrentMilestoneEditIsRefused(t *testing.T) {
 	if !strings.Contains(s, "changed by alice at") || !strings.Contains(s, "reload?") {
 		t.Fatalf("second save not refused as a conflict:\n%s", s)
 	}
+	// When, in the incident's zone (the demo's is Asia/Shanghai).
+	for _, line := range strings.Split(s, "\n") {
+		if strings.Contains(line, "changed by alice at") && (!strings.Contains(line, " CST") || strings.Contains(line, "UTC")) {
+			t.Errorf("conflict time not in the incident's zone: %q", line)
+		}
+	}
 	if openForm(b) == nil || openForm(b).Value("note") != "from bob" || !strings.Contains(s, "from bob") {
 		t.Fatal("the refused form must keep bob's input")
 	}

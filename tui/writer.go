@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -56,10 +57,20 @@ func (m Model) write(req writeRequestMsg) tea.Cmd {
 		return func() tea.Msg { return writeDoneMsg{tag: req.tag, err: err} }
 	}
 	ctx, conn, actor := m.ctx, m.conn, m.opts.Actor
+	loc := time.UTC
+	if m.snap != nil {
+		loc = m.snap.Incident.Location()
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 		defer cancel()
 		err := db.Write(ctx, conn, actor, func(tx *sqlx.Tx) error { return req.fn(ctx, tx) })
+		// A conflict's time reads in the incident's zone, as every time on
+		// screen does (the database hands it over in UTC).
+		var ce *db.ConflictError
+		if errors.As(err, &ce) && !ce.At.IsZero() {
+			ce.At = ce.At.In(loc)
+		}
 		return writeDoneMsg{tag: req.tag, err: err}
 	}
 }
