@@ -38,6 +38,15 @@ func (e *ConflictError) Error() string {
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
 
+// ConflictIn shows the time of the conflict err holds, if any, in loc: the
+// database hands times over in UTC, people read them in the incident's zone.
+func ConflictIn(err error, loc *time.Location) {
+	var ce *ConflictError
+	if loc != nil && errors.As(err, &ce) && !ce.At.IsZero() {
+		ce.At = ce.At.In(loc)
+	}
+}
+
 // FieldError is bad input, named by field, caught before anything is written.
 type FieldError struct {
 	Field  string

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -65,12 +64,7 @@ func (m Model) write(req writeRequestMsg) tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 		defer cancel()
 		err := db.Write(ctx, conn, actor, func(tx *sqlx.Tx) error { return req.fn(ctx, tx) })
-		// A conflict's time reads in the incident's zone, as every time on
-		// screen does (the database hands it over in UTC).
-		var ce *db.ConflictError
-		if errors.As(err, &ce) && !ce.At.IsZero() {
-			ce.At = ce.At.In(loc)
-		}
+		db.ConflictIn(err, loc) // as every time on screen
 		return writeDoneMsg{tag: req.tag, err: err}
 	}
 }

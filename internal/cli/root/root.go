@@ -5,7 +5,6 @@ package root
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -59,12 +58,7 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if err == nil {
 		return cmdutil.ExitOK
 	}
-	// A conflict's time reads in the incident's zone, as every other time
-	// the command printed does (the database hands it over in UTC).
-	var ce *db.ConflictError
-	if errors.As(err, &ce) && f.Zone != nil && !ce.At.IsZero() {
-		ce.At = ce.At.In(f.Zone)
-	}
+	db.ConflictIn(err, f.Zone) // as every other time the command printed
 	cmdutil.PrintError(f.ErrOut, err)
 	return cmdutil.ExitCode(err)
 }
