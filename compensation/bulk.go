@@ -2,7 +2,6 @@ package compensation
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -101,13 +100,13 @@ func ApproveBatch(ctx context.Context, q db.Querier, incidentID int64, after Bul
 		return BulkStep{}, err
 	}
 	var remaining int64
-	err := q.GetContext(ctx, &remaining, `
-		SELECT pledged_fen - committed_fen - paid_fen FROM funds WHERE incident_id = $1 FOR UPDATE`, incidentID)
-	if db.IsNotFound(db.MapError(err)) {
-		return BulkStep{}, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
+	err := db.MapError(q.GetContext(ctx, &remaining, `
+		SELECT pledged_fen - committed_fen - paid_fen FROM funds WHERE incident_id = $1 FOR UPDATE`, incidentID))
+	if db.IsNotFound(err) {
+		return BulkStep{}, ErrNoFund
 	}
 	if err != nil {
-		return BulkStep{}, db.MapError(err)
+		return BulkStep{}, err
 	}
 	s := BulkStep{Next: after}
 	err = q.QueryRowxContext(ctx, `
@@ -136,10 +135,7 @@ func ApproveBatch(ctx context.Context, q db.Querier, incidentID int64, after Bul
 		       COALESCE((SELECT owed FROM running, cut WHERE running.n = cut.n), 0)::bigint,
 		       COALESCE((SELECT at FROM last), $4), COALESCE((SELECT merchant_id FROM last), $5)`,
 		incidentID, limit, remaining, after.At, after.Merchant).Scan(&s.Claims, &s.Fen, &s.Uncovered, &s.UncoveredFen, &s.Next.At, &s.Next.Merchant)
-	if err = fundError(err); err != nil {
-		return s, err
-	}
-	return s, nil
+	return s, fundError(err)
 }
 
 // PayBatch pays up to limit approved claims after the cursor, oldest

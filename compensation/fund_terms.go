@@ -2,7 +2,6 @@ package compensation
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"warroom/db"
@@ -157,7 +156,7 @@ func SetWindows(ctx context.Context, q db.Querier, incidentID int64, c WindowCha
 		return 0, db.MapError(err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return 0, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
+		return 0, ErrNoFund
 	}
 	var n int64
 	err = q.GetContext(ctx, &n, `SELECT warroom_fund_recompute($1)`, incidentID)

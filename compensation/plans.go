@@ -155,3 +155,7 @@ func deref(t *time.Time) time.Time {
 
 // ErrFundExhausted means the fund cannot cover an approval.
 var ErrFundExhausted = errors.New("the fund cannot cover it")
+
+// ErrNoFund is the incident without a compensation fund (a commander
+// opens one); it is a db.ErrNotFound, so callers report it as one.
+var ErrNoFund = fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)

@@ -73,7 +73,7 @@ func ReadFundPosition(ctx context.Context, q db.Querier, incident int64) (FundPo
 		       payout_approval_fen
 		FROM funds WHERE incident_id = $1`, incident)
 	if db.IsNotFound(db.MapError(err)) {
-		return f, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
+		return f, ErrNoFund
 	}
 	return f, db.MapError(err)
 }

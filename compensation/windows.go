@@ -64,7 +64,7 @@ func loadWindows(ctx context.Context, q db.Querier, incidentID int64, outage boo
 		Scan(&row.BS, &row.BE, &row.OS, &row.OE, &row.Follows, &row.TZ, &row.InKind)
 	if err != nil {
 		if db.IsNotFound(db.MapError(err)) {
-			return Windows{}, fmt.Errorf("the incident has no compensation fund: %w", db.ErrNotFound)
+			return Windows{}, ErrNoFund
 		}
 		return Windows{}, db.MapError(err)
 	}
