@@ -50,11 +50,20 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 // may still have a COPY open on the connection, and lib/pq then hangs in
 // that rollback (lib/pq issue 892). Here the rollback runs after fn
 // returns, its COPY closed.
+//
+// The transaction runs on a connection of its own, known to CopyIn while
+// fn runs: database/sql hides a transaction's connection, and CopyIn needs
+// it to hand lib/pq whole chunks of COPY data.
 func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := conn.BeginTxx(context.WithoutCancel(ctx), nil)
+	tx, c, err := beginOwn(context.WithoutCancel(ctx), conn)
 	if err != nil {
 		return MapError(err)
 	}
+	// Deferred first, so it runs last: the connection goes back to the
+	// pool only once the transaction has ended, on every path.
+	defer c.Close()
+	txConns.Store(tx, c)
+	defer txConns.Delete(tx)
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
