@@ -2439,6 +2439,25 @@ END $$;
 
 
 --
+-- Name: warroom_restore_add_columns(regclass, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_add_columns(rel regclass, n integer) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    have int := warroom_restore_width(rel);
+BEGIN
+    IF n > have THEN
+        EXECUTE format('ALTER TABLE %s %s', rel,
+            (SELECT string_agg(format('ADD COLUMN e%1$s bigint, ADD COLUMN r%1$s bigint, ADD COLUMN a%1$s timestamptz, ADD COLUMN f%1$s bigint', i), ', ')
+             FROM generate_series(have + 1, n) i));
+    END IF;
+END $_$;
+
+
+--
 -- Name: restore_snapshots; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -2469,51 +2488,35 @@ CREATE FUNCTION public.warroom_restore_carry(rel text, prev public.restore_snaps
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
 DECLARE
-    k int;
-    j int;
-    ue text[] := '{}'; ur text[] := '{}'; ua text[] := '{}'; uf text[] := '{}'; cond text[] := '{}';
-    ie text[] := '{}'; ir text[] := '{}'; ia text[] := '{}'; iff text[] := '{}';
-    a bigint;
-    b bigint;
+    j    int;
+    src  text := format('public.%I', 'restore_counts_s' || prev.id);
+    sets text[] := '{}'; cond text[] := '{}';
+    cols text[] := '{}'; vals text[] := '{}';
+    a    bigint;
+    b    bigint;
 BEGIN
     FOR k IN 1 .. cardinality(p_domains) LOOP
         j := array_position(prev.domains, p_domains[k]);
-        IF j IS NULL THEN
-            ue := ue || format('x.expected[%s]', k);
-            ur := ur || format('x.restored[%s]', k);
-            ua := ua || format('CASE WHEN x.expected[%1$s] IS NOT NULL THEN COALESCE(x.at[%1$s], %2$L::timestamptz) END', k, p_taken);
-            uf := uf || 'NULL::bigint'::text;
-            ie := ie || 'NULL::bigint'::text; ir := ir || 'NULL::bigint'::text;
-            ia := ia || 'NULL::timestamptz'::text; iff := iff || 'NULL::bigint'::text;
-        ELSE
-            ue := ue || format('COALESCE(x.expected[%s], o.expected[%s])', k, j);
-            ur := ur || format('CASE WHEN x.expected[%1$s] IS NOT NULL THEN x.restored[%1$s] ELSE o.restored[%2$s] END', k, j);
-            ua := ua || format('CASE WHEN x.expected[%1$s] IS NOT NULL THEN COALESCE(x.at[%1$s], %3$L::timestamptz) '
-                               'WHEN o.expected[%2$s] IS NOT NULL THEN COALESCE(o.at[%2$s], %4$L::timestamptz) END',
-                               k, j, p_taken, prev.taken_at);
-            uf := uf || format('CASE WHEN x.expected[%1$s] IS NULL AND o.expected[%2$s] IS NOT NULL '
-                               'THEN COALESCE(o.from_snapshot[%2$s], %3$s) END', k, j, prev.id);
-            cond := cond || format('(x.expected[%s] IS NULL AND o.expected[%s] IS NOT NULL)', k, j);
-            ie := ie || format('o.expected[%s]', j);
-            ir := ir || format('o.restored[%s]', j);
-            ia := ia || format('CASE WHEN o.expected[%1$s] IS NOT NULL THEN COALESCE(o.at[%1$s], %2$L::timestamptz) END', j, prev.taken_at);
-            iff := iff || format('CASE WHEN o.expected[%1$s] IS NOT NULL THEN COALESCE(o.from_snapshot[%1$s], %2$s) END', j, prev.id);
-        END IF;
+        CONTINUE WHEN j IS NULL;
+        sets := sets || format('e%1$s = COALESCE(x.e%1$s, o.e%2$s), '
+                               'r%1$s = CASE WHEN x.e%1$s IS NOT NULL THEN x.r%1$s ELSE o.r%2$s END, '
+                               'a%1$s = CASE WHEN x.e%1$s IS NOT NULL THEN x.a%1$s WHEN o.e%2$s IS NOT NULL THEN COALESCE(o.a%2$s, %3$L::timestamptz) END, '
+                               'f%1$s = CASE WHEN x.e%1$s IS NOT NULL THEN x.f%1$s WHEN o.e%2$s IS NOT NULL THEN COALESCE(o.f%2$s, %4$s) END',
+                               k, j, prev.taken_at, prev.id);
+        cond := cond || format('(x.e%s IS NULL AND o.e%s IS NOT NULL)', k, j);
+        cols := cols || format('e%1$s, r%1$s, a%1$s, f%1$s', k);
+        vals := vals || format('o.e%1$s, o.r%1$s, CASE WHEN o.e%1$s IS NOT NULL THEN COALESCE(o.a%1$s, %2$L::timestamptz) END, '
+                               'CASE WHEN o.e%1$s IS NOT NULL THEN COALESCE(o.f%1$s, %3$s) END', j, prev.taken_at, prev.id);
     END LOOP;
     IF cardinality(cond) = 0 THEN
         RETURN 0;
     END IF;
-    EXECUTE format('UPDATE %1$s x SET expected = ARRAY[%2$s], restored = ARRAY[%3$s], at = ARRAY[%4$s], from_snapshot = ARRAY[%5$s]
-                    FROM public.restore_counts o WHERE o.snapshot_id = %6$s AND o.merchant_id = x.merchant_id AND (%7$s)',
-                   rel, array_to_string(ue, ', '), array_to_string(ur, ', '), array_to_string(ua, ', '),
-                   array_to_string(uf, ', '), prev.id, array_to_string(cond, ' OR '));
+    EXECUTE format('UPDATE %1$s x SET %2$s FROM %3$s o WHERE o.merchant_id = x.merchant_id AND (%4$s)',
+                   rel, array_to_string(sets, ', '), src, array_to_string(cond, ' OR '));
     GET DIAGNOSTICS a = ROW_COUNT;
-    EXECUTE format('INSERT INTO %1$s (merchant_id, expected, restored, at, from_snapshot)
-                    SELECT o.merchant_id, ARRAY[%2$s], ARRAY[%3$s], ARRAY[%4$s], ARRAY[%5$s]
-                    FROM public.restore_counts o WHERE o.snapshot_id = %6$s
-                      AND NOT EXISTS (SELECT 1 FROM %1$s x WHERE x.merchant_id = o.merchant_id)',
-                   rel, array_to_string(ie, ', '), array_to_string(ir, ', '), array_to_string(ia, ', '),
-                   array_to_string(iff, ', '), prev.id);
+    EXECUTE format('INSERT INTO %1$s (merchant_id, %2$s) SELECT o.merchant_id, %3$s FROM %4$s o
+                    WHERE NOT EXISTS (SELECT 1 FROM %1$s x WHERE x.merchant_id = o.merchant_id)',
+                   rel, array_to_string(cols, ', '), array_to_string(vals, ', '), src);
     GET DIAGNOSTICS b = ROW_COUNT;
     RETURN a + b;
 END $_$;
@@ -2539,6 +2542,7 @@ DECLARE
     tbl    text;
     rel    regclass;
     doms   text[];
+    nd     int;
     n      bigint;
     total  bigint;
     body   jsonb;
@@ -2555,21 +2559,17 @@ DECLARE
     m_complete bigint;
     dm     text;
     di     int;
-    detail text;
+    cols   text;
+    maxes  text;
     phases jsonb := '{}';
     t      timestamptz := clock_timestamp();
 BEGIN
     PERFORM warroom_restore_writer();
-    SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
-    rel := to_regclass(format('public.%I', part));
-    -- Only a table this transaction staged.
-    IF NOT FOUND OR s.committed OR rel IS NULL
-       OR (SELECT xmin FROM pg_class WHERE oid = rel) <> pg_current_xact_id()::xid THEN
-        RAISE EXCEPTION 'no restore counts staged as snapshot % in this transaction', p_snapshot
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    EXECUTE format('REVOKE INSERT ON public.%I FROM %I', part, session_user);
-    tbl := format('public.%I', part);
+    rel := warroom_restore_staged(p_snapshot);
+    SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot;
+    -- Column privileges go with the table's.
+    EXECUTE format('REVOKE INSERT ON %s FROM %I', rel, session_user);
+    tbl := rel::text;
     IF array_ndims(p_domains) > 1 THEN
         RAISE EXCEPTION 'restore domains: a list, not %', p_domains USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -2580,6 +2580,11 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
     PERFORM warroom_restore_domain_limit(doms);
+    nd := warroom_restore_width(rel);
+    IF nd <> cardinality(doms) THEN
+        RAISE EXCEPTION 'restore domains: % named, the staged counts have % positions', cardinality(doms), nd
+            USING ERRCODE = 'check_violation';
+    END IF;
 
     -- The one pass: the rules, the totals, merchants complete, digest.
     SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
@@ -2604,24 +2609,25 @@ BEGIN
         again := true;
     END;
     IF again THEN
-        EXECUTE format($q$SELECT x.merchant_id, i FROM %1$s x
+        EXECUTE format($q$SELECT x.merchant_id, v.i FROM %1$s x
                 JOIN (SELECT merchant_id FROM %1$s GROUP BY merchant_id HAVING count(*) > 1) m USING (merchant_id)
-                CROSS JOIN generate_series(1, %2$s) i
-                WHERE x.expected[i] IS NOT NULL GROUP BY x.merchant_id, i HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 1$q$,
-            tbl, cardinality(doms)) INTO dm, di;
+                CROSS JOIN LATERAL (VALUES %2$s) v(i, e)
+                WHERE v.e IS NOT NULL GROUP BY x.merchant_id, v.i HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 1$q$,
+            tbl, (SELECT string_agg(format('(%1$s, x.e%1$s)', i), ', ') FROM generate_series(1, nd) i)) INTO dm, di;
         IF dm IS NOT NULL THEN
             RAISE EXCEPTION 'a merchant is counted twice for one domain'
                 USING ERRCODE = 'unique_violation', CONSTRAINT = 'restore_counts_key',
                       DETAIL = format('Key (merchant_id, domain)=(%s, %s) already exists.', dm, doms[di]);
         END IF;
+        -- Each position is counted by one of the merchant's rows at most:
+        -- max() is that row's.
+        SELECT string_agg(format('e%1$s, r%1$s, a%1$s', i), ', ' ORDER BY i),
+               string_agg(format('max(d.e%1$s), max(d.r%1$s), max(d.a%1$s)', i), ', ' ORDER BY i)
+        INTO cols, maxes FROM generate_series(1, nd) i;
         EXECUTE format($q$WITH d AS (DELETE FROM %1$s x WHERE x.merchant_id IN
                                          (SELECT merchant_id FROM %1$s GROUP BY merchant_id HAVING count(*) > 1) RETURNING x.*)
-                INSERT INTO %1$s (merchant_id, expected, restored, at)
-                SELECT g.merchant_id, array_agg(g.e ORDER BY g.i), array_agg(g.r ORDER BY g.i),
-                       CASE WHEN bool_or(g.a IS NOT NULL) THEN array_agg(g.a ORDER BY g.i) END
-                FROM (SELECT d.merchant_id, i, max(d.expected[i]) AS e, max(d.restored[i]) AS r, max(d.at[i]) AS a
-                      FROM d CROSS JOIN generate_series(1, %2$s) i GROUP BY 1, 2) g
-                GROUP BY g.merchant_id$q$, tbl, cardinality(doms));
+                INSERT INTO %1$s (merchant_id, %2$s) SELECT d.merchant_id, %3$s FROM d GROUP BY d.merchant_id$q$,
+            tbl, cols, maxes);
         EXECUTE format('CREATE UNIQUE INDEX %I ON %s (merchant_id)', part || '_key', tbl);
     END IF;
     phases := phases || jsonb_build_object('key', extract(epoch FROM clock_timestamp() - t));
@@ -2637,6 +2643,7 @@ BEGIN
            WHERE o.snapshot_id = prev.id AND (x.domain IS NULL OR x.merchants <> o.merchants OR x.keysum <> o.keysum)) THEN
         doms := doms || ARRAY(SELECT d FROM unnest(prev.domains) WITH ORDINALITY u(d, i) WHERE NOT d = ANY (doms) ORDER BY i);
         PERFORM warroom_restore_domain_limit(doms);
+        PERFORM warroom_restore_add_columns(rel, cardinality(doms));
         IF warroom_restore_carry(tbl, prev, doms, taken) > 0 THEN
             again := true;
         END IF;
@@ -2650,41 +2657,22 @@ BEGIN
     END IF;
     SELECT COALESCE(sum(x.merchants), 0)::bigint INTO total FROM unnest(sums) x;
 
-    IF pg_stat_get_xact_tuples_inserted(rel) < warroom_restore_small_rows() THEN
-        -- A small snapshot joins the default partition: cheaper than the
-        -- DDL of a partition of its own. The parent's triggers audit it.
-        EXECUTE format('INSERT INTO restore_counts SELECT * FROM %s', tbl);
-        EXECUTE format('DROP TABLE %s', tbl);
-        phases := phases || jsonb_build_object('insert', extract(epoch FROM clock_timestamp() - t));
+    PERFORM warroom_restore_seal(rel);
+    phases := phases || jsonb_build_object('seal', extract(epoch FROM clock_timestamp() - t));
+    t := clock_timestamp();
+    -- What an audit trigger would have written: the digest from the pass
+    -- unless rows changed since, or so few that the entry lists them.
+    IF again OR m_total <= warroom_audit_detail_rows() THEN
+        EXECUTE warroom_audit_rows_sql(tbl, 'NULL::bigint') INTO cnt, lo, hi, body;
     ELSE
-        EXECUTE format('ALTER TABLE restore_counts ATTACH PARTITION %s FOR VALUES IN (%s)', tbl, p_snapshot);
-        PERFORM warroom_protect_table(rel, ARRAY[]::text[]);
-        phases := phases || jsonb_build_object('attach', extract(epoch FROM clock_timestamp() - t));
-        t := clock_timestamp();
-        -- A sample of 3,000 rows instead of 30,000: the queries on a
-        -- snapshot are key lookups and scans; autovacuum analyses it again
-        -- in full later.
-        detail := current_setting('default_statistics_target');
-        PERFORM set_config('default_statistics_target', '10', true);
-        EXECUTE format('ANALYZE %s', tbl);
-        PERFORM set_config('default_statistics_target', detail, true);
-        phases := phases || jsonb_build_object('analyze', extract(epoch FROM clock_timestamp() - t));
-        t := clock_timestamp();
-        -- What the parent's audit_insert and notify_insert would have
-        -- written: the digest from the pass unless rows changed since, or
-        -- so few that the entry lists them.
-        IF again OR m_total <= warroom_audit_detail_rows() THEN
-            EXECUTE warroom_audit_rows_sql(tbl, 'NULL::bigint') INTO cnt, lo, hi, body;
-        ELSE
-            cnt := m_total;
-            body := jsonb_build_object('rows', m_total, 'digest', 'sum-hash64:' || dig::text);
-        END IF;
-        IF cnt > 0 THEN
-            PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, cnt, NULL, body);
-            PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, cnt);
-        END IF;
-        phases := phases || jsonb_build_object('audit', extract(epoch FROM clock_timestamp() - t));
+        cnt := m_total;
+        body := jsonb_build_object('rows', m_total, 'digest', 'sum-hash64:' || dig::text);
     END IF;
+    IF cnt > 0 THEN
+        PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, cnt, NULL, body);
+        PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, cnt);
+    END IF;
+    phases := phases || jsonb_build_object('audit', extract(epoch FROM clock_timestamp() - t));
 
     INSERT INTO restore_totals SELECT * FROM unnest(sums);
     UPDATE restore_snapshots r SET domains = doms, rows = n, carried = total - n, committed = true,
@@ -2714,13 +2702,70 @@ END $$;
 
 
 --
--- Name: warroom_restore_small_rows(); Type: FUNCTION; Schema: public; Owner: -
+-- Name: warroom_restore_merchant(bigint, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_restore_small_rows() RETURNS bigint
-    LANGUAGE sql STABLE
+CREATE FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) RETURNS TABLE(domain text, expected bigint, restored bigint, at timestamp with time zone, from_snapshot bigint)
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $$ SELECT COALESCE(NULLIF(current_setting('warroom.restore_small_rows', true), '')::bigint, 200000) $$;
+    AS $_$
+DECLARE
+    s restore_snapshots;
+BEGIN
+    SELECT * INTO s FROM restore_snapshots r WHERE r.id = p_snapshot AND r.committed;
+    IF NOT FOUND OR cardinality(s.domains) = 0 THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT $2[v.i], v.e, v.r, COALESCE(v.a, $3), v.f FROM public.%I x CROSS JOIN LATERAL (VALUES %s) v(i, e, r, a, f)
+         WHERE x.merchant_id = $1 AND v.e IS NOT NULL',
+        'restore_counts_s' || p_snapshot,
+        (SELECT string_agg(format('(%1$s, x.e%1$s, x.r%1$s, x.a%1$s, x.f%1$s)', i), ', ') FROM generate_series(1, cardinality(s.domains)) i))
+    USING p_merchant, s.domains, s.taken_at;
+END $_$;
+
+
+--
+-- Name: warroom_restore_seal(regclass); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_seal(rel regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target text := current_setting('default_statistics_target');
+BEGIN
+    PERFORM warroom_protect_table(rel, ARRAY[]::text[]);
+    -- A sample of 3,000 rows instead of 30,000: the queries on a snapshot
+    -- are key lookups and scans; autovacuum analyses it again in full later.
+    PERFORM set_config('default_statistics_target', '10', true);
+    EXECUTE format('ANALYZE %s', rel);
+    PERFORM set_config('default_statistics_target', target, true);
+END $$;
+
+
+--
+-- Name: warroom_restore_short(bigint, integer, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) RETURNS TABLE(merchant_id text, expected bigint, restored bigint, at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    s restore_snapshots;
+BEGIN
+    SELECT * INTO s FROM restore_snapshots r WHERE r.id = p_snapshot AND r.committed;
+    IF NOT FOUND OR p_pos IS NULL OR p_pos < 1 OR p_pos > cardinality(s.domains) THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT x.merchant_id, x.e%1$s, x.r%1$s, COALESCE(x.a%1$s, $1) FROM public.%2$I x
+         WHERE x.r%1$s < x.e%1$s ORDER BY x.e%1$s - x.r%1$s DESC, x.merchant_id LIMIT $2',
+        p_pos, 'restore_counts_s' || p_snapshot)
+    USING s.taken_at, p_limit;
+END $_$;
 
 
 --
@@ -2749,15 +2794,33 @@ BEGIN
     INSERT INTO restore_snapshots (incident_id, file_name, sha256, taken_at, imported_by)
     VALUES (p_incident, p_file, p_sha, COALESCE(p_taken, now()), warroom_actor()) RETURNING * INTO s;
     part := 'restore_counts_s' || s.id;
-    -- The parent's NOT NULLs and the bound on the empty table: COPY checks
-    -- them as it goes; the counts themselves are checked by the commit.
-    EXECUTE format('CREATE TABLE public.%I (LIKE public.restore_counts INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
-    EXECUTE format('ALTER TABLE public.%I ALTER snapshot_id SET DEFAULT %s, ALTER incident_id SET DEFAULT %s, '
-                   'ADD CONSTRAINT %I CHECK (snapshot_id = %s AND incident_id = %s)',
-                   part, s.id, p_incident, part || '_bound', s.id, p_incident);
-    EXECUTE format('GRANT INSERT ON public.%I TO %I', part, session_user);
+    EXECUTE format('CREATE TABLE public.%I (merchant_id text COLLATE "C" NOT NULL)', part);
+    EXECUTE format('GRANT INSERT (merchant_id) ON public.%I TO %I', part, session_user);
     snapshot_id := s.id; imported_at := s.imported_at;
     RETURN NEXT;
+END $$;
+
+
+--
+-- Name: warroom_restore_staged(bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_staged(p_snapshot bigint) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    s   restore_snapshots;
+    rel regclass;
+BEGIN
+    SELECT * INTO s FROM restore_snapshots WHERE id = p_snapshot FOR UPDATE;
+    rel := to_regclass(format('public.%I', 'restore_counts_s' || p_snapshot));
+    IF NOT FOUND OR s.committed OR rel IS NULL
+       OR (SELECT xmin FROM pg_class WHERE oid = rel) <> pg_current_xact_id()::xid THEN
+        RAISE EXCEPTION 'no restore counts staged as snapshot % in this transaction', p_snapshot
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN rel;
 END $$;
 
 
@@ -2788,7 +2851,6 @@ CREATE FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_inc
     AS $_$
 DECLARE
     nd   int := cardinality(p_domains);
-    cols text := '';
     cnt  text[] := '{}'; e text[] := '{}'; r text[] := '{}'; sh text[] := '{}'; asof text[] := '{}';
     done text := 'true';
     ok   text := '';
@@ -2798,43 +2860,35 @@ DECLARE
     kss  bigint[];
 BEGIN
     FOR i IN 1 .. nd LOOP
-        cols := cols || format(', x.expected[%1$s] AS e%1$s, x.restored[%1$s] AS r%1$s, x.at[%1$s] AS a%1$s', i);
-        cnt := cnt || format('count(y.e%s)', i);
-        e := e || format('COALESCE(sum(y.e%s), 0)::bigint', i);
-        r := r || format('COALESCE(sum(y.r%s), 0)::bigint', i);
-        sh := sh || format('count(*) FILTER (WHERE y.r%1$s < y.e%1$s)', i);
+        cnt := cnt || format('count(x.e%s)', i);
+        e := e || format('COALESCE(sum(x.e%s), 0)::bigint', i);
+        r := r || format('COALESCE(sum(x.r%s), 0)::bigint', i);
+        sh := sh || format('count(*) FILTER (WHERE x.r%1$s < x.e%1$s)', i);
         -- A count without a time of its own is as of p_taken: the latest of
         -- the times given, and p_taken when some count has none (cheaper
         -- than a filtered max over a COALESCE).
-        asof := asof || format('CASE WHEN count(y.a%1$s) < count(y.e%1$s) THEN GREATEST(max(y.a%1$s), %2$L::timestamptz) '
-                               'ELSE max(y.a%1$s) END', i, p_taken);
-        done := done || format(' AND y.r%1$s IS NOT DISTINCT FROM y.e%1$s', i);
-        ok := ok || format(' OR y.r%1$s < 0 OR y.r%1$s > y.e%1$s OR (y.e%1$s IS NULL) <> (y.r%1$s IS NULL) '
-                           'OR (y.a%1$s IS NOT NULL AND y.e%1$s IS NULL)', i);
-        anye := anye || format('y.e%s', i);
+        asof := asof || format('CASE WHEN count(x.a%1$s) < count(x.e%1$s) THEN GREATEST(max(x.a%1$s), %2$L::timestamptz) '
+                               'ELSE max(x.a%1$s) END', i, p_taken);
+        done := done || format(' AND x.r%1$s IS NOT DISTINCT FROM x.e%1$s', i);
+        ok := ok || format(' OR x.r%1$s < 0 OR x.r%1$s > x.e%1$s OR (x.e%1$s IS NULL) <> (x.r%1$s IS NULL) '
+                           'OR (x.a%1$s IS NOT NULL AND x.e%1$s IS NULL)', i);
+        anye := anye || format('x.e%s', i);
     END LOOP;
-    IF p_check THEN
-        cols := cols || ', x.from_snapshot IS NOT NULL AS fs';
-        -- No element past the snapshot's domains: a carry that adds
-        -- domains would read it as a count of one of them, unchecked.
-        ok := ok || format(' OR cardinality((y.x).expected) > %1$s OR cardinality((y.x).restored) > %1$s'
-                           ' OR cardinality((y.x).at) > %1$s', nd);
-    END IF;
     EXECUTE format($q$
-        SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(y.merchant_id)), 0)::bigint,
-               COALESCE(sum(pg_catalog.hash_record_extended(y.x, 0::bigint)), 0), %2$s,
+        SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint,
+               COALESCE(sum(pg_catalog.hash_record_extended(x, 0::bigint)), 0), %2$s,
                ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
-        FROM (SELECT x, x.merchant_id%8$s FROM %9$s x UNION ALL SELECT x, x.merchant_id%8$s FROM %9$s x WHERE false) y$q$,
+        FROM %8$s x$q$,
         done,
-        CASE WHEN p_check THEN format('min(y.merchant_id) FILTER (WHERE y.fs OR COALESCE(%1$s) IS NULL%2$s)',
+        CASE WHEN p_check THEN format('min(x.merchant_id) FILTER (WHERE COALESCE(%1$s) IS NULL%2$s)',
                                       COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok)
              ELSE 'NULL::text' END,
         array_to_string(cnt, ', '), array_to_string(e, ', '), array_to_string(r, ', '), array_to_string(sh, ', '),
-        array_to_string(asof, ', '), cols, rel)
+        array_to_string(asof, ', '), rel)
     INTO merchants, complete, ks, digest, bad, vcnt, ve, vr, vsh, vasof;
     IF EXISTS (SELECT 1 FROM generate_series(1, nd) i WHERE vcnt[i] > 0 AND vcnt[i] <> merchants) THEN
         EXECUTE format('SELECT ARRAY[%s]::bigint[] FROM %s x',
-                       (SELECT string_agg(format('COALESCE(sum(hashtext(x.merchant_id)) FILTER (WHERE x.expected[%s] IS NOT NULL), 0)', i),
+                       (SELECT string_agg(format('COALESCE(sum(hashtext(x.merchant_id)) FILTER (WHERE x.e%s IS NOT NULL), 0)', i),
                                           ', ' ORDER BY i) FROM generate_series(1, nd) i), rel)
         INTO kss;
     END IF;
@@ -2842,6 +2896,44 @@ BEGIN
     sums := ARRAY(SELECT ROW(p_snapshot, p_incident, p_domains[i], vcnt[i], ve[i], vr[i], vsh[i], COALESCE(kss[i], ks), vasof[i])::restore_totals
                   FROM generate_series(1, nd) i WHERE vcnt[i] > 0 ORDER BY i);
 END $_$;
+
+
+--
+-- Name: warroom_restore_widen(bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+DECLARE
+    rel regclass;
+    have int;
+BEGIN
+    PERFORM warroom_restore_writer();
+    rel := warroom_restore_staged(p_snapshot);
+    PERFORM warroom_restore_domain_limit(array_fill(''::text, ARRAY[p_domains]));
+    have := warroom_restore_width(rel);
+    PERFORM warroom_restore_add_columns(rel, p_domains);
+    IF p_domains > have THEN
+        EXECUTE format('GRANT INSERT (%s) ON %s TO %I',
+            (SELECT string_agg(format('e%1$s, r%1$s, a%1$s', i), ', ') FROM generate_series(have + 1, p_domains) i),
+            rel, session_user);
+    END IF;
+END $_$;
+
+
+--
+-- Name: warroom_restore_width(regclass); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_width(rel regclass) RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $_$
+    SELECT count(*)::int FROM pg_attribute a
+    WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attname ~ '^e[0-9]+$'
+$_$;
 
 
 --
@@ -4028,37 +4120,6 @@ ALTER SEQUENCE public.remediation_measures_id_seq OWNED BY public.remediation_me
 
 
 --
--- Name: restore_counts; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.restore_counts (
-    snapshot_id bigint NOT NULL,
-    incident_id bigint NOT NULL,
-    merchant_id text NOT NULL COLLATE pg_catalog."C",
-    expected bigint[] NOT NULL,
-    restored bigint[] NOT NULL,
-    at timestamp with time zone[],
-    from_snapshot bigint[]
-)
-PARTITION BY LIST (snapshot_id);
-
-
---
--- Name: restore_counts_default; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.restore_counts_default (
-    snapshot_id bigint NOT NULL,
-    incident_id bigint NOT NULL,
-    merchant_id text NOT NULL COLLATE pg_catalog."C",
-    expected bigint[] NOT NULL,
-    restored bigint[] NOT NULL,
-    at timestamp with time zone[],
-    from_snapshot bigint[]
-);
-
-
---
 -- Name: restore_snapshots_id_seq; Type: SEQUENCE; Schema: public; Owner: -
 --
 
@@ -4349,13 +4410,6 @@ ALTER TABLE ONLY public.claims ATTACH PARTITION public.claims_default DEFAULT;
 --
 
 ALTER TABLE ONLY public.merchants ATTACH PARTITION public.merchants_default DEFAULT;
-
-
---
--- Name: restore_counts_default; Type: TABLE ATTACH; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.restore_counts ATTACH PARTITION public.restore_counts_default DEFAULT;
 
 
 --
@@ -5040,13 +5094,6 @@ CREATE INDEX plan_changes_claim ON public.plan_changes USING btree (claim_id);
 
 
 --
--- Name: restore_counts_default_key; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE UNIQUE INDEX restore_counts_default_key ON public.restore_counts_default USING btree (snapshot_id, merchant_id);
-
-
---
 -- Name: restore_snapshots_incident; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -5306,20 +5353,6 @@ CREATE TRIGGER audit_delete AFTER DELETE ON public.remediation_measures REFERENC
 
 
 --
--- Name: restore_counts audit_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: restore_counts_default audit_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_delete AFTER DELETE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
 -- Name: restore_snapshots audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5551,20 +5584,6 @@ CREATE TRIGGER audit_insert AFTER INSERT ON public.remediation_measures REFERENC
 
 
 --
--- Name: restore_counts audit_insert; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: restore_counts_default audit_insert; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_insert AFTER INSERT ON public.restore_counts_default REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
 -- Name: restore_snapshots audit_insert; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -5793,20 +5812,6 @@ CREATE TRIGGER audit_update AFTER UPDATE ON public.plan_changes REFERENCING OLD 
 --
 
 CREATE TRIGGER audit_update AFTER UPDATE ON public.remediation_measures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: restore_counts audit_update; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
-
-
---
--- Name: restore_counts_default audit_update; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER audit_update AFTER UPDATE ON public.restore_counts_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_audit_statement();
 
 
 --
@@ -6496,20 +6501,6 @@ CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.remediation_measure
 
 
 --
--- Name: restore_counts no_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
-
-
---
--- Name: restore_counts_default no_delete; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER no_delete BEFORE DELETE OR TRUNCATE ON public.restore_counts_default FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_refuse_delete();
-
-
---
 -- Name: restore_snapshots no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -6745,13 +6736,6 @@ CREATE TRIGGER notify_insert AFTER INSERT ON public.merchants REFERENCING NEW TA
 --
 
 CREATE TRIGGER notify_insert AFTER INSERT ON public.payouts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_notify_bulk();
-
-
---
--- Name: restore_counts notify_insert; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER notify_insert AFTER INSERT ON public.restore_counts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION public.warroom_notify_bulk();
 
 
 --
@@ -7469,6 +7453,13 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 
 
 --
+-- Name: FUNCTION warroom_restore_add_columns(rel regclass, n integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_add_columns(rel regclass, n integer) FROM PUBLIC;
+
+
+--
 -- Name: TABLE restore_snapshots; Type: ACL; Schema: public; Owner: -
 --
 
@@ -7495,12 +7486,48 @@ GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_f
 
 
 --
+-- Name: FUNCTION warroom_restore_merchant(p_snapshot bigint, p_merchant text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_restore_merchant(p_snapshot bigint, p_merchant text) TO warroom_viewer;
+
+
+--
+-- Name: FUNCTION warroom_restore_seal(rel regclass); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_seal(rel regclass) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) TO warroom_engineer;
+GRANT ALL ON FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) TO warroom_finance;
+GRANT ALL ON FUNCTION public.warroom_restore_short(p_snapshot bigint, p_pos integer, p_limit integer) TO warroom_viewer;
+
+
+--
 -- Name: FUNCTION warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_commander;
 GRANT ALL ON FUNCTION public.warroom_restore_stage(p_incident bigint, p_file text, p_sha text, p_taken timestamp with time zone) TO warroom_engineer;
+
+
+--
+-- Name: FUNCTION warroom_restore_staged(p_snapshot bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_staged(p_snapshot bigint) FROM PUBLIC;
 
 
 --
@@ -7518,6 +7545,22 @@ GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
 --
 
 REVOKE ALL ON FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION warroom_restore_widen(p_snapshot bigint, p_domains integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) TO warroom_engineer;
+
+
+--
+-- Name: FUNCTION warroom_restore_width(rel regclass); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_width(rel regclass) FROM PUBLIC;
 
 
 --
@@ -8154,26 +8197,6 @@ GRANT SELECT ON TABLE public.remediation_measures TO warroom_viewer;
 
 GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_commander;
 GRANT USAGE ON SEQUENCE public.remediation_measures_id_seq TO warroom_engineer;
-
-
---
--- Name: TABLE restore_counts; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.restore_counts TO warroom_commander;
-GRANT SELECT ON TABLE public.restore_counts TO warroom_engineer;
-GRANT SELECT ON TABLE public.restore_counts TO warroom_finance;
-GRANT SELECT ON TABLE public.restore_counts TO warroom_viewer;
-
-
---
--- Name: TABLE restore_counts_default; Type: ACL; Schema: public; Owner: -
---
-
-GRANT SELECT ON TABLE public.restore_counts_default TO warroom_commander;
-GRANT SELECT ON TABLE public.restore_counts_default TO warroom_engineer;
-GRANT SELECT ON TABLE public.restore_counts_default TO warroom_finance;
-GRANT SELECT ON TABLE public.restore_counts_default TO warroom_viewer;
 
 
 --

@@ -23,8 +23,8 @@ import (
 // Restore counts: how much of each merchant's data, per domain (orders,
 // products, members...), is back. Every import is a snapshot, kept; the
 // latest count per merchant and domain wins (migration 00022). A snapshot
-// stores one row per merchant, its counts in arrays by domain position
-// (migration 00031).
+// is a table of its own, one row per merchant, a column per count by domain
+// position (migration 00036).
 
 // CountColumns is the header a counts file must have; CountColumnsAt adds
 // the time each row was counted.
@@ -38,7 +38,8 @@ const MaxDomain = 64
 
 // MaxDomains is how many domains one snapshot may count, those carried
 // from the previous one included: the totals pass reads every domain as
-// columns of one query, and PostgreSQL allows 1,664 (migration 00031).
+// columns of one query, and PostgreSQL allows 1,664 (migration 00031); a
+// table at most 1,600 columns, four per domain (00036).
 const MaxDomains = 200
 
 // CountsImport says what an import of restore counts did.
@@ -54,11 +55,11 @@ type CountsImport struct {
 	AlreadyImported   bool      `json:"already_imported"`
 	ImportedAt        time.Time `json:"imported_at"`
 	// Load is the time to the end of the COPY; Commit the database's
-	// checks, keys, carry, attach, audit and totals after it (the bench
+	// checks, keys, carry, seal, audit and totals after it (the bench
 	// prints both).
 	Load, Commit time.Duration `json:"-"`
 	// Phases is the commit's own time per phase, in seconds, as the
-	// database measured it (JSON: totals, key, carry, attach, ...).
+	// database measured it (JSON: totals, key, carry, seal, ...).
 	Phases string `json:"-"`
 }
 
@@ -155,11 +156,11 @@ func countsHeader(name string, r io.ReadSeeker) ([]string, error) {
 }
 
 // ImportCounts loads a counts CSV (merchant_id,domain,expected,restored[,at])
-// into the incident as one snapshot, inside the caller's transaction: one
+// into the incident as one snapshot, inside the caller's transaction: a
 // COPY into the snapshot's own table of one row per merchant (a merchant's
-// consecutive lines pivoted, countsPivot), then the database checks and
-// totals, keys (merging a merchant named in two runs of lines), carries the
-// previous snapshot's other counts, attaches and audits
+// consecutive lines pivoted, countsPivot; countsCopy), then the database
+// checks and totals, keys (merging a merchant named in two runs of lines),
+// carries the previous snapshot's other counts, seals and audits
 // (warroom_restore_commit). Any bad row returns an *ImportError naming
 // file, line and field; the caller's rollback then leaves nothing behind.
 // Times without a zone are read in loc. The same file imported again is
@@ -198,58 +199,34 @@ func ImportCounts(ctx context.Context, q db.Querier, incidentID int64, name stri
 			Scan(&res.Rows, &res.Carried, &res.Merchants, &res.MerchantsComplete, &res.TakenAt, &res.ImportedAt)
 		return res, db.MapError(err)
 	}
-	copyCols := "merchant_id, expected, restored"
-	if withAt {
-		copyCols += ", at"
-	}
-	// FREEZE: the table is this transaction's own, so its rows are written
-	// frozen and all-visible; the passes after the COPY then skip the
-	// per-row visibility work for rows of an open transaction.
-	stmt, err := q.PrepareContext(ctx, `COPY `+pq.QuoteIdentifier(staged.Part.String)+` (`+copyCols+`) FROM STDIN WITH (FREEZE)`)
-	if err != nil {
-		return res, db.MapError(err)
-	}
-	defer stmt.Close()
 	if loc == nil {
 		loc = time.UTC
 	}
-	line := 0 // the last line sent, for the database's errors
-	pv := newCountsPivot(name, withAt, func(merchant, expected, restored, at string) error {
-		var err error
-		if withAt {
-			_, err = stmt.ExecContext(ctx, merchant, expected, restored, at)
-		} else {
-			_, err = stmt.ExecContext(ctx, merchant, expected, restored)
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, line, db.MapError(err))
-		}
-		return nil
-	})
+	cp := newCountsCopy(ctx, q, staged.ID, staged.Part.String, withAt)
+	lines := 0
+	pv := newCountsPivot(name, withAt, cp.add)
 	err = compensation.ReadCSV(ctx, name, r, cols, progress, parseCount(withAt, loc), func(rows []countRow) error {
 		for _, c := range rows {
 			if err := pv.add(c); err != nil {
 				return err
 			}
-			line = c.line
 		}
+		lines += len(rows)
 		return nil
 	})
 	if err == nil {
 		err = pv.flush()
 	}
 	if err != nil {
+		cp.abort()
 		return res, err
 	}
-	if line == 0 {
+	if lines == 0 {
 		// A snapshot of nothing would only move "as of" to now.
 		return res, &compensation.ImportError{File: name, Line: 1, Reason: "no counts after the header: a snapshot needs at least one"}
 	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
-		return res, db.MapError(err)
-	}
-	if err := stmt.Close(); err != nil {
-		return res, db.MapError(err)
+	if err := cp.end(); err != nil {
+		return res, fmt.Errorf("%s: %w", name, err)
 	}
 	res.Load = time.Since(t0)
 	t1 := time.Now()

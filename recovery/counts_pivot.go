@@ -9,17 +9,20 @@ import (
 )
 
 // countsPivot turns a counts file's lines (one per merchant and domain)
-// into one row per merchant, as restore_counts stores them (migration
-// 00031): the merchant's counts in arrays whose position i is domains[i],
-// NULL where the merchant is not counted. Consecutive lines of one merchant
-// make one row; a merchant named again after others makes a second row,
-// which the database merges (or refuses when both count one domain).
+// into one row per merchant, as a snapshot's table stores them (migration
+// 00036): a COPY text line with the merchant, then expected and restored
+// (and the time, when the file has an at column) for each domain position,
+// \N where the merchant is not counted. Positions are domains[i], by first
+// appearance in the file; every line has as many as the domains seen so
+// far. Consecutive lines of one merchant make one row; a merchant named
+// again after others makes a second row, which the database merges (or
+// refuses when both count one domain).
 type countsPivot struct {
 	name    string
 	withAt  bool
-	domains []string // by first appearance in the file
+	domains []string
 	index   map[string]int
-	send    func(merchant, expected, restored, at string) error
+	send    func(width int, line []byte) error
 
 	merchant           string
 	expected, restored []int64
@@ -28,7 +31,7 @@ type countsPivot struct {
 	buf                []byte
 }
 
-func newCountsPivot(name string, withAt bool, send func(merchant, expected, restored, at string) error) *countsPivot {
+func newCountsPivot(name string, withAt bool, send func(width int, line []byte) error) *countsPivot {
 	return &countsPivot{name: name, withAt: withAt, index: map[string]int{}, send: send}
 }
 
@@ -61,41 +64,36 @@ func (p *countsPivot) add(c countRow) error {
 	return nil
 }
 
-// flush sends the merchant in hand, if any, as array literals.
+// flush sends the merchant in hand, if any, as one COPY line. The
+// merchant id needs no escaping: the reader refused tabs, line breaks and
+// backslashes in it.
 func (p *countsPivot) flush() error {
 	if len(p.line) == 0 {
 		return nil
 	}
-	ints := func(v []int64) string {
-		p.buf = append(p.buf[:0], '{')
-		for i, n := range v {
-			if i > 0 {
-				p.buf = append(p.buf, ',')
+	b := append(p.buf[:0], p.merchant...)
+	for i := range p.domains {
+		if i >= len(p.line) || p.line[i] == 0 {
+			b = append(b, "\t\\N\t\\N"...)
+			if p.withAt {
+				b = append(b, "\t\\N"...)
 			}
-			if p.line[i] == 0 {
-				p.buf = append(p.buf, "NULL"...)
+			continue
+		}
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, p.expected[i], 10)
+		b = append(b, '\t')
+		b = strconv.AppendInt(b, p.restored[i], 10)
+		if p.withAt {
+			if p.at[i].IsZero() { // no time of its own
+				b = append(b, "\t\\N"...)
 			} else {
-				p.buf = strconv.AppendInt(p.buf, n, 10)
+				b = append(b, '\t')
+				b = p.at[i].UTC().AppendFormat(b, time.RFC3339Nano)
 			}
 		}
-		return string(append(p.buf, '}'))
 	}
-	e, r := ints(p.expected), ints(p.restored)
-	at := ""
-	if p.withAt {
-		p.buf = append(p.buf[:0], '{')
-		for i, t := range p.at {
-			if i > 0 {
-				p.buf = append(p.buf, ',')
-			}
-			if p.line[i] == 0 || t.IsZero() { // not counted, or counted with no time of its own
-				p.buf = append(p.buf, "NULL"...)
-			} else {
-				p.buf = t.UTC().AppendFormat(p.buf, time.RFC3339Nano)
-			}
-		}
-		at = string(append(p.buf, '}'))
-	}
+	p.buf = b
 	p.expected, p.restored, p.at, p.line = p.expected[:0], p.restored[:0], p.at[:0], p.line[:0]
-	return p.send(p.merchant, e, r, at)
+	return p.send(len(p.domains), b)
 }

@@ -145,7 +145,7 @@ type MerchantCount struct {
 
 // latest is the newest committed snapshot's id, time and domains (ok
 // false before any import): read first, so that the counts query names
-// the snapshot as a parameter and the planner prunes to its partition.
+// the snapshot, whose table holds the counts.
 func latest(ctx context.Context, q db.Querier, incidentID int64) (s struct {
 	ID      int64          `db:"id"`
 	TakenAt time.Time      `db:"taken_at"`
@@ -161,18 +161,15 @@ func latest(ctx context.Context, q db.Querier, incidentID int64) (s struct {
 
 // MerchantRestore is a merchant's latest counts, by domain (empty before
 // any import, or when no snapshot names the merchant): its row of the
-// newest snapshot, one count per position of the snapshot's domains.
+// newest snapshot, one count per domain it is counted in.
 func MerchantRestore(ctx context.Context, q db.Querier, incidentID int64, merchantID string) ([]MerchantCount, error) {
 	out := []MerchantCount{}
 	s, ok, err := latest(ctx, q, incidentID)
 	if !ok {
 		return out, err
 	}
-	err = q.SelectContext(ctx, &out, `SELECT d.domain, c.expected[d.i] AS expected, c.restored[d.i] AS restored,
-			COALESCE(c.at[d.i], $3) AS at
-		FROM restore_counts c CROSS JOIN unnest($4::text[]) WITH ORDINALITY d(domain, i)
-		WHERE c.snapshot_id = $1 AND c.merchant_id = $2 AND c.expected[d.i] IS NOT NULL
-		ORDER BY d.domain COLLATE "C"`, s.ID, merchantID, s.TakenAt, s.Domains)
+	err = q.SelectContext(ctx, &out, `SELECT domain, expected, restored, at FROM warroom_restore_merchant($1, $2)
+		ORDER BY domain COLLATE "C"`, s.ID, merchantID)
 	for i := range out {
 		out[i].Percent = Percent(out[i].Restored, out[i].Expected)
 	}
@@ -222,11 +219,9 @@ func Missing(ctx context.Context, q db.Querier, incidentID int64, domain string,
 	// docs/performance.md for its time at 3M merchants), the worst kept.
 	err = q.SelectContext(ctx, &out, `
 		SELECT c.merchant_id, COALESCE(m.name, '') AS name, c.expected, c.restored, c.expected - c.restored AS missing, c.at
-		FROM (SELECT merchant_id, expected[$3] AS expected, restored[$3] AS restored, COALESCE(at[$3], $4) AS at
-		      FROM restore_counts WHERE snapshot_id = $2 AND restored[$3] < expected[$3]
-		      ORDER BY expected[$3] - restored[$3] DESC, merchant_id LIMIT $5) c
+		FROM warroom_restore_short($2, $3, $4) c
 		LEFT JOIN merchants m ON m.incident_id = $1 AND m.merchant_id = c.merchant_id
-		ORDER BY c.expected - c.restored DESC, c.merchant_id`, incidentID, s.ID, pos, s.TakenAt, limit)
+		ORDER BY c.expected - c.restored DESC, c.merchant_id`, incidentID, s.ID, pos, limit)
 	for i := range out {
 		out[i].Percent = Percent(out[i].Restored, out[i].Expected)
 	}

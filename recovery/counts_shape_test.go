@@ -55,105 +55,90 @@ func TestCountsFileNotGroupedByMerchant(t *testing.T) {
 		"M3,members,9,1\n")
 	scattered := at("M1,orders,10,4\nM2,orders,7,7\nM3,members,9,1\n" +
 		"M1,pages,3,3\nM2,pages,2,2\nM1,members,5,5\n")
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		var got [2]string
-		for i, body := range []string{grouped, scattered} {
-			conn := dbtest.New(t)
-			inc := newIncident(t, conn)
-			if _, err := importCounts(t, conn, inc, "c.csv", body); err != nil {
-				t.Fatalf("big %v, file %d: %v", big, i, err)
-			}
-			got[i] = latestCounts(t, conn, inc, "M1", "M2", "M3")
+	var got [2]string
+	for i, body := range []string{grouped, scattered} {
+		conn := dbtest.New(t)
+		inc := newIncident(t, conn)
+		if _, err := importCounts(t, conn, inc, "c.csv", body); err != nil {
+			t.Fatalf("file %d: %v", i, err)
 		}
-		if got[0] != got[1] || !strings.Contains(got[0], "merchants 3 complete 1 rows 6 carried 0") ||
-			!strings.Contains(got[0], "M1 members 5/5") {
-			t.Fatalf("big %v: grouped\n%s\nnot grouped\n%s", big, got[0], got[1])
-		}
+		got[i] = latestCounts(t, conn, inc, "M1", "M2", "M3")
 	}
-	bigPath = false
+	if got[0] != got[1] || !strings.Contains(got[0], "merchants 3 complete 1 rows 6 carried 0") ||
+		!strings.Contains(got[0], "M1 members 5/5") {
+		t.Fatalf("grouped\n%s\nnot grouped\n%s", got[0], got[1])
+	}
 }
 
 // A merchant counted twice for one domain is refused with both lines,
 // whether the two lines are next to each other or apart.
 func TestCountsTwiceForOneDomainNamesBothLines(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		conn := dbtest.New(t)
-		inc := newIncident(t, conn)
-		for _, c := range []struct{ body, want string }{
-			{"merchant_id,domain,expected,restored\nM1,orders,3,1\nM1,pages,1,1\nM1,orders,5,5\n",
-				"c.csv:4: merchant_id: M1 is counted for orders already on line 2"},
-			{"merchant_id,domain,expected,restored\nM1,orders,3,1\nM2,orders,1,1\nM1,pages,1,1\nM2,pages,1,1\nM1,orders,5,5\n",
-				"c.csv:6: merchant_id: M1 is counted for orders already on line 2"},
-		} {
-			if _, err := importCounts(t, conn, inc, "c.csv", c.body); err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("big %v, %q: got %v, want %q", big, c.body, err, c.want)
-			}
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn)
+	for _, c := range []struct{ body, want string }{
+		{"merchant_id,domain,expected,restored\nM1,orders,3,1\nM1,pages,1,1\nM1,orders,5,5\n",
+			"c.csv:4: merchant_id: M1 is counted for orders already on line 2"},
+		{"merchant_id,domain,expected,restored\nM1,orders,3,1\nM2,orders,1,1\nM1,pages,1,1\nM2,pages,1,1\nM1,orders,5,5\n",
+			"c.csv:6: merchant_id: M1 is counted for orders already on line 2"},
+	} {
+		if _, err := importCounts(t, conn, inc, "c.csv", c.body); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.body, err, c.want)
 		}
 	}
-	bigPath = false
 }
 
 // Snapshots naming different domains, in a different order: each keeps
 // the counts the file does not name from the snapshot before, with their
 // own time, through more than one snapshot.
 func TestCountsCarryAcrossDomainSets(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		conn := dbtest.New(t)
-		inc := newIncident(t, conn)
-		steps := []struct{ body, want string }{
-			{"merchant_id,domain,expected,restored,at\n" +
-				"M1,orders,10,5,2020-02-25 10:00\nM1,products,4,4,2020-02-25 10:00\n" +
-				"M2,products,6,1,2020-02-25 11:00\n",
-				"M1 orders 5/10 2020-02-25T10:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
-					"M2 products 1/6 2020-02-25T11:00:00Z\n" +
-					"merchants 2 complete 0 rows 3 carried 0\n" +
-					"orders 1 merchants 5/10 short 1\nproducts 2 merchants 5/10 short 1\n"},
-			// Another domain first, M1's orders again, M3 new: M1's
-			// products and M2 are carried.
-			{"merchant_id,domain,expected,restored,at\n" +
-				"M1,members,8,8,2020-02-26 09:00\nM1,orders,10,10,2020-02-26 09:00\n" +
-				"M3,members,2,0,2020-02-26 09:30\n",
-				"M1 members 8/8 2020-02-26T09:00:00Z\nM1 orders 10/10 2020-02-26T09:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
-					"M2 products 1/6 2020-02-25T11:00:00Z\n" +
-					"M3 members 0/2 2020-02-26T09:30:00Z\n" +
-					"merchants 3 complete 1 rows 3 carried 2\n" +
-					"members 2 merchants 8/10 short 1\norders 1 merchants 10/10 short 0\nproducts 2 merchants 5/10 short 1\n"},
-			// Only M2's products: everything else carried again, M1's
-			// products still as of the first snapshot.
-			{"merchant_id,domain,expected,restored,at\nM2,products,6,6,2020-02-27 08:00\n",
-				"M1 members 8/8 2020-02-26T09:00:00Z\nM1 orders 10/10 2020-02-26T09:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
-					"M2 products 6/6 2020-02-27T08:00:00Z\n" +
-					"M3 members 0/2 2020-02-26T09:30:00Z\n" +
-					"merchants 3 complete 2 rows 1 carried 4\n" +
-					"members 2 merchants 8/10 short 1\norders 1 merchants 10/10 short 0\nproducts 2 merchants 10/10 short 0\n"},
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn)
+	steps := []struct{ body, want string }{
+		{"merchant_id,domain,expected,restored,at\n" +
+			"M1,orders,10,5,2020-02-25 10:00\nM1,products,4,4,2020-02-25 10:00\n" +
+			"M2,products,6,1,2020-02-25 11:00\n",
+			"M1 orders 5/10 2020-02-25T10:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
+				"M2 products 1/6 2020-02-25T11:00:00Z\n" +
+				"merchants 2 complete 0 rows 3 carried 0\n" +
+				"orders 1 merchants 5/10 short 1\nproducts 2 merchants 5/10 short 1\n"},
+		// Another domain first, M1's orders again, M3 new: M1's
+		// products and M2 are carried.
+		{"merchant_id,domain,expected,restored,at\n" +
+			"M1,members,8,8,2020-02-26 09:00\nM1,orders,10,10,2020-02-26 09:00\n" +
+			"M3,members,2,0,2020-02-26 09:30\n",
+			"M1 members 8/8 2020-02-26T09:00:00Z\nM1 orders 10/10 2020-02-26T09:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
+				"M2 products 1/6 2020-02-25T11:00:00Z\n" +
+				"M3 members 0/2 2020-02-26T09:30:00Z\n" +
+				"merchants 3 complete 1 rows 3 carried 2\n" +
+				"members 2 merchants 8/10 short 1\norders 1 merchants 10/10 short 0\nproducts 2 merchants 5/10 short 1\n"},
+		// Only M2's products: everything else carried again, M1's
+		// products still as of the first snapshot.
+		{"merchant_id,domain,expected,restored,at\nM2,products,6,6,2020-02-27 08:00\n",
+			"M1 members 8/8 2020-02-26T09:00:00Z\nM1 orders 10/10 2020-02-26T09:00:00Z\nM1 products 4/4 2020-02-25T10:00:00Z\n" +
+				"M2 products 6/6 2020-02-27T08:00:00Z\n" +
+				"M3 members 0/2 2020-02-26T09:30:00Z\n" +
+				"merchants 3 complete 2 rows 1 carried 4\n" +
+				"members 2 merchants 8/10 short 1\norders 1 merchants 10/10 short 0\nproducts 2 merchants 10/10 short 0\n"},
+	}
+	for i, s := range steps {
+		if _, err := importCounts(t, conn, inc, fmt.Sprintf("s%d.csv", i), s.body); err != nil {
+			t.Fatalf("snapshot %d: %v", i+1, err)
 		}
-		for i, s := range steps {
-			if _, err := importCounts(t, conn, inc, fmt.Sprintf("s%d.csv", i), s.body); err != nil {
-				t.Fatalf("big %v, snapshot %d: %v", big, i+1, err)
-			}
-			if got := latestCounts(t, conn, inc, "M1", "M2", "M3"); got != s.want {
-				t.Fatalf("big %v, snapshot %d:\n%s\nwant\n%s", big, i+1, got, s.want)
-			}
-		}
-		short, err := recovery.Missing(context.Background(), conn, inc, "members", 10)
-		if err != nil || len(short) != 1 || short[0].MerchantID != "M3" || short[0].Missing != 2 {
-			t.Fatalf("big %v: missing members %+v %v", big, short, err)
+		if got := latestCounts(t, conn, inc, "M1", "M2", "M3"); got != s.want {
+			t.Fatalf("snapshot %d:\n%s\nwant\n%s", i+1, got, s.want)
 		}
 	}
-	bigPath = false
+	short, err := recovery.Missing(context.Background(), conn, inc, "members", 10)
+	if err != nil || len(short) != 1 || short[0].MerchantID != "M3" || short[0].Missing != 2 {
+		t.Fatalf("missing members %+v %v", short, err)
+	}
 }
 
-// Migration 00031 turns each snapshot into one row per merchant and back,
-// the counts read the same either way.
+// Migrations 00031 and 00036 turn each snapshot into one row per merchant
+// (arrays, then a table of its own) and back, the counts read the same
+// every way.
 func TestCountsMigrationPerMerchantAndBack(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		testMigrationAndBack(t)
-	}
-	bigPath = false
+	testMigrationAndBack(t)
 }
 
 func testMigrationAndBack(t *testing.T) {

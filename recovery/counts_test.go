@@ -25,20 +25,11 @@ func newIncident(t *testing.T, conn *sqlx.DB) int64 {
 	return inc
 }
 
-// bigPath makes importCounts load every snapshot as a partition of its
-// own, as at scale, rather than into the default partition.
-var bigPath bool
-
 // importCounts imports body as name in one transaction, rolled back on error.
 func importCounts(t *testing.T, conn *sqlx.DB, inc int64, name, body string) (recovery.CountsImport, error) {
 	t.Helper()
 	var res recovery.CountsImport
 	err := db.InTx(context.Background(), conn, func(tx *sqlx.Tx) (err error) {
-		if bigPath {
-			if _, err := tx.Exec(`SET LOCAL warroom.restore_small_rows = 0`); err != nil {
-				return err
-			}
-		}
 		res, err = recovery.ImportCounts(context.Background(), tx, inc, name, strings.NewReader(body), time.UTC, nil)
 		return err
 	})
@@ -46,14 +37,6 @@ func importCounts(t *testing.T, conn *sqlx.DB, inc int64, name, body string) (re
 }
 
 func TestImportCountsRefusesBadRowsByFileLineField(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		testImportRefuses(t)
-	}
-	bigPath = false
-}
-
-func testImportRefuses(t *testing.T) {
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
 	var many strings.Builder
@@ -84,7 +67,7 @@ func testImportRefuses(t *testing.T) {
 		}
 	}
 	// All or nothing: none of them left a snapshot, a row or a table.
-	n := dbtest.Get[int](t, conn, `SELECT (SELECT count(*) FROM restore_snapshots) + (SELECT count(*) FROM restore_counts)
+	n := dbtest.Get[int](t, conn, `SELECT (SELECT count(*) FROM restore_snapshots)
 		+ (SELECT count(*) FROM pg_class WHERE relname ~ '^restore_counts_s[0-9]+$')`)
 	if n != 0 {
 		t.Fatalf("%d snapshots, rows or tables left behind", n)
@@ -92,14 +75,6 @@ func testImportRefuses(t *testing.T) {
 }
 
 func TestCountsLatestWinsAndDrivesProgress(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		testLatestWins(t)
-	}
-	bigPath = false
-}
-
-func testLatestWins(t *testing.T) {
 	ctx := context.Background()
 	conn := dbtest.New(t)
 	inc := newIncident(t, conn)
@@ -144,10 +119,18 @@ func testLatestWins(t *testing.T) {
 	if res.Rows != 2 || res.Carried != 2 || res.Merchants != 2 || res.MerchantsComplete != 1 {
 		t.Fatalf("second: %+v", res)
 	}
-	parts := dbtest.Get[int](t, conn, `SELECT count(*) FROM pg_inherits WHERE inhparent = 'restore_counts'::regclass
-		AND inhrelid::regclass::text ~ '^restore_counts_s[0-9]+$'`)
-	if want := map[bool]int{false: 0, true: 2}[bigPath]; parts != want {
-		t.Fatalf("%d partitions of their own, want %d", parts, want)
+	// Each snapshot is a table of its own, M1 and M2 in both.
+	var ids []int64
+	if err := conn.Select(&ids, `SELECT id FROM restore_snapshots WHERE incident_id = $1 ORDER BY id`, inc); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if n := dbtest.Get[int](t, conn, fmt.Sprintf(`SELECT count(*) FROM restore_counts_s%d WHERE merchant_id IN ('M1', 'M2')`, id)); n != 2 {
+			t.Fatalf("snapshot %d's table: %d of M1 and M2", id, n)
+		}
+	}
+	if len(ids) != 2 {
+		t.Fatalf("snapshots %v, want two", ids)
 	}
 	st, err := recovery.Status(ctx, conn, inc)
 	if err != nil {
@@ -240,50 +223,43 @@ func TestMissingWorstFirst(t *testing.T) {
 }
 
 // A census (every domain names the same merchants) counts the merchants
-// with all their data back from the short rows alone, and a snapshot of
-// its own partition writes the audit digest the statement audit would.
+// with all their data back, and the snapshot's table writes the audit
+// digest the statement audit would.
 func TestCensusCompleteMerchantsAndAuditDigest(t *testing.T) {
-	for _, big := range []bool{false, true} {
-		bigPath = big
-		conn := dbtest.New(t)
-		inc := newIncident(t, conn)
-		var b strings.Builder
-		b.WriteString("merchant_id,domain,expected,restored\n")
-		// More merchants (rows: one per merchant) than an audit entry lists.
-		for i := range 1400 {
-			short := int64(0)
-			if i%7 == 0 {
-				short = 1 // merchants 0, 7, 14...: 200 of them short in orders
-			}
-			fmt.Fprintf(&b, "M%04d,orders,10,%d\nM%04d,pages,3,3\n", i, 10-short, i)
+	conn := dbtest.New(t)
+	inc := newIncident(t, conn)
+	var b strings.Builder
+	b.WriteString("merchant_id,domain,expected,restored\n")
+	// More merchants (rows: one per merchant) than an audit entry lists.
+	for i := range 1400 {
+		short := int64(0)
+		if i%7 == 0 {
+			short = 1 // merchants 0, 7, 14...: 200 of them short in orders
 		}
-		res, err := importCounts(t, conn, inc, "c.csv", b.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Merchants != 1400 || res.MerchantsComplete != 1200 {
-			t.Fatalf("big %v: %d of %d complete, want 1200 of 1400", big, res.MerchantsComplete, res.Merchants)
-		}
-		if !big {
-			continue
-		}
-		var logged, want string
-		if err := conn.Get(&logged, `SELECT after::text FROM audit_log WHERE table_name = 'restore_counts'`); err != nil {
-			t.Fatal(err)
-		}
-		var q string
-		if err := conn.Get(&q, `SELECT warroom_audit_rows_sql($1, 'NULL::bigint')`, fmt.Sprintf("public.restore_counts_s%d", res.Snapshot)); err != nil {
-			t.Fatal(err)
-		}
-		var n, lo, hi *int64
-		if err := conn.QueryRow(q).Scan(&n, &lo, &hi, &want); err != nil {
-			t.Fatal(err)
-		}
-		if logged != want || !strings.Contains(logged, "sum-hash64:") {
-			t.Fatalf("audit digest %.200s, the statement audit's %.200s", logged, want)
-		}
+		fmt.Fprintf(&b, "M%04d,orders,10,%d\nM%04d,pages,3,3\n", i, 10-short, i)
 	}
-	bigPath = false
+	res, err := importCounts(t, conn, inc, "c.csv", b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Merchants != 1400 || res.MerchantsComplete != 1200 {
+		t.Fatalf("%d of %d complete, want 1200 of 1400", res.MerchantsComplete, res.Merchants)
+	}
+	var logged, want string
+	if err := conn.Get(&logged, `SELECT after::text FROM audit_log WHERE table_name = 'restore_counts'`); err != nil {
+		t.Fatal(err)
+	}
+	var q string
+	if err := conn.Get(&q, `SELECT warroom_audit_rows_sql($1, 'NULL::bigint')`, fmt.Sprintf("public.restore_counts_s%d", res.Snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	var n, lo, hi *int64
+	if err := conn.QueryRow(q).Scan(&n, &lo, &hi, &want); err != nil {
+		t.Fatal(err)
+	}
+	if logged != want || !strings.Contains(logged, "sum-hash64:") {
+		t.Fatalf("audit digest %.200s, the statement audit's %.200s", logged, want)
+	}
 }
 
 // A file with the at column may leave a cell empty: that count has no time

@@ -65,15 +65,14 @@ merchant's counts. The incident is removed at the end unless --keep.`,
 	}
 	c.Flags().IntVar(&opts.Merchants, "merchants", 3_000_000, "merchants to count")
 	c.Flags().StringVar(&opts.Dir, "dir", os.TempDir(), "where the generated file goes")
-	c.Flags().BoolVar(&opts.Keyed, "keyed", true, "also time psql \\copy of the same counts, one row per merchant, into a table of restore_counts' shape with its key")
+	c.Flags().BoolVar(&opts.Keyed, "keyed", true, "also time psql \\copy of the same counts, one row per merchant, into a table of a snapshot's shape with its key")
 	keepFlag(c, &opts.Keep)
 	return silence(c)
 }
 
 // writeCountsFile writes n merchants x the five domains, deterministic,
 // and, when wide is not "", the same counts one row per merchant
-// (merchant_id,expected,restored as array literals), as the import sends
-// them.
+// (merchant_id,e1,r1,e2,r2,...), as the import sends them.
 func writeCountsFile(path, wide string, n int) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -89,16 +88,20 @@ func writeCountsFile(path, wide string, n int) (int64, error) {
 		}
 		defer fw.Close()
 		ww = bufio.NewWriterSize(fw, 1<<20)
-		ww.WriteString("merchant_id,expected,restored\n")
+		ww.WriteString("merchant_id")
+		for i := range restoreDomainNames {
+			fmt.Fprintf(ww, ",e%d,r%d", i+1, i+1)
+		}
+		ww.WriteString("\n")
 	}
 	rng := rand.New(rand.NewPCG(15, 2020))
 	w.WriteString("merchant_id,domain,expected,restored\n")
 	var rows int64
 	buf := make([]byte, 0, 64)
-	var es, rs []byte
+	var row []byte
 	for i := 1; i <= n; i++ {
-		es, rs = append(es[:0], '"', '{'), append(rs[:0], '"', '{')
-		for j, d := range restoreDomainNames {
+		row = fmt.Appendf(row[:0], "M%07d", i)
+		for _, d := range restoreDomainNames {
 			e := rng.Int64N(5000)
 			r := e
 			if rng.IntN(10) < 3 {
@@ -115,13 +118,13 @@ func writeCountsFile(path, wide string, n int) (int64, error) {
 			buf = append(buf, '\n')
 			w.Write(buf)
 			rows++
-			if j > 0 {
-				es, rs = append(es, ','), append(rs, ',')
-			}
-			es, rs = strconv.AppendInt(es, e, 10), strconv.AppendInt(rs, r, 10)
+			row = append(row, ',')
+			row = strconv.AppendInt(row, e, 10)
+			row = append(row, ',')
+			row = strconv.AppendInt(row, r, 10)
 		}
 		if ww != nil {
-			fmt.Fprintf(ww, "M%07d,%s}\",%s}\"\n", i, es, rs)
+			ww.Write(append(row, '\n'))
 		}
 	}
 	if ww != nil {
@@ -161,7 +164,7 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	}
 	var snapshot int64
 	defer func() {
-		// The snapshot's partition has no key to the incident: it goes first.
+		// The snapshot's table has no key to the incident: it goes first.
 		if !opts.Keep && snapshot != 0 {
 			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS restore_counts_s`+strconv.FormatInt(snapshot, 10))
 		}
@@ -182,8 +185,8 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	if _, err := conn.ExecContext(ctx, `DROP TABLE bench_copy_restore`); err != nil {
 		return db.MapError(err)
 	}
-	// And the same counts, one row per merchant, into a table of
-	// restore_counts' shape created in the same transaction (FREEZE), then
+	// And the same counts, one row per merchant, into a table of a
+	// snapshot's shape created in the same transaction (FREEZE), then
 	// keyed: what the import's COPY and key cost without the client.
 	var dPsqlKeyed time.Duration
 	if opts.Keyed {
@@ -194,18 +197,22 @@ func runRestoreBench(ctx context.Context, out io.Writer, conn *sqlx.DB, url stri
 	return runRestoreImport(ctx, out, conn, inc, path, rows, dPsql, dPsqlKeyed, &snapshot, opts)
 }
 
-// psqlCopyWide times, in one psql transaction: a table of restore_counts'
-// shape, \copy of the one-row-per-merchant file into it WITH FREEZE, and
-// its key on merchant_id.
+// psqlCopyWide times, in one psql transaction: a table of a snapshot's
+// shape (migration 00036), \copy of the one-row-per-merchant file into it
+// WITH FREEZE, and its key on merchant_id.
 func psqlCopyWide(ctx context.Context, conn *sqlx.DB, url, path string) (time.Duration, error) {
 	if _, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS bench_copy_restore_wide`); err != nil {
 		return 0, db.MapError(err)
 	}
 	defer conn.ExecContext(context.Background(), `DROP TABLE IF EXISTS bench_copy_restore_wide`)
+	cols, copied := "", ""
+	for i := range restoreDomainNames {
+		cols += fmt.Sprintf(", e%[1]d bigint, r%[1]d bigint, a%[1]d timestamptz, f%[1]d bigint", i+1)
+		copied += fmt.Sprintf(", e%[1]d, r%[1]d", i+1)
+	}
 	args := []string{"-X", "-q", "-1", "-v", "ON_ERROR_STOP=1",
-		"-c", `CREATE TABLE bench_copy_restore_wide (LIKE restore_counts INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-			ALTER TABLE bench_copy_restore_wide ALTER snapshot_id SET DEFAULT 0, ALTER incident_id SET DEFAULT 0`,
-		"-c", fmt.Sprintf(`\copy bench_copy_restore_wide (merchant_id, expected, restored) FROM '%s' WITH (FORMAT csv, HEADER true, FREEZE true)`, path),
+		"-c", `CREATE TABLE bench_copy_restore_wide (merchant_id text COLLATE "C" NOT NULL` + cols + `)`,
+		"-c", fmt.Sprintf(`\copy bench_copy_restore_wide (merchant_id%s) FROM '%s' WITH (FORMAT csv, HEADER true, FREEZE true)`, copied, path),
 		"-c", `CREATE UNIQUE INDEX ON bench_copy_restore_wide (merchant_id)`}
 	if url != "" {
 		args = append([]string{"-d", db.WithLibpqDefaults(url)}, args...)
@@ -251,7 +258,7 @@ func runRestoreImport(ctx context.Context, out io.Writer, conn *sqlx.DB, inc int
 	*snapshot = res.Snapshot
 	fmt.Fprintf(out, "psql \\copy into a bare table:  %d rows in %v = %.0f rows/s\n", rows, dPsql.Round(time.Millisecond), rowRate(rows, dPsql))
 	if dPsqlKeyed > 0 {
-		fmt.Fprintf(out, "psql \\copy one row per merchant: %d merchants in %v (FREEZE into a table of restore_counts' shape, then its key)\n",
+		fmt.Fprintf(out, "psql \\copy one row per merchant: %d merchants in %v (FREEZE into a table of a snapshot's shape, then its key)\n",
 			opts.Merchants, dPsqlKeyed.Round(time.Millisecond))
 		fmt.Fprintf(out, "restore counts import:         %d rows in %v = %.0f rows/s; ratio %.2fx a bare \\copy, %.2fx the per-merchant one (\\copy time / import time)\n",
 			res.Rows, di.Round(time.Millisecond), rowRate(res.Rows, di), dPsql.Seconds()/di.Seconds(), dPsqlKeyed.Seconds()/di.Seconds())
@@ -259,7 +266,7 @@ func runRestoreImport(ctx context.Context, out io.Writer, conn *sqlx.DB, inc int
 		fmt.Fprintf(out, "restore counts import:         %d rows in %v = %.0f rows/s; ratio %.2fx a bare \\copy (\\copy time / import time)\n",
 			res.Rows, di.Round(time.Millisecond), rowRate(res.Rows, di), dPsql.Seconds()/di.Seconds())
 	}
-	fmt.Fprintf(out, "                               COPY %v, then checks and totals, key, attach, audit %v\n",
+	fmt.Fprintf(out, "                               COPY %v, then checks and totals, key, seal, audit %v\n",
 		res.Load.Round(time.Millisecond), res.Commit.Round(time.Millisecond))
 	fmt.Fprintf(out, "                               phases after the COPY (s): %s\n", res.Phases)
 	fmt.Fprintf(out, "                               merchants with all their data back: %s of %s\n",
@@ -297,7 +304,7 @@ func runRestoreImport(ctx context.Context, out io.Writer, conn *sqlx.DB, inc int
 	dCount := time.Since(tf)
 	plain := ""
 	for i := range restoreDomainNames {
-		plain += fmt.Sprintf(", sum(expected[%d]), sum(restored[%d])", i+1, i+1)
+		plain += fmt.Sprintf(", sum(e%[1]d), sum(r%[1]d)", i+1)
 	}
 	tf = time.Now()
 	var sums string

@@ -1,0 +1,126 @@
+package recovery
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"warroom/db"
+)
+
+// copyBatch is how many bytes of COPY lines go to the COPY at once.
+const copyBatch = 256 << 10
+
+// countsCopy streams the pivoted rows into the staged table. The COPY runs
+// on a goroutine of its own, fed batches of lines, so the file's parsing
+// and the sending overlap. The table has columns for as many domain
+// positions as it was widened to (warroom_restore_widen); a row naming more
+// ends the COPY in progress, widens the table and begins another.
+type countsCopy struct {
+	ctx      context.Context
+	q        db.Querier
+	snapshot int64
+	table    string
+	withAt   bool
+
+	width   int
+	batch   []byte
+	batches chan []byte
+	result  chan error
+}
+
+func newCountsCopy(ctx context.Context, q db.Querier, snapshot int64, table string, withAt bool) *countsCopy {
+	return &countsCopy{ctx: ctx, q: q, snapshot: snapshot, table: table, withAt: withAt}
+}
+
+// add takes one row's line, of width domain positions.
+func (c *countsCopy) add(width int, line []byte) error {
+	if width > c.width {
+		if err := c.end(); err != nil {
+			return err
+		}
+		if _, err := c.q.ExecContext(c.ctx, `SELECT warroom_restore_widen($1, $2)`, c.snapshot, width); err != nil {
+			return db.MapError(err)
+		}
+		c.width = width
+		c.begin()
+	}
+	if len(c.batch) > 0 {
+		c.batch = append(c.batch, '\n')
+	}
+	c.batch = append(c.batch, line...)
+	if len(c.batch) >= copyBatch {
+		c.batches <- c.batch
+		c.batch = make([]byte, 0, copyBatch+512)
+	}
+	return nil
+}
+
+func (c *countsCopy) begin() {
+	cols := make([]string, 0, 1+3*c.width)
+	cols = append(cols, "merchant_id")
+	for i := 1; i <= c.width; i++ {
+		n := strconv.Itoa(i)
+		cols = append(cols, "e"+n, "r"+n)
+		if c.withAt {
+			cols = append(cols, "a"+n)
+		}
+	}
+	// FREEZE: the table is this transaction's own, so its rows are written
+	// frozen and all-visible; the passes after the COPY then skip the
+	// per-row visibility work for rows of an open transaction.
+	query := `COPY ` + pq.QuoteIdentifier(c.table) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FREEZE)`
+	c.batches, c.result = make(chan []byte, 2), make(chan error, 1)
+	c.batch = make([]byte, 0, copyBatch+512)
+	go func(batches <-chan []byte, result chan<- error) {
+		_, err := db.CopyIn(c.ctx, c.q, query, func(send func([]byte) error) error {
+			var err error
+			for b := range batches {
+				for len(b) > 0 && err == nil {
+					line := b
+					if i := bytes.IndexByte(b, '\n'); i >= 0 {
+						line, b = b[:i], b[i+1:]
+					} else {
+						b = nil
+					}
+					err = send(line)
+				}
+				// After an error the reader still finishes its batches;
+				// the error then ends the import.
+			}
+			return err
+		})
+		result <- err
+	}(c.batches, c.result)
+}
+
+// end sends what is left and waits for the COPY in progress, if any.
+func (c *countsCopy) end() error {
+	if c.batches == nil {
+		return nil
+	}
+	if len(c.batch) > 0 {
+		c.batches <- c.batch
+	}
+	close(c.batches)
+	err := <-c.result
+	c.batches, c.batch = nil, nil
+	if err != nil {
+		return fmt.Errorf("restore counts: %w", db.MapError(err))
+	}
+	return nil
+}
+
+// abort ends the COPY in progress after an error elsewhere: the caller's
+// rollback needs the connection back.
+func (c *countsCopy) abort() {
+	if c.batches != nil {
+		close(c.batches)
+		<-c.result
+		c.batches, c.batch = nil, nil
+	}
+}
