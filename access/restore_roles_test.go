@@ -15,13 +15,14 @@ import (
 func TestRestoreCountsByRole(t *testing.T) {
 	f := newFixture(t)
 	sha := "0000000000000000000000000000000000000000000000000000000000000001"
-	// stage stages a snapshot of file hash h with columns for n domains.
+	// stage stages a snapshot of file hash h with columns for n domains,
+	// with times.
 	stage := func(tx *sqlx.Tx, h string, n int) (id int64, part string, err error) {
 		if err = tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
 			f.incident, h).Scan(&id, &part); err != nil {
 			return
 		}
-		_, err = tx.Exec(`SELECT warroom_restore_widen($1, $2)`, id, n)
+		_, err = tx.Exec(`SELECT warroom_restore_widen($1, $2, true)`, id, n)
 		return
 	}
 	var part string // the last table staged
@@ -80,7 +81,7 @@ func TestRestoreCountsByRole(t *testing.T) {
 		// A table staged and committed earlier is no door: neither widened nor committed again.
 		for _, stmt := range []string{
 			`SELECT warroom_restore_commit((SELECT max(id) FROM restore_snapshots), false, '{orders}')`,
-			`SELECT warroom_restore_widen((SELECT max(id) FROM restore_snapshots), 2)`,
+			`SELECT warroom_restore_widen((SELECT max(id) FROM restore_snapshots), 2, false)`,
 		} {
 			err = asTx(t, conn, func(tx *sqlx.Tx) error {
 				if err := stageAndCommit(tx); err != nil {
@@ -144,7 +145,8 @@ func TestRestoreCountsByRole(t *testing.T) {
 		})
 		dbtest.WantPG(t, err, c.code, c.msg)
 	}
-	// Which snapshot carried a count is the commit's to say, never the client's.
+	// Which snapshot carried a count is the commit's to say, never the
+	// client's: the staged table has no such column until the commit.
 	err := asTx(t, eng, func(tx *sqlx.Tx) error {
 		_, part, err := stage(tx, "00000000000000000000000000000000000000000000000000000000000000c2", 1)
 		if err != nil {
@@ -153,13 +155,28 @@ func TestRestoreCountsByRole(t *testing.T) {
 		_, err = tx.Exec(`INSERT INTO ` + part + ` (merchant_id, e1, r1, f1) VALUES ('M1', 3, 1, 1)`)
 		return err
 	})
-	dbtest.WantPG(t, err, "42501", "permission denied for table restore_counts_s")
+	dbtest.WantPG(t, err, "42703", `column "f1" of relation`)
+	// Nor a time, when the importer widened the table for counts without.
+	err = asTx(t, eng, func(tx *sqlx.Tx) error {
+		var part string
+		var id int64
+		if err := tx.QueryRow(`SELECT snapshot_id, part FROM warroom_restore_stage($1, 'c.csv', $2, NULL)`,
+			f.incident, "00000000000000000000000000000000000000000000000000000000000000c3").Scan(&id, &part); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`SELECT warroom_restore_widen($1, 1, false)`, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO ` + part + ` (merchant_id, e1, r1, a1) VALUES ('M1', 3, 1, now())`)
+		return err
+	})
+	dbtest.WantPG(t, err, "42703", `column "a1" of relation`)
 	for _, role := range []string{"finance", "viewer"} {
 		conn, _ := f.login(t, role)
 		err := asTx(t, conn, stageAndCommit)
 		dbtest.WantPG(t, err, "42501", "permission denied for function warroom_restore_stage")
 		err = asTx(t, conn, func(tx *sqlx.Tx) error {
-			_, err := tx.Exec(`SELECT warroom_restore_widen(1, 1)`)
+			_, err := tx.Exec(`SELECT warroom_restore_widen(1, 1, false)`)
 			return err
 		})
 		dbtest.WantPG(t, err, "42501", "permission denied for function warroom_restore_widen")

@@ -319,7 +319,7 @@ END $$;
 --
 
 CREATE FUNCTION public.warroom_audit_detail_rows() RETURNS integer
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$SELECT 1000$$;
 
@@ -2439,22 +2439,25 @@ END $$;
 
 
 --
--- Name: warroom_restore_add_columns(regclass, integer); Type: FUNCTION; Schema: public; Owner: -
+-- Name: warroom_restore_add_columns(regclass, integer, boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_restore_add_columns(rel regclass, n integer) RETURNS void
+CREATE FUNCTION public.warroom_restore_add_columns(rel regclass, n integer, with_at boolean, with_f boolean) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
-    have int := warroom_restore_width(rel);
+    adds text;
 BEGIN
-    IF n > have THEN
-        EXECUTE format('ALTER TABLE %s %s', rel,
-            (SELECT string_agg(format('ADD COLUMN e%1$s bigint, ADD COLUMN r%1$s bigint, ADD COLUMN a%1$s timestamptz, ADD COLUMN f%1$s bigint', i), ', ')
-             FROM generate_series(have + 1, n) i));
+    SELECT string_agg(format('ADD COLUMN %I %s', c.name, c.type), ', ' ORDER BY i, c.k) INTO adds
+    FROM generate_series(1, n) i
+    CROSS JOIN LATERAL (VALUES (1, 'e' || i, 'bigint', true), (2, 'r' || i, 'bigint', true),
+                               (3, 'a' || i, 'timestamptz', with_at), (4, 'f' || i, 'bigint', with_f)) c(k, name, type, wanted)
+    WHERE c.wanted AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = c.name AND NOT a.attisdropped);
+    IF adds IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE %s %s', rel, adds);
     END IF;
-END $_$;
+END $$;
 
 
 --
@@ -2553,7 +2556,6 @@ DECLARE
     sums   restore_totals[];
     own    restore_totals[];
     taken  timestamptz;
-    dig    numeric;
     bad    text;
     m_total bigint;
     m_complete bigint;
@@ -2585,9 +2587,11 @@ BEGIN
         RAISE EXCEPTION 'restore domains: % named, the staged counts have % positions', cardinality(doms), nd
             USING ERRCODE = 'check_violation';
     END IF;
+    -- Every position's four columns, before anything reads or hashes a row.
+    PERFORM warroom_restore_add_columns(rel, nd, true, true);
 
-    -- The one pass: the rules, the totals, merchants complete, digest.
-    SELECT * INTO own, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
+    -- The one pass: the rules, the totals, merchants complete.
+    SELECT * INTO own, m_total, m_complete, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
     IF bad IS NOT NULL THEN
         RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time only beside a count', bad
             USING ERRCODE = 'check_violation', CONSTRAINT = 'restore_counts_check';
@@ -2643,7 +2647,7 @@ BEGIN
            WHERE o.snapshot_id = prev.id AND (x.domain IS NULL OR x.merchants <> o.merchants OR x.keysum <> o.keysum)) THEN
         doms := doms || ARRAY(SELECT d FROM unnest(prev.domains) WITH ORDINALITY u(d, i) WHERE NOT d = ANY (doms) ORDER BY i);
         PERFORM warroom_restore_domain_limit(doms);
-        PERFORM warroom_restore_add_columns(rel, cardinality(doms));
+        PERFORM warroom_restore_add_columns(rel, cardinality(doms), true, true);
         IF warroom_restore_carry(tbl, prev, doms, taken) > 0 THEN
             again := true;
         END IF;
@@ -2651,7 +2655,7 @@ BEGIN
         t := clock_timestamp();
     END IF;
     IF again THEN
-        SELECT * INTO sums, m_total, m_complete, dig, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, taken, false);
+        SELECT * INTO sums, m_total, m_complete, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, taken, false);
         phases := phases || jsonb_build_object('totals_again', extract(epoch FROM clock_timestamp() - t));
         t := clock_timestamp();
     END IF;
@@ -2660,14 +2664,9 @@ BEGIN
     PERFORM warroom_restore_seal(rel);
     phases := phases || jsonb_build_object('seal', extract(epoch FROM clock_timestamp() - t));
     t := clock_timestamp();
-    -- What an audit trigger would have written: the digest from the pass
-    -- unless rows changed since, or so few that the entry lists them.
-    IF again OR m_total <= warroom_audit_detail_rows() THEN
-        EXECUTE warroom_audit_rows_sql(tbl, 'NULL::bigint') INTO cnt, lo, hi, body;
-    ELSE
-        cnt := m_total;
-        body := jsonb_build_object('rows', m_total, 'digest', 'sum-hash64:' || dig::text);
-    END IF;
+    -- What an audit trigger would have written: the rows, or their count
+    -- and digest.
+    EXECUTE warroom_audit_rows_sql(tbl, 'NULL::bigint') INTO cnt, lo, hi, body;
     IF cnt > 0 THEN
         PERFORM warroom_audit_entry('restore_counts', 'INSERT', s.incident_id, cnt, NULL, body);
         PERFORM warroom_notify_rows('restore_counts', 'INSERT', s.incident_id, cnt);
@@ -2845,7 +2844,7 @@ CREATE TABLE public.restore_totals (
 -- Name: warroom_restore_totals(text, bigint, bigint, text[], timestamp with time zone, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text) RETURNS record
+CREATE FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT bad text) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
@@ -2875,8 +2874,7 @@ BEGIN
         anye := anye || format('x.e%s', i);
     END LOOP;
     EXECUTE format($q$
-        SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint,
-               COALESCE(sum(pg_catalog.hash_record_extended(x, 0::bigint)), 0), %2$s,
+        SELECT count(*), count(*) FILTER (WHERE %1$s), COALESCE(sum(hashtext(x.merchant_id)), 0)::bigint, %2$s,
                ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
         FROM %8$s x$q$,
         done,
@@ -2885,7 +2883,7 @@ BEGIN
              ELSE 'NULL::text' END,
         array_to_string(cnt, ', '), array_to_string(e, ', '), array_to_string(r, ', '), array_to_string(sh, ', '),
         array_to_string(asof, ', '), rel)
-    INTO merchants, complete, ks, digest, bad, vcnt, ve, vr, vsh, vasof;
+    INTO merchants, complete, ks, bad, vcnt, ve, vr, vsh, vasof;
     IF EXISTS (SELECT 1 FROM generate_series(1, nd) i WHERE vcnt[i] > 0 AND vcnt[i] <> merchants) THEN
         EXECUTE format('SELECT ARRAY[%s]::bigint[] FROM %s x',
                        (SELECT string_agg(format('COALESCE(sum(hashtext(x.merchant_id)) FILTER (WHERE x.e%s IS NOT NULL), 0)', i),
@@ -2899,10 +2897,10 @@ END $_$;
 
 
 --
--- Name: warroom_restore_widen(bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+-- Name: warroom_restore_widen(bigint, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) RETURNS void
+CREATE FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer, p_with_at boolean) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $_$
@@ -2914,10 +2912,11 @@ BEGIN
     rel := warroom_restore_staged(p_snapshot);
     PERFORM warroom_restore_domain_limit(array_fill(''::text, ARRAY[p_domains]));
     have := warroom_restore_width(rel);
-    PERFORM warroom_restore_add_columns(rel, p_domains);
+    PERFORM warroom_restore_add_columns(rel, p_domains, p_with_at, false);
     IF p_domains > have THEN
         EXECUTE format('GRANT INSERT (%s) ON %s TO %I',
-            (SELECT string_agg(format('e%1$s, r%1$s, a%1$s', i), ', ') FROM generate_series(have + 1, p_domains) i),
+            (SELECT string_agg(CASE WHEN p_with_at THEN format('e%1$s, r%1$s, a%1$s', i) ELSE format('e%1$s, r%1$s', i) END, ', ')
+             FROM generate_series(have + 1, p_domains) i),
             rel, session_user);
     END IF;
 END $_$;
@@ -7453,10 +7452,10 @@ GRANT ALL ON FUNCTION public.warroom_request(p_op text, p_incident bigint, p_pay
 
 
 --
--- Name: FUNCTION warroom_restore_add_columns(rel regclass, n integer); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION warroom_restore_add_columns(rel regclass, n integer, with_at boolean, with_f boolean); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_restore_add_columns(rel regclass, n integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.warroom_restore_add_columns(rel regclass, n integer, with_at boolean, with_f boolean) FROM PUBLIC;
 
 
 --
@@ -7541,19 +7540,19 @@ GRANT SELECT ON TABLE public.restore_totals TO warroom_viewer;
 
 
 --
--- Name: FUNCTION warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT bad text); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT digest numeric, OUT bad text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.warroom_restore_totals(rel text, p_snapshot bigint, p_incident bigint, p_domains text[], p_taken timestamp with time zone, p_check boolean, OUT sums public.restore_totals[], OUT merchants bigint, OUT complete bigint, OUT bad text) FROM PUBLIC;
 
 
 --
--- Name: FUNCTION warroom_restore_widen(p_snapshot bigint, p_domains integer); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION warroom_restore_widen(p_snapshot bigint, p_domains integer, p_with_at boolean); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) TO warroom_commander;
-GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer) TO warroom_engineer;
+REVOKE ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer, p_with_at boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer, p_with_at boolean) TO warroom_commander;
+GRANT ALL ON FUNCTION public.warroom_restore_widen(p_snapshot bigint, p_domains integer, p_with_at boolean) TO warroom_engineer;
 
 
 --

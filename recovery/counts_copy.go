@@ -43,7 +43,7 @@ func (c *countsCopy) add(width int, line []byte) error {
 		if err := c.end(); err != nil {
 			return err
 		}
-		if _, err := c.q.ExecContext(c.ctx, `SELECT warroom_restore_widen($1, $2)`, c.snapshot, width); err != nil {
+		if _, err := c.q.ExecContext(c.ctx, `SELECT warroom_restore_widen($1, $2, $3)`, c.snapshot, width, c.withAt); err != nil {
 			return db.MapError(err)
 		}
 		c.width = width
