@@ -123,6 +123,9 @@ func TestRestoreCountsByRole(t *testing.T) {
 		{`('M1', 3, 3, NULL, 2, NULL, NULL)`, "{orders,pages}", 2, "23514", "merchant M1:"},
 		{`('M1', NULL, NULL, NULL, NULL, NULL, NULL)`, "{orders,pages}", 2, "23514", "merchant M1:"},
 		{`('M1', 3, 3, NULL, NULL, NULL, '2020-01-02')`, "{orders,pages}", 2, "23514", "merchant M1:"},
+		{`('M1', 3, 3, 'infinity', NULL, NULL, NULL)`, "{orders,pages}", 2, "23514", "merchant M1:"},
+		{`('M1', 3, 3, '10000-01-01', NULL, NULL, NULL)`, "{orders,pages}", 2, "23514", "merchant M1:"},
+		{`('', 3, 3, NULL, NULL, NULL, NULL)`, "{orders,pages}", 2, "23514", "merchant (empty id):"},
 		{`('M1', 3, 3, NULL, NULL, NULL, NULL), ('M1', 4, 4, NULL, NULL, NULL, NULL)`, "{orders,pages}", 2, "23505", "counted twice for one domain"},
 		{`('M1', 3, 3, NULL, NULL, NULL, NULL)`, "{orders,orders}", 2, "23514", "each named once"},
 		{`(NULL, 3, 1, NULL, NULL, NULL, NULL)`, "{orders,pages}", 2, "23502", "null value in column \"merchant_id\""},
@@ -145,9 +148,28 @@ func TestRestoreCountsByRole(t *testing.T) {
 		})
 		dbtest.WantPG(t, err, c.code, c.msg)
 	}
+	// A snapshot of no counts is refused; so is one staged and never
+	// committed, when its transaction ends.
+	err := asTx(t, eng, func(tx *sqlx.Tx) error {
+		id, _, err := stage(tx, "00000000000000000000000000000000000000000000000000000000000000c4", 1)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(`SELECT warroom_restore_commit($1, false, '{orders}')`, id)
+		return err
+	})
+	dbtest.WantPG(t, err, "23514", "at least one count")
+	tx, err := eng.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := stage(tx, "00000000000000000000000000000000000000000000000000000000000000c5", 1); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.WantPG(t, tx.Commit(), "55000", "staged but not committed")
 	// Which snapshot carried a count is the commit's to say, never the
 	// client's: the staged table has no such column until the commit.
-	err := asTx(t, eng, func(tx *sqlx.Tx) error {
+	err = asTx(t, eng, func(tx *sqlx.Tx) error {
 		_, part, err := stage(tx, "00000000000000000000000000000000000000000000000000000000000000c2", 1)
 		if err != nil {
 			return err

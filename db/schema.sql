@@ -2593,8 +2593,12 @@ BEGIN
     -- The one pass: the rules, the totals, merchants complete.
     SELECT * INTO own, m_total, m_complete, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
     IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time only beside a count', bad
+        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time (years 1 to 9999) only beside a count, a merchant id not empty',
+            CASE WHEN bad = '' THEN '(empty id)' ELSE bad END
             USING ERRCODE = 'check_violation', CONSTRAINT = 'restore_counts_check';
+    END IF;
+    IF m_total = 0 THEN
+        RAISE EXCEPTION 'restore counts: a snapshot needs at least one count' USING ERRCODE = 'check_violation';
     END IF;
     sums := own;
     SELECT COALESCE(sum(x.merchants), 0)::bigint INTO n FROM unnest(own) x;
@@ -2682,6 +2686,23 @@ BEGIN
     PERFORM set_config('warroom.restore_phases', phases::text, false);
     RETURN s;
 END $_$;
+
+
+--
+-- Name: warroom_restore_committed(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.warroom_restore_committed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NOT (SELECT r.committed FROM restore_snapshots r WHERE r.id = NEW.id) THEN
+        RAISE EXCEPTION 'restore snapshot %: staged but not committed (warroom_restore_commit)', NEW.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN NULL;
+END $$;
 
 
 --
@@ -2869,8 +2890,10 @@ BEGIN
         asof := asof || format('CASE WHEN count(x.a%1$s) < count(x.e%1$s) THEN GREATEST(max(x.a%1$s), %2$L::timestamptz) '
                                'ELSE max(x.a%1$s) END', i, p_taken);
         done := done || format(' AND x.r%1$s IS NOT DISTINCT FROM x.e%1$s', i);
+        -- A time must be one the readers can hold: not infinity, years 1 to 9999.
         ok := ok || format(' OR x.r%1$s < 0 OR x.r%1$s > x.e%1$s OR (x.e%1$s IS NULL) <> (x.r%1$s IS NULL) '
-                           'OR (x.a%1$s IS NOT NULL AND x.e%1$s IS NULL)', i);
+                           'OR (x.a%1$s IS NOT NULL AND (x.e%1$s IS NULL OR x.a%1$s NOT BETWEEN %2$L AND %3$L))',
+                           i, '0001-01-01 00:00:00+00', '9999-12-31 23:59:59+00');
         anye := anye || format('x.e%s', i);
     END LOOP;
     EXECUTE format($q$
@@ -2878,8 +2901,8 @@ BEGIN
                ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
         FROM %8$s x$q$,
         done,
-        CASE WHEN p_check THEN format('min(x.merchant_id) FILTER (WHERE COALESCE(%1$s) IS NULL%2$s)',
-                                      COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok)
+        CASE WHEN p_check THEN format('min(x.merchant_id) FILTER (WHERE x.merchant_id = %3$L OR COALESCE(%1$s) IS NULL%2$s)',
+                                      COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok, '')
              ELSE 'NULL::text' END,
         array_to_string(cnt, ', '), array_to_string(e, ', '), array_to_string(r, ', '), array_to_string(sh, ', '),
         array_to_string(asof, ', '), rel)
@@ -2910,6 +2933,10 @@ DECLARE
 BEGIN
     PERFORM warroom_restore_writer();
     rel := warroom_restore_staged(p_snapshot);
+    IF p_domains IS NULL OR p_domains < 1 OR p_with_at IS NULL THEN
+        RAISE EXCEPTION 'restore domains: % positions, with times %: want 1 or more, and true or false', p_domains, p_with_at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     PERFORM warroom_restore_domain_limit(array_fill(''::text, ARRAY[p_domains]));
     have := warroom_restore_width(rel);
     PERFORM warroom_restore_add_columns(rel, p_domains, p_with_at, false);
@@ -6780,6 +6807,13 @@ CREATE TRIGGER received_counter AFTER INSERT OR DELETE OR UPDATE OF amount_fen, 
 
 
 --
+-- Name: restore_snapshots restore_snapshot_committed; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER restore_snapshot_committed AFTER INSERT ON public.restore_snapshots DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.warroom_restore_committed();
+
+
+--
 -- Name: action_items action_items_measure_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -7482,6 +7516,13 @@ REVOKE ALL ON FUNCTION public.warroom_restore_carry(rel text, prev public.restor
 REVOKE ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean, p_domains text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean, p_domains text[]) TO warroom_commander;
 GRANT ALL ON FUNCTION public.warroom_restore_commit(p_snapshot bigint, p_taken_from_rows boolean, p_domains text[]) TO warroom_engineer;
+
+
+--
+-- Name: FUNCTION warroom_restore_committed(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.warroom_restore_committed() FROM PUBLIC;
 
 
 --

@@ -133,6 +133,9 @@ func parseCount(withAt bool, loc *time.Location) compensation.ParseFunc[countRow
 			if !ok {
 				return bad("at", "%q: want a time like 2020-02-28 09:00 or 2020-02-28T09:00:00+08:00", rec[4])
 			}
+			if y := t.UTC().Year(); y < 1 || y > 9999 {
+				return bad("at", "%q: want a year from 1 to 9999", rec[4])
+			}
 			r.at = t
 		}
 		return append(rows, r), nil

@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,7 +31,8 @@ type countsCopy struct {
 	width   int
 	batch   []byte
 	batches chan []byte
-	result  chan error
+	done    chan struct{} // closed when the COPY in progress has ended
+	err     error         // its error, set before done is closed
 }
 
 func newCountsCopy(ctx context.Context, q db.Querier, snapshot int64, table string, withAt bool) *countsCopy {
@@ -54,7 +56,14 @@ func (c *countsCopy) add(width int, line []byte) error {
 	}
 	c.batch = append(c.batch, line...)
 	if len(c.batch) >= copyBatch {
-		c.batches <- c.batch
+		select {
+		case c.batches <- c.batch:
+		case <-c.done: // ended early (a server error, a cancel): no use reading on
+			if err := c.end(); err != nil {
+				return err
+			}
+			return errors.New("restore counts: the COPY ended before its rows did")
+		}
 		c.batch = make([]byte, 0, copyBatch+512)
 	}
 	return nil
@@ -74,28 +83,32 @@ func (c *countsCopy) begin() {
 	// frozen and all-visible; the passes after the COPY then skip the
 	// per-row visibility work for rows of an open transaction.
 	query := `COPY ` + pq.QuoteIdentifier(c.table) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FREEZE)`
-	c.batches, c.result = make(chan []byte, 2), make(chan error, 1)
+	c.batches, c.done = make(chan []byte, 2), make(chan struct{})
 	c.batch = make([]byte, 0, copyBatch+512)
-	go func(batches <-chan []byte, result chan<- error) {
+	go func(batches <-chan []byte) {
 		_, err := db.CopyIn(c.ctx, c.q, query, func(send func([]byte) error) error {
-			var err error
 			for b := range batches {
-				for len(b) > 0 && err == nil {
+				for len(b) > 0 {
 					line := b
 					if i := bytes.IndexByte(b, '\n'); i >= 0 {
 						line, b = b[:i], b[i+1:]
 					} else {
 						b = nil
 					}
-					err = send(line)
+					if err := send(line); err != nil {
+						return err
+					}
 				}
-				// After an error the reader still finishes its batches;
-				// the error then ends the import.
 			}
-			return err
+			return nil
 		})
-		result <- err
-	}(c.batches, c.result)
+		c.err = err
+		close(c.done)
+		// A COPY that ended early, or never began, must not leave the
+		// sender blocked on a full channel.
+		for range batches {
+		}
+	}(c.batches)
 }
 
 // end sends what is left and waits for the COPY in progress, if any.
@@ -104,13 +117,16 @@ func (c *countsCopy) end() error {
 		return nil
 	}
 	if len(c.batch) > 0 {
-		c.batches <- c.batch
+		select {
+		case c.batches <- c.batch:
+		case <-c.done:
+		}
 	}
 	close(c.batches)
-	err := <-c.result
+	<-c.done
 	c.batches, c.batch = nil, nil
-	if err != nil {
-		return fmt.Errorf("restore counts: %w", db.MapError(err))
+	if c.err != nil {
+		return fmt.Errorf("restore counts: %w", c.err)
 	}
 	return nil
 }
@@ -120,7 +136,7 @@ func (c *countsCopy) end() error {
 func (c *countsCopy) abort() {
 	if c.batches != nil {
 		close(c.batches)
-		<-c.result
+		<-c.done
 		c.batches, c.batch = nil, nil
 	}
 }

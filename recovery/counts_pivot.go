@@ -3,6 +3,7 @@ package recovery
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"warroom/compensation"
@@ -49,9 +50,12 @@ func (p *countsPivot) add(c countRow) error {
 			return &compensation.ImportError{File: p.name, Line: c.line, Field: "domain",
 				Reason: fmt.Sprintf("%q would be domain %d: a snapshot counts at most %d domains", c.domain, MaxDomains+1, MaxDomains)}
 		}
+		// A copy: the line's strings are slices of the reader's whole
+		// chunk, which the pivot would otherwise keep for the import.
+		d := strings.Clone(c.domain)
 		i = len(p.domains)
-		p.index[c.domain] = i
-		p.domains = append(p.domains, c.domain)
+		p.index[d] = i
+		p.domains = append(p.domains, d)
 	}
 	for len(p.line) <= i {
 		p.expected, p.restored, p.at, p.line = append(p.expected, 0), append(p.restored, 0), append(p.at, time.Time{}), append(p.line, 0)

@@ -53,6 +53,8 @@ func TestImportCountsRefusesBadRowsByFileLineField(t *testing.T) {
 		{"merchant_id,domain,expected,restored\nM1,orders,3,-1\n", `c.csv:2: restored: "-1"`},
 		{"merchant_id,domain,expected,restored\nM1,orders,3,4\n", "c.csv:2: restored: 4 is more than the 3 expected"},
 		{"merchant_id,domain,expected,restored,at\nM1,orders,3,1,yesterday\n", `c.csv:2: at: "yesterday"`},
+		{"merchant_id,domain,expected,restored,at\nM1,orders,3,1,2020-02-25 10:00\nM1,pages,3,1,0001-01-01T00:00:00+08:00\n",
+			`c.csv:3: at: "0001-01-01T00:00:00+08:00": want a year from 1 to 9999`},
 		{"merchant_id,domain,expected,restored\nM1,orders,3,1\nM2,orders,3,1\nM1,members,1,1\nM1,orders,5,5\n",
 			"c.csv:5: merchant_id: M1 is counted for orders already on line 2"},
 	}

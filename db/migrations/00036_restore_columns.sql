@@ -130,6 +130,10 @@ DECLARE
 BEGIN
     PERFORM warroom_restore_writer();
     rel := warroom_restore_staged(p_snapshot);
+    IF p_domains IS NULL OR p_domains < 1 OR p_with_at IS NULL THEN
+        RAISE EXCEPTION 'restore domains: % positions, with times %: want 1 or more, and true or false', p_domains, p_with_at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     PERFORM warroom_restore_domain_limit(array_fill(''::text, ARRAY[p_domains]));
     have := warroom_restore_width(rel);
     PERFORM warroom_restore_add_columns(rel, p_domains, p_with_at, false);
@@ -177,8 +181,10 @@ BEGIN
         asof := asof || format('CASE WHEN count(x.a%1$s) < count(x.e%1$s) THEN GREATEST(max(x.a%1$s), %2$L::timestamptz) '
                                'ELSE max(x.a%1$s) END', i, p_taken);
         done := done || format(' AND x.r%1$s IS NOT DISTINCT FROM x.e%1$s', i);
+        -- A time must be one the readers can hold: not infinity, years 1 to 9999.
         ok := ok || format(' OR x.r%1$s < 0 OR x.r%1$s > x.e%1$s OR (x.e%1$s IS NULL) <> (x.r%1$s IS NULL) '
-                           'OR (x.a%1$s IS NOT NULL AND x.e%1$s IS NULL)', i);
+                           'OR (x.a%1$s IS NOT NULL AND (x.e%1$s IS NULL OR x.a%1$s NOT BETWEEN %2$L AND %3$L))',
+                           i, '0001-01-01 00:00:00+00', '9999-12-31 23:59:59+00');
         anye := anye || format('x.e%s', i);
     END LOOP;
     EXECUTE format($q$
@@ -186,8 +192,8 @@ BEGIN
                ARRAY[%3$s]::bigint[], ARRAY[%4$s]::bigint[], ARRAY[%5$s]::bigint[], ARRAY[%6$s]::bigint[], ARRAY[%7$s]::timestamptz[]
         FROM %8$s x$q$,
         done,
-        CASE WHEN p_check THEN format('min(x.merchant_id) FILTER (WHERE COALESCE(%1$s) IS NULL%2$s)',
-                                      COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok)
+        CASE WHEN p_check THEN format('min(x.merchant_id) FILTER (WHERE x.merchant_id = %3$L OR COALESCE(%1$s) IS NULL%2$s)',
+                                      COALESCE(NULLIF(array_to_string(anye, ', '), ''), 'NULL::bigint'), ok, '')
              ELSE 'NULL::text' END,
         array_to_string(cnt, ', '), array_to_string(e, ', '), array_to_string(r, ', '), array_to_string(sh, ', '),
         array_to_string(asof, ', '), rel)
@@ -332,8 +338,12 @@ BEGIN
     -- The one pass: the rules, the totals, merchants complete.
     SELECT * INTO own, m_total, m_complete, bad FROM warroom_restore_totals(tbl, p_snapshot, s.incident_id, doms, s.taken_at, true);
     IF bad IS NOT NULL THEN
-        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time only beside a count', bad
+        RAISE EXCEPTION 'merchant %: each count needs 0 <= restored <= expected, both or neither, a time (years 1 to 9999) only beside a count, a merchant id not empty',
+            CASE WHEN bad = '' THEN '(empty id)' ELSE bad END
             USING ERRCODE = 'check_violation', CONSTRAINT = 'restore_counts_check';
+    END IF;
+    IF m_total = 0 THEN
+        RAISE EXCEPTION 'restore counts: a snapshot needs at least one count' USING ERRCODE = 'check_violation';
     END IF;
     sums := own;
     SELECT COALESCE(sum(x.merchants), 0)::bigint INTO n FROM unnest(own) x;
@@ -502,12 +512,29 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 DROP FUNCTION warroom_restore_small_rows();
+
+-- +goose StatementBegin
+-- A snapshot staged must be committed in its transaction: staged and left,
+-- its table would keep its importer's grants, and its file's hash would
+-- read as imported forever after.
+CREATE FUNCTION warroom_restore_committed() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF NOT (SELECT r.committed FROM restore_snapshots r WHERE r.id = NEW.id) THEN
+        RAISE EXCEPTION 'restore snapshot %: staged but not committed (warroom_restore_commit)', NEW.id
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE CONSTRAINT TRIGGER restore_snapshot_committed AFTER INSERT ON restore_snapshots
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION warroom_restore_committed();
 -- The audit's statement over a bulk load names this constant: marked
 -- unsafe (the default), it kept that statement off parallel workers
 -- (3M snapshot rows: 1.4 s, against 0.9-1.2 s in parallel).
 ALTER FUNCTION warroom_audit_detail_rows() PARALLEL SAFE;
 
-REVOKE EXECUTE ON FUNCTION warroom_restore_width(regclass), warroom_restore_add_columns(regclass, int, boolean, boolean),
+REVOKE EXECUTE ON FUNCTION warroom_restore_committed(), warroom_restore_width(regclass), warroom_restore_add_columns(regclass, int, boolean, boolean),
     warroom_restore_staged(bigint), warroom_restore_seal(regclass), warroom_restore_widen(bigint, int, boolean),
     warroom_restore_merchant(bigint, text), warroom_restore_short(bigint, int, int),
     warroom_restore_totals(text, bigint, bigint, text[], timestamptz, boolean) FROM PUBLIC;
@@ -516,6 +543,8 @@ GRANT EXECUTE ON FUNCTION warroom_restore_merchant(bigint, text), warroom_restor
     TO warroom_commander, warroom_engineer, warroom_finance, warroom_viewer;
 
 -- +goose Down
+DROP TRIGGER restore_snapshot_committed ON restore_snapshots;
+DROP FUNCTION warroom_restore_committed();
 ALTER FUNCTION warroom_audit_detail_rows() PARALLEL UNSAFE;
 -- Back to 00031's shape: every snapshot's rows in restore_counts' default
 -- partition, the counts in arrays again; 00031's functions again.
@@ -543,14 +572,14 @@ BEGIN
     FOR s IN SELECT r.id, r.incident_id, r.domains FROM restore_snapshots r WHERE r.committed ORDER BY r.id LOOP
         list := format('public.%I', 'restore_counts_s' || s.id);
         EXECUTE format('INSERT INTO restore_counts SELECT %s, %s, x.merchant_id, ARRAY[%s]::bigint[], ARRAY[%s]::bigint[],
-                               CASE WHEN COALESCE(%s) IS NOT NULL THEN ARRAY[%s]::timestamptz[] END,
-                               CASE WHEN COALESCE(%s) IS NOT NULL THEN ARRAY[%s]::bigint[] END
+                               CASE WHEN COALESCE(%s NULL) IS NOT NULL THEN ARRAY[%s]::timestamptz[] END,
+                               CASE WHEN COALESCE(%s NULL) IS NOT NULL THEN ARRAY[%s]::bigint[] END
                         FROM %s x', s.id, s.incident_id,
             (SELECT string_agg(format('x.e%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
             (SELECT string_agg(format('x.r%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
+            (SELECT COALESCE(string_agg(format('x.a%s, ', i), '' ORDER BY i), '') FROM generate_series(1, cardinality(s.domains)) i),
             (SELECT string_agg(format('x.a%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
-            (SELECT string_agg(format('x.a%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
-            (SELECT string_agg(format('x.f%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
+            (SELECT COALESCE(string_agg(format('x.f%s, ', i), '' ORDER BY i), '') FROM generate_series(1, cardinality(s.domains)) i),
             (SELECT string_agg(format('x.f%s', i), ', ' ORDER BY i) FROM generate_series(1, cardinality(s.domains)) i),
             list);
         EXECUTE format('DROP TABLE %s', list);
