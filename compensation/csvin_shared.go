@@ -11,7 +11,8 @@ type ParseFunc[T any] = parseFunc[T]
 
 // ReadCSV is the imports' parallel CSV reader for other packages (restore
 // counts): r's header must be cols; consume sees each chunk's rows in file
-// order; the first error, as file:line: field: reason, stops everything.
+// order, in a slice it must not keep; the first error, as file:line: field:
+// reason, stops everything.
 func ReadCSV[T any](ctx context.Context, name string, r io.Reader, cols []string, progress Progress, parse ParseFunc[T], consume func([]T) error) error {
 	return readCSVParallel(ctx, name, r, cols, progress, parse, consume)
 }
