@@ -3,7 +3,6 @@ package recovery
 import (
 	"bytes"
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,20 +52,5 @@ func TestCountsCopyThatCannotBeginReturnsItsError(t *testing.T) {
 	// And the pool's connections are all usable again.
 	if n := dbtest.Get[int](t, conn, `SELECT count(*) FROM restore_snapshots`); n != 0 {
 		t.Fatalf("%d snapshots left behind", n)
-	}
-}
-
-// The counts' shortcuts read what strconv and strings read.
-func TestCountNumberAndTrimAsStrconv(t *testing.T) {
-	for _, s := range []string{"0", "7", " 42 ", "\t5", "007", "+5", "-1", "-0", "", " ", "1e3", "12a", "a",
-		"999999999999999999", "9999999999999999999", "9223372036854775807", "9223372036854775808", "\u00a012\u00a0", "١٢"} {
-		n, ok := parseCountNumber(s)
-		want, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-		if wantOK := err == nil && want >= 0; ok != wantOK || (ok && n != want) {
-			t.Errorf("%q: got %d %v, want %d %v", s, n, ok, want, wantOK)
-		}
-		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
-			t.Errorf("trim %q: got %q, want %q", s, got, want)
-		}
 	}
 }
