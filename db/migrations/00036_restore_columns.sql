@@ -20,11 +20,13 @@
 --
 -- Once committed, every domain position has its four columns. The
 -- importing login may insert merchant_id, e, r and a (column privileges,
--- until the commit revokes them), never f. The rules a plain-SQL client must not get past
--- (0 <= restored <= expected, both or neither, no time without a count, at
--- least one domain counted, as many positions as domains named) are
--- checked by warroom_restore_commit's single pass, which raises naming a
--- merchant that breaks them (restore_counts_check). A committed snapshot's
+-- until the commit revokes them), never f. The rules a plain-SQL client
+-- must not get past (0 <= restored <= expected, both or neither, a time
+-- only beside a count and in years 1 to 9999, at least one domain counted,
+-- a merchant id, as many positions as domains named, at least one count)
+-- are checked by warroom_restore_commit's single pass, which raises naming
+-- a merchant that breaks them (restore_counts_check); a snapshot staged
+-- and not committed fails its transaction's commit. A committed snapshot's
 -- table is readable by every role and writable by none (audit and
 -- no-delete triggers, as every warroom table). Its audit entry and change
 -- notification keep the name restore_counts.
