@@ -24,7 +24,7 @@ func TestRestoreCountsEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs := cli(t, url, "restore", "counts", "import", path)
-	if code != 0 || !strings.Contains(out, "3 counts") || !strings.Contains(out, "kept from the previous snapshot") {
+	if code != 0 || !strings.Contains(out, "3 counts") || !strings.Contains(out, "14,997 kept from the previous snapshot") {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = cli(t, url, "merchant", "show", "M000123", "--json")

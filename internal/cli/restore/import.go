@@ -53,8 +53,9 @@ func importRun(cmd *cobra.Command, opts *ImportOptions) error {
 		fmt.Fprintf(f.Out, "%s was already imported at %s: nothing changed\n", cmdutil.CleanLine(res.File), res.ImportedAt.In(loc).Format("2006-01-02 15:04"))
 		return nil
 	}
-	fmt.Fprintf(f.Out, "snapshot %d as of %s: %d counts from %s, %d kept from the previous snapshot\n",
-		res.Snapshot, res.TakenAt.In(loc).Format("2006-01-02 15:04"), res.Rows, cmdutil.CleanLine(res.File), res.Carried)
+	fmt.Fprintf(f.Out, "snapshot %d as of %s: %s from %s, %s kept from the previous snapshot\n",
+		res.Snapshot, res.TakenAt.In(loc).Format("2006-01-02 15:04"), glossary.Plural(res.Rows, "count", "counts"),
+		cmdutil.CleanLine(res.File), glossary.Count(res.Carried))
 	fmt.Fprintf(f.Out, "merchants with all their data back: %s of %s\n", glossary.Count(res.MerchantsComplete), glossary.Count(res.Merchants))
 	return nil
 }
