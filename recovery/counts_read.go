@@ -143,15 +143,14 @@ type MerchantCount struct {
 	AsOf     time.Time `db:"at" json:"as_of"`
 }
 
-// latest is the newest committed snapshot's id, time and domains (ok
-// false before any import): read first, so that the counts query names
-// the snapshot, whose table holds the counts.
+// latest is the newest committed snapshot's id and domains (ok false
+// before any import): read first, so that the counts query names the
+// snapshot, whose table holds the counts.
 func latest(ctx context.Context, q db.Querier, incidentID int64) (s struct {
 	ID      int64          `db:"id"`
-	TakenAt time.Time      `db:"taken_at"`
 	Domains pq.StringArray `db:"domains"`
 }, ok bool, err error) {
-	err = db.MapError(q.GetContext(ctx, &s, `SELECT id, taken_at, domains FROM restore_snapshots
+	err = db.MapError(q.GetContext(ctx, &s, `SELECT id, domains FROM restore_snapshots
 		WHERE incident_id = $1 AND committed ORDER BY id DESC LIMIT 1`, incidentID))
 	if db.IsNotFound(err) {
 		return s, false, nil
