@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -29,10 +28,21 @@ type countsCopy struct {
 	withAt   bool
 
 	width   int
-	batch   []byte
-	batches chan []byte
+	batch   *copyLines
+	batches chan *copyLines
 	done    chan struct{} // closed when the COPY in progress has ended
 	err     error         // its error, set before done is closed
+}
+
+// copyLines is a batch of COPY lines, end to end in buf, each ending at
+// its offset in ends: handed over as one, sent line by line.
+type copyLines struct {
+	buf  []byte
+	ends []int
+}
+
+func newCopyLines() *copyLines {
+	return &copyLines{buf: make([]byte, 0, copyBatch+512)}
 }
 
 func newCountsCopy(ctx context.Context, q db.Querier, snapshot int64, table string, withAt bool) *countsCopy {
@@ -51,11 +61,9 @@ func (c *countsCopy) add(width int, line []byte) error {
 		c.width = width
 		c.begin()
 	}
-	if len(c.batch) > 0 {
-		c.batch = append(c.batch, '\n')
-	}
-	c.batch = append(c.batch, line...)
-	if len(c.batch) >= copyBatch {
+	c.batch.buf = append(c.batch.buf, line...)
+	c.batch.ends = append(c.batch.ends, len(c.batch.buf))
+	if len(c.batch.buf) >= copyBatch {
 		select {
 		case c.batches <- c.batch:
 		case <-c.done: // ended early (a server error, a cancel): no use reading on
@@ -64,7 +72,7 @@ func (c *countsCopy) add(width int, line []byte) error {
 			}
 			return errors.New("restore counts: the COPY ended before its rows did")
 		}
-		c.batch = make([]byte, 0, copyBatch+512)
+		c.batch = newCopyLines()
 	}
 	return nil
 }
@@ -83,21 +91,17 @@ func (c *countsCopy) begin() {
 	// frozen and all-visible; the passes after the COPY then skip the
 	// per-row visibility work for rows of an open transaction.
 	query := `COPY ` + pq.QuoteIdentifier(c.table) + ` (` + strings.Join(cols, ", ") + `) FROM STDIN WITH (FREEZE)`
-	c.batches, c.done = make(chan []byte, 2), make(chan struct{})
-	c.batch = make([]byte, 0, copyBatch+512)
-	go func(batches <-chan []byte) {
+	c.batches, c.done = make(chan *copyLines, 2), make(chan struct{})
+	c.batch = newCopyLines()
+	go func(batches <-chan *copyLines) {
 		_, err := db.CopyIn(c.ctx, c.q, query, func(send func([]byte) error) error {
 			for b := range batches {
-				for len(b) > 0 {
-					line := b
-					if i := bytes.IndexByte(b, '\n'); i >= 0 {
-						line, b = b[:i], b[i+1:]
-					} else {
-						b = nil
-					}
-					if err := send(line); err != nil {
+				start := 0
+				for _, end := range b.ends {
+					if err := send(b.buf[start:end]); err != nil {
 						return err
 					}
+					start = end
 				}
 			}
 			return nil
@@ -116,7 +120,7 @@ func (c *countsCopy) end() error {
 	if c.batches == nil {
 		return nil
 	}
-	if len(c.batch) > 0 {
+	if len(c.batch.ends) > 0 {
 		select {
 		case c.batches <- c.batch:
 		case <-c.done:
@@ -131,12 +135,11 @@ func (c *countsCopy) end() error {
 	return nil
 }
 
-// abort ends the COPY in progress after an error elsewhere: the caller's
-// rollback needs the connection back.
+// abort ends the COPY in progress after an error elsewhere, without the
+// lines in hand: the caller's rollback needs the connection back.
 func (c *countsCopy) abort() {
 	if c.batches != nil {
-		close(c.batches)
-		<-c.done
-		c.batches, c.batch = nil, nil
+		c.batch = newCopyLines()
+		_ = c.end()
 	}
 }
